@@ -1,0 +1,51 @@
+import type { Ack, ProtocolError } from './events.js';
+
+/**
+ * Error codes the server answers with. Each is documented in PROTOCOL.md.
+ *
+ * - `invalid-payload`: the payload failed its schema or a size cap; nothing was done.
+ * - `not-in-room`: the event needs a joined room (signal, refresh, report).
+ * - `already-joined`: this socket is in a room; leave it first.
+ * - `unknown-peer`: the signal's `to` is not a peer of the sender's room.
+ * - `room-full`: the room is at its peer cap.
+ * - `rate-limited`: too many requests; see `retryAfterMs`.
+ * - `unauthorized`: the join was refused by authorization.
+ * - `shutting-down`: the server is stopping and takes no new joins.
+ * - `internal`: an unexpected server fault; the message says no more than that.
+ */
+export type ErrorCode =
+  | 'invalid-payload'
+  | 'not-in-room'
+  | 'already-joined'
+  | 'unknown-peer'
+  | 'room-full'
+  | 'rate-limited'
+  | 'unauthorized'
+  | 'shutting-down'
+  | 'internal';
+
+export const ERROR_CODES: readonly ErrorCode[] = [
+  'invalid-payload',
+  'not-in-room',
+  'already-joined',
+  'unknown-peer',
+  'room-full',
+  'rate-limited',
+  'unauthorized',
+  'shutting-down',
+  'internal',
+];
+
+/** Builds the `{ error }` branch of an acknowledgement. */
+export function errorAnswer(
+  code: ErrorCode,
+  message: string,
+  extra?: Pick<ProtocolError, 'retryAfterMs'>,
+): { error: ProtocolError } {
+  return { error: { code, message, ...extra } };
+}
+
+/** Narrows an acknowledgement to its error branch. */
+export function isErrorAnswer<T>(answer: Ack<T>): answer is { error: ProtocolError } {
+  return typeof answer === 'object' && answer !== null && 'error' in answer;
+}

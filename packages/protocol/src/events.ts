@@ -1,0 +1,156 @@
+/**
+ * icelane wire protocol v1: the socket.io events both ends speak, and their payloads.
+ *
+ * Every acknowledgement is an {@link Ack}: `{ data }` on success, `{ error }` otherwise. Nothing
+ * is ever thrown across the wire.
+ */
+import type { ErrorCode } from './errors.js';
+
+/** The protocol version this package describes. */
+export const PROTOCOL_VERSION = 1;
+
+/** An ICE server as `RTCPeerConnection` takes it (`RTCIceServer`). */
+export interface IceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
+/** The ICE transport policy a peer connection starts with. */
+export type IcePolicy = 'all' | 'relay';
+
+/** What a client needs to configure ICE: handed out on join, over `ice:refresh` and `GET /ice`. */
+export interface IceConfig {
+  iceServers: IceServer[];
+  /** When the TURN credentials in `iceServers` stop working, in ms since the epoch; `null` without TURN. */
+  expiresAt: number | null;
+  /** Whether `iceServers` includes TURN servers with credentials. `false` means STUN only. */
+  turn: boolean;
+  /** The first-attempt policy the server recommends. */
+  policy: IcePolicy;
+}
+
+/** Free-form, flat, small data a peer publishes about itself (a display colour, a role). */
+export type PeerMeta = Record<string, string | number | boolean | null>;
+
+export interface PeerInfo {
+  peerId: string;
+  name?: string;
+  meta?: PeerMeta;
+}
+
+export interface JoinRequest {
+  room: string;
+  name?: string;
+  meta?: PeerMeta;
+}
+
+export interface JoinAnswer {
+  /** Assigned by the server; a client cannot choose it. */
+  peerId: string;
+  room: string;
+  /** The peers already in the room, not including this one. */
+  peers: PeerInfo[];
+  ice: IceConfig;
+}
+
+/**
+ * What simple-peer emits on `signal` (`offer`, `answer`, `candidate`, `renegotiate`,
+ * `transceiverRequest`) or one of the SDK's own control messages. The server relays it untouched.
+ */
+export type SignalData = { type: string } & Record<string, unknown>;
+
+/** A signal as a client sends it. */
+export interface SignalRequest {
+  to: string;
+  /** The connection attempt the signal belongs to; stale attempts are dropped by the receiver. */
+  attempt: number;
+  data: SignalData;
+}
+
+/** A signal as a client receives it; `from` is stamped by the server. */
+export interface SignalMessage {
+  from: string;
+  attempt: number;
+  data: SignalData;
+}
+
+export type CandidateType = 'host' | 'srflx' | 'prflx' | 'relay';
+export type TransportProtocol = 'udp' | 'tcp';
+/** How a relay candidate reaches its TURN server. */
+export type RelayProtocol = 'udp' | 'tcp' | 'tls';
+/** How the SDK chooses ICE servers and policy per attempt. */
+export type Strategy = 'auto' | 'relay' | 'direct';
+
+/** One end of the selected candidate pair. */
+export interface CandidateSummary {
+  type: CandidateType;
+  protocol: TransportProtocol;
+  /** Present on a local relay candidate. */
+  relayProtocol?: RelayProtocol;
+  /** The TURN server URL a local relay candidate came from, when the browser says. */
+  url?: string;
+}
+
+/** What a client tells the server about a connection once it is up (and when its pair changes). */
+export interface ConnectionReport {
+  peerId: string;
+  attempt: number;
+  strategy: Strategy;
+  /** Whether TURN was kept out of the first attempt. */
+  turnOnDemand?: boolean;
+  local: CandidateSummary;
+  remote: CandidateSummary;
+  /** True when either end of the selected pair is a relay candidate. */
+  relayed: boolean;
+  timeToConnectMs: number;
+  rttMs?: number;
+}
+
+export interface ShutdownNotice {
+  /** How long the client should wait before reconnecting. */
+  reconnectAfterMs: number;
+}
+
+export interface ProtocolError {
+  code: ErrorCode;
+  message: string;
+  /** Set on `rate-limited`: when trying again may succeed. */
+  retryAfterMs?: number;
+}
+
+export type Ack<T> = { data: T } | { error: ProtocolError };
+export type AckCallback<T> = (answer: Ack<T>) => void;
+
+/** Events a client emits. */
+export interface ClientToServerEvents {
+  'room:join': (request: JoinRequest, ack: AckCallback<JoinAnswer>) => void;
+  'room:leave': (ack?: AckCallback<{ left: true }>) => void;
+  signal: (request: SignalRequest, ack?: AckCallback<{ delivered: true }>) => void;
+  'ice:refresh': (ack: AckCallback<IceConfig>) => void;
+  'connection:report': (report: ConnectionReport, ack?: AckCallback<{ recorded: true }>) => void;
+}
+
+/** Events the server emits. */
+export interface ServerToClientEvents {
+  'peer:joined': (peer: PeerInfo) => void;
+  'peer:left': (peer: { peerId: string }) => void;
+  signal: (message: SignalMessage) => void;
+  'server:shutdown': (notice: ShutdownNotice) => void;
+}
+
+/** The event names, for code that needs them as values. */
+export const ClientEvent = {
+  Join: 'room:join',
+  Leave: 'room:leave',
+  Signal: 'signal',
+  IceRefresh: 'ice:refresh',
+  ConnectionReport: 'connection:report',
+} as const satisfies Record<string, keyof ClientToServerEvents>;
+
+export const ServerEvent = {
+  PeerJoined: 'peer:joined',
+  PeerLeft: 'peer:left',
+  Signal: 'signal',
+  Shutdown: 'server:shutdown',
+} as const satisfies Record<string, keyof ServerToClientEvents>;

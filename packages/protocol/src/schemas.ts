@@ -1,0 +1,144 @@
+/**
+ * Schemas for every inbound payload of protocol v1, with the caps of {@link PROTOCOL_LIMITS}.
+ * The server validates with them; anything else may, too.
+ */
+import * as v from 'valibot';
+import type {
+  CandidateSummary,
+  ConnectionReport,
+  JoinRequest,
+  PeerMeta,
+  SignalData,
+  SignalRequest,
+} from './events.js';
+import { jsonSize } from './json-size.js';
+import { PROTOCOL_LIMITS as L } from './limits.js';
+
+const ROOM_NAME = /^[A-Za-z0-9_.~-]+$/;
+const PEER_ID = /^[A-Za-z0-9_-]+$/;
+// No control characters: a display name ends up in other people's UI and logs.
+const DISPLAY_NAME = /^[^\p{Cc}]+$/u;
+
+export const roomNameSchema = v.pipe(
+  v.string('room must be a string'),
+  v.minLength(1, 'room must not be empty'),
+  v.maxLength(L.roomNameMaxLength, `room must be at most ${L.roomNameMaxLength} characters`),
+  v.regex(ROOM_NAME, 'room may only hold A-Z a-z 0-9 - _ . ~'),
+);
+
+export const peerIdSchema = v.pipe(
+  v.string('peer id must be a string'),
+  v.minLength(1, 'peer id must not be empty'),
+  v.maxLength(L.peerIdMaxLength, 'peer id is too long'),
+  v.regex(PEER_ID, 'peer id is malformed'),
+);
+
+const displayNameSchema = v.pipe(
+  v.string('name must be a string'),
+  v.minLength(1, 'name must not be empty'),
+  v.maxLength(L.displayNameMaxLength, `name must be at most ${L.displayNameMaxLength} characters`),
+  v.regex(DISPLAY_NAME, 'name must not hold control characters'),
+);
+
+const metaValueSchema = v.union(
+  [
+    v.pipe(v.string(), v.maxLength(L.metaValueMaxLength)),
+    v.pipe(v.number(), v.finite()),
+    v.boolean(),
+    v.null(),
+  ],
+  `meta values must be strings of at most ${L.metaValueMaxLength} characters, finite numbers, booleans or null`,
+);
+
+export const metaSchema = v.pipe(
+  v.record(
+    v.pipe(v.string(), v.minLength(1), v.maxLength(L.metaKeyMaxLength, 'meta key is too long')),
+    metaValueSchema,
+    'meta must be a flat object',
+  ),
+  v.check(
+    (meta) => Object.keys(meta).length <= L.metaMaxKeys,
+    `meta may hold at most ${L.metaMaxKeys} keys`,
+  ),
+  v.check(
+    (meta) => jsonSize(meta, L.metaMaxBytes, 2) <= L.metaMaxBytes,
+    `meta must be at most ${L.metaMaxBytes} bytes as JSON`,
+  ),
+) satisfies v.GenericSchema<unknown, PeerMeta>;
+
+export const joinRequestSchema = v.object(
+  {
+    room: roomNameSchema,
+    name: v.optional(displayNameSchema),
+    meta: v.optional(metaSchema),
+  },
+  'join request must be an object',
+) satisfies v.GenericSchema<unknown, JoinRequest>;
+
+const attemptSchema = v.pipe(
+  v.number('attempt must be a number'),
+  v.integer('attempt must be an integer'),
+  v.minValue(1, 'attempt starts at 1'),
+  v.maxValue(L.maxAttempt, `attempt must be at most ${L.maxAttempt}`),
+);
+
+export const signalDataSchema = v.pipe(
+  v.looseObject(
+    {
+      type: v.pipe(
+        v.string('signal data needs a string type'),
+        v.minLength(1),
+        v.maxLength(L.signalTypeMaxLength),
+      ),
+    },
+    'signal data must be an object',
+  ),
+  v.check(
+    (data) => jsonSize(data, L.signalMaxBytes, L.signalMaxDepth) <= L.signalMaxBytes,
+    `signal data must be plain JSON of at most ${L.signalMaxBytes} bytes and depth ${L.signalMaxDepth}`,
+  ),
+) satisfies v.GenericSchema<unknown, SignalData>;
+
+export const signalRequestSchema = v.object(
+  { to: peerIdSchema, attempt: attemptSchema, data: signalDataSchema },
+  'signal must be an object',
+) satisfies v.GenericSchema<unknown, SignalRequest>;
+
+const candidateSummarySchema = v.object({
+  type: v.picklist(['host', 'srflx', 'prflx', 'relay'], 'unknown candidate type'),
+  protocol: v.picklist(['udp', 'tcp'], 'unknown candidate protocol'),
+  relayProtocol: v.optional(v.picklist(['udp', 'tcp', 'tls'], 'unknown relay protocol')),
+  url: v.optional(v.pipe(v.string(), v.maxLength(L.turnUrlMaxLength))),
+}) satisfies v.GenericSchema<unknown, CandidateSummary>;
+
+export const connectionReportSchema = v.object(
+  {
+    peerId: peerIdSchema,
+    attempt: attemptSchema,
+    strategy: v.picklist(['auto', 'relay', 'direct'], 'unknown strategy'),
+    turnOnDemand: v.optional(v.boolean()),
+    local: candidateSummarySchema,
+    remote: candidateSummarySchema,
+    relayed: v.boolean(),
+    timeToConnectMs: v.pipe(v.number(), v.minValue(0), v.maxValue(L.timeToConnectMaxMs)),
+    rttMs: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(L.rttMaxMs))),
+  },
+  'connection report must be an object',
+) satisfies v.GenericSchema<unknown, ConnectionReport>;
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/**
+ * Validates an inbound payload. On failure, `message` names the first offending field, in words
+ * safe to send back to the client (it never echoes the value).
+ */
+export function parsePayload<T>(
+  schema: v.GenericSchema<unknown, T>,
+  input: unknown,
+): ParseResult<T> {
+  const result = v.safeParse(schema, input, { abortEarly: true });
+  if (result.success) return { ok: true, value: result.output };
+  const issue = result.issues[0];
+  const path = issue.path?.map((item) => String(item.key)).join('.');
+  return { ok: false, message: path ? `${path}: ${issue.message}` : issue.message };
+}

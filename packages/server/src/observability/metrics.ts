@@ -1,0 +1,130 @@
+/**
+ * Prometheus metrics. Each server gets its own registry, so several servers in one process
+ * (tests, embedders) never share counters. Labels never carry a credential, a token or a peer id.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export type MintOutcome = 'ok' | 'error' | 'auth-error' | 'timeout';
+export type CacheResult = 'hit' | 'miss' | 'stale';
+
+export interface Metrics {
+  readonly registry: Registry;
+  /** Provider calls, by provider and outcome. */
+  readonly credentialMints: Counter<'provider' | 'outcome'>;
+  readonly credentialMintSeconds: Histogram<'provider'>;
+  /** Shared-credential cache lookups: fresh hit, miss (waited for a mint), stale (served while refreshing or during an outage). */
+  readonly credentialCache: Counter<'result'>;
+  /** ICE answers sent without TURN because no usable credential was at hand. */
+  readonly stunOnlyAnswers: Counter;
+  readonly joins: Counter<'outcome'>;
+  readonly iceRefreshes: Counter<'outcome'>;
+  readonly signals: Counter;
+  readonly invalidPayloads: Counter<'event'>;
+  readonly rateLimited: Counter<'event'>;
+  readonly connectedSockets: Gauge;
+  readonly rooms: Gauge;
+  /** Connections reported by clients, by the selected pair's candidate types and relay protocol. */
+  readonly connectionReports: Counter<'local_type' | 'remote_type' | 'relay_protocol' | 'relayed'>;
+  /** Reported connections that needed more than one attempt (the relay-only retry). */
+  readonly relayFallbacks: Counter;
+  readonly timeToConnectSeconds: Histogram<'relayed'>;
+}
+
+export interface MetricsOptions {
+  /** Collect Node's process metrics (CPU, heap, event loop) too. */
+  processMetrics: boolean;
+}
+
+export const metricsDefaults: MetricsOptions = { processMetrics: true };
+
+export function createMetrics(options: Partial<MetricsOptions> = {}): Metrics {
+  const { processMetrics } = { ...metricsDefaults, ...options };
+  const registry = new Registry();
+  if (processMetrics) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+
+  return {
+    registry,
+    credentialMints: new Counter({
+      name: 'icelane_credential_mints_total',
+      help: 'TURN credential provider calls, by provider and outcome.',
+      labelNames: ['provider', 'outcome'],
+      registers,
+    }),
+    credentialMintSeconds: new Histogram({
+      name: 'icelane_credential_mint_seconds',
+      help: 'Latency of TURN credential provider calls.',
+      labelNames: ['provider'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    credentialCache: new Counter({
+      name: 'icelane_credential_cache_total',
+      help: 'Shared TURN credential cache lookups, by result (hit, miss, stale).',
+      labelNames: ['result'],
+      registers,
+    }),
+    stunOnlyAnswers: new Counter({
+      name: 'icelane_stun_only_answers_total',
+      help: 'ICE answers sent without TURN because no usable credential was available.',
+      registers,
+    }),
+    joins: new Counter({
+      name: 'icelane_joins_total',
+      help: 'Room joins, by outcome (ok or the error code).',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    iceRefreshes: new Counter({
+      name: 'icelane_ice_refreshes_total',
+      help: 'ICE refresh requests, by outcome (ok or the error code).',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    signals: new Counter({
+      name: 'icelane_signals_relayed_total',
+      help: 'Signaling messages relayed between peers.',
+      registers,
+    }),
+    invalidPayloads: new Counter({
+      name: 'icelane_invalid_payloads_total',
+      help: 'Inbound payloads refused by schema or size cap, by event.',
+      labelNames: ['event'],
+      registers,
+    }),
+    rateLimited: new Counter({
+      name: 'icelane_rate_limited_total',
+      help: 'Requests refused by a rate limit, by event.',
+      labelNames: ['event'],
+      registers,
+    }),
+    connectedSockets: new Gauge({
+      name: 'icelane_connected_sockets',
+      help: 'Signaling connections open on this node.',
+      registers,
+    }),
+    rooms: new Gauge({
+      name: 'icelane_rooms',
+      help: 'Rooms with at least one peer on this node.',
+      registers,
+    }),
+    connectionReports: new Counter({
+      name: 'icelane_connections_total',
+      help: 'Peer connections reported by clients, by selected candidate types and relay protocol.',
+      labelNames: ['local_type', 'remote_type', 'relay_protocol', 'relayed'],
+      registers,
+    }),
+    relayFallbacks: new Counter({
+      name: 'icelane_relay_fallbacks_total',
+      help: 'Reported connections that connected on a retry after the first attempt failed.',
+      registers,
+    }),
+    timeToConnectSeconds: new Histogram({
+      name: 'icelane_time_to_connect_seconds',
+      help: 'Time from the start of the connection to connected, as reported by clients.',
+      labelNames: ['relayed'],
+      buckets: [0.1, 0.25, 0.5, 1, 2, 4, 8, 16],
+      registers,
+    }),
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * A real coturn (`turnserver` from Debian's `coturn`) for tests, with the TURN REST API's shared
+ * secret (`use-auth-secret`), started on a free port and always stopped by its PID.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './ports.js';
+
+export interface CoturnOptions {
+  /** The address coturn listens, relays and advertises on. */
+  ip: string;
+  /** 0 picks a free port. */
+  port: number;
+  secret: string;
+  realm: string;
+  /** Relay ports come from this range. */
+  minRelayPort: number;
+  maxRelayPort: number;
+  /** Wraps the command, e.g. `['ip', 'netns', 'exec', 'pub']` to run it in a namespace. */
+  prefix: string[];
+  /** Lines coturn prints, for debugging a failed test. */
+  onLog: (line: string) => void;
+  startTimeoutMs: number;
+}
+
+export const coturnDefaults: CoturnOptions = {
+  ip: '127.0.0.1',
+  port: 0,
+  secret: 'icelane-test-secret',
+  realm: 'icelane.test',
+  minRelayPort: 49152,
+  maxRelayPort: 65535,
+  prefix: [],
+  onLog: () => {},
+  startTimeoutMs: 10_000,
+};
+
+export interface Coturn {
+  ip: string;
+  port: number;
+  secret: string;
+  realm: string;
+  /** `turn:<ip>:<port>?transport=udp` */
+  udpUrl: string;
+  /** `turn:<ip>:<port>?transport=tcp` */
+  tcpUrl: string;
+  stunUrl: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export async function startCoturn(options: Partial<CoturnOptions> = {}): Promise<Coturn> {
+  const o = { ...coturnDefaults, ...options };
+  const port = o.port === 0 ? await freePort(o.ip) : o.port;
+  const dir = await mkdtemp(join(tmpdir(), 'icelane-coturn-'));
+  const args = [
+    '-n',
+    `--listening-ip=${o.ip}`,
+    `--relay-ip=${o.ip}`,
+    `--external-ip=${o.ip}`,
+    `--listening-port=${port}`,
+    `--min-port=${o.minRelayPort}`,
+    `--max-port=${o.maxRelayPort}`,
+    '--use-auth-secret',
+    `--static-auth-secret=${o.secret}`,
+    `--realm=${o.realm}`,
+    '--fingerprint',
+    '--no-tls',
+    '--no-dtls',
+    '--no-cli',
+    '--no-multicast-peers',
+    // Loopback peers are refused by default; on loopback they are the only peers there are.
+    ...(o.ip.startsWith('127.') ? ['--allow-loopback-peers'] : []),
+    `--userdb=${join(dir, 'turndb')}`,
+    `--pidfile=${join(dir, 'turnserver.pid')}`,
+    '--log-file=stdout',
+    '--simple-log',
+  ];
+  const [command, ...prefixArgs] = [...o.prefix, 'turnserver'];
+  const child = spawn(command!, [...prefixArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  const onData = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) {
+      if (!line) continue;
+      output.push(line);
+      if (output.length > 200) output.shift();
+      o.onLog(line);
+    }
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+
+  const stop = async () => {
+    await stopChild(child);
+    await rm(dir, { recursive: true, force: true });
+  };
+
+  try {
+    await waitForTcp(o.ip, port, child, o.startTimeoutMs, o.prefix);
+  } catch (error) {
+    await stop();
+    throw new Error(`coturn did not start: ${(error as Error).message}\n${output.join('\n')}`);
+  }
+
+  return {
+    ip: o.ip,
+    port,
+    secret: o.secret,
+    realm: o.realm,
+    udpUrl: `turn:${o.ip}:${port}?transport=udp`,
+    tcpUrl: `turn:${o.ip}:${port}?transport=tcp`,
+    stunUrl: `stun:${o.ip}:${port}`,
+    pid: child.pid!,
+    stop,
+  };
+}
+
+async function waitForTcp(
+  ip: string,
+  port: number,
+  child: ChildProcess,
+  timeoutMs: number,
+  prefix: string[],
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`turnserver exited with ${child.exitCode}`);
+    // Inside a namespace the port is not reachable from here: give coturn time to bind instead.
+    if (prefix.length > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      if (child.exitCode !== null) throw new Error(`turnserver exited with ${child.exitCode}`);
+      return;
+    }
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: ip, port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no TCP listener on ${ip}:${port} after ${timeoutMs} ms`);
+}
+
+/** SIGTERM, then SIGKILL if the process has not exited within a second. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 1000);
+  await exited;
+  clearTimeout(timer);
+}

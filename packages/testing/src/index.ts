@@ -1,0 +1,3 @@
+export { freePort } from './ports.js';
+export { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumLaunchOptions } from './chromium.js';
+export { startCoturn, stopChild, coturnDefaults, type Coturn, type CoturnOptions } from './coturn.js';
