@@ -1,0 +1,20 @@
+import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from '@icelane/testing';
+
+// Browser suites in real Chromium (Debian's build). They run against the built packages, so the
+// test command builds first. One worker: the machine has two cores and each test runs two browsers.
+export default defineConfig({
+  testDir: 'e2e',
+  testMatch: '**/*.spec.ts',
+  workers: 1,
+  fullyParallel: false,
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
+  reporter: process.env.CI ? [['list']] : [['list']],
+  use: { launchOptions: chromiumLaunchOptions() },
+  projects: [
+    { name: 'sdk', testDir: 'e2e/sdk' },
+    { name: 'demo', testDir: 'e2e/demo' },
+    { name: 'nat-lab', testDir: 'e2e/nat-lab' },
+  ],
+});
