@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone on Debian 12 with Node 20 and npm: installs what is
+# missing, builds, then runs static checks, unit and integration tests (vitest) and the browser
+# suites in real Chromium (Playwright), and prints one summary line at the end.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/ensure.sh
+
+ensure_debian_packages \
+  chromium=/usr/lib/chromium/chromium \
+  coturn=turnserver \
+  redis-server=redis-server \
+  iptables=iptables \
+  iproute2=ip || exit 1
+ensure_workspace || exit 1
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+failed_steps=()
+
+step() {
+  local name=$1
+  shift
+  echo "== $name" >&2
+  "$@" || failed_steps+=("$name")
+}
+
+step build pnpm run build
+step typecheck pnpm run typecheck
+step lint pnpm run lint
+step vitest pnpm exec vitest run --reporter=default --reporter=json \
+  --outputFile.json="$results/vitest.json"
+step playwright env PLAYWRIGHT_JSON_OUTPUT_NAME="$results/playwright.json" \
+  pnpm exec playwright test --reporter=list,json
+
+node scripts/lib/summary.mjs "$results/vitest.json" "$results/playwright.json" "${failed_steps[@]}"
