@@ -17,8 +17,14 @@ export interface IceUrl {
 /** The transport classes the assembled list tries to cover, in order of preference. */
 export type IceUrlClass = 'stun' | 'turn-udp' | 'turn-tcp' | 'turns';
 
-const DEFAULT_PORT: Record<IceScheme, number> = { stun: 3478, turn: 3478, stuns: 5349, turns: 5349 };
-const ICE_URL = /^(stuns?|turns?):(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?(\?transport=(udp|tcp))?$/;
+const DEFAULT_PORT: Record<IceScheme, number> = {
+  stun: 3478,
+  turn: 3478,
+  stuns: 5349,
+  turns: 5349,
+};
+const ICE_URL =
+  /^(stuns?|turns?):(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?(\?transport=(udp|tcp))?$/;
 
 /** Parses an ICE server URL; returns `null` for anything a browser would reject. */
 export function parseIceUrl(url: string): IceUrl | null {
@@ -159,9 +165,7 @@ export function assembleIceServers(
 /** Whether any server in the list is a TURN server. */
 export function hasTurn(servers: readonly IceServer[]): boolean {
   return servers.some((server) =>
-    (Array.isArray(server.urls) ? server.urls : [server.urls]).some((url) =>
-      /^turns?:/i.test(url),
-    ),
+    (Array.isArray(server.urls) ? server.urls : [server.urls]).some((url) => /^turns?:/i.test(url)),
   );
 }
 

@@ -1,6 +1,12 @@
 export { freePort } from './ports.js';
 export { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumLaunchOptions } from './chromium.js';
-export { startCoturn, stopChild, coturnDefaults, type Coturn, type CoturnOptions } from './coturn.js';
+export {
+  startCoturn,
+  stopChild,
+  coturnDefaults,
+  type Coturn,
+  type CoturnOptions,
+} from './coturn.js';
 export {
   SERVER_MAIN,
   serverProcessDefaults,
