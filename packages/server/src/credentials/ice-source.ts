@@ -2,8 +2,24 @@
  * What the signaling layer asks for: the ICE configuration to hand a client. Implemented by the
  * credentials module (STUN list + provider + scope + cache + assembly).
  */
-import type { IceConfig } from '@icelane/protocol';
-import type { ProviderName } from './provider.js';
+import {
+  assembleIceDefaults,
+  assembleIceServers,
+  classifyIceUrl,
+  hasTurn,
+  parseIceUrl,
+  type IceConfig,
+  type IcePolicy,
+  type IceServer,
+} from '@icelane/protocol';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { backoffDefaults, type BackoffOptions } from './backoff.js';
+import { createCredentialCache } from './cache.js';
+import type { CredentialScope, ProviderName, TurnCredential, TurnProvider } from './provider.js';
+import { createProviderCaller } from './provider-caller.js';
+import { createSessionCredentials } from './session-credentials.js';
+import { memoryStore, type CredentialStore } from './store.js';
 
 export interface IceSession {
   /** Opaque id of the client session (never a peer id shown to others). */
@@ -37,4 +53,195 @@ export interface IceSource {
   health(): ProviderHealth;
   /** Stops background refreshes and pending timers. */
   close(): Promise<void>;
+}
+
+/** The options of {@link createIceSource}; each field notes the environment variable it comes from. */
+export interface IceSourceOptions {
+  /** STUN URLs handed to every client (`ICELANE_STUN_URLS`). */
+  stunUrls: string[];
+  /** Where TURN credentials come from (`ICELANE_TURN_PROVIDER`); `null` for STUN only. */
+  provider: TurnProvider | null;
+  /** `ICELANE_CREDENTIAL_SCOPE`; `null` takes the provider's default (shared for Cloudflare and
+   * static, per-session for coturn). */
+  scope: CredentialScope | null;
+  /** The lifetime asked of the provider (`ICELANE_TURN_TTL_SECONDS`); Cloudflare clamps to 48 h. */
+  ttlSeconds: number;
+  /** A shared credential with less life than this left is never handed out; clients are told
+   * `expiresAt` and refresh before it. Must be shorter than the TTL. */
+  minRemainingMs: number;
+  /** A shared credential is refreshed in the background once less than this share of its
+   * lifetime remains. */
+  refreshAheadRatio: number;
+  /** The most URLs in an answer (`ICELANE_MAX_ICE_URLS`); Firefox warns above a few. */
+  maxUrls: number;
+  /** The longest a join waits for TURN credentials before answering STUN-only
+   * (`ICELANE_JOIN_TIMEOUT_MS`). */
+  joinTimeoutMs: number;
+  /** A provider call that has not settled after this long counts as failed. */
+  mintTimeoutMs: number;
+  /** The first-attempt policy recommended to clients (`ICELANE_RELAY_POLICY`). */
+  policy: IcePolicy;
+  /** Pace of retries after provider failures. */
+  backoff: BackoffOptions;
+}
+
+export const iceSourceDefaults: IceSourceOptions = {
+  stunUrls: ['stun:stun.cloudflare.com:3478'],
+  provider: null,
+  scope: null,
+  ttlSeconds: 86_400,
+  minRemainingMs: 2 * 3600_000,
+  refreshAheadRatio: 0.5,
+  maxUrls: assembleIceDefaults.maxUrls,
+  joinTimeoutMs: 3_000,
+  mintTimeoutMs: 10_000,
+  policy: 'all',
+  backoff: backoffDefaults,
+};
+
+export interface IceSourceDeps {
+  logger: Logger;
+  metrics: Metrics;
+  /** Where the shared credential lives; memory by default, Redis for several nodes. */
+  store?: CredentialStore;
+  now?: () => number;
+  /** Backoff jitter. */
+  random?: () => number;
+}
+
+/**
+ * Builds the {@link IceSource} the signaling layer asks on join and on `ice:refresh`.
+ * Throws at start-up on a configuration that cannot work (malformed STUN URL, relay policy
+ * without a provider, a TTL shorter than the minimum remaining life).
+ *
+ * @example
+ * const ice = createIceSource(
+ *   { provider: createCloudflareProvider({ keyId, apiToken }) },
+ *   { logger, metrics },
+ * );
+ * const config = await ice.iceFor({ sessionId });
+ */
+export function createIceSource(
+  options: Partial<IceSourceOptions>,
+  deps: IceSourceDeps,
+): IceSource {
+  const o: IceSourceOptions = { ...iceSourceDefaults, ...options };
+  validate(o);
+  const { logger, metrics } = deps;
+  const now = deps.now ?? (() => Date.now());
+  const provider = o.provider;
+  const stun: IceServer[] = o.stunUrls.length > 0 ? [{ urls: [...o.stunUrls] }] : [];
+  const stunOnly = assembleIceServers(stun, { maxUrls: o.maxUrls }).iceServers;
+
+  if (!provider) {
+    return {
+      iceFor: () =>
+        Promise.resolve({ iceServers: stunOnly, expiresAt: null, turn: false, policy: o.policy }),
+      release: () => {},
+      health: () => ({
+        provider: null,
+        state: 'none',
+        consecutiveFailures: 0,
+        lastSuccessAt: null,
+        lastError: null,
+      }),
+      close: () => Promise.resolve(),
+    };
+  }
+
+  for (const secret of provider.secrets) logger.redact(secret);
+  const onMinted = (credential: TurnCredential) => {
+    for (const server of credential.iceServers) {
+      if (server.credential) logger.redact(server.credential);
+    }
+  };
+  const caller = createProviderCaller(
+    provider,
+    { logger, metrics, now, random: deps.random ?? Math.random },
+    { mintTimeoutMs: o.mintTimeoutMs, backoff: o.backoff },
+  );
+  const scope = o.scope ?? provider.defaultScope;
+  const shared =
+    scope === 'shared'
+      ? createCredentialCache(
+          { caller, store: deps.store ?? memoryStore({ now }), metrics, now, onMinted },
+          { ...o, key: `icelane:turn:${provider.name}`, leaseMs: o.mintTimeoutMs + 5_000 },
+        )
+      : null;
+  // Per-session credentials are not registered for redaction: one entry per join would grow the
+  // logger's list without bound. Nothing here logs them.
+  const sessions = shared
+    ? null
+    : createSessionCredentials({ caller, logger, onMinted: () => {} }, o);
+
+  const answer = (credential: TurnCredential | null): IceConfig => {
+    const { iceServers, dropped } = assembleIceServers(
+      [...stun, ...(credential?.iceServers ?? [])],
+      { maxUrls: o.maxUrls },
+    );
+    const turn = credential !== null && hasTurn(iceServers);
+    if (credential && !turn) {
+      logger.warn('no usable TURN URL in the minted credential', {
+        provider: provider.name,
+        dropped: dropped.map(({ url, reason }) => ({ url, reason })),
+      });
+    }
+    if (!turn) metrics.stunOnlyAnswers.inc();
+    return {
+      iceServers: turn ? iceServers : stunOnly,
+      expiresAt: turn ? (credential?.expiresAt ?? null) : null,
+      turn,
+      policy: o.policy,
+    };
+  };
+
+  return {
+    async iceFor(session) {
+      const credential = shared
+        ? (await shared.get()).credential
+        : await sessions!.mint(session.sessionId);
+      return answer(credential);
+    },
+    release: (session) => sessions?.release(session.sessionId),
+    health: () => caller.health(),
+    close: () => {
+      shared?.close();
+      sessions?.close();
+      caller.close();
+      return Promise.resolve();
+    },
+  };
+}
+
+function validate(o: IceSourceOptions): void {
+  for (const url of o.stunUrls) {
+    const parsed = parseIceUrl(url);
+    if (!parsed || classifyIceUrl(parsed) !== 'stun') {
+      throw new Error(`ICE: "${url}" is not a valid stun: or stuns: URL`);
+    }
+  }
+  if (!Number.isInteger(o.maxUrls) || o.maxUrls < 1) {
+    throw new Error('ICE: maxUrls must be a positive integer');
+  }
+  if (!Number.isInteger(o.ttlSeconds) || o.ttlSeconds < 1) {
+    throw new Error('ICE: ttlSeconds must be a positive integer');
+  }
+  if (o.minRemainingMs < 0 || o.minRemainingMs >= o.ttlSeconds * 1000) {
+    throw new Error('ICE: minRemainingMs must be at least 0 and shorter than the TTL');
+  }
+  if (!(o.refreshAheadRatio > 0 && o.refreshAheadRatio < 1)) {
+    throw new Error('ICE: refreshAheadRatio must be between 0 and 1');
+  }
+  if (!(o.joinTimeoutMs > 0) || !(o.mintTimeoutMs > 0)) {
+    throw new Error('ICE: joinTimeoutMs and mintTimeoutMs must be positive');
+  }
+  if (o.policy !== 'all' && o.policy !== 'relay') {
+    throw new Error(`ICE: policy must be "all" or "relay"`);
+  }
+  if (o.policy === 'relay' && !o.provider) {
+    throw new Error('ICE: policy "relay" needs a TURN provider');
+  }
+  if (o.scope !== null && o.scope !== 'shared' && o.scope !== 'per-session') {
+    throw new Error('ICE: scope must be "shared" or "per-session"');
+  }
 }

@@ -37,6 +37,11 @@ export interface TurnProvider {
   readonly name: ProviderName;
   /** The scope that suits this provider when the configuration does not choose one. */
   readonly defaultScope: CredentialScope;
+  /**
+   * The values this provider holds that must never be printed (API token, shared secrets), so
+   * the server can register them with its logger's redaction.
+   */
+  readonly secrets: readonly string[];
   mint(request: MintRequest): Promise<TurnCredential>;
   /** Ends a credential early (a per-session credential when its peer leaves). */
   revoke?(credential: TurnCredential): Promise<void>;

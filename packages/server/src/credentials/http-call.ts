@@ -1,0 +1,62 @@
+/**
+ * One HTTP call to a provider's API, with a per-call timeout and failures sorted into
+ * {@link ProviderError} kinds. Messages name the provider and the status, never the request's
+ * headers or body (they carry the token).
+ */
+import { ProviderError } from './provider.js';
+
+export interface HttpCall {
+  /** Names the provider and the operation in error messages, e.g. `cloudflare mint`. */
+  label: string;
+  url: string;
+  init: RequestInit;
+  timeoutMs: number;
+  /** Statuses that count as success. */
+  okStatuses: readonly number[];
+  /** Aborts the call from outside (join timeout, shutdown). */
+  signal?: AbortSignal;
+  fetch: typeof fetch;
+}
+
+/** Performs the call; resolves with the response on an expected status, else throws. */
+export async function httpCall(call: HttpCall): Promise<Response> {
+  const timeout = AbortSignal.timeout(call.timeoutMs);
+  const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
+  let response: Response;
+  try {
+    response = await call.fetch(call.url, { ...call.init, signal });
+  } catch (error) {
+    if (timeout.aborted) {
+      throw new ProviderError('timeout', `${call.label}: no answer within ${call.timeoutMs} ms`);
+    }
+    if (call.signal?.aborted) {
+      throw new ProviderError('timeout', `${call.label}: aborted`, undefined, { cause: error });
+    }
+    throw new ProviderError('unavailable', `${call.label}: request failed (${describe(error)})`);
+  }
+  if (call.okStatuses.includes(response.status)) return response;
+  // Drain the body so the connection can be reused; its content is not trusted in messages.
+  await response.body?.cancel().catch(() => {});
+  const { status } = response;
+  if (status === 401 || status === 403) {
+    throw new ProviderError('auth', `${call.label}: refused with HTTP ${status}`, status);
+  }
+  const kind = status >= 500 || status === 429 ? 'unavailable' : 'bad-response';
+  throw new ProviderError(kind, `${call.label}: unexpected HTTP ${status}`, status);
+}
+
+/** Reads a JSON body, or throws `bad-response`. */
+export async function readJson(response: Response, label: string): Promise<unknown> {
+  try {
+    return (await response.json()) as unknown;
+  } catch {
+    throw new ProviderError('bad-response', `${label}: answer is not JSON`, response.status);
+  }
+}
+
+// Network errors from undici carry the useful part in `cause.code` (ECONNREFUSED, ENOTFOUND).
+function describe(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+  if (cause && typeof cause.code === 'string') return cause.code;
+  return error instanceof Error ? error.name : 'unknown error';
+}

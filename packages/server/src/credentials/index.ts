@@ -1,0 +1,58 @@
+export {
+  backoffCeilingMs,
+  backoffDefaults,
+  backoffDelayMs,
+  type BackoffOptions,
+} from './backoff.js';
+export {
+  createCredentialCache,
+  credentialCacheDefaults,
+  type CachedCredential,
+  type CredentialCache,
+  type CredentialCacheDeps,
+  type CredentialCacheOptions,
+} from './cache.js';
+export {
+  CLOUDFLARE_MAX_TTL_SECONDS,
+  cloudflareDefaults,
+  createCloudflareProvider,
+  type CloudflareOptions,
+} from './cloudflare.js';
+export {
+  coturnProviderDefaults,
+  createCoturnProvider,
+  turnRestCredential,
+  turnRestUsername,
+  type CoturnProviderOptions,
+} from './coturn.js';
+export {
+  createIceSource,
+  iceSourceDefaults,
+  type IceSession,
+  type IceSource,
+  type IceSourceDeps,
+  type IceSourceOptions,
+  type ProviderHealth,
+  type ProviderState,
+} from './ice-source.js';
+export {
+  ProviderError,
+  type CredentialScope,
+  type MintRequest,
+  type ProviderErrorKind,
+  type ProviderName,
+  type TurnCredential,
+  type TurnProvider,
+} from './provider.js';
+export {
+  createStaticProvider,
+  staticProviderDefaults,
+  type StaticProviderOptions,
+} from './static.js';
+export {
+  memoryStore,
+  memoryStoreDefaults,
+  type CredentialStore,
+  type LockResult,
+  type MemoryStoreOptions,
+} from './store.js';
