@@ -1,0 +1,192 @@
+/**
+ * A call: joins a room through the SDK and turns every room event into the page's state. The DOM
+ * is drawn from that state by `main.ts`; nothing here touches an element.
+ */
+import { IcelaneError, joinRoom, type Room } from '@icelane/sdk';
+import type { ConnectionReport } from '@icelane/protocol';
+import { newPeerView, type DemoState, type PeerView } from './demo-state.js';
+import { formatDuration } from './dom.js';
+import { summarizeIce } from './ice-servers.js';
+import { decodeMessage, encodeMessage } from './messages.js';
+
+export interface CallSettings {
+  server: string;
+  room: string;
+  name: string;
+  relay: boolean;
+  onDemand: boolean;
+  media: MediaStream | null;
+}
+
+export interface CallHooks {
+  /** Something in the state changed: draw it. */
+  changed(): void;
+  stream(peerId: string, stream: MediaStream): void;
+}
+
+export interface Call {
+  readonly room: Room;
+  sendChat(text: string): void;
+  leave(): Promise<void>;
+}
+
+export const callDefaults = {
+  /** How often each connected peer is pinged over the data channel for the RTT plot. */
+  pingIntervalMs: 1_000,
+  /** Samples kept per peer. */
+  rttSamples: 120,
+  logLines: 50,
+};
+
+/** Joins, or rejects with an error whose message is fit to show as it is. */
+export async function startCall(
+  state: DemoState,
+  settings: CallSettings,
+  hooks: CallHooks,
+): Promise<Call> {
+  const room = await joinRoom(settings.server, settings.room, {
+    ...(settings.name ? { name: settings.name } : {}),
+    media: settings.media,
+    strategy: settings.relay ? 'relay' : 'auto',
+    turnOnDemand: settings.onDemand,
+  }).catch((error: unknown) => {
+    throw new Error(describeJoinError(error, settings.server), { cause: error });
+  });
+
+  const offs: Array<() => void> = [];
+  const view = (peerId: string): PeerView => (state.peers[peerId] ??= newPeerView(peerId, null));
+  const log = (peerId: string, line: string) => {
+    const lines = view(peerId).log;
+    lines.push(`${new Date().toLocaleTimeString()} ${line}`);
+    if (lines.length > callDefaults.logLines) lines.shift();
+  };
+  const on: Room['on'] = (event, listener) => {
+    const off = room.on(event, (payload) => {
+      listener(payload);
+      hooks.changed();
+    });
+    offs.push(off);
+    return off;
+  };
+
+  state.room = room.room;
+  state.peerId = room.peerId;
+  state.ice = summarizeIce(room.ice, Date.now());
+  for (const peer of room.peers()) {
+    const v = view(peer.peerId);
+    v.name = peer.name ?? null;
+  }
+
+  on('peer:joined', ({ peerId, name }) => {
+    view(peerId).name = name ?? null;
+    log(peerId, 'joined the room');
+  });
+  on('peer:left', ({ peerId }) => {
+    delete state.peers[peerId];
+  });
+  on('peer:state', ({ peerId, state: peerState, attempt, policy }) => {
+    const v = view(peerId);
+    v.state = peerState;
+    v.attempt = attempt;
+    v.policy = policy;
+    log(peerId, `${peerState} (attempt ${attempt}, policy ${policy})`);
+  });
+  on('stream', ({ peerId, stream }) => {
+    view(peerId).hasVideo = stream.getVideoTracks().length > 0;
+    hooks.stream(peerId, stream);
+  });
+  on('report', ({ peerId, report }) => {
+    const v = view(peerId);
+    const before = v.report;
+    v.report = report;
+    if (!before || pairKey(before) !== pairKey(report)) log(peerId, describeReport(report));
+  });
+  on('fallback', ({ peerId, attempt, reason, policy }) => {
+    log(peerId, `falling back to relay: attempt ${attempt} with policy ${policy} after ${reason}`);
+  });
+  on('ice', (ice) => {
+    state.ice = summarizeIce(ice, Date.now());
+  });
+  on('signaling', ({ state: signaling }) => {
+    state.signaling = signaling;
+  });
+  on('error', (error) => {
+    if (error.peerId) log(error.peerId, `error ${error.code}: ${error.message}`);
+    else {
+      state.error = error.message;
+      state.errorCode = error.code;
+    }
+  });
+  on('data', ({ peerId, data }) => {
+    const message = decodeMessage(data);
+    if (message?.kind === 'chat') {
+      const name = state.peers[peerId]?.name;
+      state.chat.push({ from: name || peerId.slice(0, 8), text: message.text, at: Date.now(), own: false });
+    } else if (message?.kind === 'ping') {
+      trySend(room, encodeMessage({ ...message, kind: 'pong' }), peerId);
+    } else if (message?.kind === 'pong') {
+      const samples = view(peerId).rttMs;
+      samples.push(performance.now() - message.sentAt);
+      if (samples.length > callDefaults.rttSamples) samples.shift();
+    }
+  });
+
+  let pingId = 0;
+  const pinger = setInterval(() => {
+    for (const peer of Object.values(state.peers)) {
+      if (peer.state !== 'connected') continue;
+      const ping = { kind: 'ping', id: ++pingId, sentAt: performance.now() } as const;
+      trySend(room, encodeMessage(ping), peer.peerId);
+    }
+    // The expiry is said relative to now, so it is redrawn even when nothing else changed.
+    state.ice = summarizeIce(room.ice, Date.now());
+    hooks.changed();
+  }, callDefaults.pingIntervalMs);
+
+  return {
+    room,
+    sendChat(text) {
+      room.send(encodeMessage({ kind: 'chat', text }));
+      state.chat.push({ from: settings.name || 'me', text, at: Date.now(), own: true });
+      hooks.changed();
+    },
+    async leave() {
+      clearInterval(pinger);
+      for (const off of offs) off();
+      await room.leave();
+    },
+  };
+}
+
+/** A data channel that is still opening refuses to send; the next ping will do. */
+function trySend(room: Room, data: string, peerId: string): void {
+  try {
+    room.send(data, peerId);
+  } catch {
+    // ignored on purpose: see above
+  }
+}
+
+function pairKey(report: ConnectionReport): string {
+  return `${report.attempt}|${report.local.type}|${report.local.protocol}|${report.remote.type}|${report.relayed}`;
+}
+
+function describeReport(report: ConnectionReport): string {
+  const local = `${report.local.type}/${report.local.relayProtocol ?? report.local.protocol}`;
+  const path = report.relayed ? 'through a TURN relay' : 'directly';
+  return `connected ${path} (local ${local} ⇄ remote ${report.remote.type}) on attempt ${report.attempt} in ${formatDuration(report.timeToConnectMs)}`;
+}
+
+export function describeJoinError(error: unknown, server: string): string {
+  if (error instanceof IcelaneError) {
+    if (error.code === 'signaling-failed') {
+      return `Could not reach the icelane server at ${server}: is it running? (${error.message})`;
+    }
+    if (error.code === 'join-failed') {
+      const code = typeof error.details?.code === 'string' ? ` (${error.details.code})` : '';
+      return `The server refused to join the room${code}: ${error.message}`;
+    }
+    return `Could not join (${error.code}): ${error.message}`;
+  }
+  return `Could not join: ${error instanceof Error ? error.message : String(error)}`;
+}

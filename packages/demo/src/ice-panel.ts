@@ -1,0 +1,37 @@
+/** The ICE servers this page received from the server, credentials masked, with their expiry. */
+import type { IceSummary } from './ice-servers.js';
+import { h } from './dom.js';
+
+export function renderIcePanel(target: HTMLElement, summary: IceSummary | null): void {
+  if (!summary) {
+    target.replaceChildren(h('p', { class: 'muted' }, 'Join a room to receive ICE servers.'));
+    return;
+  }
+  target.dataset.turn = String(summary.turn);
+  target.replaceChildren(
+    h(
+      'p',
+      {},
+      summary.turn ? 'STUN and TURN' : 'STUN only: the server has no TURN credentials to hand out',
+      ` · first policy ${summary.policy} · credentials ${summary.expiry}`,
+    ),
+    h(
+      'table',
+      {},
+      h('thead', {}, h('tr', {}, h('th', {}, 'url'), h('th', {}, 'username'), h('th', {}, 'credential'))),
+      h(
+        'tbody',
+        {},
+        ...summary.rows.map((row) =>
+          h(
+            'tr',
+            { 'data-kind': row.kind },
+            h('td', {}, h('code', {}, row.url)),
+            h('td', {}, row.username ?? '—'),
+            h('td', {}, row.credential ?? '—'),
+          ),
+        ),
+      ),
+    ),
+  );
+}

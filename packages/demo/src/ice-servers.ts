@@ -1,0 +1,56 @@
+/**
+ * The ICE servers the page received, as a list a person can read and a screenshot can show:
+ * TURN usernames and credentials are masked, and the expiry is said in words.
+ */
+import type { IceConfig, IceServer } from '@icelane/protocol';
+import { formatDuration } from './dom.js';
+
+export interface IceServerRow {
+  url: string;
+  kind: 'stun' | 'turn' | 'turns' | 'unknown';
+  /** `null` when the server carries no username. */
+  username: string | null;
+  credential: string | null;
+}
+
+export interface IceSummary {
+  rows: IceServerRow[];
+  turn: boolean;
+  policy: IceConfig['policy'];
+  /** "expires in 12 min", "expired 3 s ago", or "no TURN credentials". */
+  expiry: string;
+}
+
+const MASK = '••••••';
+
+/** Keeps a hint of the username (its first characters) so two answers can be told apart. */
+export function maskSecret(value: string | undefined, keep = 0): string | null {
+  if (value === undefined || value === '') return null;
+  return keep > 0 && value.length > keep * 2 ? `${value.slice(0, keep)}${MASK}` : MASK;
+}
+
+export function summarizeIce(config: IceConfig, now: number): IceSummary {
+  const rows = config.iceServers.flatMap((server: IceServer) =>
+    (Array.isArray(server.urls) ? server.urls : [server.urls]).map((url) => ({
+      url,
+      kind: urlKind(url),
+      username: maskSecret(server.username, 3),
+      credential: maskSecret(server.credential),
+    })),
+  );
+  return { rows, turn: config.turn, policy: config.policy, expiry: describeExpiry(config, now) };
+}
+
+function urlKind(url: string): IceServerRow['kind'] {
+  const scheme = url.slice(0, url.indexOf(':')).toLowerCase();
+  return scheme === 'stun' || scheme === 'turn' || scheme === 'turns' ? scheme : 'unknown';
+}
+
+function describeExpiry(config: IceConfig, now: number): string {
+  if (config.expiresAt === null) return 'no TURN credentials';
+  const left = config.expiresAt - now;
+  const at = new Date(config.expiresAt).toLocaleTimeString();
+  return left > 0
+    ? `expire in ${formatDuration(left)} (${at})`
+    : `expired ${formatDuration(-left)} ago (${at})`;
+}

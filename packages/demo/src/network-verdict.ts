@@ -1,0 +1,123 @@
+/**
+ * What a candidate gathering says about this network, in words. Pure, so the wording is tested
+ * against every combination without a browser.
+ */
+export type GatheredType = 'host' | 'srflx' | 'prflx' | 'relay';
+
+export interface GatheredCandidate {
+  type: GatheredType;
+  protocol: string;
+  address: string;
+  /** For relay candidates: how the browser reaches the TURN server. */
+  relayProtocol?: string;
+  /** The STUN or TURN URL the candidate came from, when the browser says. */
+  url?: string;
+}
+
+export interface GatheringError {
+  url: string;
+  errorCode: number;
+  errorText: string;
+}
+
+export interface Gathering {
+  candidates: GatheredCandidate[];
+  errors: GatheringError[];
+  /** Whether gathering finished before the deadline. */
+  complete: boolean;
+  durationMs: number;
+  stunConfigured: boolean;
+  turnConfigured: boolean;
+}
+
+export type TurnStatus = 'ok' | 'rejected' | 'unreachable' | 'not-configured';
+
+export interface NetworkVerdict {
+  /** The candidate types found, in a fixed order. */
+  types: GatheredType[];
+  turn: TurnStatus;
+  /** One sentence per finding, then the conclusion. */
+  lines: string[];
+  /** The conclusion: can this network make calls that connect everywhere? */
+  summary: string;
+}
+
+const TYPE_ORDER: GatheredType[] = ['host', 'srflx', 'prflx', 'relay'];
+const TURN_AUTH_CODES = new Set([401, 403, 437, 441]);
+
+export function judgeNetwork(gathering: Gathering): NetworkVerdict {
+  const found = new Set(gathering.candidates.map((c) => c.type));
+  const types = TYPE_ORDER.filter((type) => found.has(type));
+  const turnErrors = gathering.errors.filter((e) => /^turns?:/i.test(e.url));
+  const turn = turnStatus(gathering, found.has('relay'), turnErrors);
+  const lines = [
+    hostLine(gathering),
+    stunLine(gathering, found.has('srflx')),
+    turnLine(gathering, turn, turnErrors),
+  ];
+  if (!gathering.complete) {
+    lines.push(
+      `Gathering had not finished after ${Math.round(gathering.durationMs)} ms: a server is slow or silent.`,
+    );
+  }
+  return { types, turn, lines, summary: conclusion(turn, found.has('srflx')) };
+}
+
+function turnStatus(
+  gathering: Gathering,
+  relayed: boolean,
+  turnErrors: GatheringError[],
+): TurnStatus {
+  if (!gathering.turnConfigured) return 'not-configured';
+  if (relayed) return 'ok';
+  return turnErrors.some((e) => TURN_AUTH_CODES.has(e.errorCode)) ? 'rejected' : 'unreachable';
+}
+
+function hostLine(gathering: Gathering): string {
+  const hosts = gathering.candidates.filter((c) => c.type === 'host');
+  if (hosts.length === 0) return 'No local (host) candidate: the browser offered no interface.';
+  const hidden = hosts.every((c) => c.address.endsWith('.local'));
+  return hidden
+    ? `Local (host) candidates: ${hosts.length}, hidden behind .local names until camera access is granted.`
+    : `Local (host) candidates: ${hosts.length}.`;
+}
+
+function stunLine(gathering: Gathering, reflexive: boolean): string {
+  if (reflexive) {
+    const addresses = [
+      ...new Set(gathering.candidates.filter((c) => c.type === 'srflx').map((c) => c.address)),
+    ];
+    return `STUN answered: this network's public address is ${addresses.join(', ')} (srflx).`;
+  }
+  if (!gathering.stunConfigured && !gathering.turnConfigured) {
+    return 'No STUN server was configured: no public address could be learned.';
+  }
+  return 'No public (srflx) candidate: STUN did not answer, UDP may be blocked, or this machine is not behind a NAT.';
+}
+
+function turnLine(gathering: Gathering, turn: TurnStatus, turnErrors: GatheringError[]): string {
+  const relays = gathering.candidates.filter((c) => c.type === 'relay');
+  const over = [...new Set(relays.map((c) => c.relayProtocol ?? c.protocol))].join('/');
+  switch (turn) {
+    case 'ok':
+      return `TURN answered and accepted the credentials: ${relays.length} relay candidate(s) over ${over}.`;
+    case 'rejected': {
+      const error = turnErrors.find((e) => TURN_AUTH_CODES.has(e.errorCode))!;
+      return `TURN answered but rejected the credentials (${error.errorCode} ${error.errorText}).`;
+    }
+    case 'unreachable':
+      return turnErrors.length > 0
+        ? `TURN did not answer (${turnErrors.map((e) => `${e.errorCode} at ${e.url}`).join('; ')}).`
+        : 'TURN gave no relay candidate: the TURN server is unreachable from this network.';
+    case 'not-configured':
+      return 'The server handed out no TURN server: there is no relay to fall back on.';
+  }
+}
+
+function conclusion(turn: TurnStatus, reflexive: boolean): string {
+  if (turn === 'ok') return 'Calls from this network can connect anywhere, through the relay if needed.';
+  if (reflexive) {
+    return 'Direct calls can work, but a peer behind a symmetric NAT (a phone on mobile data) cannot be reached without a working TURN server.';
+  }
+  return 'Only calls on the same local network can connect from here.';
+}

@@ -1,0 +1,115 @@
+/**
+ * One remote peer: its video tile and a connection panel read at a glance — state (with progress
+ * while connecting), attempt and strategy, the selected pair as badges, time to connect, RTT over
+ * time, and a log that says when the call fell back to a relay.
+ */
+import type { CandidateSummary } from '@icelane/protocol';
+import type { PeerView } from './demo-state.js';
+import { formatDuration, h } from './dom.js';
+import { createSparkline } from './sparkline.js';
+
+export interface PeerPanel {
+  element: HTMLElement;
+  video: HTMLVideoElement;
+  setStream(stream: MediaStream): void;
+  render(view: PeerView, strategy: string): void;
+}
+
+const LOG_LINES_SHOWN = 6;
+
+export function createPeerPanel(view: PeerView): PeerPanel {
+  const video = h('video', { autoplay: '', playsinline: '', 'data-peer-video': view.peerId });
+  const placeholder = h('div', { class: 'no-video' }, 'no video');
+  const title = h('strong', {});
+  const stateBadge = h('span', { class: 'state' });
+  const progress = h('div', { class: 'progress' }, h('div', {}));
+  const attempt = h('div', { class: 'attempt' });
+  const pair = h('div', { class: 'badges pair' });
+  const connectTime = h('span', { class: 'connect-time' });
+  const rttValue = h('span', { class: 'rtt-value' });
+  const sparkline = createSparkline();
+  const log = h('ul', { class: 'log' });
+
+  const element = h(
+    'article',
+    { class: 'peer', 'data-peer-id': view.peerId },
+    h('div', { class: 'tile' }, video, placeholder),
+    h(
+      'div',
+      { class: 'panel' },
+      h('header', {}, title, stateBadge),
+      progress,
+      attempt,
+      pair,
+      h('div', { class: 'figures' }, h('span', {}, 'connect ', connectTime), rttValue),
+      sparkline.element,
+      log,
+    ),
+  );
+
+  return {
+    element,
+    video,
+    setStream(stream) {
+      if (video.srcObject === stream) return;
+      video.srcObject = stream;
+      placeholder.hidden = stream.getVideoTracks().length > 0;
+      // Autoplay with sound needs a user gesture; the join click usually is one, and when it is
+      // not, a muted video is better than a frozen one.
+      video.play().catch(() => {
+        video.muted = true;
+        void video.play().catch(() => {});
+      });
+    },
+    render(next, strategy) {
+      title.textContent = next.name ? `${next.name} (${short(next.peerId)})` : short(next.peerId);
+      element.dataset.state = next.state;
+      element.dataset.attempt = String(next.attempt);
+      element.dataset.relayed = next.report ? String(next.report.relayed) : '';
+      stateBadge.textContent = next.state;
+      stateBadge.className = `state state-${next.state}`;
+      progress.hidden = next.state !== 'connecting' && next.state !== 'retrying';
+      attempt.textContent = [
+        `attempt ${next.attempt}`,
+        `strategy ${strategy}`,
+        next.policy ? `policy ${next.policy}` : null,
+        next.report?.turnOnDemand ? 'TURN on demand' : null,
+      ]
+        .filter(Boolean)
+        .join(' · ');
+      pair.replaceChildren(...pairBadges(next));
+      connectTime.textContent = next.report ? formatDuration(next.report.timeToConnectMs) : '—';
+      const last = next.rttMs.at(-1);
+      rttValue.textContent = `RTT ${last === undefined ? '—' : `${Math.round(last)} ms`}`;
+      sparkline.update(next.rttMs);
+      log.replaceChildren(...next.log.slice(-LOG_LINES_SHOWN).map((line) => h('li', {}, line)));
+    },
+  };
+}
+
+function pairBadges(view: PeerView): HTMLElement[] {
+  const report = view.report;
+  if (!report) return [h('span', { class: 'badge muted' }, 'no pair yet')];
+  return [
+    ...endBadges('local', report.local),
+    h('span', { class: 'arrow' }, '⇄'),
+    ...endBadges('remote', report.remote),
+    report.relayed
+      ? h('span', { class: 'badge relayed', 'data-relayed': 'true' }, 'relayed')
+      : h('span', { class: 'badge direct', 'data-relayed': 'false' }, 'direct'),
+  ];
+}
+
+function endBadges(end: 'local' | 'remote', c: CandidateSummary): HTMLElement[] {
+  return [
+    h('span', { class: `badge type-${c.type}`, 'data-end': end, 'data-candidate-type': c.type }, `${end} ${c.type}`),
+    h('span', { class: 'badge proto' }, c.protocol),
+    c.relayProtocol
+      ? h('span', { class: 'badge proto', title: 'how the relay candidate reaches its TURN server' }, `via ${c.relayProtocol}`)
+      : null,
+  ].filter((badge): badge is HTMLSpanElement => badge !== null);
+}
+
+function short(peerId: string): string {
+  return peerId.length > 8 ? peerId.slice(0, 8) : peerId;
+}
