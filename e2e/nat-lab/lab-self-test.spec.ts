@@ -1,0 +1,53 @@
+/**
+ * The lab proves itself with plain RTCPeerConnection pages, independently of the SDK: STUN alone
+ * crosses port-restricted NATs but not symmetric ones, and a TURN relay crosses symmetric ones.
+ */
+import { expect, skipUnlessLabCanRun, test } from './fixtures.js';
+import { TURN_SECRET } from './lab/lab.js';
+import { rawCall } from './raw-peer.js';
+import { turnRestCredential } from './turn-credential.js';
+
+skipUnlessLabCanRun();
+
+test('port-restricted NATs connect with STUN alone, srflx to srflx (positive control)', async ({
+  lab,
+}) => {
+  const network = await lab({ a: 'port-restricted', b: 'port-restricted' });
+  const result = await rawCall(
+    network,
+    { iceServers: [{ urls: network.stunUrl }], iceTransportPolicy: 'all' },
+    10_000,
+  );
+  console.log(`port-restricted STUN-only: connected in ${result.a.elapsedMs} ms`);
+  expect(result.a).toMatchObject({ state: 'connected', local: { type: 'srflx' } });
+  expect(result.b).toMatchObject({ state: 'connected', local: { type: 'srflx' } });
+});
+
+test('symmetric NATs do not connect with STUN alone', async ({ lab }) => {
+  const network = await lab({ a: 'symmetric', b: 'symmetric' });
+  const result = await rawCall(
+    network,
+    { iceServers: [{ urls: network.stunUrl }], iceTransportPolicy: 'all' },
+    25_000,
+  );
+  console.log(`symmetric STUN-only: failed after ${result.a.elapsedMs} ms`);
+  // The sides did get a server-reflexive address: what fails is reaching each other with it.
+  expect(result.a.gathered).toContain('srflx');
+  expect(result.a.state).toBe('failed');
+  expect(result.b.state).not.toBe('connected');
+});
+
+test('symmetric NATs connect through the TURN relay, relay to relay', async ({ lab }) => {
+  const network = await lab({ a: 'symmetric', b: 'symmetric' });
+  const iceServers = [
+    { urls: network.turnUrls.udp, ...turnRestCredential(TURN_SECRET, 'lab', 600) },
+  ];
+  const result = await rawCall(network, { iceServers, iceTransportPolicy: 'relay' }, 10_000);
+  console.log(`symmetric relay-only: connected in ${result.a.elapsedMs} ms`);
+  expect(result.a).toMatchObject({
+    state: 'connected',
+    local: { type: 'relay', relayProtocol: 'udp' },
+    remote: { type: 'relay' },
+  });
+  expect(result.b).toMatchObject({ state: 'connected', local: { type: 'relay' } });
+});

@@ -1,0 +1,136 @@
+/**
+ * A whole lab: the network, coturn and the signaling server on the public segment, and a browser
+ * per side. Everything it starts is stopped by `close()`, in reverse order, even when a step fails.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from '@playwright/test';
+import { startCoturn, startServerProcess, type Coturn, type ServerProcess } from '@icelane/testing';
+import { launchBrowserIn } from './browser.js';
+import type { NatKind } from './nat-kinds.js';
+import { run } from './run.js';
+import { PUBLIC_HOST, buildLabNetwork, type LabNetwork, type SideName } from './topology.js';
+
+/** The TURN port: every lab has its own public namespace, so a fixed port never clashes. */
+export const TURN_PORT = 3478;
+export const TURN_SECRET = 'icelane-lab-secret';
+export const TURN_REALM = 'icelane.lab';
+
+export interface LabOptions {
+  a: NatKind;
+  b: NatKind;
+  /** Run coturn. `false` means TURN is down: its address is known, nothing answers there. */
+  turn: boolean;
+  /** Run the signaling server with this environment on top of the lab's TURN settings. */
+  server: false | { env: Record<string, string> };
+  onLog: (line: string) => void;
+}
+
+export const labDefaults: LabOptions = {
+  a: 'symmetric',
+  b: 'symmetric',
+  turn: true,
+  server: false,
+  onLog: () => {},
+};
+
+export interface Lab {
+  network: LabNetwork;
+  coturn: Coturn | null;
+  /** `turn:203.0.113.1:3478?transport=…` whether or not coturn runs. */
+  turnUrls: { udp: string; tcp: string };
+  stunUrl: string;
+  server: ServerProcess | null;
+  /** A page in a browser whose traffic comes from that side's namespace. */
+  page(side: SideName): Promise<Page>;
+  /** GET a URL from inside the public namespace; resolves with the body. */
+  fetchFromPublic(url: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab> {
+  const o = { ...labDefaults, ...options };
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    const errors: unknown[] = [];
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      await cleanup().catch((error: unknown) => errors.push(error));
+    }
+    if (errors.length > 0) throw errors[0];
+  };
+
+  try {
+    const dir = await mkdtemp(join(tmpdir(), 'icelane-lab-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const network = await buildLabNetwork({ a: o.a, b: o.b });
+    cleanups.push(() => network.destroy());
+    const prefix = ['ip', 'netns', 'exec', network.pubNs];
+
+    const coturn = o.turn
+      ? await startCoturn({
+          prefix,
+          ip: PUBLIC_HOST,
+          port: TURN_PORT,
+          secret: TURN_SECRET,
+          realm: TURN_REALM,
+          onLog: o.onLog,
+        })
+      : null;
+    if (coturn) cleanups.push(() => coturn.stop());
+
+    const turnUrls = {
+      udp: `turn:${PUBLIC_HOST}:${TURN_PORT}?transport=udp`,
+      tcp: `turn:${PUBLIC_HOST}:${TURN_PORT}?transport=tcp`,
+    };
+    const stunUrl = `stun:${PUBLIC_HOST}:${TURN_PORT}`;
+
+    const server = o.server
+      ? await startServerProcess({
+          prefix,
+          host: PUBLIC_HOST,
+          env: { ...serverTurnEnv(stunUrl, turnUrls), ...o.server.env },
+          onLog: o.onLog,
+        })
+      : null;
+    if (server) cleanups.push(() => server.stop());
+
+    const browsers: Partial<Record<SideName, Browser>> = {};
+    const page = async (side: SideName) => {
+      let browser = browsers[side];
+      if (!browser) {
+        browser = await launchBrowserIn(dir, network.sides[side].ns);
+        browsers[side] = browser;
+        const launched = browser;
+        cleanups.push(() => launched.close());
+      }
+      return browser.newPage();
+    };
+
+    const fetchFromPublic = (url: string) =>
+      run('ip', [
+        'netns',
+        'exec',
+        network.pubNs,
+        process.execPath,
+        '-e',
+        'fetch(process.argv[1]).then(async (r) => { if (!r.ok) throw new Error(`HTTP ${r.status}`); process.stdout.write(await r.text()); })',
+        url,
+      ]);
+
+    return { network, coturn, turnUrls, stunUrl, server, page, fetchFromPublic, close };
+  } catch (error) {
+    await close().catch(() => {});
+    throw error;
+  }
+}
+
+/** The server's TURN configuration for the lab's coturn (the coturn provider, shared secret). */
+function serverTurnEnv(stunUrl: string, turnUrls: { udp: string; tcp: string }) {
+  return {
+    TURN_PROVIDER: 'coturn',
+    COTURN_SECRET: TURN_SECRET,
+    COTURN_URLS: [turnUrls.udp, turnUrls.tcp].join(','),
+    STUN_URLS: stunUrl,
+  };
+}
