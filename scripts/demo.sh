@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `npm run demo`: from a fresh Debian 12 machine with Node 20 and npm, installs what is missing
+# (pnpm, coturn), installs the workspace, builds it, then starts a local coturn and the icelane
+# server serving the demo page (scripts/demo/run.sh). Ctrl-C stops everything it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/ensure.sh
+
+ensure_debian_packages coturn=turnserver
+ensure_workspace
+echo "icelane: building" >&2
+pnpm run build >&2
+
+exec bash scripts/demo/run.sh

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Starts the demo from a built workspace: a coturn with a fresh shared secret (TURN REST API,
+# `use-auth-secret`) and the icelane server configured for it, serving packages/demo/dist. Prints
+# the URL to open, and on Ctrl-C or SIGTERM stops both by PID.
+#
+#   ICELANE_DEMO_HOST       address coturn listens and relays on, and the page's host (127.0.0.1);
+#                           set a LAN address to let other machines join.
+#   ICELANE_DEMO_PORT       the server's HTTP port (8080)
+#   ICELANE_DEMO_TURN_PORT  coturn's port, UDP and TCP (3478)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+host=${ICELANE_DEMO_HOST:-127.0.0.1}
+port=${ICELANE_DEMO_PORT:-8080}
+turn_port=${ICELANE_DEMO_TURN_PORT:-3478}
+static_dir=$PWD/packages/demo/dist
+server_main=$PWD/packages/server/dist/main.js
+
+fail() {
+  echo "icelane demo: $*" >&2
+  exit 1
+}
+
+[[ -f $static_dir/index.html ]] || fail "no built page in $static_dir: run 'npm run demo' (it builds first)"
+[[ -f $server_main ]] || fail "no built server at $server_main: run 'npm run demo' (it builds first)"
+command -v turnserver >/dev/null || fail "turnserver (Debian package coturn) is not installed"
+
+# port_free <port> <tcp|udp>: whether nothing listens there yet, so a clash is named up front
+# instead of surfacing later as a relay that silently never answers.
+port_free() {
+  node -e '
+    const [port, proto, host] = process.argv.slice(1);
+    const done = (free) => process.exit(free ? 0 : 1);
+    if (proto === "udp") {
+      const s = require("node:dgram").createSocket("udp4");
+      s.once("error", () => done(false)).bind(+port, host, () => s.close(() => done(true)));
+    } else {
+      const s = require("node:net").createServer();
+      s.once("error", () => done(false)).listen(+port, host, () => s.close(() => done(true)));
+    }' "$1" "$2" "$host"
+}
+port_free "$port" tcp || fail "port $port is in use: set ICELANE_DEMO_PORT to a free port"
+port_free "$turn_port" tcp && port_free "$turn_port" udp ||
+  fail "port $turn_port is in use: set ICELANE_DEMO_TURN_PORT to a free port"
+
+work=$(mktemp -d -t icelane-demo.XXXXXX)
+coturn_pid=''
+server_pid=''
+
+stop() {
+  trap - EXIT INT TERM
+  local pid
+  for pid in $server_pid $coturn_pid; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in $server_pid $coturn_pid; do
+    # A second to exit gracefully, then it is killed.
+    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
+
+# A shared secret made for this run. It goes to coturn in a file only this user can read and to
+# the server in its environment, never on a command line where `ps` would show it.
+secret=$(node -e 'console.log(require("node:crypto").randomBytes(32).toString("base64url"))')
+umask 077
+printf 'static-auth-secret=%s\n' "$secret" >"$work/turnserver.conf"
+
+loopback_peers=()
+[[ $host == 127.* ]] && loopback_peers=(--allow-loopback-peers)
+turnserver -c "$work/turnserver.conf" \
+  --listening-ip="$host" --relay-ip="$host" --external-ip="$host" \
+  --listening-port="$turn_port" --min-port=49152 --max-port=65535 \
+  --use-auth-secret --realm=icelane.demo --fingerprint \
+  --no-tls --no-dtls --no-cli --no-multicast-peers "${loopback_peers[@]}" \
+  --userdb="$work/turndb" --pidfile="$work/turnserver.pid" \
+  --log-file="$work/turnserver.log" --simple-log >/dev/null 2>&1 &
+coturn_pid=$!
+
+# wait_for_tcp <port> <pid> <what>
+wait_for_tcp() {
+  for _ in $(seq 1 100); do
+    kill -0 "$2" 2>/dev/null || fail "$3 exited during start-up"
+    if (exec 3<>"/dev/tcp/$host/$1") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  fail "$3 did not listen on $host:$1 within 10 s"
+}
+wait_for_tcp "$turn_port" "$coturn_pid" "coturn (log: $work/turnserver.log)"
+
+ICELANE_TURN_PROVIDER=coturn \
+  ICELANE_COTURN_SECRETS="$secret" \
+  ICELANE_COTURN_URLS="turn:$host:$turn_port?transport=udp,turn:$host:$turn_port?transport=tcp" \
+  ICELANE_STUN_URLS="stun:$host:$turn_port" \
+  ICELANE_STATIC_DIR="$static_dir" \
+  PORT="$port" \
+  node "$server_main" &
+server_pid=$!
+wait_for_tcp "$port" "$server_pid" "the icelane server"
+
+url="http://$host:$port/"
+cat <<MESSAGE
+
+  icelane demo is running.
+
+    Open            $url
+    Forced relay    ${url}?relay=1
+    TURN            coturn on $host:$turn_port (udp, tcp), a fresh shared secret
+    Metrics         ${url}metrics
+
+  Open the page in two tabs (or share the link with the room in it) to make a call.
+  Ctrl-C stops coturn and the server.
+
+MESSAGE
+
+# Runs until interrupted, or until one of the two stops on its own.
+set +e
+wait -n "$coturn_pid" "$server_pid"
+echo "icelane demo: $( kill -0 "$server_pid" 2>/dev/null && echo coturn || echo 'the server') stopped; stopping the rest" >&2
+exit 1
