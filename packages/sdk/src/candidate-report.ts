@@ -1,0 +1,127 @@
+/**
+ * Finds the selected candidate pair in a `getStats()` report and summarizes both ends. Pure, and
+ * written against the shapes Chrome, Safari and Firefox return.
+ */
+import type {
+  CandidateSummary,
+  CandidateType,
+  RelayProtocol,
+  TransportProtocol,
+} from '@icelane/protocol';
+
+/** One entry of an `RTCStatsReport`, loosely typed: browsers differ in the fields they fill. */
+export type StatsEntry = { id: string; type: string } & Record<string, unknown>;
+
+/** What `RTCPeerConnection.getStats()` resolves to, or a plain map of recorded entries. */
+export interface StatsLike {
+  forEach(callback: (value: StatsEntry, key: string) => void): void;
+  get(id: string): StatsEntry | undefined;
+}
+
+export interface SelectedPair {
+  pairId: string;
+  local: CandidateSummary;
+  remote: CandidateSummary;
+  /** True when either end is a relay candidate. */
+  relayed: boolean;
+  rttMs?: number;
+}
+
+const LEGACY_TYPES: Record<string, CandidateType> = {
+  serverreflexive: 'srflx',
+  peerreflexive: 'prflx',
+  relayed: 'relay',
+};
+const CANDIDATE_TYPES: readonly string[] = ['host', 'srflx', 'prflx', 'relay'];
+
+/** A candidate type as the SDK reports it; older Firefox spelled them out. */
+export function normalizeCandidateType(value: unknown): CandidateType | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (CANDIDATE_TYPES.includes(value)) return value as CandidateType;
+  return LEGACY_TYPES[value];
+}
+
+/** The selected pair's entry: Chrome and Safari name it on the transport, Firefox flags it. */
+export function findSelectedPair(stats: StatsLike): StatsEntry | undefined {
+  let viaTransport: StatsEntry | undefined;
+  let flagged: StatsEntry | undefined;
+  let nominated: StatsEntry | undefined;
+  stats.forEach((entry) => {
+    if (entry.type === 'transport' && typeof entry.selectedCandidatePairId === 'string') {
+      viaTransport ??= stats.get(entry.selectedCandidatePairId);
+    } else if (entry.type === 'candidate-pair') {
+      if (entry.selected === true) flagged ??= entry;
+      if (entry.nominated === true && entry.state === 'succeeded') nominated ??= entry;
+    }
+  });
+  // The last resort covers browsers that fill neither field: a nominated pair that succeeded.
+  return viaTransport ?? flagged ?? nominated;
+}
+
+/** Summarizes the selected pair, or `undefined` when there is none (yet). */
+export function extractSelectedPair(stats: StatsLike): SelectedPair | undefined {
+  const pair = findSelectedPair(stats);
+  if (!pair) return undefined;
+  const local = summarize(stats.get(String(pair.localCandidateId)));
+  const remote = summarize(stats.get(String(pair.remoteCandidateId)));
+  if (!local || !remote) return undefined;
+  const selected: SelectedPair = {
+    pairId: pair.id,
+    local,
+    remote,
+    relayed: local.type === 'relay' || remote.type === 'relay',
+  };
+  const rttMs = roundTripMs(pair);
+  if (rttMs !== undefined) selected.rttMs = rttMs;
+  return selected;
+}
+
+function summarize(entry: StatsEntry | undefined): CandidateSummary | undefined {
+  const type = normalizeCandidateType(entry?.candidateType);
+  if (!entry || !type) return undefined;
+  const protocol: TransportProtocol = entry.protocol === 'tcp' ? 'tcp' : 'udp';
+  const summary: CandidateSummary = { type, protocol };
+  if (type === 'relay') {
+    const relayProtocol = entry.relayProtocol;
+    if (relayProtocol === 'udp' || relayProtocol === 'tcp' || relayProtocol === 'tls') {
+      summary.relayProtocol = relayProtocol as RelayProtocol;
+    }
+    // Chrome names the TURN server the relay candidate came from.
+    if (typeof entry.url === 'string' && /^turns?:/i.test(entry.url)) summary.url = entry.url;
+  }
+  return summary;
+}
+
+function roundTripMs(pair: StatsEntry): number | undefined {
+  if (typeof pair.currentRoundTripTime === 'number') {
+    return Math.round(pair.currentRoundTripTime * 1000);
+  }
+  // Firefox fills only the totals.
+  const total = pair.totalRoundTripTime;
+  const responses = pair.responsesReceived;
+  if (typeof total === 'number' && typeof responses === 'number' && responses > 0) {
+    return Math.round((total / responses) * 1000);
+  }
+  return undefined;
+}
+
+/** How far the connectivity checks got, for the failure detector. */
+export interface ChecksProgress {
+  pairs: number;
+  failedPairs: number;
+  /** Check responses received on all pairs together. */
+  responsesReceived: number;
+}
+
+export function checksProgress(stats: StatsLike): ChecksProgress {
+  const progress: ChecksProgress = { pairs: 0, failedPairs: 0, responsesReceived: 0 };
+  stats.forEach((entry) => {
+    if (entry.type !== 'candidate-pair') return;
+    progress.pairs += 1;
+    if (entry.state === 'failed') progress.failedPairs += 1;
+    if (typeof entry.responsesReceived === 'number') {
+      progress.responsesReceived += entry.responsesReceived;
+    }
+  });
+  return progress;
+}

@@ -1,0 +1,111 @@
+/**
+ * The options of `joinRoom`, their one defaults object, and the single place they are merged and
+ * checked.
+ */
+import type { IcePolicy, PeerMeta, Strategy } from '@icelane/protocol';
+import { IcelaneError } from './errors.js';
+
+export interface JoinOptions {
+  /** A display name the other peers receive in `peer:joined`. */
+  name?: string;
+  /** Small flat metadata the other peers receive in `peer:joined`. */
+  meta?: PeerMeta;
+  /** Sent in the socket.io handshake as `auth.token`, for the server's join authorization. */
+  token?: string;
+  /** Local audio/video sent to every peer; `null` or absent for none. */
+  media?: MediaStream | null;
+  /** Open a data channel to every peer, for `send` and `data` events. @default true */
+  dataChannel: boolean;
+  /**
+   * How ICE servers and policy are chosen per attempt. @default 'auto'
+   * - `auto`: attempt 1 with STUN+TURN (policy `all`), then TURN only (policy `relay`).
+   * - `relay`: TURN only from the first attempt: proves that TURN works.
+   * - `direct`: STUN only, never TURN, no fallback.
+   */
+  strategy: Strategy;
+  /** With `auto`: keep TURN out of attempt 1 (STUN only) to save relay cost. @default false */
+  turnOnDemand: boolean;
+  /** Overrides the first-attempt policy the server recommends (`auto` only). */
+  policy?: IcePolicy;
+  /** How long one attempt may take before it counts as failed. @default 5000 */
+  connectTimeoutMs: number;
+  /**
+   * Once both descriptions and remote candidates are in, how long the connectivity checks may go
+   * unanswered before the attempt counts as failed (a symmetric NAT drops them all). @default 1500
+   */
+  checksSilentMs: number;
+  /** Attempts per peer, the first included. @default 2 */
+  maxAttempts: number;
+  /** Send each connection report to the server (`connection:report`). @default true */
+  reportToServer: boolean;
+  /** How long before the TURN credentials expire the SDK asks for fresh ones. @default 60000 */
+  iceRefreshLeadMs: number;
+  /** How long `joinRoom` waits for the server to answer. @default 10000 */
+  signalingTimeoutMs: number;
+  /** How often the selected candidate pair is re-read while connected. @default 3000 */
+  statsIntervalMs: number;
+}
+
+/** Every default of {@link JoinOptions}, in one place. */
+export const joinDefaults = {
+  dataChannel: true,
+  strategy: 'auto',
+  turnOnDemand: false,
+  connectTimeoutMs: 5_000,
+  checksSilentMs: 1_500,
+  maxAttempts: 2,
+  reportToServer: true,
+  iceRefreshLeadMs: 60_000,
+  signalingTimeoutMs: 10_000,
+  statsIntervalMs: 3_000,
+} as const satisfies Partial<JoinOptions>;
+
+export type ResolvedJoinOptions = JoinOptions;
+
+const STRATEGIES: readonly Strategy[] = ['auto', 'relay', 'direct'];
+const POLICIES: readonly IcePolicy[] = ['all', 'relay'];
+const DURATIONS = [
+  'connectTimeoutMs',
+  'checksSilentMs',
+  'iceRefreshLeadMs',
+  'signalingTimeoutMs',
+  'statsIntervalMs',
+] as const;
+
+/** Merges options over {@link joinDefaults} and rejects what cannot work, naming the option. */
+export function resolveJoinOptions(options: Partial<JoinOptions> = {}): ResolvedJoinOptions {
+  const merged: ResolvedJoinOptions = { ...joinDefaults, ...withoutUndefined(options) };
+  const bad = (message: string) => new IcelaneError('invalid-options', message);
+
+  if (!STRATEGIES.includes(merged.strategy)) {
+    throw bad(`strategy must be one of ${STRATEGIES.join(', ')}`);
+  }
+  if (merged.policy !== undefined && !POLICIES.includes(merged.policy)) {
+    throw bad(`policy must be one of ${POLICIES.join(', ')}`);
+  }
+  if (!Number.isInteger(merged.maxAttempts) || merged.maxAttempts < 1 || merged.maxAttempts > 10) {
+    throw bad('maxAttempts must be an integer from 1 to 10');
+  }
+  for (const key of DURATIONS) {
+    const value = merged[key];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw bad(`${key} must be a positive number of milliseconds`);
+    }
+  }
+  if (merged.name !== undefined && typeof merged.name !== 'string') {
+    throw bad('name must be a string');
+  }
+  if (merged.token !== undefined && typeof merged.token !== 'string') {
+    throw bad('token must be a string');
+  }
+  if (merged.media != null && typeof (merged.media as MediaStream).getTracks !== 'function') {
+    throw bad('media must be a MediaStream or null');
+  }
+  return merged;
+}
+
+function withoutUndefined<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(options).filter(([, value]) => value !== undefined),
+  ) as Partial<T>;
+}

@@ -1,0 +1,92 @@
+/**
+ * The SDK's one error class. Every failure the SDK reports — a rejected `joinRoom`, an `error`
+ * event — is an {@link IcelaneError} with a string `code`.
+ */
+import type { CandidateType, IcePolicy } from '@icelane/protocol';
+
+/**
+ * - `join-failed`: the server refused the join; `details.code` is the server's error code.
+ * - `signaling-failed`: the server could not be reached within `signalingTimeoutMs`.
+ * - `connect-failed`: every attempt to connect to a peer failed; `details.attempts` lists them.
+ * - `media-failed`: the local media could not be added to a connection.
+ * - `invalid-options`: `joinRoom` was called with an option it cannot use.
+ * - `not-joined`: the room was left, or the peer is not in it.
+ * - `send-failed`: the data channel to a peer is not open.
+ * - `ice-refresh-failed`: the server did not answer `ice:refresh` with fresh ICE servers.
+ */
+export type IcelaneErrorCode =
+  | 'join-failed'
+  | 'signaling-failed'
+  | 'connect-failed'
+  | 'media-failed'
+  | 'invalid-options'
+  | 'not-joined'
+  | 'send-failed'
+  | 'ice-refresh-failed';
+
+/** Why one connection attempt was given up. */
+export type FailureReason =
+  'timeout' | 'ice-failed' | 'checks-silent' | 'no-relay-candidate' | 'turn-auth';
+
+/** One failed attempt, as listed in a `connect-failed` error's `details.attempts`. */
+export interface FailedAttempt {
+  attempt: number;
+  policy: IcePolicy;
+  /** Whether TURN servers were configured for this attempt. */
+  turn: boolean;
+  reason: FailureReason;
+  /** The candidate types this side gathered, e.g. `['host', 'srflx']`. */
+  localCandidateTypes: CandidateType[];
+}
+
+/** Words for each failure reason, used in error messages. */
+export const FAILURE_REASON_TEXT: Record<FailureReason, string> = {
+  timeout: 'did not connect before the connect deadline',
+  'ice-failed': 'ICE failed: every candidate pair failed',
+  'checks-silent': 'no connectivity check was answered: a symmetric NAT or a firewall drops them',
+  'no-relay-candidate': 'no relay candidate was gathered: is the TURN server reachable?',
+  'turn-auth': 'the TURN server refused the credentials (401)',
+};
+
+export interface IcelaneErrorInit {
+  cause?: unknown;
+  peerId?: string;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * @example
+ * try { await joinRoom(url, 'room') } catch (e) {
+ *   if (e instanceof IcelaneError && e.code === 'join-failed') console.log(e.details?.code);
+ * }
+ */
+export class IcelaneError extends Error {
+  override readonly name = 'IcelaneError';
+  readonly code: IcelaneErrorCode;
+  /** Set when the error concerns one remote peer. */
+  readonly peerId?: string;
+  /** Machine-readable facts: the server's `code` for `join-failed`, `attempts` for `connect-failed`. */
+  readonly details?: Record<string, unknown>;
+
+  constructor(code: IcelaneErrorCode, message: string, init: IcelaneErrorInit = {}) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.code = code;
+    if (init.peerId !== undefined) this.peerId = init.peerId;
+    if (init.details !== undefined) this.details = init.details;
+  }
+}
+
+/** The single error raised after the last attempt to reach a peer failed. */
+export function connectFailedError(peerId: string, attempts: FailedAttempt[]): IcelaneError {
+  const tried = attempts
+    .map((a) => {
+      const types = a.localCandidateTypes.length ? a.localCandidateTypes.join(', ') : 'none';
+      const servers = a.turn ? 'STUN+TURN' : 'STUN only';
+      return `attempt ${a.attempt} (policy ${a.policy}, ${servers}): ${FAILURE_REASON_TEXT[a.reason]}; local candidates gathered: ${types}`;
+    })
+    .join('; ');
+  return new IcelaneError('connect-failed', `could not connect to peer ${peerId}: ${tried}`, {
+    peerId,
+    details: { attempts },
+  });
+}

@@ -1,0 +1,52 @@
+/**
+ * The events a {@link Room} emits, and the per-peer snapshot it keeps.
+ */
+import type { ConnectionReport, IceConfig, IcePolicy, PeerMeta } from '@icelane/protocol';
+import type { FailureReason, IcelaneError } from './errors.js';
+
+/** Where a link to one remote peer stands. */
+export type PeerState = 'connecting' | 'connected' | 'retrying' | 'failed' | 'closed';
+
+/** The state of the signaling connection to the server. */
+export type SignalingState = 'connected' | 'reconnecting' | 'disconnected';
+
+/** What `room.peers()` returns for each remote peer. */
+export interface PeerSnapshot {
+  peerId: string;
+  name?: string;
+  meta?: PeerMeta;
+  state: PeerState;
+  /** The current attempt, from 1. */
+  attempt: number;
+  /** The latest connection report, once connected. */
+  report?: ConnectionReport;
+}
+
+/** Data as it arrives on the data channel: text as a string, binary as bytes. */
+export type PeerData = string | Uint8Array;
+
+/** Every event of a room, and its payload. */
+export interface RoomEvents {
+  /** A peer entered the room; a connection to it starts. */
+  'peer:joined': { peerId: string; name?: string; meta?: PeerMeta };
+  /** A peer left the room (or its signaling connection dropped); its connection is closed. */
+  'peer:left': { peerId: string };
+  /** A link changed state; `policy` is the current attempt's ICE transport policy. */
+  'peer:state': { peerId: string; state: PeerState; attempt: number; policy: IcePolicy };
+  /** A remote media stream arrived. */
+  stream: { peerId: string; stream: MediaStream };
+  /** A remote track arrived. */
+  track: { peerId: string; track: MediaStreamTrack; stream: MediaStream };
+  /** A data-channel message arrived. */
+  data: { peerId: string; data: PeerData };
+  /** A connection is up, or its selected candidate pair changed. */
+  report: { peerId: string; report: ConnectionReport };
+  /** An attempt failed and the next one starts with `policy`. */
+  fallback: { peerId: string; attempt: number; reason: FailureReason; policy: IcePolicy };
+  /** Fresh ICE servers arrived (before the credentials expire, or on `refreshIce()`). */
+  ice: IceConfig;
+  /** The signaling connection changed state; on `connected` after a drop the room was rejoined. */
+  signaling: { state: SignalingState };
+  /** Something failed; `error.peerId` is set when it concerns one peer. */
+  error: IcelaneError;
+}

@@ -1,0 +1,128 @@
+/**
+ * Watches the peer connection of one attempt and says, well before the browser's own ~15 s,
+ * that it will not connect — once, with the first reason seen.
+ */
+import type { CandidateType } from '@icelane/protocol';
+import { checksProgress, normalizeCandidateType, type StatsLike } from './candidate-report.js';
+import type { FailureReason } from './errors.js';
+
+export interface FailureDetectorOptions {
+  /** The attempt's deadline. */
+  connectTimeoutMs: number;
+  /** How long checks may go unanswered once both sides' descriptions and candidates are in. */
+  checksSilentMs: number;
+  /** Policy `relay`: no relay candidate after gathering is a failure. */
+  expectRelay: boolean;
+  /** How often `getStats()` is read while connecting. */
+  pollMs: number;
+}
+
+export const failureDetectorDefaults = {
+  pollMs: 250,
+} as const satisfies Partial<FailureDetectorOptions>;
+
+export interface FailureDetector {
+  /** The candidate types gathered so far on this side. */
+  localCandidateTypes(): CandidateType[];
+  /** Stops watching (connected, or the attempt was abandoned). */
+  stop(): void;
+}
+
+/** TURN's "Unauthorized": the credentials were refused. */
+const TURN_UNAUTHORIZED = 401;
+
+export function watchForFailure(
+  pc: RTCPeerConnection,
+  options: Omit<FailureDetectorOptions, 'pollMs'> & Partial<Pick<FailureDetectorOptions, 'pollMs'>>,
+  onFailure: (reason: FailureReason) => void,
+): FailureDetector {
+  const o = { ...failureDetectorDefaults, ...options };
+  const gathered = new Set<CandidateType>();
+  let stopped = false;
+  let remoteCandidates = 0;
+  let silentSince: number | undefined;
+  let turnRefused = false;
+
+  const fail = (reason: FailureReason) => {
+    if (stopped) return;
+    stop();
+    onFailure(reason);
+  };
+
+  const onCandidate = (event: RTCPeerConnectionIceEvent) => {
+    const type = candidateTypeOf(event.candidate);
+    if (type) gathered.add(type);
+  };
+  const onCandidateError = (event: Event) => {
+    if ((event as RTCPeerConnectionIceErrorEvent).errorCode !== TURN_UNAUTHORIZED) return;
+    turnRefused = true;
+    // Another TURN server may still have given a relay candidate: only then is 401 harmless.
+    if (!gathered.has('relay')) fail('turn-auth');
+  };
+  const onState = () => {
+    if (pc.connectionState === 'failed' || pc.iceConnectionState === 'failed') fail('ice-failed');
+  };
+  const onGathering = () => {
+    if (pc.iceGatheringState !== 'complete' || !o.expectRelay || gathered.has('relay')) return;
+    fail(turnRefused ? 'turn-auth' : 'no-relay-candidate');
+  };
+
+  const poll = async () => {
+    if (stopped || !pc.localDescription || !pc.remoteDescription) return;
+    const stats = (await pc.getStats()) as unknown as StatsLike;
+    if (stopped) return;
+    let remote = 0;
+    stats.forEach((entry) => {
+      if (entry.type === 'remote-candidate') remote += 1;
+    });
+    const progress = checksProgress(stats);
+    const now = Date.now();
+    if (remote === 0 || progress.pairs === 0) return;
+    if (progress.failedPairs === progress.pairs && pc.iceGatheringState === 'complete') {
+      fail('ice-failed');
+      return;
+    }
+    // A new remote candidate makes new pairs: give those their own silent window.
+    if (remote !== remoteCandidates || silentSince === undefined) {
+      remoteCandidates = remote;
+      silentSince = now;
+    }
+    if (progress.responsesReceived > 0) silentSince = now;
+    else if (now - silentSince >= o.checksSilentMs) fail('checks-silent');
+  };
+
+  pc.addEventListener('icecandidate', onCandidate);
+  pc.addEventListener('icecandidateerror', onCandidateError);
+  pc.addEventListener('connectionstatechange', onState);
+  pc.addEventListener('iceconnectionstatechange', onState);
+  pc.addEventListener('icegatheringstatechange', onGathering);
+  const deadline = setTimeout(() => fail('timeout'), o.connectTimeoutMs);
+  const interval = setInterval(() => {
+    poll().catch(() => {
+      // getStats rejects once the connection is closed; the link handles closing.
+    });
+  }, o.pollMs);
+
+  function stop() {
+    if (stopped) return;
+    stopped = true;
+    clearTimeout(deadline);
+    clearInterval(interval);
+    pc.removeEventListener('icecandidate', onCandidate);
+    pc.removeEventListener('icecandidateerror', onCandidateError);
+    pc.removeEventListener('connectionstatechange', onState);
+    pc.removeEventListener('iceconnectionstatechange', onState);
+    pc.removeEventListener('icegatheringstatechange', onGathering);
+  }
+
+  return { localCandidateTypes: () => [...gathered], stop };
+}
+
+/** The type of a gathered candidate; Firefox may leave `type` empty, the SDP line has it. */
+export function candidateTypeOf(candidate: RTCIceCandidate | null): CandidateType | undefined {
+  if (!candidate) return undefined;
+  return (
+    normalizeCandidateType(candidate.type) ??
+    normalizeCandidateType(/ typ (\w+)/.exec(candidate.candidate)?.[1])
+  );
+}

@@ -1,0 +1,26 @@
+/**
+ * @icelane/sdk: WebRTC rooms that connect on any network, with a TURN relay fallback and a
+ * report of how each connection went.
+ */
+export { joinRoom } from './join-room.js';
+export { Room, type SendData } from './room.js';
+export { joinDefaults, type JoinOptions } from './defaults.js';
+export {
+  IcelaneError,
+  FAILURE_REASON_TEXT,
+  type FailedAttempt,
+  type FailureReason,
+  type IcelaneErrorCode,
+} from './errors.js';
+export type { PeerData, PeerSnapshot, PeerState, RoomEvents, SignalingState } from './events.js';
+export type { Listener, Unsubscribe } from './emitter.js';
+export type {
+  CandidateSummary,
+  CandidateType,
+  ConnectionReport,
+  IceConfig,
+  IcePolicy,
+  IceServer,
+  RelayProtocol,
+  Strategy,
+} from '@icelane/protocol';

@@ -1,0 +1,54 @@
+/**
+ * `joinRoom`: connect to the server, join a room, and start connecting to everyone in it.
+ */
+import type { JoinAnswer, JoinRequest } from '@icelane/protocol';
+import { resolveJoinOptions, type JoinOptions } from './defaults.js';
+import { IcelaneError } from './errors.js';
+import { Room, joinError } from './room.js';
+import { connectSignaling, request } from './signaling.js';
+import { loadSimplePeer } from './simple-peer-loader.js';
+
+/**
+ * Joins `room` on the icelane server at `url`.
+ *
+ * Rejects with an {@link IcelaneError}: `invalid-options`, `signaling-failed` (the server was not
+ * reached within `signalingTimeoutMs`) or `join-failed` (`details.code` is the server's code).
+ *
+ * @example
+ * const room = await joinRoom('https://signal.example.com', 'standup', { name: 'Ada', media });
+ * room.on('stream', ({ peerId, stream }) => show(peerId, stream));
+ * room.on('report', ({ report }) => console.log(report.relayed ? 'via TURN' : 'direct'));
+ */
+export async function joinRoom(
+  url: string,
+  room: string,
+  options: Partial<JoinOptions> = {},
+): Promise<Room> {
+  const resolved = resolveJoinOptions(options);
+  if (typeof url !== 'string' || url.length === 0) {
+    throw new IcelaneError('invalid-options', 'url must be the icelane server URL');
+  }
+  if (typeof room !== 'string' || room.length === 0) {
+    throw new IcelaneError('invalid-options', 'room must be a non-empty string');
+  }
+  const joinRequest: JoinRequest = { room };
+  if (resolved.name !== undefined) joinRequest.name = resolved.name;
+  if (resolved.meta !== undefined) joinRequest.meta = resolved.meta;
+
+  const [SimplePeer, socket] = await Promise.all([
+    loadSimplePeer(),
+    connectSignaling(url, { token: resolved.token, timeoutMs: resolved.signalingTimeoutMs }),
+  ]);
+  try {
+    const answer = await request<JoinAnswer>(
+      socket,
+      'room:join',
+      resolved.signalingTimeoutMs,
+      joinRequest,
+    );
+    return new Room(socket, answer, joinRequest, resolved, SimplePeer);
+  } catch (error) {
+    socket.disconnect();
+    throw joinError(error);
+  }
+}

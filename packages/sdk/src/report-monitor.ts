@@ -1,0 +1,87 @@
+/**
+ * Reads the selected candidate pair once a connection is up, and again whenever it changes,
+ * turning it into a {@link ConnectionReport}.
+ */
+import type { ConnectionReport, Strategy } from '@icelane/protocol';
+import { extractSelectedPair, type SelectedPair, type StatsLike } from './candidate-report.js';
+
+export interface ReportContext {
+  peerId: string;
+  attempt: number;
+  strategy: Strategy;
+  turnOnDemand: boolean;
+  timeToConnectMs: number;
+}
+
+export function buildConnectionReport(
+  selected: SelectedPair,
+  context: ReportContext,
+): ConnectionReport {
+  const report: ConnectionReport = {
+    peerId: context.peerId,
+    attempt: context.attempt,
+    strategy: context.strategy,
+    local: selected.local,
+    remote: selected.remote,
+    relayed: selected.relayed,
+    timeToConnectMs: Math.max(0, Math.round(context.timeToConnectMs)),
+  };
+  if (context.turnOnDemand) report.turnOnDemand = true;
+  if (selected.rttMs !== undefined) report.rttMs = selected.rttMs;
+  return report;
+}
+
+export interface ReportMonitorOptions {
+  intervalMs: number;
+  /** Until a pair is selected, read again this soon. */
+  retryMs: number;
+}
+
+export interface ReportMonitor {
+  stop(): void;
+}
+
+/**
+ * Calls `onReport` with the first selected pair and on every change of pair. While the pair stays,
+ * `onRtt` gets each fresh round-trip time.
+ */
+export function monitorReports(
+  pc: RTCPeerConnection,
+  context: ReportContext,
+  options: ReportMonitorOptions,
+  onReport: (report: ConnectionReport) => void,
+  onRtt: (rttMs: number) => void,
+): ReportMonitor {
+  let stopped = false;
+  let pairId: string | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const read = async () => {
+    if (stopped) return;
+    let selected: SelectedPair | undefined;
+    try {
+      selected = extractSelectedPair((await pc.getStats()) as unknown as StatsLike);
+    } catch {
+      // The connection closed under us; the link stops the monitor.
+    }
+    if (stopped) return;
+    if (selected && selected.pairId !== pairId) {
+      pairId = selected.pairId;
+      onReport(buildConnectionReport(selected, context));
+    } else if (selected?.rttMs !== undefined) {
+      onRtt(selected.rttMs);
+    }
+    timer = setTimeout(
+      () => void read(),
+      pairId === undefined ? options.retryMs : options.intervalMs,
+    );
+  };
+  void read();
+
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * The socket.io side of the SDK: connecting to the server and asking it things with an
+ * acknowledgement and a timeout.
+ */
+import { io, type Socket } from 'socket.io-client';
+import type {
+  Ack,
+  ClientToServerEvents,
+  ProtocolError,
+  ServerToClientEvents,
+} from '@icelane/protocol';
+import { IcelaneError } from './errors.js';
+
+export type SignalingSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface SignalingOptions {
+  token?: string;
+  timeoutMs: number;
+}
+
+/** Connects to the server; rejects with `signaling-failed` (or `join-failed` when refused). */
+export function connectSignaling(url: string, options: SignalingOptions): Promise<SignalingSocket> {
+  const socket: SignalingSocket = io(url, {
+    ...(options.token === undefined ? {} : { auth: { token: options.token } }),
+    timeout: options.timeoutMs,
+    // A new connection per room: joins on the same server must not share one socket.
+    forceNew: true,
+  });
+  return new Promise((resolve, reject) => {
+    let lastError: Error | undefined;
+    const settle = (error?: IcelaneError) => {
+      clearTimeout(timer);
+      socket.off('connect', onConnect);
+      socket.off('connect_error', onError);
+      if (!error) return resolve(socket);
+      socket.disconnect();
+      reject(error);
+    };
+    const onConnect = () => settle();
+    const onError = (error: Error & { data?: { code?: string } }) => {
+      lastError = error;
+      // A refusal by the server's middleware is final; a network error is retried until the timeout.
+      if (!socket.active) {
+        const code = error.data?.code ?? 'unauthorized';
+        settle(
+          new IcelaneError('join-failed', `the server refused the connection: ${error.message}`, {
+            cause: error,
+            details: { code },
+          }),
+        );
+      }
+    };
+    const timer = setTimeout(() => {
+      settle(
+        new IcelaneError(
+          'signaling-failed',
+          `could not reach the signaling server at ${url} within ${options.timeoutMs} ms`,
+          { cause: lastError },
+        ),
+      );
+    }, options.timeoutMs);
+    socket.on('connect', onConnect);
+    socket.on('connect_error', onError);
+  });
+}
+
+/** The server's `{ error }` answer, thrown by {@link request}. */
+export class ServerAnswerError extends Error {
+  override readonly name = 'ServerAnswerError';
+  constructor(readonly error: ProtocolError) {
+    super(error.message);
+  }
+}
+
+type AckEvent = 'room:join' | 'ice:refresh' | 'room:leave' | 'connection:report';
+
+/**
+ * Emits an event whose last argument is an acknowledgement and resolves with its `data`.
+ * Rejects with {@link ServerAnswerError} on an `{ error }` answer, or a timeout error.
+ */
+export async function request<T>(
+  socket: SignalingSocket,
+  event: AckEvent,
+  timeoutMs: number,
+  ...args: unknown[]
+): Promise<T> {
+  const loose = socket.timeout(timeoutMs) as unknown as {
+    emitWithAck(event: string, ...args: unknown[]): Promise<Ack<T>>;
+  };
+  const answer = await loose.emitWithAck(event, ...args);
+  if ('error' in answer) throw new ServerAnswerError(answer.error);
+  return answer.data;
+}
