@@ -8,7 +8,8 @@ const serverRoutes = ['/ice', '/healthz', '/readyz', '/metrics'];
 
 export default defineConfig(({ command }) => ({
   // Development reads the SDK's TypeScript sources; the production build uses its built output.
-  resolve: command === 'serve' ? { conditions: ['source', 'module', 'browser', 'development'] } : {},
+  resolve:
+    command === 'serve' ? { conditions: ['source', 'module', 'browser', 'development'] } : {},
   server: {
     proxy: {
       '/socket.io': { target: serverUrl, ws: true },

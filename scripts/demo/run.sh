@@ -97,6 +97,7 @@ ICELANE_TURN_PROVIDER=coturn \
   ICELANE_COTURN_URLS="turn:$host:$turn_port?transport=udp,turn:$host:$turn_port?transport=tcp" \
   ICELANE_STUN_URLS="stun:$host:$turn_port" \
   ICELANE_STATIC_DIR="$static_dir" \
+  HOST="$host" \
   PORT="$port" \
   node "$server_main" &
 server_pid=$!

@@ -121,7 +121,12 @@ export async function startCall(
     const message = decodeMessage(data);
     if (message?.kind === 'chat') {
       const name = state.peers[peerId]?.name;
-      state.chat.push({ from: name || peerId.slice(0, 8), text: message.text, at: Date.now(), own: false });
+      state.chat.push({
+        from: name || peerId.slice(0, 8),
+        text: message.text,
+        at: Date.now(),
+        own: false,
+      });
     } else if (message?.kind === 'ping') {
       trySend(room, encodeMessage({ ...message, kind: 'pong' }), peerId);
     } else if (message?.kind === 'pong') {

@@ -38,7 +38,11 @@ export interface DemoState {
   ice: IceSummary | null;
   peers: Record<string, PeerView>;
   chat: Array<{ from: string; text: string; at: number; own: boolean }>;
-  network: { status: 'idle' | 'running' | 'done' | 'error'; verdict: NetworkVerdict | null; error: string | null };
+  network: {
+    status: 'idle' | 'running' | 'done' | 'error';
+    verdict: NetworkVerdict | null;
+    error: string | null;
+  };
 }
 
 declare global {

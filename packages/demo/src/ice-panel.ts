@@ -18,7 +18,11 @@ export function renderIcePanel(target: HTMLElement, summary: IceSummary | null):
     h(
       'table',
       {},
-      h('thead', {}, h('tr', {}, h('th', {}, 'url'), h('th', {}, 'username'), h('th', {}, 'credential'))),
+      h(
+        'thead',
+        {},
+        h('tr', {}, h('th', {}, 'url'), h('th', {}, 'username'), h('th', {}, 'credential')),
+      ),
       h(
         'tbody',
         {},

@@ -47,7 +47,10 @@ describe('ICE servers as shown on the page', () => {
       NOW,
     );
     expect(late.expiry).toMatch(/^expired 3\.0 s ago/);
-    const stunOnly = summarizeIce({ iceServers: [], expiresAt: null, turn: false, policy: 'all' }, NOW);
+    const stunOnly = summarizeIce(
+      { iceServers: [], expiresAt: null, turn: false, policy: 'all' },
+      NOW,
+    );
     expect(stunOnly.expiry).toBe('no TURN credentials');
   });
 

@@ -55,7 +55,8 @@ function syncUrl(): void {
   link.textContent = href;
 }
 
-for (const input of [form.room, form.relay, form.onDemand]) input.addEventListener('change', syncUrl);
+for (const input of [form.room, form.relay, form.onDemand])
+  input.addEventListener('change', syncUrl);
 
 form.element.addEventListener('submit', (event) => {
   event.preventDefault();
@@ -105,7 +106,14 @@ async function leave(): Promise<void> {
   state.status = 'leaving';
   render();
   await leaving.leave().catch(() => {});
-  Object.assign(state, { status: 'idle', room: null, peerId: null, ice: null, peers: {}, signaling: null });
+  Object.assign(state, {
+    status: 'idle',
+    room: null,
+    peerId: null,
+    ice: null,
+    peers: {},
+    signaling: null,
+  });
   render();
 }
 

@@ -15,7 +15,14 @@ describe('data-channel messages', () => {
   });
 
   it('ignores what another app sends in the same room', () => {
-    for (const data of ['hello', '42', 'null', '{"kind":"ping","id":"x","sentAt":1}', '{"kind":"file"}', 7]) {
+    for (const data of [
+      'hello',
+      '42',
+      'null',
+      '{"kind":"ping","id":"x","sentAt":1}',
+      '{"kind":"file"}',
+      7,
+    ]) {
       expect(decodeMessage(data)).toBeNull();
     }
   });

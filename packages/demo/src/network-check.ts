@@ -106,13 +106,14 @@ export async function fetchIceConfig(server: string): Promise<IceConfig> {
   try {
     response = await fetch(new URL('/ice', server), { headers: { accept: 'application/json' } });
   } catch (error) {
-    throw new Error(`Could not reach the icelane server at ${server}: is it running?`, { cause: error });
+    throw new Error(`Could not reach the icelane server at ${server}: is it running?`, {
+      cause: error,
+    });
   }
   const body = (await response.json().catch(() => null)) as
-    | IceConfig
-    | { data?: IceConfig; error?: { message?: string } }
-    | null;
-  const config = body && 'iceServers' in body ? body : body && 'data' in body ? body.data : undefined;
+    IceConfig | { data?: IceConfig; error?: { message?: string } } | null;
+  const config =
+    body && 'iceServers' in body ? body : body && 'data' in body ? body.data : undefined;
   if (!response.ok || !config || !Array.isArray(config.iceServers)) {
     const reason = body && 'error' in body && body.error?.message ? `: ${body.error.message}` : '';
     throw new Error(`The server did not hand out ICE servers (HTTP ${response.status}${reason}).`);

@@ -30,7 +30,9 @@ describe('network check verdict', () => {
     expect(verdict.lines).toContain(
       'TURN answered and accepted the credentials: 1 relay candidate(s) over tcp.',
     );
-    expect(verdict.lines).toContain("STUN answered: this network's public address is 203.0.113.7 (srflx).");
+    expect(verdict.lines).toContain(
+      "STUN answered: this network's public address is 203.0.113.7 (srflx).",
+    );
     expect(verdict.summary).toMatch(/can connect anywhere/);
   });
 
@@ -38,11 +40,19 @@ describe('network check verdict', () => {
     const verdict = judgeNetwork(
       gathering({
         candidates: [host, srflx],
-        errors: [{ url: 'turn:203.0.113.50:3478?transport=udp', errorCode: 401, errorText: 'Unauthorized' }],
+        errors: [
+          {
+            url: 'turn:203.0.113.50:3478?transport=udp',
+            errorCode: 401,
+            errorText: 'Unauthorized',
+          },
+        ],
       }),
     );
     expect(verdict.turn).toBe('rejected');
-    expect(verdict.lines).toContain('TURN answered but rejected the credentials (401 Unauthorized).');
+    expect(verdict.lines).toContain(
+      'TURN answered but rejected the credentials (401 Unauthorized).',
+    );
     expect(verdict.summary).toMatch(/symmetric NAT/);
   });
 
@@ -50,7 +60,9 @@ describe('network check verdict', () => {
     const verdict = judgeNetwork(
       gathering({
         candidates: [host],
-        errors: [{ url: 'turn:203.0.113.50:3478?transport=udp', errorCode: 701, errorText: 'timeout' }],
+        errors: [
+          { url: 'turn:203.0.113.50:3478?transport=udp', errorCode: 701, errorText: 'timeout' },
+        ],
         complete: false,
         durationMs: 12_000,
       }),

@@ -115,7 +115,8 @@ function turnLine(gathering: Gathering, turn: TurnStatus, turnErrors: GatheringE
 }
 
 function conclusion(turn: TurnStatus, reflexive: boolean): string {
-  if (turn === 'ok') return 'Calls from this network can connect anywhere, through the relay if needed.';
+  if (turn === 'ok')
+    return 'Calls from this network can connect anywhere, through the relay if needed.';
   if (reflexive) {
     return 'Direct calls can work, but a peer behind a symmetric NAT (a phone on mobile data) cannot be reached without a working TURN server.';
   }

@@ -102,10 +102,18 @@ function pairBadges(view: PeerView): HTMLElement[] {
 
 function endBadges(end: 'local' | 'remote', c: CandidateSummary): HTMLElement[] {
   return [
-    h('span', { class: `badge type-${c.type}`, 'data-end': end, 'data-candidate-type': c.type }, `${end} ${c.type}`),
+    h(
+      'span',
+      { class: `badge type-${c.type}`, 'data-end': end, 'data-candidate-type': c.type },
+      `${end} ${c.type}`,
+    ),
     h('span', { class: 'badge proto' }, c.protocol),
     c.relayProtocol
-      ? h('span', { class: 'badge proto', title: 'how the relay candidate reaches its TURN server' }, `via ${c.relayProtocol}`)
+      ? h(
+          'span',
+          { class: 'badge proto', title: 'how the relay candidate reaches its TURN server' },
+          `via ${c.relayProtocol}`,
+        )
       : null,
   ].filter((badge): badge is HTMLSpanElement => badge !== null);
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sparklinePoints } from './sparkline.js';
 
-const parse = (points: string) => points.split(' ').map((p) => p.split(',').map(Number) as [number, number]);
+const parse = (points: string) =>
+  points.split(' ').map((p) => p.split(',').map(Number) as [number, number]);
 
 describe('RTT sparkline', () => {
   it('needs two samples to draw a line', () => {
