@@ -1,0 +1,277 @@
+/**
+ * The server's configuration, read from the environment. {@link readConfig} is a pure function
+ * of an env object; one table, {@link ENV_VARIABLES}, names every variable and produces `--help`.
+ * Errors name the variable and what it expects, and never echo a secret's value.
+ */
+import { parseIceUrl, type IcePolicy } from '@icelane/protocol';
+import { icelaneServerDefaults, type IcelaneServerOptions } from './app.js';
+import { iceSourceDefaults, type IceSourceOptions } from './credentials/ice-source.js';
+import type { CredentialScope } from './credentials/provider.js';
+import { EnvReader, type Env, type EnvVariable } from './env-reader.js';
+import type { LogLevel } from './observability/logger.js';
+
+const ice = iceSourceDefaults;
+const app = icelaneServerDefaults;
+const PROVIDERS = ['cloudflare', 'coturn', 'static', 'twilio', 'none'] as const;
+type ProviderChoice = (typeof PROVIDERS)[number];
+
+/** Every environment variable the server reads. */
+export const ENV_VARIABLES = {
+  PORT: { group: 'server', default: '8080', help: 'TCP port to listen on; 0 picks a free one.' },
+  HOST: { group: 'server', default: '0.0.0.0', help: 'Address to listen on.' },
+  ICELANE_LOG_LEVEL: { group: 'server', default: 'info', help: 'debug, info, warn or error.' },
+  ICELANE_ROOM_PEER_CAP: {
+    group: 'server',
+    default: String(app.roomPeerCap),
+    help: 'Peers per room (calls are a full mesh).',
+  },
+  ICELANE_CORS_ORIGINS: {
+    group: 'server',
+    default: app.corsOrigins.join(','),
+    help: 'Comma-separated origins whose pages may connect, or * for any.',
+  },
+  ICELANE_STATIC_DIR: { group: 'server', default: '', help: 'A built page to serve at /.' },
+  ICELANE_STUN_URLS: {
+    group: 'ice',
+    default: ice.stunUrls.join(','),
+    help: 'Comma-separated stun: URLs; an empty value means no STUN.',
+  },
+  ICELANE_TURN_PROVIDER: {
+    group: 'ice',
+    default: '',
+    help: `${PROVIDERS.join(', ')}; inferred from the provider variables set when absent.`,
+  },
+  ICELANE_TURN_TTL_SECONDS: {
+    group: 'ice',
+    default: String(ice.ttlSeconds),
+    help: 'Lifetime asked of TURN credentials; none is handed out with less than min(2 h, TTL/4) left.',
+  },
+  ICELANE_CREDENTIAL_SCOPE: {
+    group: 'ice',
+    default: '',
+    help: 'shared or per-session; by default shared for cloudflare and static, per-session for coturn.',
+  },
+  ICELANE_MAX_ICE_URLS: {
+    group: 'ice',
+    default: String(ice.maxUrls),
+    help: 'The most ICE server URLs handed to a client.',
+  },
+  ICELANE_JOIN_TIMEOUT_MS: {
+    group: 'ice',
+    default: String(ice.joinTimeoutMs),
+    help: 'The longest a join waits for TURN credentials before answering STUN-only.',
+  },
+  ICELANE_RELAY_POLICY: {
+    group: 'ice',
+    default: ice.policy,
+    help: 'all or relay: the first-attempt ICE policy recommended to clients.',
+  },
+  CLOUDFLARE_TURN_KEY_ID: { group: 'cloudflare', default: '', help: 'The TURN key id.' },
+  CLOUDFLARE_TURN_API_TOKEN: {
+    group: 'cloudflare',
+    default: '',
+    help: "The TURN key's API token.",
+    secret: true,
+  },
+  CLOUDFLARE_TURN_API_URL: {
+    group: 'cloudflare',
+    default: 'https://rtc.live.cloudflare.com',
+    help: 'The API base URL.',
+  },
+  ICELANE_COTURN_SECRETS: {
+    group: 'coturn',
+    default: '',
+    help: 'Comma-separated static-auth-secret values; the first mints, all stay valid for rotation.',
+    secret: true,
+  },
+  ICELANE_COTURN_URLS: { group: 'coturn', default: '', help: 'Comma-separated turn:/turns: URLs.' },
+  ICELANE_STATIC_TURN_URLS: {
+    group: 'static',
+    default: '',
+    help: 'Comma-separated turn:/turns: (and stun:) URLs of a TURN server with a fixed login.',
+  },
+  ICELANE_STATIC_TURN_USERNAME: { group: 'static', default: '', help: 'Its username.' },
+  ICELANE_STATIC_TURN_CREDENTIAL: {
+    group: 'static',
+    default: '',
+    help: 'Its credential.',
+    secret: true,
+  },
+} as const satisfies Record<string, EnvVariable>;
+
+export type EnvName = keyof typeof ENV_VARIABLES;
+
+/** Where TURN credentials come from, as configured. */
+export type TurnConfig =
+  | { provider: 'none' }
+  | { provider: 'cloudflare'; keyId: string; apiToken: string; apiUrl: string }
+  | { provider: 'coturn'; urls: string[]; secrets: string[] }
+  | { provider: 'static'; urls: string[]; username?: string; credential?: string };
+
+export interface IcelaneConfig {
+  port: number;
+  host: string;
+  logLevel: LogLevel;
+  turn: TurnConfig;
+  /** Everything of the ICE source but the provider, built from `turn`. */
+  ice: Omit<IceSourceOptions, 'provider' | 'backoff' | 'mintTimeoutMs' | 'refreshAheadRatio'>;
+  server: Pick<IcelaneServerOptions, 'roomPeerCap' | 'corsOrigins' | 'staticDir'>;
+  /** The secret values, for the logger to redact. */
+  secrets: string[];
+}
+
+type Reader = EnvReader<EnvName>;
+
+/** Reads and validates the configuration; throws a `ConfigError` naming each bad variable. */
+export function readConfig(env: Env): IcelaneConfig {
+  const r: Reader = new EnvReader(env, ENV_VARIABLES);
+  const port = r.integer('PORT', 0, 65_535);
+  const host = r.text('HOST');
+  const logLevel = r.choice('ICELANE_LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const);
+  const roomPeerCap = r.integer('ICELANE_ROOM_PEER_CAP', 1, 64);
+  const corsOrigins = r.list(
+    'ICELANE_CORS_ORIGINS',
+    isOrigin,
+    'an origin such as https://example.com, or *',
+  );
+  const staticDir = r.text('ICELANE_STATIC_DIR') || null;
+  // An empty list is a choice here (no STUN), not an unset variable.
+  const stunUrls = r.list('ICELANE_STUN_URLS', isStunUrl, 'a stun: or stuns: URL', true);
+  const ttlSeconds = r.integer('ICELANE_TURN_TTL_SECONDS', 60, 7 * 86_400);
+  const scopeText = r.choice('ICELANE_CREDENTIAL_SCOPE', ['', 'shared', 'per-session'] as const);
+  const maxUrls = r.integer('ICELANE_MAX_ICE_URLS', 1, 10);
+  const joinTimeoutMs = r.integer('ICELANE_JOIN_TIMEOUT_MS', 100, 60_000);
+  const policy: IcePolicy = r.choice('ICELANE_RELAY_POLICY', ['all', 'relay'] as const);
+  const turn = readTurn(r);
+  if (policy === 'relay' && turn.provider === 'none') {
+    r.issue('ICELANE_RELAY_POLICY', 'relay needs a TURN provider (see ICELANE_TURN_PROVIDER)');
+  }
+  r.throwIfIssues();
+
+  return {
+    port,
+    host,
+    logLevel,
+    turn,
+    ice: {
+      stunUrls,
+      scope: scopeText === '' ? null : (scopeText satisfies CredentialScope),
+      ttlSeconds,
+      minRemainingMs: Math.min(ice.minRemainingMs, Math.floor((ttlSeconds * 1000) / 4)),
+      maxUrls,
+      joinTimeoutMs,
+      policy,
+    },
+    server: { roomPeerCap, corsOrigins, staticDir },
+    secrets: r.secretValues(),
+  };
+}
+
+function readTurn(r: Reader): TurnConfig {
+  const chosen = r.choice('ICELANE_TURN_PROVIDER', ['', ...PROVIDERS] as const);
+  const provider: ProviderChoice | null = chosen === '' ? inferProvider(r) : chosen;
+  switch (provider) {
+    case null:
+    case 'none':
+      return { provider: 'none' };
+    case 'twilio':
+      r.issue('ICELANE_TURN_PROVIDER', 'twilio is not available in this version');
+      return { provider: 'none' };
+    case 'cloudflare':
+      return {
+        provider,
+        keyId: r.required('CLOUDFLARE_TURN_KEY_ID', provider),
+        apiToken: r.required('CLOUDFLARE_TURN_API_TOKEN', provider),
+        apiUrl: r.url('CLOUDFLARE_TURN_API_URL'),
+      };
+    case 'coturn': {
+      const urls = r.list('ICELANE_COTURN_URLS', isTurnUrl, 'a turn: or turns: URL');
+      const secrets = r.list('ICELANE_COTURN_SECRETS', (s) => s.length > 0, 'a secret');
+      if (urls.length === 0) r.issue('ICELANE_COTURN_URLS', 'required when the provider is coturn');
+      if (secrets.length === 0) {
+        r.issue('ICELANE_COTURN_SECRETS', 'required when the provider is coturn');
+      }
+      return { provider, urls, secrets };
+    }
+    case 'static': {
+      const urls = r.list('ICELANE_STATIC_TURN_URLS', isIceUrl, 'a turn:, turns: or stun: URL');
+      if (urls.length === 0) {
+        r.issue('ICELANE_STATIC_TURN_URLS', 'required when the provider is static');
+      }
+      const username = r.text('ICELANE_STATIC_TURN_USERNAME');
+      const credential = r.text('ICELANE_STATIC_TURN_CREDENTIAL');
+      // Browsers refuse a turn: URL without a login when the connection is created; say so now.
+      if (urls.some(isTurnUrl)) {
+        if (!username) r.issue('ICELANE_STATIC_TURN_USERNAME', 'required with turn: URLs');
+        if (!credential) r.issue('ICELANE_STATIC_TURN_CREDENTIAL', 'required with turn: URLs');
+      }
+      return { provider, urls, ...(username && { username }), ...(credential && { credential }) };
+    }
+  }
+}
+
+/** The provider whose variables are set; several at once is ambiguous. */
+function inferProvider(r: Reader): ProviderChoice | null {
+  const configured = (
+    [
+      ['cloudflare', ['CLOUDFLARE_TURN_KEY_ID', 'CLOUDFLARE_TURN_API_TOKEN']],
+      ['coturn', ['ICELANE_COTURN_SECRETS', 'ICELANE_COTURN_URLS']],
+      ['static', ['ICELANE_STATIC_TURN_URLS']],
+    ] as const
+  )
+    .filter(([, names]) => names.some((name) => r.isSet(name)))
+    .map(([provider]) => provider);
+  if (configured.length > 1) {
+    r.issue(
+      'ICELANE_TURN_PROVIDER',
+      `variables of several providers are set (${configured.join(', ')}); choose one`,
+    );
+  }
+  return configured[0] ?? null;
+}
+
+function isOrigin(value: string): boolean {
+  if (value === '*') return true;
+  return URL.canParse(value) && new URL(value).origin === value;
+}
+
+function isStunUrl(url: string): boolean {
+  const parsed = parseIceUrl(url);
+  return parsed !== null && (parsed.scheme === 'stun' || parsed.scheme === 'stuns');
+}
+
+function isTurnUrl(url: string): boolean {
+  const parsed = parseIceUrl(url);
+  return parsed !== null && (parsed.scheme === 'turn' || parsed.scheme === 'turns');
+}
+
+function isIceUrl(url: string): boolean {
+  return parseIceUrl(url) !== null;
+}
+
+const GROUP_TITLES: Record<string, string> = {
+  server: 'Server',
+  ice: 'ICE servers',
+  cloudflare: 'Cloudflare TURN (ICELANE_TURN_PROVIDER=cloudflare)',
+  coturn: 'coturn TURN REST API (ICELANE_TURN_PROVIDER=coturn)',
+  static: 'A TURN server with a fixed login (ICELANE_TURN_PROVIDER=static)',
+};
+
+/** The `--help` text: every variable, grouped, with its default. */
+export function helpText(): string {
+  const lines = [
+    'Usage: icelane-server [--help]',
+    '',
+    'icelane signaling server. Configured by environment variables:',
+  ];
+  let group = '';
+  for (const [name, variable] of Object.entries<EnvVariable>(ENV_VARIABLES)) {
+    if (variable.group !== group) {
+      group = variable.group;
+      lines.push('', `${GROUP_TITLES[group] ?? group}:`);
+    }
+    const shown = variable.default === '' ? '' : ` (default: ${variable.default})`;
+    lines.push(`  ${name}${shown}`, `      ${variable.help}`);
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,115 @@
+/**
+ * The HTTP side: `GET /ice` (the join's ICE servers without a socket), `/healthz`, `/readyz`,
+ * `/metrics`, and a built page from a static directory. Everything else is a 404.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IceSource } from '../credentials/ice-source.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { bearerToken, decide, type Authorize } from '../signaling/authorize.js';
+import { randomId } from '../signaling/ids.js';
+import type { Limiters } from '../signaling/limiters.js';
+import { corsHeaders, preflightHeaders, type CorsOrigins } from './cors.js';
+import { sendError, sendJson, sendText } from './respond.js';
+import type { StaticHandler } from './static-files.js';
+
+export interface RoutesDeps {
+  iceSource: IceSource;
+  logger: Logger;
+  metrics: Metrics;
+  authorize: Authorize;
+  limiters: Limiters;
+  corsOrigins: CorsOrigins;
+  /** Prepended to every route, e.g. `/rtc`; empty for none. */
+  pathPrefix: string;
+  staticFiles: StaticHandler | null;
+  isShuttingDown(): boolean;
+}
+
+export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+export function createRoutes(deps: RoutesDeps): RequestListener {
+  const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>> = {
+    '/ice': (req, res) => serveIce(deps, req, res),
+    '/healthz': async (_req, res) => sendJson(res, 200, { status: 'ok' }),
+    '/readyz': async (_req, res) => serveReady(deps, res),
+    '/metrics': async (_req, res) => {
+      const text = await deps.metrics.registry.metrics();
+      res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
+      res.end(text);
+    },
+  };
+
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (!pathname.startsWith(deps.pathPrefix)) return sendText(res, 404, 'not found\n');
+    const path = pathname.slice(deps.pathPrefix.length) || '/';
+    const handler = routes[path];
+    if (handler) {
+      if (req.method === 'OPTIONS' && path === '/ice') {
+        res.writeHead(204, preflightHeaders(deps.corsOrigins, req.headers.origin));
+        return void res.end();
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        return sendText(res, 405, 'method not allowed\n', { allow: 'GET, HEAD' });
+      }
+      return handler(req, res);
+    }
+    if (deps.staticFiles && (await deps.staticFiles(req, res, path))) return;
+    sendText(res, 404, 'not found\n');
+  };
+
+  return (req, res) => {
+    route(req, res).catch((error: unknown) => {
+      deps.logger.error('http request failed', { path: req.url?.split('?')[0], error });
+      if (!res.headersSent) sendError(res, 500, 'internal', 'internal server error');
+      else res.destroy();
+    });
+  };
+}
+
+async function serveIce(deps: RoutesDeps, req: IncomingMessage, res: ServerResponse) {
+  const cors = corsHeaders(deps.corsOrigins, req.headers.origin);
+  const address = req.socket.remoteAddress ?? 'unknown';
+  const limit = deps.limiters.takeIceRequest(address);
+  if (!limit.ok) {
+    deps.metrics.rateLimited.inc({ event: 'GET /ice' });
+    return sendJson(
+      res,
+      429,
+      {
+        error: {
+          code: 'rate-limited',
+          message: 'too many requests',
+          retryAfterMs: limit.retryAfterMs,
+        },
+      },
+      { ...cors, 'retry-after': String(Math.ceil(limit.retryAfterMs / 1000)) },
+    );
+  }
+  const allowed = await decide(
+    deps.authorize,
+    {
+      token: bearerToken(req.headers.authorization),
+      headers: req.headers,
+      address,
+      room: undefined,
+    },
+    (error) => deps.logger.error('authorize hook failed', { error }),
+  );
+  if (!allowed) return sendError(res, 401, 'unauthorized', 'not allowed', cors);
+  if (deps.isShuttingDown()) {
+    return sendError(res, 503, 'shutting-down', 'the server is shutting down', cors);
+  }
+  // No socket outlives this request, so its session is never released: the credential expires.
+  const ice = await deps.iceSource.iceFor({ sessionId: randomId() });
+  sendJson(res, 200, ice, cors);
+}
+
+function serveReady(deps: RoutesDeps, res: ServerResponse): void {
+  const provider = deps.iceSource.health();
+  const shuttingDown = deps.isShuttingDown();
+  // A failing provider still lets calls connect STUN-only; refused credentials never will.
+  const ready = !shuttingDown && provider.state !== 'misconfigured';
+  sendJson(res, ready ? 200 : 503, { ready, shuttingDown, provider });
+}

@@ -1,0 +1,69 @@
+export {
+  createIcelaneServer,
+  icelaneServerDefaults,
+  type IcelaneServer,
+  type IcelaneServerDeps,
+  type IcelaneServerOptions,
+} from './app.js';
+export {
+  ENV_VARIABLES,
+  helpText,
+  readConfig,
+  type EnvName,
+  type IcelaneConfig,
+  type TurnConfig,
+} from './config.js';
+export { ConfigError, type ConfigIssue, type Env } from './env-reader.js';
+export { rateLimitsDefaults, type RateLimits } from './signaling/limiters.js';
+export type { RateLimit } from './signaling/rate-limit.js';
+export type { AuthDecision, AuthRequest, Authorize } from './signaling/authorize.js';
+export type { Clock } from './signaling/context.js';
+export type { CorsOrigins } from './http/cors.js';
+export {
+  createLogger,
+  loggerDefaults,
+  silentLogger,
+  type LogFields,
+  type LogLevel,
+  type Logger,
+  type LoggerOptions,
+} from './observability/logger.js';
+export {
+  createMetrics,
+  metricsDefaults,
+  type CacheResult,
+  type Metrics,
+  type MetricsOptions,
+  type MintOutcome,
+} from './observability/metrics.js';
+export {
+  CLOUDFLARE_MAX_TTL_SECONDS,
+  ProviderError,
+  cloudflareDefaults,
+  coturnProviderDefaults,
+  createCloudflareProvider,
+  createCoturnProvider,
+  createIceSource,
+  createStaticProvider,
+  iceSourceDefaults,
+  memoryStore,
+  staticProviderDefaults,
+  turnRestCredential,
+  turnRestUsername,
+  type CloudflareOptions,
+  type CoturnProviderOptions,
+  type CredentialScope,
+  type CredentialStore,
+  type IceSession,
+  type IceSource,
+  type IceSourceDeps,
+  type IceSourceOptions,
+  type MintRequest,
+  type ProviderErrorKind,
+  type ProviderHealth,
+  type ProviderName,
+  type ProviderState,
+  type StaticProviderOptions,
+  type TurnCredential,
+  type TurnProvider,
+} from './credentials/index.js';

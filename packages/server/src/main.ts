@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+/**
+ * `icelane-server`: reads the environment, listens on HOST:PORT, and stops gracefully on SIGTERM.
+ */
+import { statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createIcelaneServer } from './app.js';
+import { readConfig, helpText, type IcelaneConfig, type TurnConfig } from './config.js';
+import {
+  createCloudflareProvider,
+  createCoturnProvider,
+  createIceSource,
+  createStaticProvider,
+  type TurnProvider,
+} from './credentials/index.js';
+import { ConfigError } from './env-reader.js';
+import { createLogger } from './observability/logger.js';
+import { createMetrics } from './observability/metrics.js';
+
+/** After this long, a shutdown stops waiting for clients and connections and exits anyway. */
+const SHUTDOWN_BOUND_MS = 5_000;
+/** Open HTTP connections (keep-alive, long polls) are cut after this long into a shutdown. */
+const CLOSE_CONNECTIONS_AFTER_MS = 2_000;
+
+function providerFor(turn: TurnConfig): TurnProvider | null {
+  switch (turn.provider) {
+    case 'none':
+      return null;
+    case 'cloudflare':
+      return createCloudflareProvider(turn);
+    case 'coturn':
+      return createCoturnProvider(turn);
+    case 'static':
+      return createStaticProvider(turn);
+  }
+}
+
+function loadConfig(): IcelaneConfig {
+  const config = readConfig(process.env);
+  if (config.server.staticDir !== null && !isDirectory(config.server.staticDir)) {
+    throw new ConfigError([
+      {
+        variable: 'ICELANE_STATIC_DIR',
+        message: `"${config.server.staticDir}" is not a directory`,
+      },
+    ]);
+  }
+  return config;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function main(args: readonly string[]): void {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(helpText());
+    return;
+  }
+  if (args.length > 0) {
+    process.stderr.write(`icelane-server: unknown argument ${args[0]}; see --help\n`);
+    process.exitCode = 1;
+    return;
+  }
+
+  let config: IcelaneConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`icelane-server: invalid configuration\n${error.message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+
+  const logger = createLogger({ level: config.logLevel });
+  for (const secret of config.secrets) logger.redact(secret);
+  const metrics = createMetrics();
+  const iceSource = createIceSource(
+    { ...config.ice, provider: providerFor(config.turn) },
+    { logger, metrics },
+  );
+  const httpServer = createServer();
+  const app = createIcelaneServer(httpServer, { iceSource, logger, metrics }, config.server);
+
+  httpServer.once('error', (error) => {
+    logger.error('cannot listen', { host: config.host, port: config.port, error });
+    process.exit(1);
+  });
+  httpServer.listen(config.port, config.host, () => {
+    const address = httpServer.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    logger.info('listening', {
+      host: config.host,
+      port,
+      provider: config.turn.provider,
+      stunUrls: config.ice.stunUrls.length,
+    });
+  });
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    setTimeout(() => httpServer.closeAllConnections(), CLOSE_CONNECTIONS_AFTER_MS).unref();
+    setTimeout(() => {
+      logger.warn('shutdown took too long; exiting', { boundMs: SHUTDOWN_BOUND_MS });
+      process.exit(0);
+    }, SHUTDOWN_BOUND_MS).unref();
+    app.close().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error('shutdown failed', { error });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main(process.argv.slice(2));

@@ -1,0 +1,52 @@
+/**
+ * One signaling connection: its state, its event handlers, and what happens when it goes.
+ */
+import { errorAnswer } from '@icelane/protocol';
+import { inboundCall, type InboundCall } from './ack.js';
+import type { IcelaneSocket, SignalingContext } from './context.js';
+import { handleIceRefresh } from './ice-refresh.js';
+import { handleJoin } from './join.js';
+import { handleLeave, leaveRoom } from './leave.js';
+import { handleSignal } from './relay.js';
+import { handleReport } from './report.js';
+
+type Handler = (ctx: SignalingContext, socket: IcelaneSocket, call: InboundCall) => Promise<void>;
+
+const HANDLERS: Record<string, Handler> = {
+  'room:join': handleJoin,
+  'room:leave': handleLeave,
+  signal: handleSignal,
+  'ice:refresh': handleIceRefresh,
+  'connection:report': handleReport,
+};
+
+/** Sets a new socket up. Events not in the protocol have no listener and are ignored. */
+export function onConnection(ctx: SignalingContext, socket: IcelaneSocket): void {
+  socket.data = {
+    peer: null,
+    joining: false,
+    buckets: ctx.limiters.socketBuckets(),
+    reported: new Set(),
+  };
+  ctx.metrics.connectedSockets.inc();
+
+  for (const [event, handler] of Object.entries(HANDLERS)) {
+    socket.on(event, (...args: unknown[]) => {
+      const call = inboundCall(args);
+      handler(ctx, socket, call).catch((error: unknown) => {
+        // The payload is not logged: it may hold SDP, names or anything a client sent.
+        ctx.logger.error('signaling handler failed', { event, error });
+        call.reply(errorAnswer('internal', 'internal server error'));
+      });
+    });
+  }
+
+  socket.on('disconnect', () => {
+    ctx.metrics.connectedSockets.dec();
+    try {
+      leaveRoom(ctx, socket);
+    } catch (error) {
+      ctx.logger.error('cleanup after disconnect failed', { error });
+    }
+  });
+}

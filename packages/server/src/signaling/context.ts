@@ -1,0 +1,57 @@
+/**
+ * What every signaling handler works with: the server's parts, and the state kept per socket.
+ */
+import type { Server, Socket } from 'socket.io';
+import type { ServerToClientEvents } from '@icelane/protocol';
+import type { IceSource } from '../credentials/ice-source.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { Authorize } from './authorize.js';
+import type { Limiters, SocketBuckets } from './limiters.js';
+import type { Peer, RoomRegistry } from './rooms.js';
+
+/** The time source; tests pass their own to drive rate limits. */
+export interface Clock {
+  /** ms since the epoch. */
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export interface SocketState {
+  /** The room membership; `null` until a join succeeds and after leaving. */
+  peer: Peer | null;
+  /** A join is waiting for authorization or ICE servers; a second one is refused meanwhile. */
+  joining: boolean;
+  buckets: SocketBuckets;
+  /** `peerId:attempt` of the connections this socket already reported, so repeats count once. */
+  reported: Set<string>;
+}
+
+// Inbound events are typed as "anything": every payload is untrusted and validated by schema.
+type Inbound = Record<string, (...args: unknown[]) => void>;
+
+export type IcelaneIo = Server<Inbound, ServerToClientEvents, Record<string, never>, SocketState>;
+export type IcelaneSocket = Socket<
+  Inbound,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketState
+>;
+
+export interface SignalingContext {
+  io: IcelaneIo;
+  rooms: RoomRegistry;
+  iceSource: IceSource;
+  logger: Logger;
+  metrics: Metrics;
+  authorize: Authorize;
+  limiters: Limiters;
+  roomPeerCap: number;
+  isShuttingDown(): boolean;
+}
+
+/** The socket.io room of an icelane room; prefixed so no room name can equal a socket's own room. */
+export function roomKey(room: string): string {
+  return `room:${room}`;
+}

@@ -1,0 +1,116 @@
+/**
+ * `room:join`: validate, limit, authorize, hand out ICE servers, and only then take a place in
+ * the room and tell the others.
+ */
+import {
+  errorAnswer,
+  joinRequestSchema,
+  parsePayload,
+  type ErrorCode,
+  type JoinAnswer,
+} from '@icelane/protocol';
+import type { InboundCall } from './ack.js';
+import { bearerToken, decide } from './authorize.js';
+import { roomKey, type IcelaneSocket, type SignalingContext } from './context.js';
+import { randomId } from './ids.js';
+import { refuseInvalid, refusedByLimit } from './refuse.js';
+import { peerInfo, type Peer } from './rooms.js';
+
+const EVENT = 'room:join';
+
+export async function handleJoin(
+  ctx: SignalingContext,
+  socket: IcelaneSocket,
+  call: InboundCall,
+): Promise<void> {
+  const state = socket.data;
+  const refuse = (code: ErrorCode, message: string) => {
+    ctx.metrics.joins.inc({ outcome: code });
+    call.reply(errorAnswer(code, message));
+  };
+
+  const limit = ctx.limiters.take('join', state.buckets, socket.handshake.address);
+  if (refusedByLimit(ctx, EVENT, call, limit)) {
+    ctx.metrics.joins.inc({ outcome: 'rate-limited' });
+    return;
+  }
+  const parsed = parsePayload(joinRequestSchema, call.payload);
+  if (!parsed.ok) {
+    ctx.metrics.joins.inc({ outcome: 'invalid-payload' });
+    return refuseInvalid(ctx, EVENT, call, parsed.message);
+  }
+  const request = parsed.value;
+  if (ctx.isShuttingDown()) return refuse('shutting-down', 'the server is shutting down');
+  if (state.peer || state.joining) return refuse('already-joined', 'leave the current room first');
+  // Checked again once the ICE servers are in hand; this early check spares a credential.
+  if (ctx.rooms.size(request.room) >= ctx.roomPeerCap)
+    return refuse('room-full', 'the room is full');
+
+  state.joining = true;
+  try {
+    const allowed = await decide(
+      ctx.authorize,
+      {
+        token: handshakeToken(socket),
+        headers: socket.handshake.headers,
+        address: socket.handshake.address,
+        room: request.room,
+      },
+      (error) => ctx.logger.error('authorize hook failed', { error }),
+    );
+    if (!allowed) return refuse('unauthorized', 'not allowed to join this room');
+
+    const sessionId = randomId();
+    const release = () => ctx.iceSource.release({ sessionId });
+    let ice: JoinAnswer['ice'];
+    try {
+      ice = await ctx.iceSource.iceFor({ sessionId });
+    } catch (error) {
+      release();
+      throw error;
+    }
+    // The socket may have gone, or the server begun to stop, while the ICE servers came.
+    if (socket.disconnected) return release();
+    if (ctx.isShuttingDown()) {
+      release();
+      return refuse('shutting-down', 'the server is shutting down');
+    }
+    if (ctx.rooms.size(request.room) >= ctx.roomPeerCap) {
+      release();
+      return refuse('room-full', 'the room is full');
+    }
+
+    const peer: Peer = {
+      peerId: newPeerId(ctx),
+      room: request.room,
+      socketId: socket.id,
+      sessionId,
+    };
+    if (request.name !== undefined) peer.name = request.name;
+    if (request.meta !== undefined) peer.meta = request.meta;
+    const peers = ctx.rooms.others(request.room, peer.peerId).map(peerInfo);
+    ctx.rooms.add(peer);
+    state.peer = peer;
+    void socket.join(roomKey(peer.room));
+    socket.to(roomKey(peer.room)).emit('peer:joined', peerInfo(peer));
+    ctx.metrics.joins.inc({ outcome: 'ok' });
+    ctx.metrics.rooms.set(ctx.rooms.roomCount);
+    call.reply({ data: { peerId: peer.peerId, room: peer.room, peers, ice } });
+  } finally {
+    state.joining = false;
+  }
+}
+
+function newPeerId(ctx: SignalingContext): string {
+  let id = randomId();
+  while (ctx.rooms.has(id)) id = randomId();
+  return id;
+}
+
+/** The client's token: `auth.token` of the handshake, else an `Authorization: Bearer` header. */
+function handshakeToken(socket: IcelaneSocket): string | undefined {
+  const auth = socket.handshake.auth as Record<string, unknown> | undefined;
+  const token = auth?.token;
+  if (typeof token === 'string') return token;
+  return bearerToken(socket.handshake.headers.authorization);
+}

@@ -1,0 +1,30 @@
+/**
+ * Leaving a room, by `room:leave` or by disconnecting: the others are told, the session's
+ * credential is released.
+ */
+import { errorAnswer } from '@icelane/protocol';
+import type { InboundCall } from './ack.js';
+import { roomKey, type IcelaneSocket, type SignalingContext } from './context.js';
+
+export async function handleLeave(
+  ctx: SignalingContext,
+  socket: IcelaneSocket,
+  call: InboundCall,
+): Promise<void> {
+  if (!leaveRoom(ctx, socket)) return call.reply(errorAnswer('not-in-room', 'not in a room'));
+  call.reply({ data: { left: true } });
+}
+
+/** Takes the socket's peer out of its room; returns whether it was in one. */
+export function leaveRoom(ctx: SignalingContext, socket: IcelaneSocket): boolean {
+  const peer = socket.data.peer;
+  if (!peer) return false;
+  socket.data.peer = null;
+  socket.data.reported.clear();
+  ctx.rooms.remove(peer.peerId);
+  void socket.leave(roomKey(peer.room));
+  ctx.io.to(roomKey(peer.room)).emit('peer:left', { peerId: peer.peerId });
+  ctx.iceSource.release({ sessionId: peer.sessionId });
+  ctx.metrics.rooms.set(ctx.rooms.roomCount);
+  return true;
+}

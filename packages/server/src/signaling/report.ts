@@ -1,0 +1,58 @@
+/**
+ * `connection:report`: how a connection came up (selected pair, attempt, time), aggregated into
+ * metrics. Nothing of it is relayed or stored per peer.
+ */
+import {
+  connectionReportSchema,
+  errorAnswer,
+  parsePayload,
+  type ConnectionReport,
+} from '@icelane/protocol';
+import type { Metrics } from '../observability/metrics.js';
+import type { InboundCall } from './ack.js';
+import type { IcelaneSocket, SignalingContext } from './context.js';
+import { refuseInvalid, refusedByLimit } from './refuse.js';
+
+const EVENT = 'connection:report';
+/** Bounds the memory of connections a socket reported; older ones may then count again. */
+const MAX_REMEMBERED = 256;
+
+export async function handleReport(
+  ctx: SignalingContext,
+  socket: IcelaneSocket,
+  call: InboundCall,
+): Promise<void> {
+  const limit = ctx.limiters.take('report', socket.data.buckets, socket.handshake.address);
+  if (refusedByLimit(ctx, EVENT, call, limit)) return;
+  const parsed = parsePayload(connectionReportSchema, call.payload);
+  if (!parsed.ok) return refuseInvalid(ctx, EVENT, call, parsed.message);
+  if (!socket.data.peer) return call.reply(errorAnswer('not-in-room', 'join a room first'));
+  recordReport(ctx.metrics, socket.data.reported, parsed.value);
+  call.reply({ data: { recorded: true } });
+}
+
+/**
+ * Counts a report once per connection attempt: a client reports again when the selected pair
+ * changes, and that is the same connection, not a new one.
+ */
+export function recordReport(
+  metrics: Metrics,
+  reported: Set<string>,
+  report: ConnectionReport,
+): boolean {
+  const key = `${report.peerId}:${report.attempt}`;
+  if (reported.has(key)) return false;
+  if (reported.size >= MAX_REMEMBERED) reported.delete(reported.values().next().value!);
+  reported.add(key);
+
+  const relayed = String(report.relayed);
+  metrics.connectionReports.inc({
+    local_type: report.local.type,
+    remote_type: report.remote.type,
+    relay_protocol: report.local.relayProtocol ?? report.remote.relayProtocol ?? 'none',
+    relayed,
+  });
+  if (report.attempt > 1) metrics.relayFallbacks.inc();
+  metrics.timeToConnectSeconds.observe({ relayed }, report.timeToConnectMs / 1000);
+  return true;
+}
