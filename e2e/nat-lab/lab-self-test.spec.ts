@@ -51,3 +51,21 @@ test('symmetric NATs connect through the TURN relay, relay to relay', async ({ l
   });
   expect(result.b).toMatchObject({ state: 'connected', local: { type: 'relay' } });
 });
+
+test('behind a UDP-blocking NAT, only TURN over TCP gives a relay, and it connects', async ({
+  lab,
+}) => {
+  const network = await lab({ a: 'udp-blocked', b: 'symmetric' });
+  const credential = turnRestCredential(TURN_SECRET, 'lab', 600);
+  const iceServers = [{ urls: [network.turnUrls.udp, network.turnUrls.tcp], ...credential }];
+  const result = await rawCall(network, { iceServers, iceTransportPolicy: 'relay' }, 10_000);
+  console.log(`UDP-blocked relay-only: connected in ${result.a.elapsedMs} ms`);
+  expect(result.a).toMatchObject({
+    state: 'connected',
+    local: { type: 'relay', relayProtocol: 'tcp' },
+  });
+  expect(result.b).toMatchObject({
+    state: 'connected',
+    local: { type: 'relay', relayProtocol: 'udp' },
+  });
+});

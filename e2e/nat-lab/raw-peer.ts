@@ -10,6 +10,12 @@ export interface RawPeerConfig {
   iceTransportPolicy: RTCIceTransportPolicy;
 }
 
+/**
+ * How long a side waits for gathering before sending what it has: a TURN server behind blocked UDP
+ * holds gathering for ~40 s, while every candidate that will ever come is there within a second.
+ */
+const gatherTimeoutMs = 3_000;
+
 /** How a raw connection ended, read in the browser. */
 export interface RawOutcome {
   /** `connected`: a message went over the data channel and came back. */
@@ -34,8 +40,8 @@ export async function rawCall(
   deadlineMs: number,
 ): Promise<RawCallResult> {
   const [a, b] = [await lab.page('a'), await lab.page('b')];
-  const offer = await a.evaluate(startPeer, { config, offer: null });
-  const answer = await b.evaluate(startPeer, { config, offer });
+  const offer = await a.evaluate(startPeer, { config, offer: null, gatherTimeoutMs });
+  const answer = await b.evaluate(startPeer, { config, offer, gatherTimeoutMs });
   await a.evaluate((description) => window.labPeer!.accept(description), answer);
   const [outcomeA, outcomeB] = await Promise.all([
     a.evaluate((ms) => window.labPeer!.outcome(ms), deadlineMs),
@@ -57,9 +63,11 @@ declare global {
 async function startPeer({
   config,
   offer,
+  gatherTimeoutMs,
 }: {
   config: RawPeerConfig;
   offer: RTCSessionDescriptionInit | null;
+  gatherTimeoutMs: number;
 }): Promise<RTCSessionDescriptionInit> {
   const startedAt = performance.now();
   const pc = new RTCPeerConnection(config);
@@ -128,6 +136,7 @@ async function startPeer({
     await pc.setLocalDescription(await pc.createOffer());
   }
   await new Promise<void>((resolve) => {
+    setTimeout(resolve, gatherTimeoutMs);
     if (pc.iceGatheringState === 'complete') return resolve();
     pc.addEventListener('icegatheringstatechange', () => {
       if (pc.iceGatheringState === 'complete') resolve();
