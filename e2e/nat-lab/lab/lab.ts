@@ -128,9 +128,9 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
 /** The server's TURN configuration for the lab's coturn (the coturn provider, shared secret). */
 function serverTurnEnv(stunUrl: string, turnUrls: { udp: string; tcp: string }) {
   return {
-    TURN_PROVIDER: 'coturn',
-    COTURN_SECRET: TURN_SECRET,
-    COTURN_URLS: [turnUrls.udp, turnUrls.tcp].join(','),
-    STUN_URLS: stunUrl,
+    ICELANE_TURN_PROVIDER: 'coturn',
+    ICELANE_COTURN_SECRETS: TURN_SECRET,
+    ICELANE_COTURN_URLS: [turnUrls.udp, turnUrls.tcp].join(','),
+    ICELANE_STUN_URLS: stunUrl,
   };
 }
