@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { checksProgress, extractSelectedPair, normalizeCandidateType } from './candidate-report.js';
+import { buildConnectionReport } from './report-monitor.js';
+import {
+  chromeChecksSilent,
+  chromePrflxToRelay,
+  chromeRelayTcp,
+  chromeSrflx,
+  firefoxLegacyTypes,
+  firefoxRelayToPrflx,
+  safariHost,
+  safariRelayTls,
+  statsOf,
+} from '../test/stats-fixtures.js';
+
+describe('selected pair extraction', () => {
+  it('follows the transport to the selected pair in Chrome, relayed when the local end is relay', () => {
+    expect(extractSelectedPair(statsOf(chromePrflxToRelay))).toEqual({
+      pairId: 'CPa1b2_c3d4',
+      local: {
+        type: 'relay',
+        protocol: 'udp',
+        relayProtocol: 'udp',
+        url: 'turn:203.0.113.10:3478?transport=udp',
+      },
+      remote: { type: 'prflx', protocol: 'udp' },
+      relayed: true,
+      rttMs: 4,
+    });
+  });
+
+  it('reports a srflx pair as direct and leaves the STUN url out', () => {
+    const pair = extractSelectedPair(statsOf(chromeSrflx));
+    expect(pair).toMatchObject({ relayed: false, rttMs: 31 });
+    expect(pair?.local).toEqual({ type: 'srflx', protocol: 'udp' });
+  });
+
+  it('reads relayProtocol tcp and tls', () => {
+    expect(extractSelectedPair(statsOf(chromeRelayTcp))?.local.relayProtocol).toBe('tcp');
+    expect(extractSelectedPair(statsOf(safariRelayTls))?.local).toEqual({
+      type: 'relay',
+      protocol: 'udp',
+      relayProtocol: 'tls',
+      url: 'turns:turn.example.com:443?transport=tcp',
+    });
+  });
+
+  it('finds the pair Firefox flags as selected and derives RTT from the totals', () => {
+    expect(extractSelectedPair(statsOf(firefoxRelayToPrflx))).toEqual({
+      pairId: '{7a1c}',
+      local: { type: 'relay', protocol: 'udp', relayProtocol: 'udp' },
+      remote: { type: 'prflx', protocol: 'udp' },
+      relayed: true,
+      rttMs: 30,
+    });
+  });
+
+  it('counts a pair as relayed when only the remote end is relay', () => {
+    const pair = extractSelectedPair(statsOf(firefoxLegacyTypes));
+    expect(pair).toMatchObject({
+      local: { type: 'srflx' },
+      remote: { type: 'relay' },
+      relayed: true,
+    });
+  });
+
+  it('reads Safari through the transport like Chrome', () => {
+    expect(extractSelectedPair(statsOf(safariHost))).toMatchObject({
+      pairId: 'RTCIceCandidatePair_Ab_Cd',
+      local: { type: 'host' },
+      remote: { type: 'host' },
+      relayed: false,
+      rttMs: 1,
+    });
+  });
+
+  it('returns nothing while no pair is selected', () => {
+    expect(extractSelectedPair(statsOf(chromeChecksSilent))).toBeUndefined();
+    expect(extractSelectedPair(statsOf([]))).toBeUndefined();
+  });
+
+  it('normalizes candidate types and rejects unknown ones', () => {
+    expect(normalizeCandidateType('peerreflexive')).toBe('prflx');
+    expect(normalizeCandidateType('relay')).toBe('relay');
+    expect(normalizeCandidateType('bogus')).toBeUndefined();
+    expect(normalizeCandidateType(undefined)).toBeUndefined();
+  });
+});
+
+describe('checks progress', () => {
+  it('sees pairs checking without any response', () => {
+    expect(checksProgress(statsOf(chromeChecksSilent))).toEqual({
+      pairs: 2,
+      failedPairs: 1,
+      responsesReceived: 0,
+    });
+  });
+
+  it('counts responses on a connected pair', () => {
+    expect(checksProgress(statsOf(chromePrflxToRelay)).responsesReceived).toBe(12);
+  });
+});
+
+describe('connection report', () => {
+  it('carries attempt, strategy and time to connect with the selected pair', () => {
+    const selected = extractSelectedPair(statsOf(chromePrflxToRelay))!;
+    const report = buildConnectionReport(selected, {
+      peerId: 'p2',
+      attempt: 2,
+      strategy: 'auto',
+      turnOnDemand: false,
+      timeToConnectMs: 812.4,
+    });
+    expect(report).toEqual({
+      peerId: 'p2',
+      attempt: 2,
+      strategy: 'auto',
+      local: selected.local,
+      remote: selected.remote,
+      relayed: true,
+      timeToConnectMs: 812,
+      rttMs: 4,
+    });
+  });
+});
