@@ -1,0 +1,100 @@
+/**
+ * A real icelane server on an ephemeral port: `createIcelaneServer` on a Node HTTP server, with
+ * the real ICE source. Every server started here is closed by {@link closeAll}.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  createIceSource,
+  createStaticProvider,
+  type IceSession,
+  type IceSource,
+  type IceSourceOptions,
+} from '../../src/credentials/index.js';
+import {
+  createIcelaneServer,
+  type IcelaneServer,
+  type IcelaneServerDeps,
+  type IcelaneServerOptions,
+} from '../../src/app.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
+
+/** A TURN server with a fixed login: what `ICELANE_TURN_PROVIDER=static` hands out. */
+export const STATIC_TURN = {
+  urls: ['turn:127.0.0.1:3478?transport=udp', 'turn:127.0.0.1:3478?transport=tcp'],
+  username: 'icelane-user',
+  credential: 'icelane-static-credential',
+};
+
+export interface TestServer {
+  url: string;
+  port: number;
+  app: IcelaneServer;
+  metrics: Metrics;
+  /** Session ids the server released, in order. */
+  released: string[];
+  /** A counter's value, summed over label sets matching `labels`. */
+  counter(name: string, labels?: Record<string, string>): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface TestServerSetup {
+  options?: Partial<IcelaneServerOptions>;
+  ice?: Partial<IceSourceOptions>;
+  deps?: Omit<Partial<IcelaneServerDeps>, 'iceSource' | 'metrics'>;
+}
+
+const running = new Set<TestServer>();
+
+export async function startTestServer(setup: TestServerSetup = {}): Promise<TestServer> {
+  const metrics = createMetrics({ processMetrics: false });
+  const real = createIceSource(
+    {
+      stunUrls: ['stun:127.0.0.1:3478'],
+      provider: createStaticProvider(STATIC_TURN),
+      ...setup.ice,
+    },
+    { logger: silentLogger, metrics },
+  );
+  const released: string[] = [];
+  // The real source, watched: releases are what a per-session credential's revocation hangs on.
+  const iceSource: IceSource = {
+    iceFor: (session) => real.iceFor(session),
+    release: (session: IceSession) => {
+      released.push(session.sessionId);
+      real.release(session);
+    },
+    health: () => real.health(),
+    close: () => real.close(),
+  };
+  const http = createServer();
+  const app = createIcelaneServer(http, { iceSource, metrics, ...setup.deps }, setup.options);
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const port = (http.address() as AddressInfo).port;
+
+  const server: TestServer = {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    app,
+    metrics,
+    released,
+    counter: async (name, labels = {}) => {
+      const metric = await metrics.registry.getSingleMetric(name)?.get();
+      return (metric?.values ?? [])
+        .filter((value) => Object.entries(labels).every(([k, v]) => value.labels[k] === v))
+        .reduce((sum, value) => sum + value.value, 0);
+    },
+    close: async () => {
+      running.delete(server);
+      await app.close();
+    },
+  };
+  running.add(server);
+  return server;
+}
+
+/** Closes every server still running (for `afterEach`). */
+export async function closeAll(): Promise<void> {
+  await Promise.all([...running].map((server) => server.close()));
+}
