@@ -1,27 +1,32 @@
 /**
- * A local stand-in for Cloudflare's TURN key API, answering as Cloudflare documents it. It checks
- * every request (method, path, bearer token, JSON body) and answers 400 to anything else, so a
- * wrong request fails the test that made it.
+ * A stand-in for Cloudflare's TURN key API, answering as Cloudflare documents it. It checks every
+ * request (method, path, bearer token, JSON body) and answers 400 to anything else, so a wrong
+ * request fails the test that made it.
+ *
+ * One behaviour, two ways to reach it: over HTTP on a local port ({@link startCloudflareFake}),
+ * or in-process as a `fetch` ({@link createCloudflareApi}), for tests that run on fake timers.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 
 export type FakeMode =
   | { kind: 'ok'; status: 201 | 200 }
   | { kind: 'status'; status: number }
+  /** Answers after `delayMs` (on the test's clock). */
   | { kind: 'slow'; delayMs: number }
+  /** Never answers; only an abort ends the request. */
+  | { kind: 'hang' }
   | { kind: 'body'; body: string };
 
 export interface FakeRequest {
   method: string;
   path: string;
-  authorization: string | undefined;
+  authorization: string | null;
   body: unknown;
 }
 
-export interface CloudflareFake {
-  url: string;
+export interface CloudflareApi {
   keyId: string;
   token: string;
   /** How the next requests are answered; the default is a 201 as documented. */
@@ -31,10 +36,25 @@ export interface CloudflareFake {
   revoked: string[];
   /** Every TURN username and credential handed out. */
   issued: Array<{ username: string; credential: string }>;
+  /** Answers a request as Cloudflare would. */
+  handle(request: Request): Promise<Response>;
+  /** `handle` as a `fetch`, honouring the abort signal like the real one. */
+  fetch: typeof fetch;
+}
+
+export interface CloudflareFake extends CloudflareApi {
+  url: string;
   close(): Promise<void>;
 }
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+const json = (status: number, payload: unknown) =>
+  new Response(JSON.stringify(payload), {
+    status,
+    headers: { 'content-type': 'application/json' },
+  });
+const failure = (status: number, message: string) =>
+  json(status, { success: false, errors: [{ code: status, message }], messages: [], result: null });
 
 /** The `iceServers` of Cloudflare's documented `generate-ice-servers` answer. */
 export function documentedIceServers(username: string, credential: string) {
@@ -55,104 +75,113 @@ export function documentedIceServers(username: string, credential: string) {
   ];
 }
 
-export async function startCloudflareFake(): Promise<CloudflareFake> {
+export function createCloudflareApi(): CloudflareApi {
   const keyId = hex(16);
-  const fake: Omit<CloudflareFake, 'url' | 'close'> = {
+  const base = `/v1/turn/keys/${keyId}/credentials`;
+  const revokePath = new RegExp(`^${base}/([^/]+)/revoke$`);
+
+  const api: CloudflareApi = {
     keyId,
     token: `cf-token-${hex(20)}`,
     mode: { kind: 'ok', status: 201 },
     requests: [],
     revoked: [],
     issued: [],
+
+    async handle(request) {
+      const path = new URL(request.url).pathname;
+      const raw = await request.text();
+      let body: unknown = raw;
+      try {
+        body = raw ? JSON.parse(raw) : undefined;
+      } catch {
+        // Kept as text: the checks below refuse it.
+      }
+      const authorization = request.headers.get('authorization');
+      api.requests.push({ method: request.method, path, authorization, body });
+
+      if (request.method !== 'POST') return failure(405, 'method not allowed');
+      if (authorization !== `Bearer ${api.token}`) return failure(401, 'Authentication error');
+      const revoke = revokePath.exec(path);
+      if (revoke) {
+        api.revoked.push(decodeURIComponent(revoke[1]!));
+        return new Response(null, { status: 204 });
+      }
+      const shape =
+        path === `${base}/generate-ice-servers`
+          ? 'array'
+          : path === `${base}/generate`
+            ? 'object'
+            : null;
+      if (!shape) return failure(404, 'not found');
+      const ttl = (body as { ttl?: unknown } | undefined)?.ttl;
+      const validTtl =
+        typeof ttl === 'number' && Number.isInteger(ttl) && ttl >= 1 && ttl <= 172_800;
+      if (request.headers.get('content-type') !== 'application/json' || !validTtl) {
+        return failure(400, 'body must be {"ttl": 1..172800}');
+      }
+
+      const mode = api.mode;
+      if (mode.kind === 'status') return failure(mode.status, 'failure');
+      if (mode.kind === 'body') {
+        return new Response(mode.body, {
+          status: 201,
+          headers: { 'content-type': 'application/json' },
+        });
+      }
+      if (mode.kind === 'hang') await new Promise(() => {});
+      if (mode.kind === 'slow') await new Promise((resolve) => setTimeout(resolve, mode.delayMs));
+      const username = hex(48);
+      const credential = hex(48);
+      api.issued.push({ username, credential });
+      const servers = documentedIceServers(username, credential);
+      const status = mode.kind === 'ok' ? mode.status : 201;
+      if (shape === 'array') return json(status, { iceServers: servers });
+      const turnUrls = servers[1]!.urls;
+      return json(status, {
+        iceServers: { urls: ['stun:stun.cloudflare.com:3478', ...turnUrls], username, credential },
+      });
+    },
+
+    fetch: (input, init) => {
+      const request = new Request(input, init);
+      const { signal } = request;
+      if (signal.aborted) return Promise.reject(signal.reason);
+      return new Promise<Response>((resolve, reject) => {
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+        api.handle(request).then(resolve, reject);
+      });
+    },
   };
+  return api;
+}
+
+/** The same API on `http://127.0.0.1:<free port>`. */
+export async function startCloudflareFake(): Promise<CloudflareFake> {
+  const api = createCloudflareApi();
   const sockets = new Set<Socket>();
-  const timers = new Set<ReturnType<typeof setTimeout>>();
-
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString();
-    let body: unknown = undefined;
-    try {
-      body = raw ? JSON.parse(raw) : undefined;
-    } catch {
-      body = raw;
-    }
-    const path = req.url ?? '';
-    fake.requests.push({
-      method: req.method ?? '',
-      path,
-      authorization: req.headers.authorization,
-      body,
-    });
-
-    const send = (status: number, payload?: unknown) => {
-      res.writeHead(status, payload === undefined ? {} : { 'content-type': 'application/json' });
-      res.end(payload === undefined ? undefined : JSON.stringify(payload));
-    };
-    const refuse = (why: string) => send(400, { success: false, errors: [{ message: why }] });
-
-    if (req.method !== 'POST') return refuse('method');
-    if (req.headers.authorization !== `Bearer ${fake.token}`) {
-      return send(401, {
-        success: false,
-        errors: [{ code: 10000, message: 'Authentication error' }],
-      });
-    }
-    const base = `/v1/turn/keys/${keyId}/credentials`;
-    const revoke = new RegExp(`^${base}/([^/]+)/revoke$`).exec(path);
-    if (revoke) {
-      fake.revoked.push(decodeURIComponent(revoke[1]!));
-      return send(204);
-    }
-    const endpoint =
-      path === `${base}/generate-ice-servers`
-        ? 'array'
-        : path === `${base}/generate`
-          ? 'object'
-          : null;
-    if (!endpoint) return send(404, { success: false, errors: [{ message: 'not found' }] });
-    const ttl = (body as { ttl?: unknown } | undefined)?.ttl;
-    if (
-      req.headers['content-type'] !== 'application/json' ||
-      typeof ttl !== 'number' ||
-      !Number.isInteger(ttl) ||
-      ttl < 1 ||
-      ttl > 172_800
-    ) {
-      return refuse('body must be {"ttl": 1..172800}');
-    }
-
-    const mode = fake.mode;
-    if (mode.kind === 'status')
-      return send(mode.status, { success: false, errors: [{ message: 'failure' }] });
-    if (mode.kind === 'body') {
-      res.writeHead(201, { 'content-type': 'application/json' });
-      return res.end(mode.body);
-    }
-    if (mode.kind === 'slow') {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, mode.delayMs);
-        timers.add(timer);
-      });
-    }
-    const username = hex(48);
-    const credential = hex(48);
-    fake.issued.push({ username, credential });
-    const servers = documentedIceServers(username, credential);
-    const status = mode.kind === 'ok' ? mode.status : 201;
-    if (endpoint === 'array') return send(status, { iceServers: servers });
-    return send(status, {
-      iceServers: {
-        urls: ['stun:stun.cloudflare.com:3478', ...(servers[1]!.urls as string[])],
-        username,
-        credential,
-      },
-    });
-  };
-
   const server = createServer((req, res) => {
-    handle(req, res).catch(() => res.destroy());
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (typeof value === 'string') headers.set(name, value);
+      }
+      const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+      const request = new Request(`http://127.0.0.1${req.url ?? '/'}`, {
+        method: req.method,
+        headers,
+        body,
+      });
+      api
+        .handle(request)
+        .then(async (response) => {
+          res.writeHead(response.status, Object.fromEntries(response.headers));
+          res.end(Buffer.from(await response.arrayBuffer()));
+        })
+        .catch(() => res.destroy());
+    });
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -161,10 +190,9 @@ export async function startCloudflareFake(): Promise<CloudflareFake> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
-  return Object.assign(fake, {
+  return Object.assign(api, {
     url: `http://127.0.0.1:${port}`,
     close: async () => {
-      for (const timer of timers) clearTimeout(timer);
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

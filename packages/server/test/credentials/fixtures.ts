@@ -1,0 +1,74 @@
+/**
+ * An ICE source over the Cloudflare provider talking to the in-process Cloudflare API, with a
+ * captured logger and its own metrics registry: the shared-credential tests run on fake timers.
+ */
+import type { Counter } from 'prom-client';
+import { createCloudflareProvider } from '../../src/credentials/cloudflare.js';
+import {
+  createIceSource,
+  type IceSource,
+  type IceSourceOptions,
+} from '../../src/credentials/ice-source.js';
+import type { CredentialStore } from '../../src/credentials/store.js';
+import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
+import { createCloudflareApi, type CloudflareApi } from './cloudflare-fake.js';
+import { captureLogger, type CapturedLogger } from './log-capture.js';
+
+export interface CloudflareSetup {
+  api: CloudflareApi;
+  ice: IceSource;
+  metrics: Metrics;
+  log: CapturedLogger;
+  /** Calls that reached the API's mint endpoints. */
+  mints(): number;
+}
+
+/** A deterministic uniform draw in [0, 1) (mulberry32). */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function cloudflareSetup(
+  options: Partial<IceSourceOptions> = {},
+  extra: { api?: CloudflareApi; store?: CredentialStore; apiToken?: string } = {},
+): CloudflareSetup {
+  const api = extra.api ?? createCloudflareApi();
+  const log = captureLogger();
+  const metrics = createMetrics({ processMetrics: false });
+  const provider = createCloudflareProvider({
+    keyId: api.keyId,
+    apiToken: extra.apiToken ?? api.token,
+    fetch: api.fetch,
+  });
+  const ice = createIceSource(
+    { provider, ttlSeconds: 600, minRemainingMs: 60_000, joinTimeoutMs: 2_000, ...options },
+    {
+      logger: log.logger,
+      metrics,
+      random: seededRandom(7),
+      ...(extra.store ? { store: extra.store } : {}),
+    },
+  );
+  const mints = () => api.requests.filter((request) => !request.path.endsWith('/revoke')).length;
+  return { api, ice, metrics, log, mints };
+}
+
+/** The value of a counter for the given labels (0 when never incremented). */
+export async function counted<L extends string>(
+  counter: Counter<L>,
+  labels: Partial<Record<L, string>> = {},
+): Promise<number> {
+  const { values } = await counter.get();
+  return values
+    .filter((value) =>
+      Object.entries(labels).every(([key, wanted]) => value.labels[key as L] === wanted),
+    )
+    .reduce((sum, value) => sum + value.value, 0);
+}
