@@ -1,0 +1,183 @@
+/**
+ * `createIceSource` as the signaling layer uses it: the answer's shape, per-session credentials
+ * (coturn by default, Cloudflare on request, revoked on release), STUN-only configurations,
+ * redaction, and configuration errors at start-up.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createCoturnProvider, turnRestCredential } from '../../src/credentials/coturn.js';
+import { createIceSource, type IceSource } from '../../src/credentials/ice-source.js';
+import { createStaticProvider } from '../../src/credentials/static.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import { cloudflareSetup, counted } from './fixtures.js';
+import { captureLogger } from './log-capture.js';
+
+const sources: IceSource[] = [];
+const track = <T extends IceSource>(source: T): T => {
+  sources.push(source);
+  return source;
+};
+afterEach(async () => {
+  await Promise.all(sources.splice(0).map((source) => source.close()));
+  vi.useRealTimers();
+});
+
+const coturnUrls = [
+  'turn:turn.example.test:3478?transport=udp',
+  'turn:turn.example.test:3478?transport=tcp',
+  'turns:turn.example.test:443?transport=tcp',
+];
+
+function coturnSource(options: Parameters<typeof createIceSource>[0] = {}) {
+  const log = captureLogger();
+  const metrics = createMetrics({ processMetrics: false });
+  const provider = createCoturnProvider({ urls: coturnUrls, secrets: ['coturn-shared-secret'] });
+  const ice = track(createIceSource({ provider, ...options }, { logger: log.logger, metrics }));
+  return { ice, log, metrics };
+}
+
+describe('ICE source', () => {
+  it('mints a coturn credential per session by default, bound to the session id', async () => {
+    const { ice } = coturnSource({ stunUrls: ['stun:stun.example.test:3478'] });
+    const before = Date.now();
+    const a = await ice.iceFor({ sessionId: 'alpha' });
+    const b = await ice.iceFor({ sessionId: 'beta' });
+    expect(a).toEqual({
+      iceServers: [
+        { urls: 'stun:stun.example.test:3478' },
+        {
+          urls: coturnUrls,
+          username: expect.stringMatching(/^\d+:alpha$/),
+          credential: expect.any(String),
+        },
+      ],
+      expiresAt: expect.any(Number),
+      turn: true,
+      policy: 'all',
+    });
+    const turn = a.iceServers[1]!;
+    expect(turn.credential).toBe(turnRestCredential('coturn-shared-secret', turn.username!));
+    expect(a.expiresAt!).toBeGreaterThanOrEqual(before + 86_400_000 - 1_000);
+    expect(b.iceServers[1]!.username).toMatch(/:beta$/);
+  });
+
+  it('caps the answer at maxUrls, keeping one URL per transport', async () => {
+    const { ice } = coturnSource({
+      stunUrls: ['stun:a.test', 'stun:b.test', 'stun:c.test'],
+      maxUrls: 3,
+    });
+    const answer = await ice.iceFor({ sessionId: 's' });
+    expect(answer.iceServers.flatMap((server) => server.urls)).toEqual([
+      'stun:a.test',
+      'turn:turn.example.test:3478?transport=udp',
+      'turn:turn.example.test:3478?transport=tcp',
+    ]);
+  });
+
+  it('recommends the configured relay policy', async () => {
+    const { ice } = coturnSource({ policy: 'relay' });
+    expect((await ice.iceFor({ sessionId: 's' })).policy).toBe('relay');
+  });
+
+  it('answers STUN-only without a provider, and says so in health', async () => {
+    const metrics = createMetrics({ processMetrics: false });
+    const ice = track(createIceSource({}, { logger: captureLogger().logger, metrics }));
+    expect(await ice.iceFor({ sessionId: 's' })).toEqual({
+      iceServers: [{ urls: 'stun:stun.cloudflare.com:3478' }],
+      expiresAt: null,
+      turn: false,
+      policy: 'all',
+    });
+    expect(ice.health()).toEqual({
+      provider: null,
+      state: 'none',
+      consecutiveFailures: 0,
+      lastSuccessAt: null,
+      lastError: null,
+    });
+  });
+
+  it('shares a static credential that never expires', async () => {
+    const log = captureLogger();
+    const provider = createStaticProvider({
+      urls: ['turn:turn.example.test:3478'],
+      username: 'alice',
+      credential: 'static-password',
+    });
+    const metrics = createMetrics({ processMetrics: false });
+    const ice = track(createIceSource({ provider }, { logger: log.logger, metrics }));
+    const answer = await ice.iceFor({ sessionId: 's' });
+    expect(answer).toMatchObject({ turn: true, expiresAt: null });
+    log.logger.error('oops', { leaked: 'static-password' });
+    expect(log.text()).not.toContain('static-password');
+  });
+
+  it('mints per session from Cloudflare on request and revokes on release', async () => {
+    const setup = cloudflareSetup({ scope: 'per-session' });
+    track(setup.ice);
+    const a = await setup.ice.iceFor({ sessionId: 'a' });
+    const b = await setup.ice.iceFor({ sessionId: 'b' });
+    expect(setup.mints()).toBe(2);
+    expect(a.iceServers[1]!.username).not.toBe(b.iceServers[1]!.username);
+    setup.ice.release({ sessionId: 'a' });
+    await vi.waitFor(() => expect(setup.api.revoked).toEqual([setup.api.issued[0]!.username]));
+    setup.ice.release({ sessionId: 'a' });
+    setup.ice.release({ sessionId: 'unknown' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(setup.api.revoked).toHaveLength(1);
+  });
+
+  it('bounds a per-session mint by the join timeout', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const setup = cloudflareSetup({ scope: 'per-session', joinTimeoutMs: 1_500 });
+    track(setup.ice);
+    setup.api.mode = { kind: 'hang' };
+    let done = false;
+    const answer = setup.ice.iceFor({ sessionId: 'a' }).finally(() => (done = true));
+    await vi.advanceTimersByTimeAsync(1_499);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await answer).toMatchObject({ turn: false });
+    expect(await counted(setup.metrics.stunOnlyAnswers)).toBe(1);
+  });
+
+  it('registers the provider token and minted shared credentials for redaction', async () => {
+    const setup = cloudflareSetup();
+    track(setup.ice);
+    await setup.ice.iceFor({ sessionId: 'a' });
+    const { credential } = setup.api.issued[0]!;
+    setup.log.logger.warn('something went wrong', {
+      detail: `token ${setup.api.token} cred ${credential}`,
+    });
+    expect(setup.log.text()).toContain('[redacted]');
+    expect(setup.log.text()).not.toContain(setup.api.token);
+    expect(setup.log.text()).not.toContain(credential);
+  });
+
+  it('registers every coturn secret for redaction', () => {
+    const { log } = coturnSource();
+    log.logger.error('boom', { value: 'x coturn-shared-secret y' });
+    expect(log.text()).not.toContain('coturn-shared-secret');
+  });
+
+  it('refuses configurations that cannot work, at start-up, with a clear message', () => {
+    const deps = {
+      logger: captureLogger().logger,
+      metrics: createMetrics({ processMetrics: false }),
+    };
+    const provider = createCoturnProvider({ urls: coturnUrls, secrets: ['s3cret'] });
+    expect(() => createIceSource({ stunUrls: ['turn:x.test'] }, deps)).toThrow(
+      /"turn:x.test" is not a valid stun: or stuns: URL/,
+    );
+    expect(() => createIceSource({ stunUrls: ['stun:'] }, deps)).toThrow(/not a valid stun/);
+    expect(() => createIceSource({ maxUrls: 0 }, deps)).toThrow(/maxUrls/);
+    expect(() => createIceSource({ policy: 'relay' }, deps)).toThrow(/needs a TURN provider/);
+    expect(() =>
+      createIceSource({ provider, ttlSeconds: 60, minRemainingMs: 60_000 }, deps),
+    ).toThrow(/shorter than the TTL/);
+    expect(() => createIceSource({ provider, ttlSeconds: 0 }, deps)).toThrow(/ttlSeconds/);
+    expect(() => createIceSource({ provider, joinTimeoutMs: 0 }, deps)).toThrow(/joinTimeoutMs/);
+    expect(() => createIceSource({ provider, refreshAheadRatio: 1 }, deps)).toThrow(
+      /refreshAheadRatio/,
+    );
+  });
+});
