@@ -43,6 +43,8 @@ export interface TestServerSetup {
   options?: Partial<IcelaneServerOptions>;
   ice?: Partial<IceSourceOptions>;
   deps?: Omit<Partial<IcelaneServerDeps>, 'iceSource' | 'metrics'>;
+  /** Closing the ICE source waits for this, to hold a shutdown half-way. */
+  closeGate?: Promise<void>;
 }
 
 const running = new Set<TestServer>();
@@ -66,7 +68,10 @@ export async function startTestServer(setup: TestServerSetup = {}): Promise<Test
       real.release(session);
     },
     health: () => real.health(),
-    close: () => real.close(),
+    close: async () => {
+      await setup.closeGate;
+      await real.close();
+    },
   };
   const http = createServer();
   const app = createIcelaneServer(http, { iceSource, metrics, ...setup.deps }, setup.options);
