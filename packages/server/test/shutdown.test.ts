@@ -1,0 +1,42 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { connect, disconnectAll, joined, nextEvent, request } from './support/clients.js';
+import { closeAll, startTestServer } from './support/server.js';
+
+afterEach(async () => {
+  disconnectAll();
+  await closeAll();
+});
+
+describe('closing the server', () => {
+  it('tells every client to reconnect later, disconnects them and releases their sessions', async () => {
+    const server = await startTestServer({ options: { shutdownReconnectAfterMs: 1_500 } });
+    const alice = await joined(server.url, 'call');
+    const lobby = await connect(server.url);
+    const notices = [
+      nextEvent(alice.socket, 'server:shutdown'),
+      nextEvent(lobby, 'server:shutdown'),
+    ];
+    const gone = nextEvent(alice.socket, 'disconnect');
+    await server.close();
+    expect(await Promise.all(notices)).toEqual([
+      { reconnectAfterMs: 1_500 },
+      { reconnectAfterMs: 1_500 },
+    ]);
+    expect(await gone).toBe('io server disconnect');
+    expect(server.released).toHaveLength(1);
+    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+  });
+
+  it('refuses joins once shutting down', async () => {
+    let open!: () => void;
+    const server = await startTestServer({ closeGate: new Promise<void>((r) => (open = r)) });
+    const closing = server.close();
+    // The listener is still up while the ICE source closes; a late client is turned away.
+    const late = await connect(server.url);
+    expect(await request(late, 'room:join', { room: 'r' })).toMatchObject({
+      error: { code: 'shutting-down' },
+    });
+    open();
+    await closing;
+  });
+});
