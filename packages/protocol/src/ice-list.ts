@@ -37,7 +37,9 @@ export function parseIceUrl(url: string): IceUrl | null {
   if (port < 1 || port > 65535) return null;
   // RFC 7064: STUN URLs take no query; RFC 7065 allows ?transport= on TURN only.
   if (transportParam && (scheme === 'stun' || scheme === 'stuns')) return null;
-  if (host.startsWith('.') || host.endsWith('.') || host.startsWith('-')) return null;
+  if (host.startsWith('.') || host.endsWith('.') || host.startsWith('-') || host.includes('..')) {
+    return null;
+  }
   const transport =
     scheme === 'turns' ? 'tls' : scheme === 'turn' ? (transportParam ?? 'udp') : 'udp';
   return { scheme, host, port, transport };
@@ -83,7 +85,7 @@ const CLASS_ORDER: readonly IceUrlClass[] = ['stun', 'turn-udp', 'turn-tcp', 'tu
  *
  * 1. rejects malformed URLs and TURN URLs without a username and credential;
  * 2. drops URLs on port 53 (browsers block them, and without trickle they stall gathering);
- * 3. de-duplicates (same URL and credentials);
+ * 3. de-duplicates (the same server and credentials, however the URL is written);
  * 4. caps the URL count, first taking one URL of each transport class — STUN, TURN/UDP,
  *    TURN/TCP, TURNS (port 443 preferred) — then filling up in the given order.
  *
@@ -116,7 +118,16 @@ export function assembleIceServers(
         dropped.push({ url, reason: 'no-credentials' });
         continue;
       }
-      const key = `${url.toLowerCase()}\n${server.username ?? ''}\n${server.credential ?? ''}`;
+      // The same server however written: host case, default port, default transport.
+      const { scheme, host, port, transport } = parsed;
+      const key = [
+        scheme,
+        host.toLowerCase(),
+        port,
+        transport,
+        server.username,
+        server.credential,
+      ].join('\n');
       if (seen.has(key)) {
         dropped.push({ url, reason: 'duplicate' });
         continue;
