@@ -33,6 +33,8 @@ export interface ServerProcess {
   pid: number;
   /** Every line the server logged so far. */
   logs: string[];
+  /** Settles when the process has exited, with its exit code (`null` when killed by a signal). */
+  exited: Promise<number | null>;
   /** SIGTERM (graceful), SIGKILL after a second. */
   stop(): Promise<void>;
 }
@@ -46,6 +48,9 @@ export async function startServerProcess(
   const [command, ...args] = [...o.prefix, process.execPath, SERVER_MAIN];
   const child = spawn(command!, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: string[] = [];
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
 
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(
@@ -80,6 +85,7 @@ export async function startServerProcess(
     port,
     pid: child.pid!,
     logs,
+    exited,
     stop: () => stopChild(child),
   };
 }

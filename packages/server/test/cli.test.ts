@@ -1,0 +1,120 @@
+/**
+ * The `icelane-server` CLI as a process, built first and configured only through its
+ * environment, against a real coturn.
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IceServer, JoinAnswer } from '@icelane/protocol';
+import { SERVER_MAIN, startCoturn, startServerProcess, type Coturn } from '@icelane/testing';
+import { connect, disconnectAll, nextEvent, request } from './support/clients.js';
+
+const run = promisify(execFile);
+let coturn: Coturn;
+
+beforeAll(async () => {
+  await run('pnpm', ['--filter', '@icelane/server...', 'run', 'build'], { timeout: 120_000 });
+  coturn = await startCoturn();
+}, 180_000);
+
+afterAll(async () => {
+  disconnectAll();
+  await coturn?.stop();
+});
+
+function cli(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [SERVER_MAIN, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
+}
+
+/** Allocates a relay on coturn with a credential, as a browser would; true when coturn accepts. */
+function turnAccepts(server: IceServer): boolean {
+  const result = spawnSync(
+    'turnutils_uclient',
+    [
+      '-y',
+      '-n',
+      '1',
+      '-m',
+      '1',
+      '-u',
+      server.username!,
+      '-w',
+      server.credential!,
+      '-p',
+      String(coturn.port),
+      coturn.ip,
+    ],
+    { encoding: 'utf8', timeout: 10_000 },
+  );
+  return result.status === 0 && !/error|401|cannot/i.test(result.stdout + result.stderr);
+}
+
+describe('icelane-server', () => {
+  it('--help lists every variable with its default and exits 0', () => {
+    const result = cli(['--help']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('PORT (default: 8080)');
+    expect(result.stdout).toContain('ICELANE_COTURN_SECRETS');
+    expect(result.stdout).toContain('CLOUDFLARE_TURN_API_TOKEN');
+  });
+
+  it('exits 1 naming the bad variable, without echoing secrets', () => {
+    const result = cli([], {
+      ICELANE_TURN_TTL_SECONDS: 'soon',
+      ICELANE_COTURN_SECRETS: 'do-not-print-me',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('ICELANE_TURN_TTL_SECONDS: expected an integer');
+    expect(result.stderr).toContain('ICELANE_COTURN_URLS: required when the provider is coturn');
+    expect(result.stderr + result.stdout).not.toContain('do-not-print-me');
+  });
+
+  it('exits 1 when the static directory does not exist', () => {
+    const result = cli([], { ICELANE_STATIC_DIR: '/nonexistent/icelane-page' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('ICELANE_STATIC_DIR');
+  });
+
+  it('hands out coturn credentials that coturn accepts, and stops cleanly on SIGTERM', async () => {
+    const server = await startServerProcess({
+      env: {
+        HOST: '127.0.0.1',
+        ICELANE_STUN_URLS: coturn.stunUrl,
+        ICELANE_COTURN_URLS: coturn.udpUrl,
+        ICELANE_COTURN_SECRETS: coturn.secret,
+        ICELANE_LOG_LEVEL: 'debug',
+      },
+    });
+    try {
+      expect(server.port).toBeGreaterThan(0);
+      const socket = await connect(server.url);
+      const answer = await request<JoinAnswer>(socket, 'room:join', { room: 'cli' });
+      if (!('data' in answer)) throw new Error(JSON.stringify(answer));
+      const { ice } = answer.data;
+      expect(ice.turn).toBe(true);
+      const turn = ice.iceServers.find((s) => String(s.urls).startsWith('turn:'))!;
+      expect(turn.username).toMatch(/^\d+:/);
+      expect(turnAccepts(turn)).toBe(true);
+      // A negative control: the same check refuses a credential coturn did not sign.
+      expect(turnAccepts({ ...turn, credential: 'forged' })).toBe(false);
+
+      const notice = nextEvent(socket, 'server:shutdown');
+      const started = Date.now();
+      process.kill(server.pid, 'SIGTERM');
+      expect(await notice).toEqual({ reconnectAfterMs: expect.any(Number) });
+      expect(await server.exited).toBe(0);
+      expect(Date.now() - started).toBeLessThan(5_000);
+
+      const logs = server.logs.join('\n');
+      expect(logs).toContain('"msg":"stopped"');
+      expect(logs).not.toContain(coturn.secret);
+      expect(logs).not.toContain(turn.credential!);
+    } finally {
+      await server.stop();
+    }
+  });
+});
