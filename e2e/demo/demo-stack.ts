@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { test as base } from '@playwright/test';
 import { freePort } from '@icelane/testing';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -73,6 +74,22 @@ function waitForUrl(child: ChildProcess, output: string[], timeoutMs: number): P
     });
   });
 }
+
+/** Playwright's `test` with `demo`: one demo stack per worker, stopped when the worker ends. */
+export const test = base.extend<object, { demo: DemoStack }>({
+  demo: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright reads fixture needs from this pattern
+    async ({}, use) => {
+      const stack = await startDemoStack();
+      try {
+        await use(stack);
+      } finally {
+        await stack.stop();
+      }
+    },
+    { scope: 'worker' },
+  ],
+});
 
 /** Sums a Prometheus counter over the series whose labels include every given pair. */
 export function counterSum(

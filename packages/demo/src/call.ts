@@ -138,6 +138,10 @@ export async function startCall(
 
   let pingId = 0;
   const pinger = setInterval(() => {
+    for (const snapshot of room.peers()) {
+      const peer = state.peers[snapshot.peerId];
+      if (peer) peer.iceRttMs = snapshot.report?.rttMs ?? null;
+    }
     for (const peer of Object.values(state.peers)) {
       if (peer.state !== 'connected') continue;
       const ping = { kind: 'ping', id: ++pingId, sentAt: performance.now() } as const;
@@ -173,7 +177,8 @@ function trySend(room: Room, data: string, peerId: string): void {
 }
 
 function pairKey(report: ConnectionReport): string {
-  return `${report.attempt}|${report.local.type}|${report.local.protocol}|${report.remote.type}|${report.relayed}`;
+  const { local, remote } = report;
+  return [report.attempt, local.type, local.protocol, local.relayProtocol, remote.type].join('|');
 }
 
 function describeReport(report: ConnectionReport): string {

@@ -19,6 +19,8 @@ export interface PeerView {
   report: ConnectionReport | null;
   /** Round trips over the data channel, oldest first, in ms. */
   rttMs: number[];
+  /** The selected candidate pair's round trip as the browser measures it (STUN checks). */
+  iceRttMs: number | null;
   /** One line per event worth reading later: state changes, fallbacks, errors. */
   log: string[];
   hasVideo: boolean;
@@ -80,6 +82,7 @@ export function newPeerView(peerId: string, name: string | null): PeerView {
     policy: null,
     report: null,
     rttMs: [],
+    iceRttMs: null,
     log: [],
     hasVideo: false,
   };

@@ -42,6 +42,7 @@ describe('demo URL parameters', () => {
     expect(url.searchParams.has('relay')).toBe(false);
     expect(url.searchParams.get('ondemand')).toBe('1');
     expect(url.searchParams.has('server')).toBe(false);
+    expect(url.searchParams.has('name')).toBe(false);
     expect(readDemoParams(href)).toMatchObject({ room: 'standup', relay: false, onDemand: true });
   });
 

@@ -48,6 +48,7 @@ export function writeDemoParams(href: string, params: DemoParams): string {
   query.set('room', params.room);
   setFlag(query, 'relay', params.relay);
   setFlag(query, 'ondemand', params.onDemand);
+  query.delete('name');
   if (params.server === url.origin) query.delete('server');
   else query.set('server', params.server);
   return url.toString();

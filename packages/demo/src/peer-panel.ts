@@ -26,8 +26,12 @@ export function createPeerPanel(view: PeerView): PeerPanel {
   const attempt = h('div', { class: 'attempt' });
   const pair = h('div', { class: 'badges pair' });
   const connectTime = h('span', { class: 'connect-time' });
-  const rttValue = h('span', { class: 'rtt-value' });
-  const sparkline = createSparkline();
+  const rttValue = h('span', {
+    class: 'rtt-value',
+    title:
+      'RTT: a ping over the data channel, plotted below. ICE: the selected pair, measured by the browser.',
+  });
+  const sparkline = createSparkline({ samples: 30 });
   const log = h('ul', { class: 'log' });
 
   const element = h(
@@ -80,7 +84,12 @@ export function createPeerPanel(view: PeerView): PeerPanel {
       pair.replaceChildren(...pairBadges(next));
       connectTime.textContent = next.report ? formatDuration(next.report.timeToConnectMs) : '—';
       const last = next.rttMs.at(-1);
-      rttValue.textContent = `RTT ${last === undefined ? '—' : `${Math.round(last)} ms`}`;
+      rttValue.textContent = [
+        `RTT ${last === undefined ? '—' : `${Math.round(last)} ms`}`,
+        next.iceRttMs === null ? null : `ICE ${Math.round(next.iceRttMs)} ms`,
+      ]
+        .filter(Boolean)
+        .join(' · ');
       sparkline.update(next.rttMs);
       log.replaceChildren(...next.log.slice(-LOG_LINES_SHOWN).map((line) => h('li', {}, line)));
     },

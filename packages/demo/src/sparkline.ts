@@ -41,7 +41,10 @@ export function createSparkline(options: Partial<SparklineOptions> = {}): Sparkl
   element.setAttribute('viewBox', `0 0 ${o.width} ${o.height}`);
   element.setAttribute('class', 'sparkline');
   element.setAttribute('role', 'img');
+  // Stretched to the panel's width; the stroke keeps its thickness.
+  element.setAttribute('preserveAspectRatio', 'none');
   const line = document.createElementNS(SVG, 'polyline');
+  line.setAttribute('vector-effect', 'non-scaling-stroke');
   element.append(line);
   return {
     element,

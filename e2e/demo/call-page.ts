@@ -1,0 +1,45 @@
+/** Driving the demo page the way a person does: open a link, join, read the panels. */
+import { expect, type Browser, type Page } from '@playwright/test';
+
+export interface JoinedPage {
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** Opens `url` in a fresh browser context (its own peer), clicks Join and waits to be in. */
+export async function openAndJoin(
+  browser: Browser,
+  url: string,
+  setup: (page: Page) => Promise<void> = async () => {},
+): Promise<JoinedPage> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(url);
+  await setup(page);
+  await page.getByRole('button', { name: 'Join' }).click();
+  await expect(page.locator('#status')).toHaveAttribute('data-status', 'joined');
+  return { page, close: () => context.close() };
+}
+
+/** The panel of the (single) remote peer. */
+export function remotePanel(page: Page) {
+  return page.locator('article.peer:not(.local)');
+}
+
+/** Whether the remote video shows moving frames: its playback position advances over a second. */
+export async function videoAdvances(
+  page: Page,
+): Promise<{ before: number; after: number; width: number }> {
+  const video = remotePanel(page).locator('video');
+  await expect(video).toHaveJSProperty('readyState', 4, { timeout: 15_000 });
+  const before = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
+  await page.waitForTimeout(1_000);
+  return video.evaluate(
+    (v: HTMLVideoElement, before: number) => ({
+      before,
+      after: v.currentTime,
+      width: v.videoWidth,
+    }),
+    before,
+  );
+}

@@ -1,0 +1,34 @@
+/**
+ * The network check, before joining: it fetches the server's ICE configuration, gathers with it in
+ * a lone RTCPeerConnection, and says what this network yields — here a relay from the local coturn.
+ */
+import { expect } from '@playwright/test';
+import { test } from './demo-stack.js';
+
+/** The part of the page's `window.__demo` read here. */
+interface DemoWindowState {
+  network: { verdict: { turn: string; types: string[] } | null };
+}
+
+test('reports a relay candidate and that TURN accepted the credentials', async ({ page, demo }) => {
+  await page.goto(demo.url);
+  await page.getByRole('button', { name: 'Check my network' }).click();
+  const result = page.locator('#network-result');
+  await expect(result).toHaveAttribute('data-status', 'done');
+  await expect(result.locator('[data-types]')).toHaveAttribute('data-types', /\brelay\b/);
+  await expect(result).toContainText('TURN answered and accepted the credentials');
+  await expect(result.locator('.verdict')).toHaveText(/can connect anywhere/);
+  const verdict = await page.evaluate(
+    () => (window as unknown as { __demo: DemoWindowState }).__demo.network.verdict,
+  );
+  expect(verdict?.turn).toBe('ok');
+  expect(verdict?.types).toContain('relay');
+});
+
+test('says so when the server cannot be reached', async ({ page, demo }) => {
+  await page.goto(`${demo.url}?server=http://127.0.0.1:9`);
+  await page.getByRole('button', { name: 'Check my network' }).click();
+  const result = page.locator('#network-result');
+  await expect(result).toHaveAttribute('data-status', 'error');
+  await expect(result).toContainText('Could not reach the icelane server at http://127.0.0.1:9');
+});

@@ -1,0 +1,52 @@
+/**
+ * Forced relay (`?relay=1`) on the demo as `npm run demo` starts it, with nothing else set up:
+ * both panels show a relayed pair and the server counts the relayed connections.
+ */
+import { expect } from '@playwright/test';
+import { counterSum, test } from './demo-stack.js';
+import { openAndJoin, remotePanel, videoAdvances } from './call-page.js';
+
+test('with ?relay=1 both peers connect through the local coturn and the server counts it', async ({
+  browser,
+  demo,
+}) => {
+  const room = `relay-${Date.now()}`;
+  const relayedBefore = counterSum(await demo.metrics(), 'icelane_connections_total', {
+    relayed: 'true',
+  });
+  const ada = await openAndJoin(browser, `${demo.url}?room=${room}&relay=1&name=Ada`);
+  const grace = await openAndJoin(browser, `${demo.url}?room=${room}&relay=1&name=Grace`);
+  try {
+    for (const { page } of [ada, grace]) {
+      await expect(page.getByLabel('Force relay')).toBeChecked();
+      const panel = remotePanel(page);
+      await expect(panel).toHaveAttribute('data-state', 'connected');
+      await expect(panel).toHaveAttribute('data-relayed', 'true');
+      await expect(panel.locator('[data-end="local"]')).toHaveAttribute(
+        'data-candidate-type',
+        'relay',
+      );
+      await expect(panel.locator('.badge.relayed')).toBeVisible();
+      await expect(panel.locator('.attempt')).toContainText('strategy relay');
+      await expect(panel.locator('.attempt')).toContainText('policy relay');
+      await expect(panel.locator('.log')).toContainText('connected through a TURN relay');
+      const frames = await videoAdvances(page);
+      expect(frames.after).toBeGreaterThan(frames.before);
+    }
+    await expect
+      .poll(
+        async () =>
+          counterSum(await demo.metrics(), 'icelane_connections_total', { relayed: 'true' }) -
+          relayedBefore,
+      )
+      .toBeGreaterThanOrEqual(2);
+
+    await expect
+      .poll(() => remotePanel(ada.page).locator('svg.sparkline').getAttribute('data-samples'))
+      .toMatch(/^([8-9]|\d\d+)$/);
+    await ada.page.screenshot({ path: 'docs/demo-relay.png', fullPage: true });
+  } finally {
+    await ada.close();
+    await grace.close();
+  }
+});
