@@ -5,7 +5,7 @@
 import { errorAnswer } from '@icelane/protocol';
 import type { InboundCall } from './ack.js';
 import type { IcelaneSocket, SignalingContext } from './context.js';
-import { refusedByLimit } from './refuse.js';
+import { refusedByLimit } from './admission.js';
 
 const EVENT = 'ice:refresh';
 

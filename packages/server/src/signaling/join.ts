@@ -13,7 +13,7 @@ import type { InboundCall } from './ack.js';
 import { bearerToken, decide } from './authorize.js';
 import { roomKey, type IcelaneSocket, type SignalingContext } from './context.js';
 import { randomId } from './ids.js';
-import { refuseInvalid, refusedByLimit } from './refuse.js';
+import { refuseInvalid, refusedByLimit } from './admission.js';
 import { peerInfo, type Peer } from './rooms.js';
 
 const EVENT = 'room:join';

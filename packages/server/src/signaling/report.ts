@@ -2,16 +2,11 @@
  * `connection:report`: how a connection came up (selected pair, attempt, time), aggregated into
  * metrics. Nothing of it is relayed or stored per peer.
  */
-import {
-  connectionReportSchema,
-  errorAnswer,
-  parsePayload,
-  type ConnectionReport,
-} from '@icelane/protocol';
+import { connectionReportSchema, type ConnectionReport } from '@icelane/protocol';
 import type { Metrics } from '../observability/metrics.js';
 import type { InboundCall } from './ack.js';
+import { admitInRoom } from './admission.js';
 import type { IcelaneSocket, SignalingContext } from './context.js';
-import { refuseInvalid, refusedByLimit } from './refuse.js';
 
 const EVENT = 'connection:report';
 /** Bounds the memory of connections a socket reported; older ones may then count again. */
@@ -22,12 +17,9 @@ export async function handleReport(
   socket: IcelaneSocket,
   call: InboundCall,
 ): Promise<void> {
-  const limit = ctx.limiters.take('report', socket.data.buckets, socket.handshake.address);
-  if (refusedByLimit(ctx, EVENT, call, limit)) return;
-  const parsed = parsePayload(connectionReportSchema, call.payload);
-  if (!parsed.ok) return refuseInvalid(ctx, EVENT, call, parsed.message);
-  if (!socket.data.peer) return call.reply(errorAnswer('not-in-room', 'join a room first'));
-  recordReport(ctx.metrics, socket.data.reported, parsed.value);
+  const admitted = admitInRoom(ctx, socket, call, EVENT, 'report', connectionReportSchema);
+  if (!admitted) return;
+  recordReport(ctx.metrics, socket.data.reported, admitted.payload);
   call.reply({ data: { recorded: true } });
 }
 
