@@ -51,6 +51,11 @@ const metaValueSchema = v.union(
 );
 
 export const metaSchema = v.pipe(
+  // v.record alone would take an array for an object with keys "0", "1"...
+  v.custom<Record<string, unknown>>(
+    (input) => typeof input === 'object' && input !== null && !Array.isArray(input),
+    'meta must be a flat object',
+  ),
   v.record(
     v.pipe(v.string(), v.minLength(1), v.maxLength(L.metaKeyMaxLength, 'meta key is too long')),
     metaValueSchema,
@@ -126,6 +131,39 @@ export const connectionReportSchema = v.object(
   'connection report must be an object',
 ) satisfies v.GenericSchema<unknown, ConnectionReport>;
 
+// Field names the schemas declare. Any other key (a meta key) is input, and shown as `*`.
+const FIELD_NAMES = new Set([
+  'room',
+  'name',
+  'meta',
+  'to',
+  'attempt',
+  'data',
+  'type',
+  'peerId',
+  'strategy',
+  'turnOnDemand',
+  'local',
+  'remote',
+  'relayed',
+  'timeToConnectMs',
+  'rttMs',
+  'protocol',
+  'relayProtocol',
+  'url',
+]);
+
+function pathSegment(key: unknown): string {
+  if (typeof key === 'number') return String(key);
+  return typeof key === 'string' && FIELD_NAMES.has(key) ? key : '*';
+}
+
+// valibot's default messages end in "but received <the value>": never send input back.
+function safeMessage(issue: v.BaseIssue<unknown>): string {
+  const what = issue.kind === 'schema' ? 'type' : issue.type;
+  return issue.expected ? `invalid ${what}: expected ${issue.expected}` : `invalid ${what}`;
+}
+
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
 /**
@@ -136,9 +174,9 @@ export function parsePayload<T>(
   schema: v.GenericSchema<unknown, T>,
   input: unknown,
 ): ParseResult<T> {
-  const result = v.safeParse(schema, input, { abortEarly: true });
+  const result = v.safeParse(schema, input, { abortEarly: true, message: safeMessage });
   if (result.success) return { ok: true, value: result.output };
   const issue = result.issues[0];
-  const path = issue.path?.map((item) => String(item.key)).join('.');
+  const path = issue.path?.map((item) => pathSegment(item.key)).join('.');
   return { ok: false, message: path ? `${path}: ${issue.message}` : issue.message };
 }
