@@ -1,11 +1,12 @@
 import { defineConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from '@icelane/testing';
 
-// Browser suites in real Chromium (Debian's build). They run against the built packages, so the
-// test command builds first. One worker: the machine has two cores and each test runs two browsers.
+// Browser suites in real Chromium (Debian's build). They run against the built packages: the global
+// setup compiles the SDK and builds its test page (and the server, if it was never built). One worker: the machine has two cores and each test runs two browsers.
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
+  globalSetup: './e2e/support/global-setup.ts',
   workers: 1,
   fullyParallel: false,
   timeout: 90_000,

@@ -1,0 +1,61 @@
+import { expect, test } from '@playwright/test';
+import { startIcelaneStack, type IcelaneStack } from '../support/icelane-stack.js';
+import { joinInPage, waitForEvents, waitForReport, type RoomPage } from '../support/room-page.js';
+
+let stack: IcelaneStack;
+const pages: RoomPage[] = [];
+
+test.beforeAll(async () => {
+  stack = await startIcelaneStack();
+});
+test.afterEach(async () => {
+  await Promise.all(pages.splice(0).map((p) => p.close()));
+});
+test.afterAll(async () => {
+  await stack?.stop();
+});
+
+test('two pages connect: the data channel carries text and the fake camera frames arrive', async ({
+  browser,
+}) => {
+  const ada = await joinInPage(browser, stack.url, 'connect-media', {
+    name: 'Ada',
+    fakeMedia: true,
+  });
+  pages.push(ada);
+  const bob = await joinInPage(browser, stack.url, 'connect-media', {
+    name: 'Bob',
+    fakeMedia: true,
+  });
+  pages.push(bob);
+
+  const [joined] = await waitForEvents<{ peerId: string; name?: string }>(ada.page, 'peer:joined');
+  expect(joined).toEqual({ peerId: bob.peerId, name: 'Bob' });
+  const adaReport = await waitForReport(ada.page, bob.peerId);
+  const bobReport = await waitForReport(bob.page, ada.peerId);
+  for (const report of [adaReport, bobReport]) {
+    expect(report.attempt).toBe(1);
+    expect(report.strategy).toBe('auto');
+    expect(report.timeToConnectMs).toBeGreaterThan(0);
+  }
+  console.log(
+    `auto: connected in ${adaReport.timeToConnectMs} ms, ${adaReport.local.type}→${adaReport.remote.type}`,
+  );
+
+  await ada.page.evaluate((to) => window.harness.send('hello from Ada', to), bob.peerId);
+  const [message] = await waitForEvents<{ peerId: string; data: string }>(bob.page, 'data');
+  expect(message).toEqual({ peerId: ada.peerId, data: 'hello from Ada' });
+
+  // Frames keep arriving from the other side's fake camera.
+  await expect
+    .poll(() => bob.page.evaluate((from) => window.harness.framesFrom(from), ada.peerId))
+    .toBeGreaterThan(10);
+  await expect
+    .poll(() => ada.page.evaluate((from) => window.harness.framesFrom(from), bob.peerId))
+    .toBeGreaterThan(10);
+
+  const peers = await ada.page.evaluate(() => window.harness.peers());
+  expect(peers).toMatchObject([
+    { peerId: bob.peerId, name: 'Bob', state: 'connected', attempt: 1 },
+  ]);
+});

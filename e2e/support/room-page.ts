@@ -1,0 +1,87 @@
+/**
+ * Driving the SDK test page from a test: open it, join a room, wait for events.
+ */
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import type { ConnectionReport } from '@icelane/sdk';
+import type { HarnessJoinOptions } from './sdk-page/main.js';
+
+export interface RoomPage {
+  page: Page;
+  context: BrowserContext;
+  peerId: string;
+  close(): Promise<void>;
+}
+
+/** Opens the page served by the server at `serverUrl` in a fresh browser context. */
+export async function openSdkPage(
+  browser: Browser,
+  serverUrl: string,
+): Promise<{ page: Page; context: BrowserContext }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+  await page.goto(new URL('/', serverUrl).href);
+  await page.waitForFunction(() => typeof window.harness === 'object');
+  return { page, context };
+}
+
+/** Opens the page and joins `room` on the server that served it; throws with the SDK's error. */
+export async function joinInPage(
+  browser: Browser,
+  serverUrl: string,
+  room: string,
+  options: HarnessJoinOptions = {},
+): Promise<RoomPage> {
+  const { page, context } = await openSdkPage(browser, serverUrl);
+  const result = await page.evaluate(([url, name, opts]) => window.harness.join(url, name, opts), [
+    serverUrl,
+    room,
+    options,
+  ] as const);
+  if (!result.ok) {
+    await context.close();
+    throw new Error(`join failed: ${JSON.stringify(result.error)}`);
+  }
+  return {
+    page,
+    context,
+    peerId: result.peerId,
+    close: async () => {
+      await page.evaluate(() => window.harness.leave()).catch(() => {});
+      await context.close();
+    },
+  };
+}
+
+/** Waits until `event` was emitted `count` times and returns the payloads so far. */
+export async function waitForEvents<T = unknown>(
+  page: Page,
+  event: string,
+  count = 1,
+  timeoutMs = 20_000,
+): Promise<T[]> {
+  await page.waitForFunction(
+    ([name, n]) => window.harness.of(name as never).length >= n,
+    [event, count] as const,
+    { timeout: timeoutMs },
+  );
+  return (await page.evaluate((name) => window.harness.of(name as never), event)) as T[];
+}
+
+/** Waits for the first connection report about `peerId`. */
+export async function waitForReport(
+  page: Page,
+  peerId: string,
+  timeoutMs = 20_000,
+): Promise<ConnectionReport> {
+  await page.waitForFunction(
+    (id) => window.harness.of('report').some((p) => (p as { peerId: string }).peerId === id),
+    peerId,
+    { timeout: timeoutMs },
+  );
+  const reports = (await page.evaluate(() => window.harness.of('report'))) as Array<{
+    peerId: string;
+    report: ConnectionReport;
+  }>;
+  return reports.find((r) => r.peerId === peerId)!.report;
+}

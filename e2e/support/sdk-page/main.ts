@@ -1,0 +1,142 @@
+/**
+ * The page the browser suites drive: the SDK as a plain Vite app imports it, exposed on `window`
+ * with a harness that records every room event in a form Playwright can read.
+ */
+import {
+  IcelaneError,
+  joinDefaults,
+  joinRoom,
+  type JoinOptions,
+  type Room,
+  type RoomEvents,
+} from '@icelane/sdk';
+
+/** One recorded room event; media objects are replaced by what a test can assert on. */
+export interface RecordedEvent {
+  event: keyof RoomEvents;
+  at: number;
+  payload: unknown;
+}
+
+export interface HarnessJoinOptions extends Partial<Omit<JoinOptions, 'media'>> {
+  /** Capture the fake camera (Chromium's fake devices) and send it. */
+  fakeMedia?: boolean;
+}
+
+const EVENTS: Array<keyof RoomEvents> = [
+  'peer:joined',
+  'peer:left',
+  'peer:state',
+  'stream',
+  'track',
+  'data',
+  'report',
+  'fallback',
+  'ice',
+  'signaling',
+  'error',
+];
+
+function serializable(event: keyof RoomEvents, payload: unknown): unknown {
+  if (payload instanceof IcelaneError) {
+    return {
+      code: payload.code,
+      message: payload.message,
+      peerId: payload.peerId,
+      details: payload.details,
+    };
+  }
+  if (event === 'stream') {
+    const { peerId, stream } = payload as RoomEvents['stream'];
+    return { peerId, tracks: stream.getTracks().map((t) => t.kind) };
+  }
+  if (event === 'track') {
+    const { peerId, track } = payload as RoomEvents['track'];
+    return { peerId, kind: track.kind };
+  }
+  if (event === 'data') {
+    const { peerId, data } = payload as RoomEvents['data'];
+    return { peerId, data: typeof data === 'string' ? data : Array.from(data) };
+  }
+  return payload;
+}
+
+function showStream(peerId: string, stream: MediaStream): void {
+  let video = document.getElementById(`video-${peerId}`) as HTMLVideoElement | null;
+  if (!video) {
+    video = document.createElement('video');
+    video.id = `video-${peerId}`;
+    video.muted = true;
+    video.autoplay = true;
+    video.playsInline = true;
+    document.getElementById('videos')!.append(video);
+  }
+  video.srcObject = stream;
+  void video.play().catch(() => {});
+}
+
+const harness = {
+  room: undefined as Room | undefined,
+  events: [] as RecordedEvent[],
+
+  async join(url: string, roomName: string, options: HarnessJoinOptions = {}) {
+    const { fakeMedia, ...rest } = options;
+    const media = fakeMedia
+      ? await navigator.mediaDevices.getUserMedia({ video: true, audio: false })
+      : null;
+    try {
+      const room = await joinRoom(url, roomName, { ...rest, media });
+      harness.room = room;
+      for (const event of EVENTS) {
+        room.on(event, (payload) => {
+          if (event === 'stream') {
+            const { peerId, stream } = payload as RoomEvents['stream'];
+            showStream(peerId, stream);
+          }
+          harness.events.push({ event, at: Date.now(), payload: serializable(event, payload) });
+        });
+      }
+      return { ok: true as const, peerId: room.peerId, ice: room.ice };
+    } catch (error) {
+      return { ok: false as const, error: serializable('error', error) };
+    }
+  },
+
+  /** Payloads of one event, in order. */
+  of(event: keyof RoomEvents): unknown[] {
+    return harness.events.filter((e) => e.event === event).map((e) => e.payload);
+  },
+
+  send(data: string, peerId?: string) {
+    harness.room!.send(data, peerId);
+  },
+
+  /** Video frames decoded so far from a peer's stream. */
+  framesFrom(peerId: string): number {
+    const video = document.getElementById(`video-${peerId}`) as HTMLVideoElement | null;
+    return video?.getVideoPlaybackQuality().totalVideoFrames ?? 0;
+  },
+
+  peers() {
+    return harness.room?.peers() ?? [];
+  },
+
+  async leave() {
+    await harness.room?.leave();
+  },
+};
+
+declare global {
+  interface Window {
+    icelane: {
+      joinRoom: typeof joinRoom;
+      IcelaneError: typeof IcelaneError;
+      joinDefaults: typeof joinDefaults;
+    };
+    harness: typeof harness;
+  }
+}
+
+window.icelane = { joinRoom, IcelaneError, joinDefaults };
+window.harness = harness;
+document.title = 'icelane SDK test page (ready)';
