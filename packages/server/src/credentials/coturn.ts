@@ -45,6 +45,7 @@ export function createCoturnProvider(
     if (!parsed || (parsed.scheme !== 'turn' && parsed.scheme !== 'turns')) {
       throw new Error(`coturn: "${url}" is not a turn: or turns: URL`);
     }
+    if (parsed.port === 53) throw new Error(`coturn: "${url}" is on port 53, which browsers block`);
   }
   const secret = o.secrets[0];
   if (!secret || o.secrets.some((candidate) => candidate.length === 0)) {

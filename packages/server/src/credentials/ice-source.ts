@@ -174,13 +174,16 @@ export function createIceSource(
     ? null
     : createSessionCredentials({ caller, logger, onMinted: () => {} }, o);
 
+  // A shared credential is handed out many times: say once that it was unusable.
+  const warned = new WeakSet<TurnCredential>();
   const answer = (credential: TurnCredential | null): IceConfig => {
     const { iceServers, dropped } = assembleIceServers(
       [...stun, ...(credential?.iceServers ?? [])],
       { maxUrls: o.maxUrls },
     );
     const turn = credential !== null && hasTurn(iceServers);
-    if (credential && !turn) {
+    if (credential && !turn && !warned.has(credential)) {
+      warned.add(credential);
       logger.warn('no usable TURN URL in the minted credential', {
         provider: provider.name,
         dropped: dropped.map(({ url, reason }) => ({ url, reason })),

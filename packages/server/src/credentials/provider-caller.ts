@@ -61,6 +61,7 @@ export function createProviderCaller(
     metrics.credentialMints.inc({ provider: provider.name, outcome: 'ok' });
     metrics.credentialMintSeconds.observe({ provider: provider.name }, (now() - started) / 1000);
     if (failures > 0) logger.info('turn provider recovered', { provider: provider.name, failures });
+    logger.debug('turn credential minted', { provider: provider.name, ms: now() - started });
     failures = 0;
     nextCallAt = 0;
     lastError = null;

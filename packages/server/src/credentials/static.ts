@@ -26,6 +26,8 @@ export function createStaticProvider(
   for (const url of o.urls) {
     const parsed = parseIceUrl(url);
     if (!parsed) throw new Error(`static TURN: "${url}" is not a valid ICE server URL`);
+    if (parsed.port === 53)
+      throw new Error(`static TURN: "${url}" is on port 53, which browsers block`);
     if (parsed.scheme === 'turn' || parsed.scheme === 'turns') turnUrls++;
   }
   // Browsers reject a TURN URL without credentials when the peer connection is created.

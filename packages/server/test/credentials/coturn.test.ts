@@ -72,6 +72,9 @@ describe('coturn provider', () => {
     expect(() => createCoturnProvider({ urls: ['turn:bad host'], secrets: ['s'] })).toThrow(
       /not a turn/,
     );
+    expect(() => createCoturnProvider({ urls: ['turn:t.test:53'], secrets: ['s'] })).toThrow(
+      /port 53/,
+    );
     expect(() => createCoturnProvider({ urls, secrets: [] })).toThrow(/shared secret/);
     expect(() => createCoturnProvider({ urls, secrets: ['s', ''] })).toThrow(/empty/);
   });

@@ -126,6 +126,27 @@ describe('ICE source', () => {
     expect(setup.api.revoked).toHaveLength(1);
   });
 
+  it('answers STUN-only, and warns once, when a shared credential holds no usable TURN URL', async () => {
+    const setup = cloudflareSetup();
+    track(setup.ice);
+    setup.api.mode = {
+      kind: 'body',
+      body: '{"iceServers":[{"urls":["turn:turn.cloudflare.com:53?transport=udp"],"username":"u-53","credential":"c-53"}]}',
+    };
+    for (let i = 0; i < 3; i++) {
+      expect(await setup.ice.iceFor({ sessionId: 'a' })).toMatchObject({
+        turn: false,
+        expiresAt: null,
+      });
+    }
+    expect(setup.mints()).toBe(1);
+    expect(await counted(setup.metrics.stunOnlyAnswers)).toBe(3);
+    const warnings = setup.log.lines.filter((line) => line.includes('no usable TURN URL'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('port-53');
+    expect(setup.log.text()).not.toContain('c-53');
+  });
+
   it('bounds a per-session mint by the join timeout', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const setup = cloudflareSetup({ scope: 'per-session', joinTimeoutMs: 1_500 });

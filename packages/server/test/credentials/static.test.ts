@@ -36,6 +36,9 @@ describe('static provider', () => {
   it('refuses malformed URLs and an empty list', () => {
     expect(() => createStaticProvider({ urls: [] })).toThrow(/no URL/);
     expect(() =>
+      createStaticProvider({ urls: ['turn:t.test:53'], username: 'a', credential: 'b' }),
+    ).toThrow(/port 53, which browsers block/);
+    expect(() =>
       createStaticProvider({ urls: ['http://turn.example.test'], username: 'a', credential: 'b' }),
     ).toThrow(/"http:\/\/turn.example.test" is not a valid ICE server URL/);
   });
