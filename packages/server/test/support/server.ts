@@ -3,6 +3,7 @@
  * the real ICE source. Every server started here is closed by {@link closeAll}.
  */
 import { createServer } from 'node:http';
+import type { IceConfig } from '@icelane/protocol';
 import type { AddressInfo } from 'node:net';
 import {
   createIceSource,
@@ -45,6 +46,8 @@ export interface TestServerSetup {
   deps?: Omit<Partial<IcelaneServerDeps>, 'iceSource' | 'metrics'>;
   /** Closing the ICE source waits for this, to hold a shutdown half-way. */
   closeGate?: Promise<void>;
+  /** Replaces `iceFor`, to slow the real one down or make it break its contract. */
+  iceFor?: (session: IceSession, real: IceSource) => Promise<IceConfig>;
 }
 
 const running = new Set<TestServer>();
@@ -62,7 +65,7 @@ export async function startTestServer(setup: TestServerSetup = {}): Promise<Test
   const released: string[] = [];
   // The real source, watched: releases are what a per-session credential's revocation hangs on.
   const iceSource: IceSource = {
-    iceFor: (session) => real.iceFor(session),
+    iceFor: (session) => (setup.iceFor ? setup.iceFor(session, real) : real.iceFor(session)),
     release: (session: IceSession) => {
       released.push(session.sessionId);
       real.release(session);
