@@ -7,7 +7,7 @@ import { parseIceUrl, type IcePolicy } from '@icelane/protocol';
 import { icelaneServerDefaults, type IcelaneServerOptions } from './app.js';
 import { iceSourceDefaults, type IceSourceOptions } from './credentials/ice-source.js';
 import type { CredentialScope } from './credentials/provider.js';
-import { EnvReader, type Env, type EnvVariable } from './env-reader.js';
+import { EnvReader, formatHelp, type Env, type EnvVariable } from './env-reader.js';
 import type { LogLevel } from './observability/logger.js';
 
 const ice = iceSourceDefaults;
@@ -259,19 +259,10 @@ const GROUP_TITLES: Record<string, string> = {
 
 /** The `--help` text: every variable, grouped, with its default. */
 export function helpText(): string {
-  const lines = [
+  const usage = [
     'Usage: icelane-server [--help]',
     '',
     'icelane signaling server. Configured by environment variables:',
   ];
-  let group = '';
-  for (const [name, variable] of Object.entries<EnvVariable>(ENV_VARIABLES)) {
-    if (variable.group !== group) {
-      group = variable.group;
-      lines.push('', `${GROUP_TITLES[group] ?? group}:`);
-    }
-    const shown = variable.default === '' ? '' : ` (default: ${variable.default})`;
-    lines.push(`  ${name}${shown}`, `      ${variable.help}`);
-  }
-  return lines.join('\n') + '\n';
+  return formatHelp(usage, ENV_VARIABLES, GROUP_TITLES);
 }

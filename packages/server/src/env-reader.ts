@@ -139,3 +139,22 @@ export class EnvReader<Name extends string> {
     return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
   }
 }
+
+/** Lists every variable of `table` under its group's title, with its default. */
+export function formatHelp(
+  usage: readonly string[],
+  table: Readonly<Record<string, EnvVariable>>,
+  titles: Readonly<Record<string, string>>,
+): string {
+  const lines = [...usage];
+  let group = '';
+  for (const [name, variable] of Object.entries(table)) {
+    if (variable.group !== group) {
+      group = variable.group;
+      lines.push('', `${titles[group] ?? group}:`);
+    }
+    const shown = variable.default === '' ? '' : ` (default: ${variable.default})`;
+    lines.push(`  ${name}${shown}`, `      ${variable.help}`);
+  }
+  return lines.join('\n') + '\n';
+}
