@@ -147,6 +147,12 @@ class Side {
   }
 }
 
+/** A link whose attempt-1 peer connection exists. */
+function onAttemptOne(initiator: boolean, maxAttempts: number): AttemptState {
+  return stepAttempt(initialAttemptState(initiator, maxAttempts), { type: 'ready', attempt: 1 })
+    .state;
+}
+
 function pair(network: Partial<ConstructorParameters<typeof Side>[2]> = {}) {
   const net = { connects: () => true, latencyMs: () => 10, ...network };
   const newcomer = new Side('newcomer', true, net);
@@ -269,37 +275,25 @@ describe('the attempt state machine', () => {
   });
 
   it('follows a signal of a newer attempt when the retry notice was lost', () => {
-    let state = initialAttemptState(false, 2);
-    state = stepAttempt(state, { type: 'ready', attempt: 1 }).state;
+    const state = onAttemptOne(false, 2);
     const step = stepAttempt(state, { type: 'signal', attempt: 2, ...facts });
     expect(step.state).toMatchObject({ phase: 'retrying', attempt: 2, peerReady: false });
     expect(step.actions.map((a) => a.type)).toEqual(['prepare-attempt', 'buffer-signal']);
   });
 
   it('ignores retry notices and signals beyond the attempt limit', () => {
-    let state = initialAttemptState(true, 2);
-    state = stepAttempt(state, { type: 'ready', attempt: 1 }).state;
-    const retry = stepAttempt(state, {
-      type: 'remote-retry',
-      attempt: 3,
-      reason: 'timeout',
-      ...facts,
-    });
-    expect(retry).toEqual({ state, actions: [] });
+    const state = onAttemptOne(true, 2);
+    const retry = { type: 'remote-retry', attempt: 3, reason: 'timeout', ...facts } as const;
+    expect(stepAttempt(state, retry)).toEqual({ state, actions: [] });
     expect(stepAttempt(state, { type: 'signal', attempt: 7, ...facts }).actions).toEqual([
       { type: 'drop-signal' },
     ]);
   });
 
   it('never falls back with a single attempt', () => {
-    let state = initialAttemptState(true, 1);
-    state = stepAttempt(state, { type: 'ready', attempt: 1 }).state;
-    const step = stepAttempt(state, {
-      type: 'local-failure',
-      attempt: 1,
-      reason: 'ice-failed',
-      ...facts,
-    });
+    const state = onAttemptOne(true, 1);
+    const failure = { type: 'local-failure', attempt: 1, reason: 'ice-failed', ...facts } as const;
+    const step = stepAttempt(state, failure);
     expect(step.state.phase).toBe('failed');
     expect(step.actions).toEqual([
       { type: 'destroy-peer' },
