@@ -8,7 +8,7 @@ source scripts/lib/ensure.sh
 
 ensure_debian_packages coturn=turnserver
 ensure_workspace
-echo "icelane: building" >&2
-pnpm run build >&2
+echo "icelane: building the server and the page" >&2
+pnpm --filter "@icelane/server..." --filter "@icelane/demo..." run build >&2
 
 exec bash scripts/demo/run.sh
