@@ -7,7 +7,10 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCoturn, stopChild, type Coturn } from '@icelane/testing';
 import { createCoturnProvider } from '../../src/credentials/coturn.js';
+import { createIceSource } from '../../src/credentials/ice-source.js';
 import type { TurnCredential } from '../../src/credentials/provider.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import { captureLogger } from './log-capture.js';
 
 let coturn: Coturn;
 
@@ -24,8 +27,10 @@ interface ClientRun {
 }
 
 /** Allocates with the credential and sends one message through the relay. */
-async function relayWith(credential: TurnCredential): Promise<ClientRun> {
-  const { username, credential: password } = credential.iceServers[0]!;
+async function relayWith(credential: Pick<TurnCredential, 'iceServers'>): Promise<ClientRun> {
+  const { username, credential: password } = credential.iceServers.find(
+    (server) => server.username,
+  )!;
   const args = [
     '-y',
     '-n',
@@ -66,6 +71,35 @@ describe('coturn provider against a real coturn', () => {
     const run = await relayWith(await provider.mint({ ttlSeconds: 600, sessionId: 'accepted' }));
     expect(run.code, run.output).toBe(0);
     expect(receivedMessages(run.output)).toBeGreaterThan(0);
+  });
+
+  it('hands a joining client, through the ICE source, a TURN server coturn accepts', async () => {
+    const log = captureLogger();
+    const ice = createIceSource(
+      {
+        stunUrls: [coturn.stunUrl],
+        provider: createCoturnProvider({
+          urls: [coturn.udpUrl, coturn.tcpUrl],
+          secrets: [coturn.secret],
+        }),
+      },
+      { logger: log.logger, metrics: createMetrics({ processMetrics: false }) },
+    );
+    try {
+      const answer = await ice.iceFor({ sessionId: 'joiner' });
+      expect(answer).toMatchObject({ turn: true, policy: 'all' });
+      expect(answer.iceServers.flatMap((server) => server.urls)).toEqual([
+        coturn.stunUrl,
+        coturn.udpUrl,
+        coturn.tcpUrl,
+      ]);
+      const run = await relayWith(answer);
+      expect(run.code, run.output).toBe(0);
+      expect(receivedMessages(run.output)).toBeGreaterThan(0);
+      expect(log.text()).not.toContain(coturn.secret);
+    } finally {
+      await ice.close();
+    }
   });
 
   it('keeps working during a rotation, minting with the secret listed first', async () => {
