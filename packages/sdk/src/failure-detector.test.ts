@@ -1,0 +1,147 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { StatsEntry } from './candidate-report.js';
+import type { FailureReason } from './errors.js';
+import { candidateTypeOf, watchForFailure } from './failure-detector.js';
+import { chromeChecksSilent, chromePrflxToRelay, statsOf } from '../test/stats-fixtures.js';
+
+/**
+ * A stand-in for RTCPeerConnection with the parts the detector reads: its events, states,
+ * descriptions and a `getStats()` answering with recorded browser stats.
+ */
+class FakeConnection extends EventTarget {
+  connectionState = 'new';
+  iceConnectionState = 'new';
+  iceGatheringState = 'gathering';
+  localDescription: object | null = { type: 'offer' };
+  remoteDescription: object | null = { type: 'answer' };
+  stats: StatsEntry[] = [];
+  getStats() {
+    return Promise.resolve(statsOf(this.stats));
+  }
+  fire(type: string, fields: object = {}) {
+    this.dispatchEvent(Object.assign(new Event(type), fields));
+  }
+  gather(type: string) {
+    this.fire('icecandidate', {
+      candidate: { type, candidate: `candidate:1 1 udp 1 192.0.2.1 1 typ ${type}` },
+    });
+  }
+}
+
+function watch(pc: FakeConnection, expectRelay = false) {
+  const reasons: FailureReason[] = [];
+  const detector = watchForFailure(
+    pc as unknown as RTCPeerConnection,
+    { connectTimeoutMs: 5_000, checksSilentMs: 1_500, expectRelay },
+    (reason) => reasons.push(reason),
+  );
+  return { reasons, detector };
+}
+
+describe('the failure detector', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('says checks-silent ~1.5 s after checks start going unanswered, long before the deadline', async () => {
+    const pc = new FakeConnection();
+    pc.stats = chromeChecksSilent;
+    const { reasons } = watch(pc);
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(reasons).toEqual([]);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(reasons).toEqual(['checks-silent']);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(reasons).toEqual(['checks-silent']);
+  });
+
+  it('stays quiet while checks are answered', async () => {
+    const pc = new FakeConnection();
+    pc.stats = chromePrflxToRelay;
+    const { reasons, detector } = watch(pc);
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(reasons).toEqual([]);
+    detector.stop();
+  });
+
+  it('gives a new remote candidate its own silent window', async () => {
+    const pc = new FakeConnection();
+    pc.stats = chromeChecksSilent.filter((entry) => entry.id !== 'R2' && entry.id !== 'CP2');
+    const { reasons } = watch(pc);
+    await vi.advanceTimersByTimeAsync(1_000);
+    pc.stats = chromeChecksSilent;
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(reasons).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(reasons).toEqual(['checks-silent']);
+  });
+
+  it('says ice-failed when every pair failed after gathering, or on connectionState failed', async () => {
+    const pc = new FakeConnection();
+    pc.iceGatheringState = 'complete';
+    pc.stats = chromeChecksSilent.map((e) =>
+      e.type === 'candidate-pair' ? { ...e, state: 'failed' } : e,
+    );
+    const first = watch(pc);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(first.reasons).toEqual(['ice-failed']);
+
+    const other = new FakeConnection();
+    other.remoteDescription = null;
+    const second = watch(other);
+    other.connectionState = 'failed';
+    other.fire('connectionstatechange');
+    expect(second.reasons).toEqual(['ice-failed']);
+  });
+
+  it('says turn-auth on a 401 from the TURN server when no relay candidate came', () => {
+    const pc = new FakeConnection();
+    const { reasons } = watch(pc);
+    pc.fire('icecandidateerror', { errorCode: 701 });
+    expect(reasons).toEqual([]);
+    pc.fire('icecandidateerror', { errorCode: 401 });
+    expect(reasons).toEqual(['turn-auth']);
+  });
+
+  it('ignores a 401 from one TURN server when another gave a relay candidate', () => {
+    const pc = new FakeConnection();
+    const { reasons } = watch(pc);
+    pc.gather('relay');
+    pc.fire('icecandidateerror', { errorCode: 401 });
+    expect(reasons).toEqual([]);
+  });
+
+  it('says no-relay-candidate when gathering ends without one and relay was expected', () => {
+    const pc = new FakeConnection();
+    const { reasons, detector } = watch(pc, true);
+    pc.gather('host');
+    pc.gather('srflx');
+    pc.iceGatheringState = 'complete';
+    pc.fire('icegatheringstatechange');
+    expect(reasons).toEqual(['no-relay-candidate']);
+    expect(detector.localCandidateTypes()).toEqual(['host', 'srflx']);
+  });
+
+  it('says timeout at the connect deadline, and nothing once stopped', async () => {
+    const pc = new FakeConnection();
+    pc.remoteDescription = null;
+    const timedOut = watch(pc);
+    const stopped = watch(pc);
+    stopped.detector.stop();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(timedOut.reasons).toEqual(['timeout']);
+    expect(stopped.reasons).toEqual([]);
+  });
+
+  it('reads a candidate type from the SDP line when the browser leaves `type` empty', () => {
+    const candidate = {
+      type: null,
+      candidate: 'candidate:2 1 udp 5 203.0.113.9 40000 typ relay raddr 0.0.0.0',
+    };
+    expect(candidateTypeOf(candidate as unknown as RTCIceCandidate)).toBe('relay');
+    expect(candidateTypeOf(null)).toBeUndefined();
+  });
+});
