@@ -3,7 +3,11 @@
  * a lone RTCPeerConnection, and says what this network yields — here a relay from the local coturn.
  */
 import { expect } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
+import { startCoturn, startServerProcess } from '@icelane/testing';
 import { test } from './demo-stack.js';
+
+const DEMO_DIST = fileURLToPath(new URL('../../packages/demo/dist', import.meta.url));
 
 /** The part of the page's `window.__demo` read here. */
 interface DemoWindowState {
@@ -31,4 +35,35 @@ test('says so when the server cannot be reached', async ({ page, demo }) => {
   const result = page.locator('#network-result');
   await expect(result).toHaveAttribute('data-status', 'error');
   await expect(result).toContainText('Could not reach the icelane server at http://127.0.0.1:9');
+});
+
+test('says TURN rejected the credentials when the server mints them with the wrong secret', async ({
+  page,
+}) => {
+  const coturn = await startCoturn({ secret: 'the-secret-coturn-knows' });
+  try {
+    const server = await startServerProcess({
+      env: {
+        HOST: '127.0.0.1',
+        ICELANE_TURN_PROVIDER: 'coturn',
+        ICELANE_COTURN_SECRETS: 'a-secret-coturn-never-heard-of',
+        ICELANE_COTURN_URLS: coturn.udpUrl,
+        ICELANE_STUN_URLS: coturn.stunUrl,
+        ICELANE_STATIC_DIR: DEMO_DIST,
+      },
+    });
+    try {
+      await page.goto(server.url);
+      await page.getByRole('button', { name: 'Check my network' }).click();
+      const result = page.locator('#network-result');
+      await expect(result).toHaveAttribute('data-status', 'done');
+      await expect(result).toContainText('TURN answered but rejected the credentials (401');
+      await expect(result.locator('[data-types]')).not.toHaveAttribute('data-types', /relay/);
+      await expect(result.locator('.verdict')).not.toHaveText(/can connect anywhere/);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await coturn.stop();
+  }
 });

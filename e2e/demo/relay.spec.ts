@@ -1,6 +1,7 @@
 /**
- * Forced relay (`?relay=1`) on the demo as `npm run demo` starts it, with nothing else set up:
- * both panels show a relayed pair and the server counts the relayed connections.
+ * The connection toggles on the demo as `npm run demo` starts it, with nothing else set up:
+ * forced relay (`?relay=1`) makes both panels show a relayed pair and the server count relayed
+ * connections; TURN on demand (`?ondemand=1`) keeps the relay out of the first attempt.
  */
 import { expect } from '@playwright/test';
 import { counterSum, test } from './demo-stack.js';
@@ -45,6 +46,32 @@ test('with ?relay=1 both peers connect through the local coturn and the server c
       .poll(() => remotePanel(ada.page).locator('svg.sparkline').getAttribute('data-samples'))
       .toMatch(/^([8-9]|\d\d+)$/);
     await ada.page.screenshot({ path: 'docs/demo-relay.png', fullPage: true });
+  } finally {
+    await ada.close();
+    await grace.close();
+  }
+});
+
+test('with ?ondemand=1 the first attempt goes without TURN and connects directly', async ({
+  browser,
+  demo,
+}) => {
+  const room = `ondemand-${Date.now()}`;
+  const ada = await openAndJoin(browser, `${demo.url}?room=${room}&ondemand=1`);
+  const grace = await openAndJoin(browser, `${demo.url}?room=${room}&ondemand=1`);
+  try {
+    for (const { page } of [ada, grace]) {
+      await expect(page.getByLabel('TURN on demand')).toBeChecked();
+      const panel = remotePanel(page);
+      await expect(panel).toHaveAttribute('data-state', 'connected');
+      await expect(panel).toHaveAttribute('data-relayed', 'false');
+      await expect(panel.locator('.attempt')).toContainText('attempt 1 · strategy auto');
+      await expect(panel.locator('.attempt')).toContainText('TURN on demand');
+      await expect(panel.locator('[data-end="local"]')).not.toHaveAttribute(
+        'data-candidate-type',
+        'relay',
+      );
+    }
   } finally {
     await ada.close();
     await grace.close();
