@@ -136,7 +136,12 @@ export function readConfig(env: Env): IcelaneConfig {
   );
   const staticDir = r.text('ICELANE_STATIC_DIR') || null;
   // An empty list is a choice here (no STUN), not an unset variable.
-  const stunUrls = r.list('ICELANE_STUN_URLS', isStunUrl, 'a stun: or stuns: URL', true);
+  const stunUrls = r.list(
+    'ICELANE_STUN_URLS',
+    isStunUrl,
+    'a stun: or stuns: URL, not on port 53',
+    true,
+  );
   const ttlSeconds = r.integer('ICELANE_TURN_TTL_SECONDS', 60, 7 * 86_400);
   const scopeText = r.choice('ICELANE_CREDENTIAL_SCOPE', ['', 'shared', 'per-session'] as const);
   const maxUrls = r.integer('ICELANE_MAX_ICE_URLS', 1, 10);
@@ -185,7 +190,11 @@ function readTurn(r: Reader): TurnConfig {
         apiUrl: r.url('CLOUDFLARE_TURN_API_URL'),
       };
     case 'coturn': {
-      const urls = r.list('ICELANE_COTURN_URLS', isTurnUrl, 'a turn: or turns: URL');
+      const urls = r.list(
+        'ICELANE_COTURN_URLS',
+        isTurnUrl,
+        'a turn: or turns: URL, not on port 53',
+      );
       const secrets = r.list('ICELANE_COTURN_SECRETS', (s) => s.length > 0, 'a secret');
       if (urls.length === 0) r.issue('ICELANE_COTURN_URLS', 'required when the provider is coturn');
       if (secrets.length === 0) {
@@ -194,7 +203,11 @@ function readTurn(r: Reader): TurnConfig {
       return { provider, urls, secrets };
     }
     case 'static': {
-      const urls = r.list('ICELANE_STATIC_TURN_URLS', isIceUrl, 'a turn:, turns: or stun: URL');
+      const urls = r.list(
+        'ICELANE_STATIC_TURN_URLS',
+        isIceUrl,
+        'a turn:, turns: or stun: URL, not on port 53',
+      );
       if (urls.length === 0) {
         r.issue('ICELANE_STATIC_TURN_URLS', 'required when the provider is static');
       }
@@ -235,19 +248,15 @@ function isOrigin(value: string): boolean {
   return URL.canParse(value) && new URL(value).origin === value;
 }
 
-function isStunUrl(url: string): boolean {
+/** A URL browsers accept; port 53 is refused here because browsers block it. */
+function usableIceUrl(url: string, schemes: readonly string[]): boolean {
   const parsed = parseIceUrl(url);
-  return parsed !== null && (parsed.scheme === 'stun' || parsed.scheme === 'stuns');
+  return parsed !== null && parsed.port !== 53 && schemes.includes(parsed.scheme);
 }
 
-function isTurnUrl(url: string): boolean {
-  const parsed = parseIceUrl(url);
-  return parsed !== null && (parsed.scheme === 'turn' || parsed.scheme === 'turns');
-}
-
-function isIceUrl(url: string): boolean {
-  return parseIceUrl(url) !== null;
-}
+const isStunUrl = (url: string) => usableIceUrl(url, ['stun', 'stuns']);
+const isTurnUrl = (url: string) => usableIceUrl(url, ['turn', 'turns']);
+const isIceUrl = (url: string) => usableIceUrl(url, ['stun', 'stuns', 'turn', 'turns']);
 
 const GROUP_TITLES: Record<string, string> = {
   server: 'Server',

@@ -11,6 +11,7 @@ import {
   createCoturnProvider,
   createIceSource,
   createStaticProvider,
+  type IceSource,
   type TurnProvider,
 } from './credentials/index.js';
 import { ConfigError } from './env-reader.js';
@@ -80,10 +81,20 @@ function main(args: readonly string[]): void {
   const logger = createLogger({ level: config.logLevel });
   for (const secret of config.secrets) logger.redact(secret);
   const metrics = createMetrics();
-  const iceSource = createIceSource(
-    { ...config.ice, provider: providerFor(config.turn) },
-    { logger, metrics },
-  );
+  let iceSource: IceSource;
+  try {
+    iceSource = createIceSource(
+      { ...config.ice, provider: providerFor(config.turn) },
+      { logger, metrics },
+    );
+  } catch (error) {
+    // readConfig catches what it can name; this is what only the providers know.
+    process.stderr.write(
+      `icelane-server: invalid TURN configuration\n${(error as Error).message}\n`,
+    );
+    process.exitCode = 1;
+    return;
+  }
   const httpServer = createServer();
   const app = createIcelaneServer(httpServer, { iceSource, logger, metrics }, config.server);
 

@@ -124,6 +124,8 @@ describe('readConfig', () => {
       /ICELANE_STUN_URLS: each item must be a stun: or stuns: URL/,
     ],
     ['ICELANE_STUN_URLS', 'stun:stun.example.com:3478?transport=tcp', /ICELANE_STUN_URLS/],
+    ['ICELANE_STUN_URLS', 'stun:dns.example.com:53', /ICELANE_STUN_URLS: .*not on port 53/],
+    ['ICELANE_COTURN_URLS', 'turn:turn.example.com:53', /ICELANE_COTURN_URLS: .*not on port 53/],
     ['ICELANE_TURN_PROVIDER', 'xirsys', /ICELANE_TURN_PROVIDER: expected one of cloudflare/],
     ['ICELANE_TURN_PROVIDER', 'twilio', /ICELANE_TURN_PROVIDER: twilio is not available/],
     ['ICELANE_TURN_TTL_SECONDS', '10', /ICELANE_TURN_TTL_SECONDS: expected an integer from 60/],
