@@ -42,7 +42,9 @@ export interface Lab {
   turnUrls: { udp: string; tcp: string };
   stunUrl: string;
   server: ServerProcess | null;
-  /** A page in a browser whose traffic comes from that side's namespace. */
+  /** The browser whose traffic comes from that side's namespace, launched on first use. */
+  browser(side: SideName): Promise<Browser>;
+  /** A new page in that side's browser. */
   page(side: SideName): Promise<Page>;
   /** GET a URL from inside the public namespace; resolves with the body. */
   fetchFromPublic(url: string): Promise<string>;
@@ -96,16 +98,16 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
     if (server) cleanups.push(() => server.stop());
 
     const browsers: Partial<Record<SideName, Browser>> = {};
-    const page = async (side: SideName) => {
-      let browser = browsers[side];
-      if (!browser) {
-        browser = await launchBrowserIn(dir, network.sides[side].ns);
-        browsers[side] = browser;
-        const launched = browser;
-        cleanups.push(() => launched.close());
+    const browser = async (side: SideName) => {
+      let launched = browsers[side];
+      if (!launched) {
+        launched = await launchBrowserIn(dir, network.sides[side].ns);
+        browsers[side] = launched;
+        cleanups.push(() => launched!.close());
       }
-      return browser.newPage();
+      return launched;
     };
+    const page = async (side: SideName) => (await browser(side)).newPage();
 
     const fetchFromPublic = (url: string) =>
       run('ip', [
@@ -118,7 +120,7 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
         url,
       ]);
 
-    return { network, coturn, turnUrls, stunUrl, server, page, fetchFromPublic, close };
+    return { network, coturn, turnUrls, stunUrl, server, browser, page, fetchFromPublic, close };
   } catch (error) {
     await close().catch(() => {});
     throw error;

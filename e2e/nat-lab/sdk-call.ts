@@ -1,0 +1,104 @@
+/**
+ * A call between the two sides of a lab through the SDK itself: each side's browser opens the SDK
+ * test page served by the lab's server, joins one room, and the call's outcome is read from the
+ * SDK's own events (its connection report, its fallbacks, its error).
+ */
+import { randomBytes } from 'node:crypto';
+import type { ConnectionReport } from '@icelane/sdk';
+import type { HarnessJoinOptions } from '../support/sdk-page/main.js';
+import { joinInPage, type RoomPage } from '../support/room-page.js';
+import type { Lab } from './lab/lab.js';
+import type { SideName } from './lab/topology.js';
+
+/** A `connect-failed` error as the test page records it. */
+export interface RecordedError {
+  code: string;
+  message: string;
+  peerId?: string;
+  details?: {
+    attempts?: Array<{
+      attempt: number;
+      policy: string;
+      turn: boolean;
+      reason: string;
+      localCandidateTypes: string[];
+    }>;
+  };
+}
+
+/** How the call went on one side. */
+export interface SideOutcome {
+  /** The first report about the other peer, when it connected. */
+  report?: ConnectionReport;
+  /** The `connect-failed` error about the other peer, when it did not. */
+  error?: RecordedError;
+  /** Every `error` event (to check there was exactly one). */
+  errors: RecordedError[];
+  fallbacks: Array<{ attempt: number; reason: string; policy: string }>;
+  /** From the second join (when the connection starts) to the report or the error. */
+  elapsedMs: number;
+}
+
+/** Joins side a then side b to a fresh room and waits until each side connected or gave up. */
+export async function sdkCall(
+  lab: Lab,
+  options: Record<SideName, HarnessJoinOptions>,
+  timeoutMs = 40_000,
+): Promise<Record<SideName, SideOutcome>> {
+  const url = lab.server!.url;
+  const room = `lab-${randomBytes(4).toString('hex')}`;
+  const pages: RoomPage[] = [];
+  try {
+    pages.push(await joinInPage(await lab.browser('a'), url, room, options.a));
+    const startedAt = Date.now();
+    pages.push(await joinInPage(await lab.browser('b'), url, room, options.b));
+    const [a, b] = pages as [RoomPage, RoomPage];
+    const [outcomeA, outcomeB] = await Promise.all([
+      outcome(a, b.peerId, startedAt, timeoutMs),
+      outcome(b, a.peerId, startedAt, timeoutMs),
+    ]);
+    return { a: outcomeA, b: outcomeB };
+  } finally {
+    for (const page of pages) await page.close();
+  }
+}
+
+async function outcome(
+  side: RoomPage,
+  otherPeerId: string,
+  startedAt: number,
+  timeoutMs: number,
+): Promise<SideOutcome> {
+  const settled = (id: string) =>
+    window.harness.of('report').some((payload) => (payload as { peerId: string }).peerId === id) ||
+    window.harness
+      .of('error')
+      .some((payload) => (payload as RecordedError).code === 'connect-failed');
+  await side.page.waitForFunction(settled, otherPeerId, { timeout: timeoutMs });
+  // Whatever else the SDK would say (a second error, a late report) has a moment to show.
+  await side.page.waitForTimeout(500);
+  return side.page.evaluate(
+    ({ id, startedAt }) => {
+      const of = (name: string) =>
+        window.harness.events.filter((e) => e.event === name && about(e.payload));
+      const about = (payload: unknown) => {
+        const peerId = (payload as { peerId?: string }).peerId;
+        return peerId === undefined || peerId === id;
+      };
+      const reports = of('report');
+      const errors = of('error');
+      const failed = errors.find((e) => (e.payload as RecordedError).code === 'connect-failed');
+      const end = reports[0]?.at ?? failed?.at ?? Date.now();
+      return {
+        report: (reports[0]?.payload as { report: ConnectionReport } | undefined)?.report,
+        error: failed?.payload as RecordedError | undefined,
+        errors: errors.map((e) => e.payload as RecordedError),
+        fallbacks: of('fallback').map(
+          (e) => e.payload as { attempt: number; reason: string; policy: string },
+        ),
+        elapsedMs: end - startedAt,
+      };
+    },
+    { id: otherPeerId, startedAt },
+  );
+}
