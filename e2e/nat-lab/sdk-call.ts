@@ -4,27 +4,16 @@
  * SDK's own events (its connection report, its fallbacks, its error).
  */
 import { randomBytes } from 'node:crypto';
-import type { ConnectionReport } from '@icelane/sdk';
+import type { ConnectionReport, FailedAttempt, IcelaneError, RoomEvents } from '@icelane/sdk';
 import type { HarnessJoinOptions } from '../support/sdk-page/main.js';
 import { joinInPage, type RoomPage } from '../support/room-page.js';
 import type { Lab } from './lab/lab.js';
 import type { SideName } from './lab/topology.js';
 
-/** A `connect-failed` error as the test page records it. */
-export interface RecordedError {
-  code: string;
-  message: string;
-  peerId?: string;
-  details?: {
-    attempts?: Array<{
-      attempt: number;
-      policy: string;
-      turn: boolean;
-      reason: string;
-      localCandidateTypes: string[];
-    }>;
-  };
-}
+/** An SDK error as the test page records it (an `IcelaneError`'s plain fields). */
+export type RecordedError = Pick<IcelaneError, 'code' | 'message' | 'peerId'> & {
+  details?: { attempts?: FailedAttempt[] };
+};
 
 /** How the call went on one side. */
 export interface SideOutcome {
@@ -34,7 +23,7 @@ export interface SideOutcome {
   error?: RecordedError;
   /** Every `error` event (to check there was exactly one). */
   errors: RecordedError[];
-  fallbacks: Array<{ attempt: number; reason: string; policy: string }>;
+  fallbacks: RoomEvents['fallback'][];
   /** From the second join (when the connection starts) to the report or the error. */
   elapsedMs: number;
 }
@@ -93,9 +82,7 @@ async function outcome(
         report: (reports[0]?.payload as { report: ConnectionReport } | undefined)?.report,
         error: failed?.payload as RecordedError | undefined,
         errors: errors.map((e) => e.payload as RecordedError),
-        fallbacks: of('fallback').map(
-          (e) => e.payload as { attempt: number; reason: string; policy: string },
-        ),
+        fallbacks: of('fallback').map((e) => e.payload as RoomEvents['fallback']),
         elapsedMs: end - startedAt,
       };
     },
