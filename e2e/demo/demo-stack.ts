@@ -113,7 +113,7 @@ export function counterSum(
  * SIGTERM, as Ctrl-C would; the script then stops coturn and the server and waits for them, so it
  * gets a while before it is killed (which would orphan them).
  */
-async function stopScript(child: ChildProcess, graceMs = 10_000): Promise<void> {
+export async function stopScript(child: ChildProcess, graceMs = 10_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');
