@@ -13,5 +13,6 @@ ensure_debian_packages \
   iptables=iptables \
   iproute2=ip
 ensure_workspace
-pnpm run build >&2
+# Only what the lab runs: the server CLI and the SDK (its test page is built by Playwright's setup).
+pnpm --filter '@icelane/server...' --filter '@icelane/sdk...' run build >&2
 exec pnpm exec playwright test --project=nat-lab "$@"
