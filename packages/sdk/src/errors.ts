@@ -81,7 +81,7 @@ export function connectFailedError(peerId: string, attempts: FailedAttempt[]): I
   const tried = attempts
     .map((a) => {
       const types = a.localCandidateTypes.length ? a.localCandidateTypes.join(', ') : 'none';
-      const servers = a.turn ? 'STUN+TURN' : 'STUN only';
+      const servers = a.turn ? 'with TURN' : 'without TURN';
       return `attempt ${a.attempt} (policy ${a.policy}, ${servers}): ${FAILURE_REASON_TEXT[a.reason]}; local candidates gathered: ${types}`;
     })
     .join('; ');

@@ -136,6 +136,15 @@ describe('the failure detector', () => {
     expect(stopped.reasons).toEqual([]);
   });
 
+  it('says no-relay-candidate at the deadline when relay was expected and none came', async () => {
+    const pc = new FakeConnection();
+    pc.remoteDescription = null;
+    const { reasons } = watch(pc, true);
+    pc.gather('host');
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(reasons).toEqual(['no-relay-candidate']);
+  });
+
   it('reads a candidate type from the SDP line when the browser leaves `type` empty', () => {
     const candidate = {
       type: null,

@@ -96,7 +96,11 @@ export function watchForFailure(
   pc.addEventListener('connectionstatechange', onState);
   pc.addEventListener('iceconnectionstatechange', onState);
   pc.addEventListener('icegatheringstatechange', onGathering);
-  const deadline = setTimeout(() => fail('timeout'), o.connectTimeoutMs);
+  // At the deadline, a missing relay candidate says more than "timeout" when relay was expected.
+  const deadline = setTimeout(() => {
+    if (!o.expectRelay || gathered.has('relay')) fail('timeout');
+    else fail(turnRefused ? 'turn-auth' : 'no-relay-candidate');
+  }, o.connectTimeoutMs);
   const interval = setInterval(() => {
     poll().catch(() => {
       // getStats rejects once the connection is closed; the link handles closing.
