@@ -41,6 +41,11 @@ export interface IcelaneServerOptions {
   staticDir: string | null;
   /** Prepended to the HTTP routes and the socket.io path, e.g. `/rtc`; empty for none. */
   pathPrefix: string;
+  /**
+   * Reverse proxies in front of the server (0: clients connect directly). Per-IP limits then key
+   * on the address the outermost trusted proxy saw, from `X-Forwarded-For`.
+   */
+  trustedProxies: number;
   /** Whether to answer HTTP requests (routes, page, 404) at all; off when mounting elsewhere. */
   httpRoutes: boolean;
   /** socket.io's cap on one inbound message, just above the protocol's largest payload. */
@@ -57,6 +62,7 @@ export const icelaneServerDefaults: IcelaneServerOptions = {
   rateLimits: rateLimitsDefaults,
   staticDir: null,
   pathPrefix: '',
+  trustedProxies: 0,
   httpRoutes: true,
   maxHttpBufferSize: 100 * 1024,
   shutdownReconnectAfterMs: 1_000,
@@ -106,6 +112,7 @@ export function createIcelaneServer(
         limiters,
         corsOrigins: o.corsOrigins,
         pathPrefix: o.pathPrefix,
+        trustedProxies: o.trustedProxies,
         staticFiles: o.staticDir === null ? null : createStaticHandler(o.staticDir),
         isShuttingDown,
       }),
@@ -127,6 +134,7 @@ export function createIcelaneServer(
     authorize,
     limiters,
     roomPeerCap: o.roomPeerCap,
+    trustedProxies: o.trustedProxies,
     isShuttingDown,
   };
   io.on('connection', (socket) => onConnection(ctx, socket));
@@ -146,6 +154,9 @@ export function createIcelaneServer(
 function checkOptions(o: IcelaneServerOptions): void {
   if (!Number.isInteger(o.roomPeerCap) || o.roomPeerCap < 1) {
     throw new TypeError('roomPeerCap must be an integer of at least 1');
+  }
+  if (!Number.isInteger(o.trustedProxies) || o.trustedProxies < 0) {
+    throw new TypeError('trustedProxies must be an integer of at least 0');
   }
   if (o.pathPrefix !== '' && !/^\/[^?#]*[^/?#]$/.test(o.pathPrefix)) {
     throw new TypeError('pathPrefix must be empty or start with "/" and not end with "/"');

@@ -31,6 +31,11 @@ export const ENV_VARIABLES = {
     help: 'Comma-separated origins whose pages may connect, or * for any.',
   },
   ICELANE_STATIC_DIR: { group: 'server', default: '', help: 'A built page to serve at /.' },
+  ICELANE_TRUSTED_PROXIES: {
+    group: 'server',
+    default: String(app.trustedProxies),
+    help: 'Reverse proxies in front of the server; per-IP limits then read X-Forwarded-For.',
+  },
   ICELANE_STUN_URLS: {
     group: 'ice',
     default: ice.stunUrls.join(','),
@@ -115,7 +120,10 @@ export interface IcelaneConfig {
   turn: TurnConfig;
   /** Everything of the ICE source but the provider, built from `turn`. */
   ice: Omit<IceSourceOptions, 'provider' | 'backoff' | 'mintTimeoutMs' | 'refreshAheadRatio'>;
-  server: Pick<IcelaneServerOptions, 'roomPeerCap' | 'corsOrigins' | 'staticDir'>;
+  server: Pick<
+    IcelaneServerOptions,
+    'roomPeerCap' | 'corsOrigins' | 'staticDir' | 'trustedProxies'
+  >;
   /** The secret values, for the logger to redact. */
   secrets: string[];
 }
@@ -135,6 +143,7 @@ export function readConfig(env: Env): IcelaneConfig {
     'an origin such as https://example.com, or *',
   );
   const staticDir = r.text('ICELANE_STATIC_DIR') || null;
+  const trustedProxies = r.integer('ICELANE_TRUSTED_PROXIES', 0, 10);
   // An empty list is a choice here (no STUN), not an unset variable.
   const stunUrls = r.list(
     'ICELANE_STUN_URLS',
@@ -167,7 +176,7 @@ export function readConfig(env: Env): IcelaneConfig {
       joinTimeoutMs,
       policy,
     },
-    server: { roomPeerCap, corsOrigins, staticDir },
+    server: { roomPeerCap, corsOrigins, staticDir, trustedProxies },
     secrets: r.secretValues(),
   };
 }

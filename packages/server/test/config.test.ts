@@ -51,6 +51,7 @@ describe('readConfig', () => {
       ICELANE_ROOM_PEER_CAP: '4',
       ICELANE_CORS_ORIGINS: 'https://app.example,http://localhost:5173',
       ICELANE_STATIC_DIR: '/srv/page',
+      ICELANE_TRUSTED_PROXIES: '1',
     });
     expect(config).toMatchObject({
       port: 0,
@@ -75,6 +76,7 @@ describe('readConfig', () => {
         roomPeerCap: 4,
         corsOrigins: ['https://app.example', 'http://localhost:5173'],
         staticDir: '/srv/page',
+        trustedProxies: 1,
       },
     });
     expect(config.secrets).toEqual(expect.arrayContaining(['new-secret', 'old-secret']));
@@ -112,6 +114,7 @@ describe('readConfig', () => {
     ['PORT', '70000', /PORT: expected an integer/],
     ['ICELANE_LOG_LEVEL', 'loud', /ICELANE_LOG_LEVEL: expected one of debug, info, warn, error/],
     ['ICELANE_ROOM_PEER_CAP', '0', /ICELANE_ROOM_PEER_CAP: expected an integer from 1/],
+    ['ICELANE_TRUSTED_PROXIES', 'yes', /ICELANE_TRUSTED_PROXIES: expected an integer from 0/],
     [
       'ICELANE_CORS_ORIGINS',
       'app.example',

@@ -96,4 +96,29 @@ describe('rate limits', () => {
       error: { code: 'rate-limited' },
     });
   });
+
+  it('keys per-IP limits on X-Forwarded-For only behind a trusted proxy', async () => {
+    const limits = { joinPerIp: { burst: 1, perSecond: 0.001 } };
+    const viaProxy = (server: { url: string }, ip: string) =>
+      connect(server.url, { extraHeaders: { 'x-forwarded-for': ip } });
+
+    const proxied = await startTestServer({ options: { rateLimits: limits, trustedProxies: 1 } });
+    for (const ip of ['100.64.0.1', '100.64.0.2']) {
+      expect(await request(await viaProxy(proxied, ip), 'room:join', { room: 'r' })).toHaveProperty(
+        'data',
+      );
+    }
+    expect(
+      await request(await viaProxy(proxied, '100.64.0.1'), 'room:join', { room: 'r' }),
+    ).toMatchObject({ error: { code: 'rate-limited' } });
+
+    // Without a trusted proxy, a made-up header buys no fresh budget.
+    const direct = await startTestServer({ options: { rateLimits: limits } });
+    expect(
+      await request(await viaProxy(direct, '100.64.0.1'), 'room:join', { room: 'r' }),
+    ).toHaveProperty('data');
+    expect(
+      await request(await viaProxy(direct, '100.64.0.2'), 'room:join', { room: 'r' }),
+    ).toMatchObject({ error: { code: 'rate-limited' } });
+  });
 });

@@ -9,6 +9,7 @@ import type { Metrics } from '../observability/metrics.js';
 import { bearerToken, decide, type Authorize } from '../signaling/authorize.js';
 import { randomId } from '../signaling/ids.js';
 import type { Limiters } from '../signaling/limiters.js';
+import { clientAddress } from './client-address.js';
 import { corsHeaders, preflightHeaders, type CorsOrigins } from './cors.js';
 import { sendError, sendJson, sendText } from './respond.js';
 import type { StaticHandler } from './static-files.js';
@@ -22,6 +23,8 @@ export interface RoutesDeps {
   corsOrigins: CorsOrigins;
   /** Prepended to every route, e.g. `/rtc`; empty for none. */
   pathPrefix: string;
+  /** Reverse proxies in front of the server whose `X-Forwarded-For` entries are believed. */
+  trustedProxies: number;
   staticFiles: StaticHandler | null;
   isShuttingDown(): boolean;
 }
@@ -70,7 +73,7 @@ export function createRoutes(deps: RoutesDeps): RequestListener {
 
 async function serveIce(deps: RoutesDeps, req: IncomingMessage, res: ServerResponse) {
   const cors = corsHeaders(deps.corsOrigins, req.headers.origin);
-  const address = req.socket.remoteAddress ?? 'unknown';
+  const address = clientAddress(req.headers, req.socket.remoteAddress, deps.trustedProxies);
   const limit = deps.limiters.takeIceRequest(address);
   if (!limit.ok) {
     deps.metrics.rateLimited.inc({ event: 'GET /ice' });

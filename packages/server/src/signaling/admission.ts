@@ -24,7 +24,7 @@ export function admitInRoom<T>(
   limit: SocketLimit,
   schema: Schema<T>,
 ): { peer: Peer; payload: T } | null {
-  const taken = ctx.limiters.take(limit, socket.data.buckets, socket.handshake.address);
+  const taken = ctx.limiters.take(limit, socket.data.buckets, socket.data.address);
   if (refusedByLimit(ctx, event, call, taken)) return null;
   const parsed = parsePayload(schema, call.payload);
   if (!parsed.ok) {

@@ -2,6 +2,7 @@
  * One signaling connection: its state, its event handlers, and what happens when it goes.
  */
 import { errorAnswer } from '@icelane/protocol';
+import { clientAddress } from '../http/client-address.js';
 import { inboundCall, type InboundCall } from './ack.js';
 import type { IcelaneSocket, SignalingContext } from './context.js';
 import { handleIceRefresh } from './ice-refresh.js';
@@ -23,6 +24,7 @@ const HANDLERS: Record<string, Handler> = {
 /** Sets a new socket up. Events not in the protocol have no listener and are ignored. */
 export function onConnection(ctx: SignalingContext, socket: IcelaneSocket): void {
   socket.data = {
+    address: clientAddress(socket.handshake.headers, socket.conn.remoteAddress, ctx.trustedProxies),
     peer: null,
     joining: false,
     buckets: ctx.limiters.socketBuckets(),

@@ -19,6 +19,8 @@ export interface Clock {
 export const systemClock: Clock = { now: () => Date.now() };
 
 export interface SocketState {
+  /** The client's address, as per-IP limits and the authorize hook see it. */
+  address: string;
   /** The room membership; `null` until a join succeeds and after leaving. */
   peer: Peer | null;
   /** A join is waiting for authorization or ICE servers; a second one is refused meanwhile. */
@@ -48,6 +50,8 @@ export interface SignalingContext {
   authorize: Authorize;
   limiters: Limiters;
   roomPeerCap: number;
+  /** Reverse proxies in front of the server whose `X-Forwarded-For` entries are believed. */
+  trustedProxies: number;
   isShuttingDown(): boolean;
 }
 

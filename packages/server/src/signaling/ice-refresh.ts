@@ -16,7 +16,7 @@ export async function handleIceRefresh(
 ): Promise<void> {
   // Without an acknowledgement nobody would receive the servers: do not mint for nothing.
   if (!call.wantsAnswer) return;
-  const limit = ctx.limiters.take('iceRefresh', socket.data.buckets, socket.handshake.address);
+  const limit = ctx.limiters.take('iceRefresh', socket.data.buckets, socket.data.address);
   if (refusedByLimit(ctx, EVENT, call, limit)) {
     ctx.metrics.iceRefreshes.inc({ outcome: 'rate-limited' });
     return;

@@ -29,7 +29,7 @@ export async function handleJoin(
     call.reply(errorAnswer(code, message));
   };
 
-  const limit = ctx.limiters.take('join', state.buckets, socket.handshake.address);
+  const limit = ctx.limiters.take('join', state.buckets, socket.data.address);
   if (refusedByLimit(ctx, EVENT, call, limit)) {
     ctx.metrics.joins.inc({ outcome: 'rate-limited' });
     return;
@@ -53,7 +53,7 @@ export async function handleJoin(
       {
         token: handshakeToken(socket),
         headers: socket.handshake.headers,
-        address: socket.handshake.address,
+        address: socket.data.address,
         room: request.room,
       },
       (error) => ctx.logger.error('authorize hook failed', { error }),
