@@ -59,6 +59,7 @@ export async function handleJoin(
       (error) => ctx.logger.error('authorize hook failed', { error }),
     );
     if (!allowed) return refuse('unauthorized', 'not allowed to join this room');
+    if (socket.disconnected) return;
 
     const sessionId = randomId();
     const release = () => ctx.iceSource.release({ sessionId });
