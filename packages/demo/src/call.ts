@@ -54,9 +54,14 @@ export async function startCall(
   });
 
   const offs: Array<() => void> = [];
-  const view = (peerId: string): PeerView => (state.peers[peerId] ??= newPeerView(peerId, null));
+  const add = (peerId: string, name: string | null): PeerView =>
+    (state.peers[peerId] ??= newPeerView(peerId, name));
+  // Only `peer:joined` (and the peers present at join) make a view: a late event about a peer
+  // that already left must not bring its tile back.
+  const known = (peerId: string): PeerView | undefined => state.peers[peerId];
   const log = (peerId: string, line: string) => {
-    const lines = view(peerId).log;
+    const lines = known(peerId)?.log;
+    if (!lines) return;
     lines.push(`${new Date().toLocaleTimeString()} ${line}`);
     if (lines.length > callDefaults.logLines) lines.shift();
   };
@@ -72,31 +77,32 @@ export async function startCall(
   state.room = room.room;
   state.peerId = room.peerId;
   state.ice = summarizeIce(room.ice, Date.now());
-  for (const peer of room.peers()) {
-    const v = view(peer.peerId);
-    v.name = peer.name ?? null;
-  }
+  for (const peer of room.peers()) add(peer.peerId, peer.name ?? null);
 
   on('peer:joined', ({ peerId, name }) => {
-    view(peerId).name = name ?? null;
+    add(peerId, name ?? null);
     log(peerId, 'joined the room');
   });
   on('peer:left', ({ peerId }) => {
     delete state.peers[peerId];
   });
   on('peer:state', ({ peerId, state: peerState, attempt, policy }) => {
-    const v = view(peerId);
+    const v = known(peerId);
+    if (!v) return;
     v.state = peerState;
     v.attempt = attempt;
     v.policy = policy;
     log(peerId, `${peerState} (attempt ${attempt}, policy ${policy})`);
   });
   on('stream', ({ peerId, stream }) => {
-    view(peerId).hasVideo = stream.getVideoTracks().length > 0;
+    const v = known(peerId);
+    if (!v) return;
+    v.hasVideo = stream.getVideoTracks().length > 0;
     hooks.stream(peerId, stream);
   });
   on('report', ({ peerId, report }) => {
-    const v = view(peerId);
+    const v = known(peerId);
+    if (!v) return;
     const before = v.report;
     v.report = report;
     if (!before || pairKey(before) !== pairKey(report)) log(peerId, describeReport(report));
@@ -109,6 +115,8 @@ export async function startCall(
   });
   on('signaling', ({ state: signaling }) => {
     state.signaling = signaling;
+    // A rejoin after a drop comes with a new peer id.
+    state.peerId = room.peerId;
   });
   on('error', (error) => {
     if (error.peerId) log(error.peerId, `error ${error.code}: ${error.message}`);
@@ -120,7 +128,7 @@ export async function startCall(
   on('data', ({ peerId, data }) => {
     const message = decodeMessage(data);
     if (message?.kind === 'chat') {
-      const name = state.peers[peerId]?.name;
+      const name = known(peerId)?.name;
       state.chat.push({
         from: name || peerId.slice(0, 8),
         text: message.text,
@@ -130,9 +138,9 @@ export async function startCall(
     } else if (message?.kind === 'ping') {
       trySend(room, encodeMessage({ ...message, kind: 'pong' }), peerId);
     } else if (message?.kind === 'pong') {
-      const samples = view(peerId).rttMs;
-      samples.push(performance.now() - message.sentAt);
-      if (samples.length > callDefaults.rttSamples) samples.shift();
+      const samples = known(peerId)?.rttMs;
+      samples?.push(performance.now() - message.sentAt);
+      if (samples && samples.length > callDefaults.rttSamples) samples.shift();
     }
   });
 
