@@ -21,6 +21,9 @@ import { attemptLimit, planAttempt, type AttemptPlan } from './ice-plan.js';
 import { monitorReports, type ReportMonitor } from './report-monitor.js';
 import type { SimplePeerConstructor, SimplePeerInstance } from './simple-peer-loader.js';
 
+/** How long a closed live connection waits for the reason (peer left, or a retry) to arrive. */
+const CLOSE_GRACE_MS = 1_000;
+
 export interface PeerLinkDeps {
   remote: PeerInfo;
   /** Whether this side offers, on every attempt. */
@@ -206,6 +209,16 @@ export class PeerLink {
     });
     peer.on('track', (track, stream) => {
       if (current()) this.deps.emit('track', { peerId: this.peerId, track, stream });
+    });
+    peer.on('close', () => {
+      // The remote side closed a live connection: it left (a `peer:left` follows), or it is
+      // retrying (its notice follows). If neither comes, count it as this attempt failing.
+      if (!current() || this.state.phase !== 'connected') return;
+      setTimeout(() => {
+        if (current() && this.state.phase === 'connected') {
+          this.dispatch({ type: 'local-failure', attempt, reason: 'ice-failed', ...this.facts() });
+        }
+      }, CLOSE_GRACE_MS);
     });
     peer.on('error', (error) => {
       if (!current()) return;

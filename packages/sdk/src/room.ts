@@ -16,6 +16,7 @@ import { IcelaneError } from './errors.js';
 import type { PeerSnapshot, RoomEvents } from './events.js';
 import { createIceRefresher, type IceRefresher } from './ice-refresher.js';
 import { PeerLink } from './peer-link.js';
+import { keepReconnecting, type ReconnectWatch } from './reconnect.js';
 import { ServerAnswerError, request, type SignalingSocket } from './signaling.js';
 import type { SimplePeerConstructor } from './simple-peer-loader.js';
 
@@ -31,6 +32,7 @@ export class Room {
   private readonly links = new Map<string, PeerLink>();
   private readonly refresher: IceRefresher;
   private left = false;
+  private reconnect: ReconnectWatch | undefined;
 
   /** @internal Use `joinRoom`. */
   constructor(
@@ -108,6 +110,7 @@ export class Room {
     if (this.left) return;
     this.left = true;
     this.refresher.stop();
+    this.reconnect?.stop();
     for (const link of this.links.values()) link.close();
     this.links.clear();
     try {
@@ -131,16 +134,16 @@ export class Room {
       const link = this.links.get(message.from) ?? this.addLink({ peerId: message.from }, false);
       link.receive(message.attempt, message.data);
     });
-    socket.on('disconnect', () => {
-      if (this.left) return;
-      emitter.emit('signaling', { state: socket.active ? 'reconnecting' : 'disconnected' });
+    this.reconnect = keepReconnecting(socket, {
+      state: (state) => emitter.emit('signaling', { state }),
+      reconnected: () => void this.rejoin(),
     });
-    socket.io.on('reconnect', () => void this.rejoin());
   }
 
   /**
-   * After a signaling drop the server has removed this peer and told the others it left, so they
-   * close their side: rejoin under a new id and connect to everyone again.
+   * After a signaling drop the server has removed this peer (and told the others it left, so they
+   * close their side). Connections kept carrying media and data during the drop; now the room is
+   * joined again under a new peer id and every connection is made anew.
    */
   private async rejoin(): Promise<void> {
     if (this.left) return;
