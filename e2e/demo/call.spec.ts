@@ -54,6 +54,9 @@ test('two pages in one room see each other, chat both ways, and show how they co
     await expect(ice).toContainText(`turn:127.0.0.1:${demo.turnPort}?transport=udp`);
     await expect(ice.locator('tr[data-kind="turn"] td').nth(2)).toHaveText('••••••');
     await expect(ice).toContainText(/credentials expire in/);
+    // Neither a TURN username (`<expiry>:<id>`) nor a base64 HMAC credential is on the page.
+    await expect(ice).not.toContainText(/\d{10}:\S/);
+    await expect(ice).not.toContainText(/[A-Za-z0-9+/]{20,}=/);
 
     // Each side reported its connection to the server.
     await expect

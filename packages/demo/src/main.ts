@@ -106,6 +106,11 @@ async function leave(): Promise<void> {
   state.status = 'leaving';
   render();
   await leaving.leave().catch(() => {});
+  // The camera light goes off with the call; the next join asks for the devices again.
+  for (const track of localStream?.getTracks() ?? []) track.stop();
+  localStream = null;
+  byId<HTMLVideoElement>('local-video').srcObject = null;
+  byId('local-no-video').hidden = false;
   Object.assign(state, {
     status: 'idle',
     room: null,
