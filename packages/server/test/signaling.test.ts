@@ -87,6 +87,24 @@ describe('relaying signals', () => {
     expect(await server.counter('icelane_signals_relayed_total')).toBe(1);
   });
 
+  it('relays an offer just under the size cap, however its characters are encoded', async () => {
+    const server = await startTestServer();
+    const alice = await joined(server.url, 'call');
+    const bob = await joined(server.url, 'call');
+    // Line breaks and non-ASCII text grow when serialized; the cap is on what crosses the wire.
+    const line = 'a=candidate:1 1 udp 2122260223 192.0.2.1 54321 typ host é\r\n';
+    const sdp = line.repeat(
+      Math.floor((64 * 1024 - 100) / (Buffer.byteLength(JSON.stringify(line)) - 2)),
+    );
+    const big = { type: 'offer', sdp };
+    expect(Buffer.byteLength(JSON.stringify(big))).toBeGreaterThan(63 * 1024);
+    const received = nextEvent<SignalMessage>(bob.socket, 'signal');
+    expect(
+      await request(alice.socket, 'signal', { to: bob.answer.peerId, attempt: 1, data: big }),
+    ).toEqual({ data: { delivered: true } });
+    expect((await received).data).toEqual(big);
+  });
+
   it('keeps rooms apart: a peer of another room is unknown and receives nothing', async () => {
     const server = await startTestServer();
     const alice = await joined(server.url, 'room-a');
