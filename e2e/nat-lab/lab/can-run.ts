@@ -1,4 +1,4 @@
-/** Whether this machine can build the lab: root, `ip` and `iptables`. */
+/** Whether this machine can build the lab: root, `ip`, `iptables`, and the right to use them. */
 import { execFileSync } from 'node:child_process';
 
 function missingRequirement(): string | null {
@@ -10,6 +10,13 @@ function missingRequirement(): string | null {
     } catch {
       return `\`${command}\` is not installed or not on PATH`;
     }
+  }
+  try {
+    // A throwaway network namespace with a NAT table: the privileges the lab needs, not just uid 0
+    // (a container's root may lack them). It disappears when the command exits.
+    execFileSync('unshare', ['--net', '--', 'iptables', '-t', 'nat', '-S'], { stdio: 'ignore' });
+  } catch {
+    return 'cannot create a network namespace with iptables in it (missing CAP_SYS_ADMIN or CAP_NET_ADMIN?)';
   }
   return null;
 }
