@@ -27,6 +27,7 @@ describe('faults inside the server', () => {
     expect(logged).toContain('"msg":"signaling handler failed"');
     expect(logged).toContain('"event":"room:join"');
     expect(logged).not.toContain('Ada Lovelace');
+    expect(await server.counter('icelane_joins_total', { outcome: 'internal' })).toBe(1);
 
     // Neither the room nor the socket kept anything of the failed join.
     broken = false;

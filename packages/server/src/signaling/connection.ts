@@ -38,6 +38,8 @@ export function onConnection(ctx: SignalingContext, socket: IcelaneSocket): void
       handler(ctx, socket, call).catch((error: unknown) => {
         // The payload is not logged: it may hold SDP, names or anything a client sent.
         ctx.logger.error('signaling handler failed', { event, error });
+        if (event === 'room:join') ctx.metrics.joins.inc({ outcome: 'internal' });
+        if (event === 'ice:refresh') ctx.metrics.iceRefreshes.inc({ outcome: 'internal' });
         call.reply(errorAnswer('internal', 'internal server error'));
       });
     });
