@@ -65,19 +65,16 @@ test('after the last attempt one connect-failed error says what was tried and wh
   }
 });
 
-test('direct strategy connects without TURN and never falls back', async ({ browser }) => {
+test('direct strategy connects without TURN, never falls back, and keeps reports in the page when asked', async ({
+  browser,
+}) => {
   const stack = await startIcelaneStack();
   const pages: RoomPage[] = [];
   try {
-    const ada = await joinInPage(browser, stack.url, 'direct', {
-      strategy: 'direct',
-      fakeMedia: true,
-    });
+    const options = { strategy: 'direct' as const, fakeMedia: true, reportToServer: false };
+    const ada = await joinInPage(browser, stack.url, 'direct', options);
     pages.push(ada);
-    const bob = await joinInPage(browser, stack.url, 'direct', {
-      strategy: 'direct',
-      fakeMedia: true,
-    });
+    const bob = await joinInPage(browser, stack.url, 'direct', options);
     pages.push(bob);
     const reports = await waitForEvents<{
       report: { relayed: boolean; attempt: number; local: { type: string } };
@@ -85,6 +82,10 @@ test('direct strategy connects without TURN and never falls back', async ({ brow
     expect(reports[0]!.report).toMatchObject({ relayed: false, attempt: 1, strategy: 'direct' });
     expect(reports[0]!.report.local.type).not.toBe('relay');
     expect(await ada.page.evaluate(() => window.harness.of('fallback'))).toEqual([]);
+    // reportToServer: false keeps the reports in the page.
+    await waitForEvents(bob.page, 'report');
+    const metrics = await (await fetch(`${stack.url}/metrics`)).text();
+    expect(metrics).not.toMatch(/^icelane_connections_total\{/m);
   } finally {
     await Promise.all(pages.map((p) => p.close()));
     await stack.stop();

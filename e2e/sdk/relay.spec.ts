@@ -43,6 +43,14 @@ for (const transport of ['udp', 'tcp'] as const) {
         `relay/${transport}: connected in ${report.timeToConnectMs} ms, rtt ${report.rttMs} ms`,
       );
 
+      // Both sides told the server how they connected.
+      const relayedReports = new RegExp(
+        `icelane_connections_total\\{[^}]*local_type="relay"[^}]*relay_protocol="${transport}"[^}]*\\} 2\\b`,
+      );
+      await expect
+        .poll(async () => (await fetch(`${stack.url}/metrics`)).text())
+        .toMatch(relayedReports);
+
       await bob.page.evaluate(() => window.harness.send('through the relay'));
       const [message] = await waitForEvents<{ data: string }>(ada.page, 'data');
       expect(message!.data).toBe('through the relay');

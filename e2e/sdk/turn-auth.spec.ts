@@ -12,7 +12,14 @@ test('refused TURN credentials are refreshed and the relay-only retry connects a
   // The provider's first two mints (one per join) are signed with a wrong secret: coturn says 401.
   const api = await startTurnKeyApi(coturn, 2);
   const server = await startServerProcess({
-    env: { ...api.env(), ICELANE_STUN_URLS: coturn.stunUrl, ICELANE_STATIC_DIR: SDK_PAGE_DIR },
+    env: {
+      ...api.env(),
+      ICELANE_STUN_URLS: coturn.stunUrl,
+      ICELANE_STATIC_DIR: SDK_PAGE_DIR,
+      // The server recommends relay first: with host candidates on this machine a policy-all
+      // attempt could connect directly before the 401 arrives.
+      ICELANE_RELAY_POLICY: 'relay',
+    },
   });
   const pages: RoomPage[] = [];
   try {
@@ -29,6 +36,8 @@ test('refused TURN credentials are refreshed and the relay-only retry connects a
       [bob, ada],
     ] as const) {
       const report = await waitForReport(self.page, other.peerId);
+      const [firstState] = await waitForEvents(self.page, 'peer:state');
+      expect(firstState).toMatchObject({ state: 'connecting', attempt: 1, policy: 'relay' });
       expect(report).toMatchObject({
         attempt: 2,
         strategy: 'auto',
@@ -54,6 +63,9 @@ test('refused TURN credentials are refreshed and the relay-only retry connects a
     );
     expect(freshIce!.iceServers.find((s) => s.username)?.username).not.toBe(firstUsername);
     expect(api.minted()).toBeGreaterThanOrEqual(3);
+    await expect
+      .poll(async () => (await fetch(`${server.url}/metrics`)).text())
+      .toMatch(/^icelane_relay_fallbacks_total 2$/m);
     // No error event: the retry succeeded.
     expect(await ada.page.evaluate(() => window.harness.of('error'))).toEqual([]);
   } finally {

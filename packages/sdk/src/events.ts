@@ -27,7 +27,10 @@ export type PeerData = string | Uint8Array;
 
 /** Every event of a room, and its payload. */
 export interface RoomEvents {
-  /** A peer entered the room; a connection to it starts. */
+  /**
+   * A peer is in the room and a connection to it starts: one that entered later, or one already
+   * there when this side joined (announced right after `joinRoom` resolves, and after a rejoin).
+   */
   'peer:joined': { peerId: string; name?: string; meta?: PeerMeta };
   /** A peer left the room (or its signaling connection dropped); its connection is closed. */
   'peer:left': { peerId: string };

@@ -55,8 +55,7 @@ export class Room {
       (error) => this.emitter.emit('error', refreshError(error)),
     );
     this.listen();
-    // The newcomer offers to everyone already in the room; they wait for its offers.
-    for (const peer of answer.peers) this.addLink(peer, true);
+    this.connectTo(answer.peers);
   }
 
   /** The latest ICE configuration from the server. */
@@ -154,10 +153,25 @@ export class Room {
       this.peerId = answer.peerId;
       this.refresher.replace(answer.ice);
       this.emitter.emit('signaling', { state: 'connected' });
-      for (const peer of answer.peers) this.addLink(peer, true);
+      this.connectTo(answer.peers);
     } catch (error) {
       this.emitter.emit('error', joinError(error));
     }
+  }
+
+  /**
+   * The newcomer offers to everyone already in the room; they wait for its offers. Deferred by a
+   * task so the app, which gets the room when `joinRoom` resolves, hears every event about them.
+   */
+  private connectTo(peers: PeerInfo[]): void {
+    setTimeout(() => {
+      if (this.left) return;
+      for (const peer of peers) {
+        if (this.links.has(peer.peerId)) continue;
+        this.emitter.emit('peer:joined', peer);
+        this.addLink(peer, true);
+      }
+    }, 0);
   }
 
   private addLink(peer: PeerInfo, initiator: boolean): PeerLink {
