@@ -98,10 +98,17 @@ export class Room {
     link.send(data);
   }
 
-  /** Asks the server for fresh ICE servers now; live connections get them where the browser allows. */
-  refreshIce(): Promise<IceConfig> {
+  /**
+   * Asks the server for fresh ICE servers now; live connections get them where the browser allows.
+   * Rejects with `ice-refresh-failed` (also emitted as an `error` event).
+   */
+  async refreshIce(): Promise<IceConfig> {
     this.assertJoined();
-    return this.refresher.refresh();
+    try {
+      return await this.refresher.refresh();
+    } catch (error) {
+      throw refreshError(error);
+    }
   }
 
   /** Leaves the room: closes every connection and the signaling connection. */
