@@ -97,16 +97,13 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
       : null;
     if (server) cleanups.push(() => server.stop());
 
-    const browsers: Partial<Record<SideName, Browser>> = {};
-    const browser = async (side: SideName) => {
-      let launched = browsers[side];
-      if (!launched) {
-        launched = await launchBrowserIn(dir, network.sides[side].ns);
-        browsers[side] = launched;
-        cleanups.push(() => launched!.close());
-      }
-      return launched;
-    };
+    // Promises, so two callers asking at once share one browser.
+    const browsers: Partial<Record<SideName, Promise<Browser>>> = {};
+    const browser = (side: SideName) =>
+      (browsers[side] ??= launchBrowserIn(dir, network.sides[side].ns).then((launched) => {
+        cleanups.push(() => launched.close());
+        return launched;
+      }));
     const page = async (side: SideName) => (await browser(side)).newPage();
 
     const fetchFromPublic = (url: string) =>
