@@ -1,5 +1,11 @@
 /** Driving the demo page the way a person does: open a link, join, read the panels. */
+import { fileURLToPath } from 'node:url';
 import { expect, type Browser, type Page } from '@playwright/test';
+
+/** Where a screenshot for the docs goes, whatever directory the suite runs from. */
+export function docsPath(file: string): string {
+  return fileURLToPath(new URL(`../../docs/${file}`, import.meta.url));
+}
 
 export interface JoinedPage {
   page: Page;

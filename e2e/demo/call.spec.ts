@@ -4,7 +4,7 @@
  */
 import { expect } from '@playwright/test';
 import { counterSum, test } from './demo-stack.js';
-import { openAndJoin, remotePanel, videoAdvances } from './call-page.js';
+import { docsPath, openAndJoin, remotePanel, videoAdvances } from './call-page.js';
 
 test('two pages in one room see each other, chat both ways, and show how they connected', async ({
   browser,
@@ -73,7 +73,7 @@ test('two pages in one room see each other, chat both ways, and show how they co
       'data-types',
       /\brelay\b/,
     );
-    await ada.page.screenshot({ path: 'docs/demo-call.png', fullPage: true });
+    await ada.page.screenshot({ path: docsPath('demo-call.png'), fullPage: true });
 
     // Leaving takes the peer's tile off the other page.
     await grace.page.getByRole('button', { name: 'Leave' }).click();

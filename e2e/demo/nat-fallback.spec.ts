@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { expect, skipUnlessLabCanRun, test } from '../nat-lab/fixtures.js';
-import { openAndJoin, remotePanel } from './call-page.js';
+import { docsPath, openAndJoin, remotePanel } from './call-page.js';
 
 const DEMO_DIST = fileURLToPath(new URL('../../packages/demo/dist', import.meta.url));
 
@@ -46,7 +46,7 @@ test('behind symmetric NATs with TURN on demand, the panels show the fallback to
     await expect
       .poll(() => remotePanel(ada.page).locator('svg.sparkline').getAttribute('data-samples'))
       .toMatch(/^([5-9]|\d\d+)$/);
-    await ada.page.screenshot({ path: 'docs/demo-fallback.png', fullPage: true });
+    await ada.page.screenshot({ path: docsPath('demo-fallback.png'), fullPage: true });
   } finally {
     await ada.close();
     await grace.close();

@@ -5,7 +5,7 @@
  */
 import { expect } from '@playwright/test';
 import { counterSum, test } from './demo-stack.js';
-import { openAndJoin, remotePanel, videoAdvances } from './call-page.js';
+import { docsPath, openAndJoin, remotePanel, videoAdvances } from './call-page.js';
 
 test('with ?relay=1 both peers connect through the local coturn and the server counts it', async ({
   browser,
@@ -45,7 +45,7 @@ test('with ?relay=1 both peers connect through the local coturn and the server c
     await expect
       .poll(() => remotePanel(ada.page).locator('svg.sparkline').getAttribute('data-samples'))
       .toMatch(/^([8-9]|\d\d+)$/);
-    await ada.page.screenshot({ path: 'docs/demo-relay.png', fullPage: true });
+    await ada.page.screenshot({ path: docsPath('demo-relay.png'), fullPage: true });
   } finally {
     await ada.close();
     await grace.close();
