@@ -1,8 +1,9 @@
 /**
- * The connection to one remote peer: a simple-peer instance per attempt, driven by the attempt
- * state machine, watched by the failure detector and, once up, by the report monitor.
+ * The link to one remote peer: one {@link AttemptConnection} per attempt, driven by the attempt
+ * state machine, which decides which signals count, when to retry and when to give up.
  */
 import type { ConnectionReport, IceConfig, PeerInfo, SignalData } from '@icelane/protocol';
+import { AttemptConnection } from './attempt-connection.js';
 import {
   RETRY_SIGNAL,
   initialAttemptState,
@@ -15,11 +16,9 @@ import {
 import type { ResolvedJoinOptions } from './defaults.js';
 import type { Emitter } from './emitter.js';
 import { IcelaneError, connectFailedError, type FailureReason } from './errors.js';
-import type { PeerData, PeerSnapshot, RoomEvents } from './events.js';
-import { watchForFailure, type FailureDetector } from './failure-detector.js';
+import type { PeerSnapshot, RoomEvents } from './events.js';
 import { attemptLimit, planAttempt, type AttemptPlan } from './ice-plan.js';
-import { monitorReports, type ReportMonitor } from './report-monitor.js';
-import type { SimplePeerConstructor, SimplePeerInstance } from './simple-peer-loader.js';
+import type { SimplePeerConstructor } from './simple-peer-loader.js';
 
 /** How long a closed live connection waits for the reason (peer left, or a retry) to arrive. */
 const CLOSE_GRACE_MS = 1_000;
@@ -43,10 +42,8 @@ export interface PeerLinkDeps {
 export class PeerLink {
   readonly peerId: string;
   private state: AttemptState;
-  private peer: SimplePeerInstance | undefined;
+  private connection: AttemptConnection | undefined;
   private plan: AttemptPlan;
-  private detector: FailureDetector | undefined;
-  private monitor: ReportMonitor | undefined;
   private pending: SignalData[] = [];
   private report: ConnectionReport | undefined;
   private readonly startedAt = Date.now();
@@ -84,24 +81,19 @@ export class PeerLink {
 
   /** Sends on the data channel; throws `send-failed` when it is not open. */
   send(data: string | ArrayBufferView | ArrayBuffer | Blob): void {
-    if (!this.peer?.connected) {
+    if (!this.connection?.connected) {
       throw new IcelaneError('send-failed', `the data channel to peer ${this.peerId} is not open`, {
         peerId: this.peerId,
       });
     }
-    this.peer.send(data);
+    this.connection.send(data);
   }
 
   /** Applies fresh ICE servers to the live connection where the browser allows. */
   applyIce(ice: IceConfig): void {
-    const pc = this.peer?._pc;
-    if (!pc || pc.signalingState === 'closed') return;
-    const plan = planAttempt(this.deps.options, ice, this.state.attempt);
-    try {
-      pc.setConfiguration({ ...pc.getConfiguration(), iceServers: plan.iceServers });
-    } catch {
-      // Some browsers refuse changes to a live connection; the next attempt uses the fresh servers.
-    }
+    this.connection?.applyIceServers(
+      planAttempt(this.deps.options, ice, this.state.attempt).iceServers,
+    );
   }
 
   close(): void {
@@ -112,7 +104,7 @@ export class PeerLink {
     return {
       policy: this.plan.policy,
       turn: this.plan.turn,
-      localCandidateTypes: this.detector?.localCandidateTypes() ?? [],
+      localCandidateTypes: this.connection?.localCandidateTypes() ?? [],
     };
   }
 
@@ -129,7 +121,7 @@ export class PeerLink {
       case 'create-peer':
         return this.createPeer(action.attempt, action.initiator);
       case 'deliver-signal':
-        if (signal) this.peer?.signal(signal);
+        if (signal) this.connection?.signal(signal);
         return;
       case 'buffer-signal':
         if (signal) this.pending.push(signal);
@@ -137,7 +129,7 @@ export class PeerLink {
       case 'flush-signals': {
         const pending = this.pending;
         this.pending = [];
-        for (const data of pending) this.peer?.signal(data);
+        for (const data of pending) this.connection?.signal(data);
         return;
       }
       case 'drop-signal':
@@ -169,99 +161,64 @@ export class PeerLink {
 
   private createPeer(attempt: number, initiator: boolean): void {
     const { options } = this.deps;
+    const peerId = this.peerId;
     const plan = (this.plan = planAttempt(options, this.deps.ice(), attempt));
-    const peer = new this.deps.SimplePeer({
-      initiator,
-      // ICE settings only inside `config`: simple-peer ignores them at the top level.
-      config: { iceServers: plan.iceServers, iceTransportPolicy: plan.policy },
-      ...(options.media ? { stream: options.media } : {}),
-      trickle: true,
-      objectMode: true,
-    });
-    this.peer = peer;
-    const current = () => this.peer === peer;
-
-    this.detector = watchForFailure(
-      peer._pc,
+    const fail = (reason: FailureReason) =>
+      this.dispatch({ type: 'local-failure', attempt, reason, ...this.facts() });
+    const connection = new AttemptConnection(
       {
-        connectTimeoutMs: options.connectTimeoutMs,
-        checksSilentMs: options.checksSilentMs,
-        expectRelay: plan.expectRelay,
+        plan,
+        initiator,
+        options,
+        SimplePeer: this.deps.SimplePeer,
+        reportContext: () => ({
+          peerId,
+          attempt,
+          strategy: options.strategy,
+          turnOnDemand: options.turnOnDemand,
+          timeToConnectMs: Date.now() - this.startedAt,
+        }),
       },
-      (reason) => {
-        if (current()) this.dispatch({ type: 'local-failure', attempt, reason, ...this.facts() });
+      {
+        signal: (data) => this.deps.sendSignal(attempt, data),
+        connected: () => this.dispatch({ type: 'connected', attempt }),
+        failed: fail,
+        remoteClosed: () => {
+          // The far side closed a live connection: it left (a `peer:left` follows) or it is
+          // retrying (its notice follows). If neither comes, count it as this attempt failing.
+          setTimeout(() => {
+            if (this.connection === connection && this.state.phase === 'connected')
+              fail('ice-failed');
+          }, CLOSE_GRACE_MS);
+        },
+        data: (data) => this.deps.emit('data', { peerId, data }),
+        stream: (stream) => this.deps.emit('stream', { peerId, stream }),
+        track: (track, stream) => this.deps.emit('track', { peerId, track, stream }),
+        mediaError: (cause) =>
+          this.deps.emit(
+            'error',
+            new IcelaneError('media-failed', `could not add local media for peer ${peerId}`, {
+              peerId,
+              cause,
+            }),
+          ),
+        report: (report) => {
+          this.report = report;
+          this.deps.emit('report', { peerId, report });
+          this.deps.onReport(report);
+        },
+        rtt: (rttMs) => {
+          if (this.report) this.report = { ...this.report, rttMs };
+        },
       },
     );
-    peer.on('signal', (data) => {
-      if (current()) this.deps.sendSignal(attempt, data);
-    });
-    peer.on('connect', () => {
-      if (!current()) return;
-      this.detector?.stop();
-      this.dispatch({ type: 'connected', attempt });
-      this.startReports(peer, attempt);
-    });
-    peer.on('data', (data: PeerData) => {
-      if (current() && options.dataChannel) this.deps.emit('data', { peerId: this.peerId, data });
-    });
-    peer.on('stream', (stream) => {
-      if (current()) this.deps.emit('stream', { peerId: this.peerId, stream });
-    });
-    peer.on('track', (track, stream) => {
-      if (current()) this.deps.emit('track', { peerId: this.peerId, track, stream });
-    });
-    peer.on('close', () => {
-      // The remote side closed a live connection: it left (a `peer:left` follows), or it is
-      // retrying (its notice follows). If neither comes, count it as this attempt failing.
-      if (!current() || this.state.phase !== 'connected') return;
-      setTimeout(() => {
-        if (current() && this.state.phase === 'connected') {
-          this.dispatch({ type: 'local-failure', attempt, reason: 'ice-failed', ...this.facts() });
-        }
-      }, CLOSE_GRACE_MS);
-    });
-    peer.on('error', (error) => {
-      if (!current()) return;
-      if (error.code === 'ERR_ADD_TRANSCEIVER' || error.code === 'ERR_ADD_TRACK') {
-        this.deps.emit('error', mediaError(this.peerId, error));
-        return;
-      }
-      // simple-peer destroys itself after an error: count it as this attempt failing.
-      this.dispatch({ type: 'local-failure', attempt, reason: 'ice-failed', ...this.facts() });
-    });
-  }
-
-  private startReports(peer: SimplePeerInstance, attempt: number): void {
-    const { options } = this.deps;
-    this.monitor = monitorReports(
-      peer._pc,
-      {
-        peerId: this.peerId,
-        attempt,
-        strategy: options.strategy,
-        turnOnDemand: options.turnOnDemand,
-        timeToConnectMs: Date.now() - this.startedAt,
-      },
-      { intervalMs: options.statsIntervalMs, retryMs: 250 },
-      (report) => {
-        this.report = report;
-        this.deps.emit('report', { peerId: this.peerId, report });
-        this.deps.onReport(report);
-      },
-      (rttMs) => {
-        if (this.report) this.report = { ...this.report, rttMs };
-      },
-    );
+    this.connection = connection;
   }
 
   private destroyPeer(): void {
-    this.detector?.stop();
-    this.monitor?.stop();
-    this.detector = undefined;
-    this.monitor = undefined;
-    const peer = this.peer;
-    this.peer = undefined;
-    peer?.destroy();
+    const connection = this.connection;
+    this.connection = undefined;
+    connection?.destroy();
   }
 
   private emitState(): void {
@@ -272,11 +229,4 @@ export class PeerLink {
       policy: this.plan.policy,
     });
   }
-}
-
-function mediaError(peerId: string, cause: Error): IcelaneError {
-  return new IcelaneError('media-failed', `could not add local media for peer ${peerId}`, {
-    peerId,
-    cause,
-  });
 }
