@@ -47,6 +47,12 @@ work=$(mktemp -d -t icelane-demo.XXXXXX)
 coturn_pid=''
 server_pid=''
 
+# running <pid>: alive and not yet a zombie (an exited child stays visible to `kill -0` until
+# it is waited for).
+running() {
+  [[ -r /proc/$1/stat ]] && [[ $(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) != Z ]]
+}
+
 stop() {
   trap - EXIT INT TERM
   local pid
@@ -54,8 +60,8 @@ stop() {
     kill -TERM "$pid" 2>/dev/null || true
   done
   for pid in $server_pid $coturn_pid; do
-    # A second to exit gracefully, then it is killed.
-    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    # Five seconds to exit gracefully (the server closes its connections), then it is killed.
+    for _ in $(seq 1 50); do running "$pid" || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   done

@@ -176,7 +176,11 @@ function describeStatus(s: DemoState): string {
       return 'Joining…';
     case 'joined': {
       const count = Object.keys(s.peers).length;
-      return `In room ${s.room} with ${count} other peer${count === 1 ? '' : 's'}.`;
+      const lost =
+        s.signaling === 'reconnecting' || s.signaling === 'disconnected'
+          ? ` The connection to the server is ${s.signaling}: calls in progress go on, new peers wait.`
+          : '';
+      return `In room ${s.room} with ${count} other peer${count === 1 ? '' : 's'}.${lost}`;
     }
     case 'leaving':
       return 'Leaving…';
