@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IceConfig } from '@icelane/protocol';
-import { createIceRefresher } from './ice-refresher.js';
+import { createIceRefresher, dueIn } from './ice-refresher.js';
 
 const HOUR = 3_600_000;
 const config = (n: number, expiresAt: number | null): IceConfig => ({
@@ -44,6 +44,18 @@ describe('the ICE refresher', () => {
     expect(fresh).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(HOUR);
     expect(fetchIce).toHaveBeenCalledTimes(2);
+    refresher.stop();
+  });
+
+  it('refreshes short-lived credentials halfway through their life instead of in a loop', async () => {
+    expect(dueIn(1_000 + 30_000, 60_000, 1_000)).toBe(15_000);
+    expect(dueIn(HOUR, 60_000, 0)).toBe(HOUR - 60_000);
+    expect(dueIn(null, 60_000)).toBeUndefined();
+    const { refresher, fetchIce } = setup(config(1, 30_000));
+    await vi.advanceTimersByTimeAsync(14_999);
+    expect(fetchIce).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(fetchIce).toHaveBeenCalledTimes(1);
     refresher.stop();
   });
 

@@ -24,6 +24,20 @@ export interface IceRefresher {
   stop(): void;
 }
 
+/**
+ * How long until a refresh is due: `leadMs` before expiry, but never earlier than halfway through
+ * the remaining life, so credentials shorter-lived than the lead are not refreshed in a loop.
+ */
+export function dueIn(
+  expiresAt: number | null,
+  leadMs: number,
+  now = Date.now(),
+): number | undefined {
+  if (expiresAt === null) return undefined;
+  const remaining = expiresAt - now;
+  return Math.max(remaining - leadMs, remaining / 2);
+}
+
 /** setTimeout's longest delay; credentials valid for weeks must not overflow it. */
 const MAX_DELAY_MS = 2 ** 31 - 1;
 
@@ -43,8 +57,7 @@ export function createIceRefresher(
   const schedule = (delayMs?: number) => {
     clearTimeout(timer);
     if (stopped) return;
-    const due =
-      delayMs ?? (ice.expiresAt === null ? undefined : ice.expiresAt - options.leadMs - Date.now());
+    const due = delayMs ?? dueIn(ice.expiresAt, options.leadMs);
     if (due === undefined) return;
     timer = setTimeout(
       () => {
