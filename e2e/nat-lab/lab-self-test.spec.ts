@@ -4,6 +4,7 @@
  */
 import { expect, skipUnlessLabCanRun, test } from './fixtures.js';
 import { TURN_SECRET } from './lab/lab.js';
+import { observeMapping } from './lab/mapping-probe.js';
 import { rawCall } from './raw-peer.js';
 import { turnRestCredential } from './turn-credential.js';
 
@@ -68,4 +69,17 @@ test('behind a UDP-blocking NAT, only TURN over TCP gives a relay, and it connec
     state: 'connected',
     local: { type: 'relay', relayProtocol: 'udp' },
   });
+});
+
+test('routers map as their kind says: one port per socket, or one per destination', async ({
+  lab,
+}) => {
+  const restricted = await lab({ a: 'port-restricted', b: 'symmetric', turn: false });
+  const [toFirst, toSecond] = await observeMapping(restricted.network, 'a');
+  expect(toFirst).toBe(toSecond);
+  expect(toFirst.split(':')[0]).toBe(restricted.network.sides.a.publicAddress);
+
+  const symmetric = await observeMapping(restricted.network, 'b');
+  expect(symmetric[0].split(':')[0]).toBe(restricted.network.sides.b.publicAddress);
+  expect(symmetric[0]).not.toBe(symmetric[1]);
 });
