@@ -2,6 +2,9 @@
 import { fileURLToPath } from 'node:url';
 import { expect, type Browser, type Page } from '@playwright/test';
 
+/** The built page, for specs that start their own server. */
+export const DEMO_DIST = fileURLToPath(new URL('../../packages/demo/dist', import.meta.url));
+
 /** Where a screenshot for the docs goes, whatever directory the suite runs from. */
 export function docsPath(file: string): string {
   return fileURLToPath(new URL(`../../docs/${file}`, import.meta.url));

@@ -4,11 +4,8 @@
  * call connected on attempt 2 through the relay. (The page is on plain http from another host
  * here, so browsers give it no camera: it joins without media, as it says.)
  */
-import { fileURLToPath } from 'node:url';
 import { expect, skipUnlessLabCanRun, test } from '../nat-lab/fixtures.js';
-import { docsPath, openAndJoin, remotePanel } from './call-page.js';
-
-const DEMO_DIST = fileURLToPath(new URL('../../packages/demo/dist', import.meta.url));
+import { DEMO_DIST, docsPath, openAndJoin, remotePanel } from './call-page.js';
 
 skipUnlessLabCanRun();
 

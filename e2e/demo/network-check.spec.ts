@@ -3,11 +3,9 @@
  * a lone RTCPeerConnection, and says what this network yields — here a relay from the local coturn.
  */
 import { expect } from '@playwright/test';
-import { fileURLToPath } from 'node:url';
 import { startCoturn, startServerProcess } from '@icelane/testing';
+import { DEMO_DIST } from './call-page.js';
 import { test } from './demo-stack.js';
-
-const DEMO_DIST = fileURLToPath(new URL('../../packages/demo/dist', import.meta.url));
 
 /** The part of the page's `window.__demo` read here. */
 interface DemoWindowState {
