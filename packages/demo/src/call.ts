@@ -2,10 +2,11 @@
  * A call: joins a room through the SDK and turns every room event into the page's state. The DOM
  * is drawn from that state by `main.ts`; nothing here touches an element.
  */
-import { IcelaneError, joinRoom, type Room } from '@icelane/sdk';
+import { joinRoom, type Room } from '@icelane/sdk';
 import type { ConnectionReport } from '@icelane/protocol';
 import { newPeerView, type DemoState, type PeerView } from './demo-state.js';
 import { formatDuration } from './dom.js';
+import { describeJoinError } from './join-error.js';
 import { summarizeIce } from './ice-servers.js';
 import { decodeMessage, encodeMessage } from './messages.js';
 
@@ -193,18 +194,4 @@ function describeReport(report: ConnectionReport): string {
   const local = `${report.local.type}/${report.local.relayProtocol ?? report.local.protocol}`;
   const path = report.relayed ? 'through a TURN relay' : 'directly';
   return `connected ${path} (local ${local} ⇄ remote ${report.remote.type}) on attempt ${report.attempt} in ${formatDuration(report.timeToConnectMs)}`;
-}
-
-export function describeJoinError(error: unknown, server: string): string {
-  if (error instanceof IcelaneError) {
-    if (error.code === 'signaling-failed') {
-      return `Could not reach the icelane server at ${server}: is it running? (${error.message})`;
-    }
-    if (error.code === 'join-failed') {
-      const code = typeof error.details?.code === 'string' ? ` (${error.details.code})` : '';
-      return `The server refused to join the room${code}: ${error.message}`;
-    }
-    return `Could not join (${error.code}): ${error.message}`;
-  }
-  return `Could not join: ${error instanceof Error ? error.message : String(error)}`;
 }

@@ -36,7 +36,7 @@ export async function openLocalMedia(): Promise<LocalMedia> {
       if (errorName(error) === 'NotAllowedError') break;
     }
   }
-  return describeFailure(lastError);
+  return describeMediaFailure(lastError);
 }
 
 function describeSuccess(status: MediaStatus): string {
@@ -45,7 +45,8 @@ function describeSuccess(status: MediaStatus): string {
   return 'Camera and microphone on.';
 }
 
-function describeFailure(error: unknown): LocalMedia {
+/** What the page says, and joins with, when no device could be opened. */
+export function describeMediaFailure(error: unknown): LocalMedia {
   const name = errorName(error);
   if (name === 'NotAllowedError' || name === 'SecurityError') {
     return {
