@@ -109,9 +109,11 @@ test('symmetric NATs with relay connect relay to relay', async ({ lab }) => {
       attempt: 1,
       strategy: 'relay',
       relayed: true,
-      local: { type: 'relay', relayProtocol: 'udp' },
+      local: { type: 'relay' },
       remote: { type: 'relay' },
     });
+    // Both TURN transports are offered and open here; Chromium sometimes settles on the TCP one.
+    expect(['udp', 'tcp']).toContain(side.report!.local.relayProtocol);
   }
   expect(await metrics(network)).toMatchObject({ relayed: 2, fallbacks: 0 });
 });
