@@ -65,10 +65,8 @@ test('behind a UDP-blocking NAT, only TURN over TCP gives a relay, and it connec
     state: 'connected',
     local: { type: 'relay', relayProtocol: 'tcp' },
   });
-  expect(result.b).toMatchObject({
-    state: 'connected',
-    local: { type: 'relay', relayProtocol: 'udp' },
-  });
+  // The other side has UDP, but may still settle on its TCP allocation: both work for it.
+  expect(result.b).toMatchObject({ state: 'connected', local: { type: 'relay' } });
 });
 
 test('routers map as their kind says: one port per socket, or one per destination', async ({
