@@ -1,6 +1,12 @@
 import { expect, test } from '@playwright/test';
 import { startIcelaneStack, type IcelaneStack } from '../support/icelane-stack.js';
-import { joinInPage, waitForEvents, waitForReport, type RoomPage } from '../support/room-page.js';
+import {
+  joinInPage,
+  joinTwo,
+  waitForEvents,
+  waitForReport,
+  type RoomPage,
+} from '../support/room-page.js';
 
 const TTL_SECONDS = 60;
 
@@ -23,10 +29,7 @@ test('fresh TURN credentials arrive before the old ones expire, and the relayed 
   test.setTimeout(90_000);
   // A lead longer than the credential's life: the refresh comes halfway, about 30 s after joining.
   const options = { strategy: 'relay' as const, iceRefreshLeadMs: 5 * 60_000 };
-  const ada = await joinInPage(browser, stack.url, 'refresh', options);
-  pages.push(ada);
-  const bob = await joinInPage(browser, stack.url, 'refresh', options);
-  pages.push(bob);
+  const [ada, bob] = await joinTwo(browser, stack.url, 'refresh', options, pages);
   await waitForReport(ada.page, bob.peerId);
   const first = await ada.page.evaluate(() => window.harness.room!.ice);
 
@@ -36,9 +39,9 @@ test('fresh TURN credentials arrive before the old ones expire, and the relayed 
     first.iceServers.find((s) => s.username)?.username,
   );
   // The refresh came before the old credentials' expiry, not after.
-  const [{ at }] = (await ada.page.evaluate(() =>
-    window.harness.events.filter((e) => e.event === 'ice'),
-  )) as Array<{ at: number }>;
+  const at = await ada.page.evaluate(
+    () => window.harness.events.find((e) => e.event === 'ice')!.at,
+  );
   expect(at).toBeLessThan(first.expiresAt!);
   expect(at).toBeGreaterThan(first.expiresAt! - TTL_SECONDS * 1000 + 25_000);
   // Exactly one refresh so far: no loop.
@@ -55,10 +58,7 @@ test('turn on demand keeps TURN out of attempt 1 and says so in the report', asy
   browser,
 }) => {
   const options = { turnOnDemand: true, fakeMedia: true };
-  const ada = await joinInPage(browser, stack.url, 'on-demand', options);
-  pages.push(ada);
-  const bob = await joinInPage(browser, stack.url, 'on-demand', options);
-  pages.push(bob);
+  const [ada, bob] = await joinTwo(browser, stack.url, 'on-demand', options, pages);
   const report = await waitForReport(ada.page, bob.peerId);
   // This machine's peers reach each other directly, so STUN alone connects on attempt 1.
   expect(report).toMatchObject({

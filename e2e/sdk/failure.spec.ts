@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { freePort } from '@icelane/testing';
 import { startIcelaneStack } from '../support/icelane-stack.js';
-import { joinInPage, waitForEvents, type RoomPage } from '../support/room-page.js';
+import { joinTwo, waitForEvents, type RoomPage } from '../support/room-page.js';
 
 interface ErrorRecord {
   code: string;
@@ -29,10 +29,7 @@ test('after the last attempt one connect-failed error says what was tried and wh
   const pages: RoomPage[] = [];
   try {
     const options = { strategy: 'relay' as const, connectTimeoutMs: 2_000 };
-    const ada = await joinInPage(browser, stack.url, 'no-turn', options);
-    pages.push(ada);
-    const bob = await joinInPage(browser, stack.url, 'no-turn', options);
-    pages.push(bob);
+    const [ada, bob] = await joinTwo(browser, stack.url, 'no-turn', options, pages);
     const started = Date.now();
 
     const [error] = await waitForEvents<ErrorRecord>(ada.page, 'error', 1, 30_000);
@@ -72,10 +69,7 @@ test('direct strategy connects without TURN, never falls back, and keeps reports
   const pages: RoomPage[] = [];
   try {
     const options = { strategy: 'direct' as const, fakeMedia: true, reportToServer: false };
-    const ada = await joinInPage(browser, stack.url, 'direct', options);
-    pages.push(ada);
-    const bob = await joinInPage(browser, stack.url, 'direct', options);
-    pages.push(bob);
+    const [ada, bob] = await joinTwo(browser, stack.url, 'direct', options, pages);
     const reports = await waitForEvents<{
       report: { relayed: boolean; attempt: number; local: { type: string } };
     }>(ada.page, 'report');

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { freePort, startCoturn, startServerProcess, type ServerProcess } from '@icelane/testing';
 import { SDK_PAGE_DIR } from '../support/build-sdk-page.js';
 import { coturnServerEnv } from '../support/icelane-stack.js';
-import { joinInPage, waitForEvents, waitForReport, type RoomPage } from '../support/room-page.js';
+import { joinTwo, waitForEvents, waitForReport, type RoomPage } from '../support/room-page.js';
 
 test('after the server restarts, both pages rejoin the room and connect again', async ({
   browser,
@@ -13,10 +13,7 @@ test('after the server restarts, both pages rejoin the room and connect again', 
   let server: ServerProcess | undefined = await startServerProcess({ env });
   const pages: RoomPage[] = [];
   try {
-    const ada = await joinInPage(browser, server.url, 'restart');
-    pages.push(ada);
-    const bob = await joinInPage(browser, server.url, 'restart');
-    pages.push(bob);
+    const [ada, bob] = await joinTwo(browser, server.url, 'restart', {}, pages);
     await waitForReport(ada.page, bob.peerId);
 
     // A graceful stop: the server announces `server:shutdown`, then disconnects everyone.

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { startIcelaneStack } from '../support/icelane-stack.js';
-import { joinInPage, waitForEvents, waitForReport, type RoomPage } from '../support/room-page.js';
+import { joinTwo, waitForEvents, waitForReport, type RoomPage } from '../support/room-page.js';
 
 // One TURN URL per run: with both offered, Chrome selects whichever relay pair answers first, so
 // the relay protocol a report must show is only known when one transport is configured.
@@ -15,10 +15,13 @@ for (const transport of ['udp', 'tcp'] as const) {
       }),
     });
     try {
-      const ada = await joinInPage(browser, stack.url, 'forced-relay', { strategy: 'relay' });
-      pages.push(ada);
-      const bob = await joinInPage(browser, stack.url, 'forced-relay', { strategy: 'relay' });
-      pages.push(bob);
+      const [ada, bob] = await joinTwo(
+        browser,
+        stack.url,
+        'forced-relay',
+        { strategy: 'relay' },
+        pages,
+      );
 
       const report = await waitForReport(ada.page, bob.peerId);
       expect(report).toMatchObject({

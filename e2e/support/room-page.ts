@@ -53,6 +53,24 @@ export async function joinInPage(
   };
 }
 
+/**
+ * Two pages joining the same room with the same options, in order (the second offers to the
+ * first). Each is added to `opened` as soon as it exists, so the caller's cleanup closes it.
+ */
+export async function joinTwo(
+  browser: Browser,
+  serverUrl: string,
+  room: string,
+  options: HarnessJoinOptions,
+  opened: RoomPage[],
+): Promise<[RoomPage, RoomPage]> {
+  const first = await joinInPage(browser, serverUrl, room, options);
+  opened.push(first);
+  const second = await joinInPage(browser, serverUrl, room, options);
+  opened.push(second);
+  return [first, second];
+}
+
 /** Waits until `event` was emitted `count` times and returns the payloads so far. */
 export async function waitForEvents<T = unknown>(
   page: Page,

@@ -38,7 +38,10 @@ export interface JoinOptions {
   maxAttempts: number;
   /** Send each connection report to the server (`connection:report`). @default true */
   reportToServer: boolean;
-  /** How long before the TURN credentials expire the SDK asks for fresh ones. @default 60000 */
+  /**
+   * How long before the TURN credentials expire the SDK asks for fresh ones; never before half
+   * their remaining life has passed. @default 60000
+   */
   iceRefreshLeadMs: number;
   /** How long `joinRoom` waits for the server to answer. @default 10000 */
   signalingTimeoutMs: number;
