@@ -92,6 +92,26 @@ export interface CandidateSummary {
   url?: string;
 }
 
+/**
+ * How long each step of the attempt that connected took, in ms, as the client measured it. Steps
+ * overlap (candidates trickle while signaling and checks run), so they do not add up to `totalMs`.
+ * A step is left out when the client did not see both of its ends.
+ */
+export interface ConnectPhases {
+  /** Offerer: offer sent → answer received. Answerer: offer received → answer sent. */
+  signalingMs?: number;
+  /** `iceGatheringState` `gathering` → `complete`; left out if still gathering when connected. */
+  gatheringMs?: number;
+  /** Remote description set → `iceConnectionState` `connected` (or `completed`). */
+  checksMs?: number;
+  /** ICE connected → `connectionState` `connected` (the DTLS handshake). */
+  dtlsMs?: number;
+  /** `connectionState` `connected` → the data channel open. */
+  dataChannelMs?: number;
+  /** The attempt's peer connection created → the data channel open. */
+  totalMs: number;
+}
+
 /** What a client tells the server about a connection once it is up (and when its pair changes). */
 export interface ConnectionReport {
   peerId: string;
@@ -103,8 +123,11 @@ export interface ConnectionReport {
   remote: CandidateSummary;
   /** True when either end of the selected pair is a relay candidate. */
   relayed: boolean;
+  /** From the start of attempt 1 (the peer appearing) to connected. */
   timeToConnectMs: number;
   rttMs?: number;
+  /** The steps of the attempt that connected. */
+  phases?: ConnectPhases;
 }
 
 export interface ShutdownNotice {

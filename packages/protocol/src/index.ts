@@ -7,6 +7,7 @@ export {
   type CandidateSummary,
   type CandidateType,
   type ClientToServerEvents,
+  type ConnectPhases,
   type ConnectionReport,
   type IceConfig,
   type IcePolicy,

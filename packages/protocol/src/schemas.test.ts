@@ -205,6 +205,14 @@ describe('connection reports', () => {
     expect(ok(connectionReportSchema, report)).toEqual({ ok: true, value: report });
   });
 
+  it('accepts a report with its connect phases, some left out', () => {
+    const withPhases = {
+      ...report,
+      phases: { signalingMs: 40, checksMs: 120, dtlsMs: 30, dataChannelMs: 5, totalMs: 260 },
+    };
+    expect(ok(connectionReportSchema, withPhases)).toEqual({ ok: true, value: withPhases });
+  });
+
   it.each([
     [
       'an unknown candidate type',
@@ -230,6 +238,14 @@ describe('connection reports', () => {
       /^local\.url/,
     ],
     ['relayed missing', { ...report, relayed: undefined }, /^relayed/],
+    ['phases that are not an object', { ...report, phases: 'fast' }, /^phases/],
+    ['phases without their total', { ...report, phases: { checksMs: 10 } }, /^phases\.totalMs/],
+    ['a negative phase', { ...report, phases: { dtlsMs: -1, totalMs: 10 } }, /^phases\.dtlsMs/],
+    [
+      'an implausible phase',
+      { ...report, phases: { totalMs: L.timeToConnectMaxMs + 1 } },
+      /^phases\.totalMs/,
+    ],
   ])('refuses %s', (_what, input, message) => {
     refuses(connectionReportSchema, input, message);
   });

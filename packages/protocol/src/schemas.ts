@@ -5,6 +5,7 @@
 import * as v from 'valibot';
 import type {
   CandidateSummary,
+  ConnectPhases,
   ConnectionReport,
   JoinRequest,
   PeerMeta,
@@ -116,6 +117,22 @@ const candidateSummarySchema = v.object({
   url: v.optional(v.pipe(v.string(), v.maxLength(L.turnUrlMaxLength))),
 }) satisfies v.GenericSchema<unknown, CandidateSummary>;
 
+const phaseMsSchema = v.optional(
+  v.pipe(v.number(), v.minValue(0), v.maxValue(L.timeToConnectMaxMs)),
+);
+
+const connectPhasesSchema = v.object(
+  {
+    signalingMs: phaseMsSchema,
+    gatheringMs: phaseMsSchema,
+    checksMs: phaseMsSchema,
+    dtlsMs: phaseMsSchema,
+    dataChannelMs: phaseMsSchema,
+    totalMs: v.pipe(v.number(), v.minValue(0), v.maxValue(L.timeToConnectMaxMs)),
+  },
+  'phases must be an object',
+) satisfies v.GenericSchema<unknown, ConnectPhases>;
+
 export const connectionReportSchema = v.object(
   {
     peerId: peerIdSchema,
@@ -127,6 +144,7 @@ export const connectionReportSchema = v.object(
     relayed: v.boolean(),
     timeToConnectMs: v.pipe(v.number(), v.minValue(0), v.maxValue(L.timeToConnectMaxMs)),
     rttMs: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(L.rttMaxMs))),
+    phases: v.optional(connectPhasesSchema),
   },
   'connection report must be an object',
 ) satisfies v.GenericSchema<unknown, ConnectionReport>;
@@ -148,6 +166,13 @@ const FIELD_NAMES = new Set([
   'relayed',
   'timeToConnectMs',
   'rttMs',
+  'phases',
+  'signalingMs',
+  'gatheringMs',
+  'checksMs',
+  'dtlsMs',
+  'dataChannelMs',
+  'totalMs',
   'protocol',
   'relayProtocol',
   'url',

@@ -7,6 +7,7 @@ import type { ConnectionReport, IceServer, SignalData } from '@icelane/protocol'
 import type { ResolvedJoinOptions } from './defaults.js';
 import type { FailureReason } from './errors.js';
 import type { PeerData } from './events.js';
+import { recordPhases, type PhaseRecorder } from './connect-phases.js';
 import { watchForFailure, type FailureDetector } from './failure-detector.js';
 import type { AttemptPlan } from './ice-plan.js';
 import { monitorReports, type ReportContext, type ReportMonitor } from './report-monitor.js';
@@ -42,6 +43,7 @@ const MEDIA_ERRORS = new Set(['ERR_ADD_TRANSCEIVER', 'ERR_ADD_TRACK']);
 export class AttemptConnection {
   private readonly peer: SimplePeerInstance;
   private readonly detector: FailureDetector;
+  private readonly phases: PhaseRecorder;
   private monitor: ReportMonitor | undefined;
   private destroyed = false;
 
@@ -56,6 +58,9 @@ export class AttemptConnection {
       objectMode: true,
     });
     this.peer = peer;
+    // Listening from here, before simple-peer's first async step, misses no state change.
+    const phases = (this.phases = recordPhases(peer._pc));
+    phases.watchChannel(peer._channel ?? undefined);
     const live = <A extends unknown[]>(fn: (...args: A) => void) => {
       return (...args: A) => {
         if (!this.destroyed) fn(...args);
@@ -71,15 +76,24 @@ export class AttemptConnection {
       },
       live(handlers.failed),
     );
-    peer.on('signal', live(handlers.signal));
+    peer.on(
+      'signal',
+      live((data: SignalData) => {
+        phases.sent(data.type);
+        handlers.signal(data);
+      }),
+    );
     peer.on(
       'connect',
       live(() => {
         this.detector.stop();
+        phases.connected();
+        phases.stop();
+        const measured = phases.phases();
         handlers.connected();
         this.monitor = monitorReports(
           peer._pc,
-          setup.reportContext(),
+          { ...setup.reportContext(), ...(measured ? { phases: measured } : {}) },
           { intervalMs: options.statsIntervalMs, retryMs: 250 },
           live(handlers.report),
           live(handlers.rtt),
@@ -119,7 +133,9 @@ export class AttemptConnection {
   }
 
   signal(data: SignalData): void {
-    if (!this.destroyed) this.peer.signal(data);
+    if (this.destroyed) return;
+    this.phases.received(data.type);
+    this.peer.signal(data);
   }
 
   send(data: string | ArrayBufferView | ArrayBuffer | Blob): void {
@@ -141,6 +157,7 @@ export class AttemptConnection {
     if (this.destroyed) return;
     this.destroyed = true;
     this.detector.stop();
+    this.phases.stop();
     this.monitor?.stop();
     this.peer.destroy();
   }

@@ -122,4 +122,18 @@ describe('connection report', () => {
       rttMs: 4,
     });
   });
+
+  it('carries the phases of the attempt that connected', () => {
+    const selected = extractSelectedPair(statsOf(chromeSrflx))!;
+    const phases = { signalingMs: 30, checksMs: 210, dtlsMs: 40, dataChannelMs: 6, totalMs: 290 };
+    const report = buildConnectionReport(selected, {
+      peerId: 'p2',
+      attempt: 1,
+      strategy: 'direct',
+      turnOnDemand: false,
+      timeToConnectMs: 301,
+      phases,
+    });
+    expect(report.phases).toEqual(phases);
+  });
 });

@@ -17,6 +17,7 @@ export type { Listener, Unsubscribe } from './emitter.js';
 export type {
   CandidateSummary,
   CandidateType,
+  ConnectPhases,
   ConnectionReport,
   IceConfig,
   IcePolicy,

@@ -2,7 +2,7 @@
  * Reads the selected candidate pair once a connection is up, and again whenever it changes,
  * turning it into a {@link ConnectionReport}.
  */
-import type { ConnectionReport, Strategy } from '@icelane/protocol';
+import type { ConnectPhases, ConnectionReport, Strategy } from '@icelane/protocol';
 import { extractSelectedPair, type SelectedPair, type StatsLike } from './candidate-report.js';
 
 export interface ReportContext {
@@ -10,7 +10,10 @@ export interface ReportContext {
   attempt: number;
   strategy: Strategy;
   turnOnDemand: boolean;
+  /** From the start of attempt 1 (the link to the peer was made). */
   timeToConnectMs: number;
+  /** The steps of the attempt that connected, when measured. */
+  phases?: ConnectPhases;
 }
 
 export function buildConnectionReport(
@@ -28,6 +31,7 @@ export function buildConnectionReport(
   };
   if (context.turnOnDemand) report.turnOnDemand = true;
   if (selected.rttMs !== undefined) report.rttMs = selected.rttMs;
+  if (context.phases) report.phases = { ...context.phases };
   return report;
 }
 

@@ -8,6 +8,8 @@
 export interface SimplePeerInstance {
   /** The underlying connection; simple-peer 9 keeps it here. */
   readonly _pc: RTCPeerConnection;
+  /** The data channel, once there is one (the offerer makes it at once); simple-peer 9 too. */
+  readonly _channel?: RTCDataChannel | null;
   readonly connected: boolean;
   readonly destroyed: boolean;
   signal(data: unknown): void;
