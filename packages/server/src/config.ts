@@ -7,6 +7,7 @@ import { parseIceUrl, type IcePolicy } from '@icelane/protocol';
 import { icelaneServerDefaults, type IcelaneServerOptions } from './app.js';
 import { iceSourceDefaults, type IceSourceOptions } from './credentials/ice-source.js';
 import type { CredentialScope } from './credentials/provider.js';
+import { MIN_SECRET_BYTES } from './auth/jwt-verifier.js';
 import { EnvReader, formatHelp, type Env, type EnvVariable } from './env-reader.js';
 import type { LogLevel } from './observability/logger.js';
 
@@ -102,9 +103,36 @@ export const ENV_VARIABLES = {
     help: 'Its credential.',
     secret: true,
   },
+  ICELANE_JWT_SECRET: {
+    group: 'jwt',
+    default: '',
+    help: `HS256 shared secret (at least ${MIN_SECRET_BYTES} bytes) of the join tokens; joins then need a token.`,
+    secret: true,
+  },
+  ICELANE_JWT_JWKS_URL: {
+    group: 'jwt',
+    default: '',
+    help: 'URL of the JSON Web Key Set whose RS256/ES256 keys sign the join tokens (instead of a secret).',
+  },
+  ICELANE_JWT_ISSUER: { group: 'jwt', default: '', help: 'Required iss claim; any when unset.' },
+  ICELANE_JWT_AUDIENCE: {
+    group: 'jwt',
+    default: '',
+    help: 'Required aud claim (or one of its entries); any when unset.',
+  },
 } as const satisfies Record<string, EnvVariable>;
 
 export type EnvName = keyof typeof ENV_VARIABLES;
+
+/** The built-in join token check; `null` when off (everyone may join). */
+export interface JwtConfig {
+  /** HS256 shared secret; `null` when the keys come from `jwksUrl`. */
+  secret: string | null;
+  /** RS256/ES256 keys; `null` with a secret. */
+  jwksUrl: string | null;
+  issuer: string | null;
+  audience: string | null;
+}
 
 /** Where TURN credentials come from, as configured. */
 export type TurnConfig =
@@ -118,6 +146,7 @@ export interface IcelaneConfig {
   host: string;
   logLevel: LogLevel;
   turn: TurnConfig;
+  jwt: JwtConfig | null;
   /** Everything of the ICE source but the provider, built from `turn`. */
   ice: Omit<IceSourceOptions, 'provider' | 'backoff' | 'mintTimeoutMs' | 'refreshAheadRatio'>;
   server: Pick<
@@ -157,6 +186,7 @@ export function readConfig(env: Env): IcelaneConfig {
   const joinTimeoutMs = r.integer('ICELANE_JOIN_TIMEOUT_MS', 100, 60_000);
   const policy: IcePolicy = r.choice('ICELANE_RELAY_POLICY', ['all', 'relay'] as const);
   const turn = readTurn(r);
+  const jwt = readJwt(r);
   if (policy === 'relay' && turn.provider === 'none') {
     r.issue('ICELANE_RELAY_POLICY', 'relay needs a TURN provider (see ICELANE_TURN_PROVIDER)');
   }
@@ -167,6 +197,7 @@ export function readConfig(env: Env): IcelaneConfig {
     host,
     logLevel,
     turn,
+    jwt,
     ice: {
       stunUrls,
       scope: scopeText === '' ? null : (scopeText satisfies CredentialScope),
@@ -232,6 +263,32 @@ function readTurn(r: Reader): TurnConfig {
   }
 }
 
+function readJwt(r: Reader): JwtConfig | null {
+  const secret = r.text('ICELANE_JWT_SECRET') || null;
+  const jwksUrl = r.isSet('ICELANE_JWT_JWKS_URL') ? r.url('ICELANE_JWT_JWKS_URL') : null;
+  const issuer = r.text('ICELANE_JWT_ISSUER') || null;
+  const audience = r.text('ICELANE_JWT_AUDIENCE') || null;
+  if (secret !== null && jwksUrl !== null) {
+    r.issue(
+      'ICELANE_JWT_SECRET',
+      'set ICELANE_JWT_SECRET or ICELANE_JWT_JWKS_URL, not both (a token must not choose its key)',
+    );
+  }
+  if (secret !== null && Buffer.byteLength(secret) < MIN_SECRET_BYTES) {
+    r.issue('ICELANE_JWT_SECRET', `must be at least ${MIN_SECRET_BYTES} bytes`);
+  }
+  if (secret === null && jwksUrl === null) {
+    if (issuer !== null) {
+      r.issue('ICELANE_JWT_ISSUER', 'needs ICELANE_JWT_SECRET or ICELANE_JWT_JWKS_URL');
+    }
+    if (audience !== null) {
+      r.issue('ICELANE_JWT_AUDIENCE', 'needs ICELANE_JWT_SECRET or ICELANE_JWT_JWKS_URL');
+    }
+    return null;
+  }
+  return { secret, jwksUrl, issuer, audience };
+}
+
 /** The provider whose variables are set; several at once is ambiguous. */
 function inferProvider(r: Reader): ProviderChoice | null {
   const configured = (
@@ -273,6 +330,7 @@ const GROUP_TITLES: Record<string, string> = {
   cloudflare: 'Cloudflare TURN (ICELANE_TURN_PROVIDER=cloudflare)',
   coturn: 'coturn TURN REST API (ICELANE_TURN_PROVIDER=coturn)',
   static: 'A TURN server with a fixed login (ICELANE_TURN_PROVIDER=static)',
+  jwt: 'Join tokens (JWT; off unless a secret or a JWKS URL is set)',
 };
 
 /** The `--help` text: every variable, grouped, with its default. */

@@ -11,12 +11,28 @@ export {
   readConfig,
   type EnvName,
   type IcelaneConfig,
+  type JwtConfig,
   type TurnConfig,
 } from './config.js';
 export { ConfigError, type ConfigIssue, type Env } from './env-reader.js';
 export { rateLimitsDefaults, type RateLimits } from './signaling/limiters.js';
 export type { RateLimit } from './signaling/rate-limit.js';
 export type { AuthDecision, AuthRequest, Authorize } from './signaling/authorize.js';
+export {
+  JwtError,
+  allOf,
+  createJwtAuthorize,
+  createJwtVerifier,
+  jwksDefaults,
+  jwtVerifierDefaults,
+  type JwksOptions,
+  type JwtAuthorizeDeps,
+  type JwtRefusal,
+  type JwtVerifier,
+  type JwtVerifierInput,
+  type JwtVerifierOptions,
+  type VerifiedJwt,
+} from './auth/index.js';
 export type { Clock } from './signaling/context.js';
 export type { CorsOrigins } from './http/cors.js';
 export {

@@ -5,6 +5,7 @@
 import { statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createIcelaneServer } from './app.js';
+import { createJwtAuthorize } from './auth/index.js';
 import { readConfig, helpText, type IcelaneConfig, type TurnConfig } from './config.js';
 import {
   createCloudflareProvider,
@@ -96,7 +97,12 @@ function main(args: readonly string[]): void {
     return;
   }
   const httpServer = createServer();
-  const app = createIcelaneServer(httpServer, { iceSource, logger, metrics }, config.server);
+  const authorize = config.jwt ? createJwtAuthorize(config.jwt, { logger }) : undefined;
+  const app = createIcelaneServer(
+    httpServer,
+    { iceSource, logger, metrics, ...(authorize && { authorize }) },
+    config.server,
+  );
 
   httpServer.once('error', (error) => {
     logger.error('cannot listen', { host: config.host, port: config.port, error });
@@ -109,6 +115,7 @@ function main(args: readonly string[]): void {
       host: config.host,
       port,
       provider: config.turn.provider,
+      joinTokens: config.jwt === null ? 'off' : config.jwt.secret !== null ? 'HS256' : 'JWKS',
       stunUrls: config.ice.stunUrls.length,
     });
   });
