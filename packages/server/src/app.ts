@@ -10,9 +10,11 @@ import { createRoutes } from './http/routes.js';
 import { createStaticHandler } from './http/static-files.js';
 import { silentLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import { localRoster } from './scale/roster.js';
+import type { ScaleHealth, ScaleOut } from './scale/scale-out.js';
 import { allowAll, type Authorize } from './signaling/authorize.js';
 import { onConnection } from './signaling/connection.js';
-import { systemClock, type Clock, type IcelaneIo } from './signaling/context.js';
+import { roomKey, systemClock, type Clock, type IcelaneIo } from './signaling/context.js';
 import { Limiters, rateLimitsDefaults, type RateLimits } from './signaling/limiters.js';
 import { RoomRegistry } from './signaling/rooms.js';
 
@@ -28,6 +30,11 @@ export interface IcelaneServerDeps {
   clock?: Clock;
   /** Decides who may join which room, and who may `GET /ice`. @default everyone */
   authorize?: Authorize;
+  /**
+   * Several nodes on one Redis (see `createRedisScaleOut`): rooms, the room cap and signals span
+   * the nodes. Closed by `close()`. @default none: this node alone
+   */
+  scaleOut?: ScaleOut;
 }
 
 export interface IcelaneServerOptions {
@@ -99,6 +106,8 @@ export function createIcelaneServer(
   const limiters = new Limiters({ ...rateLimitsDefaults, ...o.rateLimits }, () => clock.now());
   let shuttingDown = false;
   const isShuttingDown = () => shuttingDown;
+  const scaleOut = deps.scaleOut ?? null;
+  const scaleHealth = (): ScaleHealth => scaleOut?.health() ?? { state: 'none' };
 
   // Before socket.io attaches: it then hands every request outside its path to this listener.
   if (o.httpRoutes) {
@@ -114,6 +123,7 @@ export function createIcelaneServer(
         pathPrefix: o.pathPrefix,
         trustedProxies: o.trustedProxies,
         staticFiles: o.staticDir === null ? null : createStaticHandler(o.staticDir),
+        scaleHealth,
         isShuttingDown,
       }),
     );
@@ -124,10 +134,18 @@ export function createIcelaneServer(
     maxHttpBufferSize: o.maxHttpBufferSize,
     cors: { origin: o.corsOrigins.includes('*') ? '*' : [...o.corsOrigins] },
     allowRequest: originGate(o.corsOrigins),
+    ...(scaleOut && { adapter: scaleOut.adapter }),
   });
+  const registry = new RoomRegistry();
+  const roster = scaleOut
+    ? // Peers of a dead node, cleared by this one: their rooms hear it from here.
+      scaleOut.roster(registry, (room, peerId) =>
+        io.to(roomKey(room)).emit('peer:left', { peerId }),
+      )
+    : localRoster(registry);
   const ctx = {
     io,
-    rooms: new RoomRegistry(),
+    roster,
     iceSource: deps.iceSource,
     logger,
     metrics,
@@ -142,11 +160,15 @@ export function createIcelaneServer(
   let closing: Promise<void> | null = null;
   const close = async () => {
     shuttingDown = true;
-    io.emit('server:shutdown', { reconnectAfterMs: o.shutdownReconnectAfterMs });
-    io.disconnectSockets(true);
+    // Local: with several nodes, a plain broadcast would reach (and cut off) every node's clients.
+    io.local.emit('server:shutdown', { reconnectAfterMs: o.shutdownReconnectAfterMs });
+    io.local.disconnectSockets(true);
     await waitUntil(() => io.engine.clientsCount === 0, o.shutdownDrainMs);
     await deps.iceSource.close();
     await io.close();
+    // Last: the peers that just left are cleared from Redis first.
+    await roster.close();
+    await scaleOut?.close();
   };
   return { io, close: () => (closing ??= close()) };
 }

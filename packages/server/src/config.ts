@@ -120,6 +120,13 @@ export const ENV_VARIABLES = {
     default: '',
     help: 'Required aud claim (or one of its entries); any when unset.',
   },
+  REDIS_URL: {
+    group: 'scale',
+    default: '',
+    help: 'redis:// or rediss:// URL; several nodes then share rooms, signals and TURN credentials. Unset: one node.',
+    // It may hold a password.
+    secret: true,
+  },
 } as const satisfies Record<string, EnvVariable>;
 
 export type EnvName = keyof typeof ENV_VARIABLES;
@@ -147,6 +154,8 @@ export interface IcelaneConfig {
   logLevel: LogLevel;
   turn: TurnConfig;
   jwt: JwtConfig | null;
+  /** The Redis several nodes share; `null` for a single node. */
+  redisUrl: string | null;
   /** Everything of the ICE source but the provider, built from `turn`. */
   ice: Omit<IceSourceOptions, 'provider' | 'backoff' | 'mintTimeoutMs' | 'refreshAheadRatio'>;
   server: Pick<
@@ -187,6 +196,7 @@ export function readConfig(env: Env): IcelaneConfig {
   const policy: IcePolicy = r.choice('ICELANE_RELAY_POLICY', ['all', 'relay'] as const);
   const turn = readTurn(r);
   const jwt = readJwt(r);
+  const redisUrl = readRedisUrl(r);
   if (policy === 'relay' && turn.provider === 'none') {
     r.issue('ICELANE_RELAY_POLICY', 'relay needs a TURN provider (see ICELANE_TURN_PROVIDER)');
   }
@@ -198,6 +208,7 @@ export function readConfig(env: Env): IcelaneConfig {
     logLevel,
     turn,
     jwt,
+    redisUrl,
     ice: {
       stunUrls,
       scope: scopeText === '' ? null : (scopeText satisfies CredentialScope),
@@ -208,8 +219,28 @@ export function readConfig(env: Env): IcelaneConfig {
       policy,
     },
     server: { roomPeerCap, corsOrigins, staticDir, trustedProxies },
-    secrets: r.secretValues(),
+    secrets: [...r.secretValues(), ...redisPassword(redisUrl)],
   };
+}
+
+function readRedisUrl(r: Reader): string | null {
+  const url = r.text('REDIS_URL');
+  if (url === '') return null;
+  if (!/^rediss?:\/\//.test(url) || !URL.canParse(url)) {
+    // The value is not shown: it may hold a password.
+    r.issue(
+      'REDIS_URL',
+      'expected a redis:// or rediss:// URL such as redis://redis.internal:6379',
+    );
+  }
+  return url;
+}
+
+/** The password of a Redis URL, decoded, so the logger redacts it wherever it appears. */
+function redisPassword(url: string | null): string[] {
+  if (url === null || !URL.canParse(url)) return [];
+  const { password } = new URL(url);
+  return password ? [password, decodeURIComponent(password)] : [];
 }
 
 function readTurn(r: Reader): TurnConfig {
@@ -331,6 +362,7 @@ const GROUP_TITLES: Record<string, string> = {
   coturn: 'coturn TURN REST API (ICELANE_TURN_PROVIDER=coturn)',
   static: 'A TURN server with a fixed login (ICELANE_TURN_PROVIDER=static)',
   jwt: 'Join tokens (JWT; off unless a secret or a JWKS URL is set)',
+  scale: 'Several nodes (off unless REDIS_URL is set)',
 };
 
 /** The `--help` text: every variable, grouped, with its default. */

@@ -15,6 +15,27 @@ export {
   type TurnConfig,
 } from './config.js';
 export { ConfigError, type ConfigIssue, type Env } from './env-reader.js';
+export {
+  createRedisScaleOut,
+  fallbackStore,
+  localRoster,
+  redisLinkDefaults,
+  redisRosterDefaults,
+  redisScaleOutDefaults,
+  redisStore,
+  redisStoreDefaults,
+  type ClaimResult,
+  type FallbackStoreDeps,
+  type RedisHealth,
+  type RedisLinkOptions,
+  type RedisRosterOptions,
+  type RedisScaleOutOptions,
+  type RedisState,
+  type RedisStoreOptions,
+  type Roster,
+  type ScaleHealth,
+  type ScaleOut,
+} from './scale/index.js';
 export { rateLimitsDefaults, type RateLimits } from './signaling/limiters.js';
 export type { RateLimit } from './signaling/rate-limit.js';
 export type { AuthDecision, AuthRequest, Authorize } from './signaling/authorize.js';

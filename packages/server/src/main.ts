@@ -18,6 +18,7 @@ import {
 import { ConfigError } from './env-reader.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
+import { createRedisScaleOut } from './scale/scale-out.js';
 
 /** After this long, a shutdown stops waiting for clients and connections and exits anyway. */
 const SHUTDOWN_BOUND_MS = 5_000;
@@ -82,11 +83,12 @@ function main(args: readonly string[]): void {
   const logger = createLogger({ level: config.logLevel });
   for (const secret of config.secrets) logger.redact(secret);
   const metrics = createMetrics();
+  const scaleOut = config.redisUrl === null ? null : createRedisScaleOut(config.redisUrl, logger);
   let iceSource: IceSource;
   try {
     iceSource = createIceSource(
       { ...config.ice, provider: providerFor(config.turn) },
-      { logger, metrics },
+      { logger, metrics, ...(scaleOut && { store: scaleOut.credentialStore }) },
     );
   } catch (error) {
     // readConfig catches what it can name; this is what only the providers know.
@@ -94,13 +96,14 @@ function main(args: readonly string[]): void {
       `icelane-server: invalid TURN configuration\n${(error as Error).message}\n`,
     );
     process.exitCode = 1;
+    void scaleOut?.close();
     return;
   }
   const httpServer = createServer();
   const authorize = config.jwt ? createJwtAuthorize(config.jwt, { logger }) : undefined;
   const app = createIcelaneServer(
     httpServer,
-    { iceSource, logger, metrics, ...(authorize && { authorize }) },
+    { iceSource, logger, metrics, ...(authorize && { authorize }), ...(scaleOut && { scaleOut }) },
     config.server,
   );
 
@@ -117,6 +120,8 @@ function main(args: readonly string[]): void {
       provider: config.turn.provider,
       joinTokens: config.jwt === null ? 'off' : config.jwt.secret !== null ? 'HS256' : 'JWKS',
       stunUrls: config.ice.stunUrls.length,
+      // Whether, never where: the URL may hold a password.
+      redis: scaleOut !== null,
     });
   });
 

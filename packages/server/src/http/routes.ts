@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { IceSource } from '../credentials/ice-source.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { ScaleHealth } from '../scale/scale-out.js';
 import { bearerToken, decide, type Authorize } from '../signaling/authorize.js';
 import { randomId } from '../signaling/ids.js';
 import type { Limiters } from '../signaling/limiters.js';
@@ -26,6 +27,8 @@ export interface RoutesDeps {
   /** Reverse proxies in front of the server whose `X-Forwarded-For` entries are believed. */
   trustedProxies: number;
   staticFiles: StaticHandler | null;
+  /** Redis, when several nodes share it. */
+  scaleHealth(): ScaleHealth;
   isShuttingDown(): boolean;
 }
 
@@ -113,6 +116,8 @@ function serveReady(deps: RoutesDeps, res: ServerResponse): void {
   const provider = deps.iceSource.health();
   const shuttingDown = deps.isShuttingDown();
   // A failing provider still lets calls connect STUN-only; refused credentials never will.
+  // Without Redis a node still serves its own clients: taking every node out of the balancer
+  // because their shared Redis is away would turn a degraded service into none.
   const ready = !shuttingDown && provider.state !== 'misconfigured';
-  sendJson(res, ready ? 200 : 503, { ready, shuttingDown, provider });
+  sendJson(res, ready ? 200 : 503, { ready, shuttingDown, provider, redis: deps.scaleHealth() });
 }

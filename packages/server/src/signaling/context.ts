@@ -8,7 +8,8 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Authorize } from './authorize.js';
 import type { Limiters, SocketBuckets } from './limiters.js';
-import type { Peer, RoomRegistry } from './rooms.js';
+import type { Roster } from '../scale/roster.js';
+import type { Peer } from './rooms.js';
 
 /** The time source; tests pass their own to drive rate limits. */
 export interface Clock {
@@ -43,7 +44,8 @@ export type IcelaneSocket = Socket<
 
 export interface SignalingContext {
   io: IcelaneIo;
-  rooms: RoomRegistry;
+  /** Room membership: this node's memory, or shared by every node through Redis. */
+  roster: Roster;
   iceSource: IceSource;
   logger: Logger;
   metrics: Metrics;

@@ -42,12 +42,12 @@ export async function handleJoin(
   const request = parsed.value;
   if (ctx.isShuttingDown()) return refuse('shutting-down', 'the server is shutting down');
   if (state.peer || state.joining) return refuse('already-joined', 'leave the current room first');
-  // Checked again once the ICE servers are in hand; this early check spares a credential.
-  if (ctx.rooms.size(request.room) >= ctx.roomPeerCap)
-    return refuse('room-full', 'the room is full');
-
   state.joining = true;
   try {
+    // Checked again when the place is taken; this early check spares a credential.
+    if ((await ctx.roster.size(request.room)) >= ctx.roomPeerCap) {
+      return refuse('room-full', 'the room is full');
+    }
     const allowed = await decide(
       ctx.authorize,
       {
@@ -76,11 +76,6 @@ export async function handleJoin(
       release();
       return refuse('shutting-down', 'the server is shutting down');
     }
-    if (ctx.rooms.size(request.room) >= ctx.roomPeerCap) {
-      release();
-      return refuse('room-full', 'the room is full');
-    }
-
     const peer: Peer = {
       peerId: newPeerId(ctx),
       room: request.room,
@@ -89,14 +84,22 @@ export async function handleJoin(
     };
     if (request.name !== undefined) peer.name = request.name;
     if (request.meta !== undefined) peer.meta = request.meta;
-    const peers = ctx.rooms.others(request.room, peer.peerId).map(peerInfo);
-    ctx.rooms.add(peer);
+    // Checking the cap and taking the place are one step, across nodes too.
+    const claim = await ctx.roster.claim(peer, ctx.roomPeerCap);
+    if (!claim.ok) {
+      release();
+      return refuse('room-full', 'the room is full');
+    }
+    if (socket.disconnected) {
+      ctx.roster.remove(peer);
+      return release();
+    }
     state.peer = peer;
     void socket.join(roomKey(peer.room));
     socket.to(roomKey(peer.room)).emit('peer:joined', peerInfo(peer));
     ctx.metrics.joins.inc({ outcome: 'ok' });
-    ctx.metrics.rooms.set(ctx.rooms.roomCount);
-    call.reply({ data: { peerId: peer.peerId, room: peer.room, peers, ice } });
+    ctx.metrics.rooms.set(ctx.roster.local.roomCount);
+    call.reply({ data: { peerId: peer.peerId, room: peer.room, peers: claim.others, ice } });
   } finally {
     state.joining = false;
   }
@@ -104,7 +107,7 @@ export async function handleJoin(
 
 function newPeerId(ctx: SignalingContext): string {
   let id = randomId();
-  while (ctx.rooms.has(id)) id = randomId();
+  while (ctx.roster.local.has(id)) id = randomId();
   return id;
 }
 

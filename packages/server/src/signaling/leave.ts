@@ -21,10 +21,10 @@ export function leaveRoom(ctx: SignalingContext, socket: IcelaneSocket): boolean
   if (!peer) return false;
   socket.data.peer = null;
   socket.data.reported.clear();
-  ctx.rooms.remove(peer.peerId);
+  ctx.roster.remove(peer);
   void socket.leave(roomKey(peer.room));
   ctx.io.to(roomKey(peer.room)).emit('peer:left', { peerId: peer.peerId });
   ctx.iceSource.release({ sessionId: peer.sessionId });
-  ctx.metrics.rooms.set(ctx.rooms.roomCount);
+  ctx.metrics.rooms.set(ctx.roster.local.roomCount);
   return true;
 }

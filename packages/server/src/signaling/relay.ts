@@ -19,11 +19,12 @@ export async function handleSignal(
   const { peer: sender, payload } = admitted;
   const { to, attempt, data } = payload;
   // A peer of another room is answered exactly like a peer that does not exist.
-  const target = ctx.rooms.inRoom(sender.room, to);
-  if (!target || target.peerId === sender.peerId) {
+  // On another node, the socket.io adapter carries the signal to the target's socket.
+  const socketId = to === sender.peerId ? null : await ctx.roster.locate(sender.room, to);
+  if (socketId === null) {
     return call.reply(errorAnswer('unknown-peer', 'no such peer in this room'));
   }
-  ctx.io.to(target.socketId).emit('signal', { from: sender.peerId, attempt, data });
+  ctx.io.to(socketId).emit('signal', { from: sender.peerId, attempt, data });
   ctx.metrics.signals.inc();
   call.reply({ data: { delivered: true } });
 }

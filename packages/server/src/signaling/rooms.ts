@@ -49,6 +49,11 @@ export class RoomRegistry {
     return this.rooms.get(room)?.get(peerId);
   }
 
+  /** Every peer of this node, in join order. */
+  all(): Peer[] {
+    return [...this.peers.values()];
+  }
+
   /** The peers of `room` except `peerId`, in join order. */
   others(room: string, peerId: string): Peer[] {
     const members = this.rooms.get(room);

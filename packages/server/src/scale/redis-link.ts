@@ -1,0 +1,153 @@
+/**
+ * This node's connections to Redis, and whether they work. Commands fail fast while Redis is away
+ * (no offline queue, a command timeout), so a join never waits on it; the connections retry in
+ * the background and say once when Redis goes and once when it is back.
+ *
+ * The Redis URL may hold a password: it is never logged, and errors are scrubbed of it.
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from '../observability/logger.js';
+
+export interface RedisLinkOptions {
+  /** The longest one command may take before it counts as failed. */
+  commandTimeoutMs: number;
+  /** The longest wait between two reconnection attempts. */
+  maxReconnectDelayMs: number;
+  connectTimeoutMs: number;
+}
+
+export const redisLinkDefaults: RedisLinkOptions = {
+  commandTimeoutMs: 1_000,
+  maxReconnectDelayMs: 1_000,
+  connectTimeoutMs: 2_000,
+};
+
+/** `ok`: commands and subscriptions work. `down`: this node works alone until Redis is back. */
+export type RedisState = 'ok' | 'down';
+
+export interface RedisHealth {
+  state: RedisState;
+  /** ms since the epoch of the last change of state. */
+  since: number;
+  /** A short, secret-free description of the last connection error. */
+  lastError: string | null;
+}
+
+export interface RedisLink {
+  /** Commands and publishing. Fails fast while Redis is away. */
+  commands: Redis;
+  /** Subscriptions only (a subscribed connection takes no other command). */
+  subscriber: Redis;
+  available(): boolean;
+  health(): RedisHealth;
+  /** Called each time both connections are ready: at start and after every outage. */
+  onReady(listener: () => void): void;
+  close(): Promise<void>;
+}
+
+export function connectRedis(
+  url: string,
+  logger: Logger,
+  options: Partial<RedisLinkOptions> = {},
+): RedisLink {
+  const o = { ...redisLinkDefaults, ...options };
+  const password = safePassword(url);
+  if (password) logger.redact(password);
+  const base: RedisOptions = {
+    connectTimeout: o.connectTimeoutMs,
+    retryStrategy: (attempt) => Math.min(100 * attempt, o.maxReconnectDelayMs),
+    // The default prints a warning per failed attempt; the state changes are logged below.
+    showFriendlyErrorStack: false,
+  };
+  const commands = new Redis(url, {
+    ...base,
+    enableOfflineQueue: false,
+    commandTimeout: o.commandTimeoutMs,
+    maxRetriesPerRequest: 0,
+  });
+  // Subscriptions are queued until the connection is ready and renewed after each reconnection.
+  const subscriber = new Redis(url, { ...base, maxRetriesPerRequest: null, autoResubscribe: true });
+
+  const listeners: Array<() => void> = [];
+  let health: RedisHealth = { state: 'down', since: Date.now(), lastError: null };
+  let everReady = false;
+  let saidDown = false;
+  let closing = false;
+  const bothReady = () => commands.status === 'ready' && subscriber.status === 'ready';
+  const scrub = (message: string) =>
+    password ? message.split(password).join('[redacted]') : message;
+
+  const update = () => {
+    if (closing) return;
+    const state: RedisState = bothReady() ? 'ok' : 'down';
+    if (state === health.state) return;
+    health = { ...health, state, since: Date.now() };
+    if (state === 'ok') {
+      if (saidDown) logger.info('redis available again');
+      saidDown = false;
+      everReady = true;
+      for (const listener of listeners) listener();
+    } else {
+      sayDown();
+    }
+  };
+  const sayDown = () => {
+    if (saidDown) return;
+    saidDown = true;
+    logger.warn('redis unavailable', {
+      reason: health.lastError ?? 'connection lost',
+      consequence: 'this node works alone: its own rooms and signals, credentials in memory',
+    });
+  };
+  for (const client of [commands, subscriber]) {
+    client.on('ready', update);
+    client.on('close', update);
+    client.on('end', update);
+    client.on('error', (error: Error) => {
+      health = { ...health, lastError: scrub(describe(error)) };
+    });
+  }
+  // Redis may never answer at start: say so instead of staying silent.
+  const startCheck = setTimeout(() => {
+    if (!everReady && !closing) sayDown();
+  }, o.connectTimeoutMs);
+  startCheck.unref();
+
+  return {
+    commands,
+    subscriber,
+    available: () => !closing && health.state === 'ok',
+    health: () => ({ ...health }),
+    onReady: (listener) => listeners.push(listener),
+    close: async () => {
+      closing = true;
+      clearTimeout(startCheck);
+      await Promise.all(
+        [commands, subscriber].map((client) =>
+          client.status === 'ready'
+            ? client.quit().then(
+                () => {},
+                () => client.disconnect(),
+              )
+            : client.disconnect(),
+        ),
+      );
+    },
+  };
+}
+
+function describe(error: Error): string {
+  const code = (error as { code?: unknown }).code;
+  const text = typeof code === 'string' && !error.message.includes(code) ? `${code}: ` : '';
+  return (text + error.message).slice(0, 200);
+}
+
+/** The URL's password, decoded, or `null`; never throws on a malformed URL. */
+function safePassword(url: string): string | null {
+  try {
+    const password = new URL(url).password;
+    return password ? decodeURIComponent(password) : null;
+  } catch {
+    return null;
+  }
+}

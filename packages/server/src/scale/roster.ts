@@ -1,0 +1,48 @@
+/**
+ * Who is in which room, as the signaling handlers ask it: the room cap, the peers a newcomer is
+ * told about, and where a signal for a peer goes. One node answers from its own memory; several
+ * nodes answer from Redis (see `redisRoster`), each still keeping its own peers in memory.
+ */
+import type { PeerInfo } from '@icelane/protocol';
+import { peerInfo, type Peer, type RoomRegistry } from '../signaling/rooms.js';
+
+export type ClaimResult =
+  /** The peer is in the room; `others` were there before it, in join order. */
+  | { ok: true; others: PeerInfo[] }
+  /** The room already has `cap` peers. */
+  | { ok: false };
+
+export interface Roster {
+  /** Peers in `room` on every node that can be reached. */
+  size(room: string): Promise<number>;
+  /** Adds `peer` to its room unless the room is full; checking and adding are one step. */
+  claim(peer: Peer, cap: number): Promise<ClaimResult>;
+  /** The socket id that speaks for `peerId` in `room`; `null` for a peer that is not there. */
+  locate(room: string, peerId: string): Promise<string | null>;
+  /** Takes `peer` out of its room. */
+  remove(peer: Peer): void;
+  /** The peers of this node, for metrics and id checks. */
+  readonly local: RoomRegistry;
+  /** Waits for pending writes. */
+  close(): Promise<void>;
+}
+
+/** The roster of a single node: its memory is the whole truth. */
+export function localRoster(registry: RoomRegistry): Roster {
+  return {
+    local: registry,
+    size: (room) => Promise.resolve(registry.size(room)),
+    claim: (peer, cap) => Promise.resolve(claimLocally(registry, peer, cap)),
+    locate: (room, peerId) => Promise.resolve(registry.inRoom(room, peerId)?.socketId ?? null),
+    remove: (peer) => void registry.remove(peer.peerId),
+    close: () => Promise.resolve(),
+  };
+}
+
+/** Checks the cap and adds, in one synchronous step (no other join can come between). */
+export function claimLocally(registry: RoomRegistry, peer: Peer, cap: number): ClaimResult {
+  if (registry.size(peer.room) >= cap) return { ok: false };
+  const others = registry.others(peer.room, peer.peerId).map(peerInfo);
+  registry.add(peer);
+  return { ok: true, others };
+}

@@ -1,0 +1,112 @@
+/**
+ * Several nodes behind one Redis: the socket.io Redis adapter carries room broadcasts and signals
+ * between nodes, a Redis roster shares room membership and the cap, and a Redis credential store
+ * lets one node mint while the others serve. Without it, a node is alone and needs nothing.
+ */
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
+import { redisStore } from '../credentials/redis-store.js';
+import { memoryStore, type CredentialStore } from '../credentials/store.js';
+import type { Logger } from '../observability/logger.js';
+import type { RoomRegistry } from '../signaling/rooms.js';
+import { fallbackStore } from './fallback-store.js';
+import {
+  connectRedis,
+  redisLinkDefaults,
+  type RedisHealth,
+  type RedisLinkOptions,
+} from './redis-link.js';
+import { redisRoster, redisRosterDefaults, type RedisRosterOptions } from './redis-roster.js';
+import type { Roster } from './roster.js';
+
+/** What `/readyz` says of Redis; `none` when the node runs alone by configuration. */
+export type ScaleHealth = RedisHealth | { state: 'none' };
+
+export interface ScaleOut {
+  /** The socket.io adapter that carries broadcasts and signals to the other nodes. */
+  adapter: ReturnType<typeof createAdapter>;
+  /** The credential store the nodes share; pass it to `createIceSource` as `store`. */
+  credentialStore: CredentialStore;
+  /** The roster over this node's registry; `onGone` tells a room that a peer was cleared. */
+  roster(registry: RoomRegistry, onGone: (room: string, peerId: string) => void): Roster;
+  health(): ScaleHealth;
+  /** Closes the Redis connections; `createIcelaneServer`'s `close` calls it last. */
+  close(): Promise<void>;
+}
+
+export interface RedisScaleOutOptions {
+  link: Partial<RedisLinkOptions>;
+  roster: Partial<RedisRosterOptions>;
+  /** The clock of the credential store. */
+  now: () => number;
+}
+
+export const redisScaleOutDefaults: RedisScaleOutOptions = {
+  link: redisLinkDefaults,
+  roster: redisRosterDefaults,
+  now: () => Date.now(),
+};
+
+/**
+ * Connects to Redis in the background and answers at once: a node whose Redis is away at start
+ * works alone and joins the others when Redis answers.
+ *
+ * @example
+ * const scaleOut = createRedisScaleOut(process.env.REDIS_URL, logger);
+ * const iceSource = createIceSource(options, { logger, metrics, store: scaleOut.credentialStore });
+ * createIcelaneServer(httpServer, { iceSource, logger, metrics, scaleOut });
+ */
+export function createRedisScaleOut(
+  url: string,
+  logger: Logger,
+  options: Partial<RedisScaleOutOptions> = {},
+): ScaleOut {
+  const o = { ...redisScaleOutDefaults, ...options };
+  const link = connectRedis(url, logger, o.link);
+  const prefix = o.roster.keyPrefix ?? redisRosterDefaults.keyPrefix;
+  const adapter = createAdapter(
+    withoutUnhandledRejections(link.commands),
+    withoutUnhandledRejections(link.subscriber),
+    { key: `${prefix}socket.io` },
+  );
+  const credentialStore = fallbackStore({
+    shared: redisStore(link.commands, { now: o.now }),
+    local: memoryStore({ now: o.now }),
+    sharedAvailable: () => link.available(),
+  });
+  return {
+    adapter,
+    credentialStore,
+    roster: (registry, onGone) => redisRoster({ link, registry, onGone, logger }, o.roster),
+    health: () => link.health(),
+    close: () => link.close(),
+  };
+}
+
+/** The commands the adapter sends without waiting for their answer. */
+const FIRE_AND_FORGET = new Set<PropertyKey>([
+  'publish',
+  'subscribe',
+  'psubscribe',
+  'unsubscribe',
+  'punsubscribe',
+]);
+
+/**
+ * The adapter publishes and subscribes without waiting for the answer. While Redis is away every
+ * publish fails at once; those failures mean "delivered on this node only" and must not end the
+ * process as unhandled rejections.
+ */
+function withoutUnhandledRejections(client: Redis): Redis {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (!FIRE_AND_FORGET.has(property) || typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const result = (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        result.catch(() => {});
+        return result;
+      };
+    },
+  });
+}
