@@ -26,6 +26,7 @@ step() {
 }
 
 step build pnpm run build
+step bundle-budget node bench/bundle/check.mjs
 step typecheck pnpm run typecheck
 step lint pnpm run lint
 step vitest pnpm exec vitest run --reporter=default --reporter=json \

@@ -1,0 +1,17 @@
+// The SDK's size budgets, in gzip bytes (level 9; 1 kB = 1,000 bytes, as Vite prints sizes).
+export const bundleBudgets = {
+  /** The SDK's own code: its published modules and the protocol helpers they use, minified. */
+  ownCodeGzip: 10_000,
+  /** Everything an app ships for the SDK: every chunk, the lazy simple-peer chunk included. */
+  totalGzip: 45_000,
+};
+
+export const kB = (bytes) => `${(bytes / 1000).toFixed(1)} kB`;
+
+/** Each budget with the measured size and whether it holds. */
+export function checkBudgets({ ownCode, app }) {
+  return [
+    { budget: 'own code', gzip: ownCode.gzip, limit: bundleBudgets.ownCodeGzip },
+    { budget: 'total shipped', gzip: app.gzip, limit: bundleBudgets.totalGzip },
+  ].map((entry) => ({ ...entry, met: entry.gzip < entry.limit }));
+}

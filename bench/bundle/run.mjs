@@ -1,0 +1,52 @@
+// Bundle size: the SDK as a plain Vite app ships it, its own code, and socket.io-client and
+// simple-peer alone for comparison. Prints a table and writes bench/results/bundle.json.
+import { writeFile } from 'node:fs/promises';
+import { URL, fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
+import { version as viteVersion } from 'vite';
+import { checkBudgets, kB } from './budget.mjs';
+import { measureBundles } from './builds.mjs';
+
+const RESULTS = fileURLToPath(new URL('../results/bundle.json', import.meta.url));
+
+function printTable(rows) {
+  const widths = rows[0].map((_, column) =>
+    Math.max(...rows.map((row) => String(row[column]).length)),
+  );
+  for (const [i, row] of rows.entries()) {
+    console.log(
+      row
+        .map((cell, column) => String(cell).padEnd(widths[column]))
+        .join('  ')
+        .trimEnd(),
+    );
+    if (i === 0) console.log(widths.map((width) => '-'.repeat(width)).join('  '));
+  }
+}
+
+const measured = await measureBundles();
+const { app, ownCode, comparisons } = measured;
+const row = (label, size) => [label, kB(size.minified), kB(size.gzip), kB(size.brotli)];
+console.log(`\nBundle size — Vite ${viteVersion}, production defaults; gzip -9, brotli q11\n`);
+printTable([
+  ['what', 'minified', 'gzip', 'brotli'],
+  row('SDK own code (dist + protocol helpers, no dependencies)', ownCode),
+  // Hashes dropped from chunk names: they change with every build.
+  ...app.files.map((file) => row(`app chunk ${file.file.replace(/-[\w-]{8}\.js$/, '.js')}`, file)),
+  row('app total: SDK with all its dependencies, every chunk', app),
+  row('socket.io-client alone', comparisons['socket.io-client']),
+  row('simple-peer alone (its browser bundle)', comparisons['simple-peer']),
+]);
+
+const budgets = checkBudgets(measured);
+console.log('\nBudgets');
+printTable([
+  ['budget', 'gzip', 'limit', 'met'],
+  ...budgets.map((b) => [b.budget, kB(b.gzip), `< ${kB(b.limit)}`, b.met ? 'yes' : 'NO']),
+]);
+
+const report = { measuredAt: new Date().toISOString(), vite: viteVersion, ...measured, budgets };
+// Formatted as the repository's formatter would, so `prettier --check` passes on it.
+const options = { ...(await resolveConfig(RESULTS)), parser: 'json' };
+await writeFile(RESULTS, await format(JSON.stringify(report), options));
+console.log('\nwritten to bench/results/bundle.json');

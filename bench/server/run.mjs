@@ -1,0 +1,76 @@
+// Server capacity: the real icelane server against bare socket.io, measured in the same run on
+// this machine over loopback. Prints a table and writes bench/results/server.json. It measures;
+// it never fails on a figure. Run it through `pnpm run bench:server` (which raises `ulimit -n`).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { URL, fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
+import { runnerImport } from 'vite';
+import { killAllChildren } from './children.mjs';
+import { measureAt, measureColdJoins } from './measure.mjs';
+import { buildReport, printReport } from './report.mjs';
+
+const RESULTS = fileURLToPath(new URL('../results/server.json', import.meta.url));
+const CLOUDFLARE_FAKE = fileURLToPath(
+  new URL('../../packages/server/test/credentials/cloudflare-fake.ts', import.meta.url),
+);
+
+export const serverBenchDefaults = {
+  socketCounts: [1000, 5000],
+  /** Join/leave cycles in flight at once in the closed loop. */
+  concurrency: 50,
+  warmupJoins: 1_000,
+  throughputJoins: 10_000,
+  /** Closed-loop rounds per server, taken in turns; the median round is reported. */
+  throughputRounds: 3,
+  /** A steady rate well under either server's capacity, for latency without queueing. */
+  pacedRatePerSecond: 500,
+  pacedJoins: 3_000,
+  coldJoins: 1_000,
+};
+
+/** `--quick`: a smoke run of the benchmark itself, with figures too small to quote. */
+const quickOverrides = {
+  socketCounts: [200],
+  warmupJoins: 200,
+  throughputJoins: 1_000,
+  pacedJoins: 500,
+  coldJoins: 200,
+};
+
+async function main() {
+  const quick = process.argv.includes('--quick');
+  const o = { ...serverBenchDefaults, ...(quick ? quickOverrides : {}) };
+  // The stand-in for Cloudflare's API used by the tests, loaded from its TypeScript source.
+  const { module } = await runnerImport(CLOUDFLARE_FAKE, { configFile: false, logLevel: 'silent' });
+  const fake = await module.startCloudflareFake();
+  const cloudflare = { apiUrl: fake.url, keyId: fake.keyId, token: fake.token };
+  const providerCalls = () =>
+    fake.requests.filter((r) => r.path.endsWith('/generate-ice-servers')).length;
+
+  try {
+    const started = new Date();
+    const runs = [];
+    for (const sockets of o.socketCounts) {
+      process.stderr.write(`measuring bare and icelane with ${sockets} sockets each…\n`);
+      runs.push(...(await measureAt(sockets, cloudflare, o)));
+    }
+    process.stderr.write(`measuring ${o.coldJoins} cold joins…\n`);
+    const cold = await measureColdJoins(o.coldJoins, cloudflare, providerCalls);
+    const report = buildReport({ options: o, quick, started, runs, cold });
+    printReport(report);
+    if (quick) return;
+    await mkdir(fileURLToPath(new URL('../results/', import.meta.url)), { recursive: true });
+    // Formatted as the repository's formatter would, so `prettier --check` passes on it.
+    const options = { ...(await resolveConfig(RESULTS)), parser: 'json' };
+    await writeFile(RESULTS, await format(JSON.stringify(report), options));
+    process.stdout.write(`\nwritten to bench/results/server.json\n`);
+  } finally {
+    await fake.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  killAllChildren();
+  process.exitCode = 1;
+});

@@ -1,0 +1,83 @@
+// The two servers compared, each set up the same way: a Node HTTP server on 127.0.0.1 with the
+// same socket.io (the copy @icelane/server depends on) attached with the same options.
+//
+// - icelane: the real `createIcelaneServer` from the built package, its real ICE source with the
+//   Cloudflare provider pointed at a local stand-in of Cloudflare's API, a shared credential
+//   cache, Prometheus metrics and the logger, as the CLI wires them.
+// - bare: socket.io alone; `room:join` and `room:leave` only acknowledge.
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { URL } from 'node:url';
+import {
+  createCloudflareProvider,
+  createIceSource,
+  createIcelaneServer,
+  createLogger,
+  createMetrics,
+  icelaneServerDefaults,
+} from '../../packages/server/dist/index.js';
+
+const requireFromServer = createRequire(
+  new URL('../../packages/server/package.json', import.meta.url),
+);
+const { Server } = requireFromServer('socket.io');
+
+// The load comes from one address, the loopback; the per-socket and per-IP join limits would
+// refuse it after a few joins. They stay in the path (every join still takes its tokens), only
+// with room enough for a benchmark.
+const UNLIMITED = { burst: 1e9, perSecond: 1e9 };
+const benchRateLimits = { join: UNLIMITED, joinPerIp: UNLIMITED };
+
+/**
+ * @param {{ apiUrl: string, keyId: string, token: string }} cloudflare where the provider calls go
+ * @returns {{ httpServer: import('node:http').Server, mints(): Promise<number>, close(): Promise<void> }}
+ */
+export function createIcelane(cloudflare) {
+  const httpServer = createServer();
+  const logger = createLogger({ level: 'info' });
+  const metrics = createMetrics();
+  const iceSource = createIceSource(
+    {
+      provider: createCloudflareProvider({
+        keyId: cloudflare.keyId,
+        apiToken: cloudflare.token,
+        apiUrl: cloudflare.apiUrl,
+      }),
+      scope: 'shared',
+    },
+    { logger, metrics },
+  );
+  const app = createIcelaneServer(
+    httpServer,
+    { iceSource, logger, metrics },
+    { rateLimits: benchRateLimits },
+  );
+  return {
+    httpServer,
+    /** Provider calls the server itself counted (`icelane_credential_mints_total`). */
+    async mints() {
+      const { values } = await metrics.credentialMints.get();
+      return values.reduce((sum, { value }) => sum + value, 0);
+    },
+    close: () => app.close(),
+  };
+}
+
+/** socket.io with icelane's socket.io options, and handlers that only acknowledge. */
+export function createBare() {
+  const httpServer = createServer();
+  const io = new Server(httpServer, {
+    path: '/socket.io',
+    maxHttpBufferSize: icelaneServerDefaults.maxHttpBufferSize,
+    cors: { origin: '*' },
+  });
+  io.on('connection', (socket) => {
+    socket.on('room:join', (_request, ack) => ack({ data: null }));
+    socket.on('room:leave', (ack) => ack({ data: { left: true } }));
+  });
+  return {
+    httpServer,
+    mints: async () => 0,
+    close: () => new Promise((resolve) => io.close(() => resolve())),
+  };
+}
