@@ -29,7 +29,8 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
  */
 export async function startChild(script, args = [], { readyTimeoutMs = 30_000 } = {}) {
   const child = fork(script, args, {
-    execArgv: ['--expose-gc'],
+    // BENCH_EXEC_ARGV adds Node flags to every child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
+    execArgv: ['--expose-gc', ...(process.env.BENCH_EXEC_ARGV ?? '').split(' ').filter(Boolean)],
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   running.add(child);
