@@ -1,0 +1,134 @@
+/**
+ * Turns the calls of each scenario into figures: median and p95 of join → data channel open and
+ * of each phase the SDK reported, printed as a table and written as JSON.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { ConnectPhases } from '@icelane/sdk';
+import type { BaselineRunResult } from './baseline-run.js';
+import type { Scenario } from './scenarios.js';
+import type { SdkRunResult } from './sdk-run.js';
+import { summarize, type Summary } from './stats.js';
+
+export const PHASE_NAMES = [
+  'signalingMs',
+  'gatheringMs',
+  'checksMs',
+  'dtlsMs',
+  'dataChannelMs',
+  'totalMs',
+] as const satisfies readonly (keyof ConnectPhases)[];
+
+export interface ScenarioFigures {
+  id: string;
+  title: string;
+  nat: Scenario['nat'];
+  options?: unknown;
+  calls: number;
+  failedCalls: number;
+  errors: string[];
+  joinToOpen?: Summary;
+  /** SDK scenarios: the offerer's (side b's) reported phases. */
+  phases?: Partial<Record<(typeof PHASE_NAMES)[number], Summary>>;
+  /** SDK scenarios: the report's `timeToConnectMs` on the offerer. */
+  timeToConnect?: Summary;
+  /** SDK scenarios: attempts and selected pairs seen, with how many calls had each. */
+  attempts?: Record<string, number>;
+  pairs?: Record<string, number>;
+  /** Baseline: when the browser said `failed`, and the relay attempt alone. */
+  failedAfter?: Summary;
+  relayAttempt?: Summary;
+  samples: (SdkRunResult | BaselineRunResult)[];
+}
+
+const numbers = (values: (number | undefined)[]) =>
+  values.filter((v): v is number => typeof v === 'number');
+
+function tally(values: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+}
+
+export function figuresOf(
+  scenario: Scenario,
+  samples: (SdkRunResult | BaselineRunResult)[],
+): ScenarioFigures {
+  const ok = samples.filter((s) => s.ok);
+  const figures: ScenarioFigures = {
+    id: scenario.id,
+    title: scenario.title,
+    nat: scenario.nat,
+    ...(scenario.kind === 'sdk' ? { options: scenario.options } : {}),
+    calls: samples.length,
+    failedCalls: samples.length - ok.length,
+    errors: samples.flatMap((s) => (s.error ? [s.error] : [])),
+    samples,
+  };
+  const joinToOpen = summarize(numbers(ok.map((s) => s.joinToOpenMs)));
+  if (joinToOpen) figures.joinToOpen = joinToOpen;
+  if (scenario.kind === 'sdk') {
+    const offerers = (ok as SdkRunResult[]).flatMap((s) => (s.offerer ? [s.offerer] : []));
+    figures.phases = {};
+    for (const name of PHASE_NAMES) {
+      const summary = summarize(numbers(offerers.map((o) => o.phases?.[name])));
+      if (summary) figures.phases[name] = summary;
+    }
+    const timeToConnect = summarize(offerers.map((o) => o.timeToConnectMs));
+    if (timeToConnect) figures.timeToConnect = timeToConnect;
+    figures.attempts = tally(offerers.map((o) => `attempt ${o.attempt}`));
+    figures.pairs = tally(offerers.map((o) => o.pair));
+  } else {
+    const baseline = ok as BaselineRunResult[];
+    const failedAfter = summarize(numbers(baseline.map((s) => s.failedAfterMs)));
+    const relayAttempt = summarize(numbers(baseline.map((s) => s.relayAttemptMs)));
+    if (failedAfter) figures.failedAfter = failedAfter;
+    if (relayAttempt) figures.relayAttempt = relayAttempt;
+  }
+  return figures;
+}
+
+const cell = (summary: Summary | undefined) =>
+  summary ? `${summary.medianMs} / ${summary.p95Ms}` : '–';
+
+/** A Markdown table: each cell is `median / p95` in ms. */
+export function formatTable(all: ScenarioFigures[]): string {
+  const header = [
+    'scenario',
+    'calls',
+    'join → open',
+    'signaling',
+    'gathering',
+    'checks',
+    'DTLS',
+    'data channel',
+    'attempt total',
+  ];
+  const rows = all.map((f) => [
+    f.title,
+    `${f.calls - f.failedCalls}/${f.calls}`,
+    cell(f.joinToOpen),
+    ...PHASE_NAMES.map((name) => cell(f.phases?.[name])),
+  ]);
+  const lines = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`);
+  const notes = all.flatMap((f) => {
+    if (f.failedAfter) {
+      return [
+        `${f.title}: the browser said failed after ${cell(f.failedAfter)} ms; ` +
+          `the relay attempt then took ${cell(f.relayAttempt)} ms`,
+      ];
+    }
+    const seen = [f.attempts, f.pairs].map((t) =>
+      Object.entries(t ?? {})
+        .map(([k, n]) => `${k} ×${n}`)
+        .join(', '),
+    );
+    return [`${f.title}: ${seen.join('; ')}; timeToConnectMs ${cell(f.timeToConnect)} ms`];
+  });
+  return [...lines, '', ...notes].join('\n');
+}
+
+export async function writeFigures(path: string, document: unknown): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, `${JSON.stringify(document, null, 2)}\n`);
+}

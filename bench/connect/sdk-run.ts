@@ -1,0 +1,118 @@
+/**
+ * One call through the SDK in a lab: a fresh page on each side (the lab's browsers stay up), side
+ * a joins, then side b joins and offers. The clock starts in page b right before its `joinRoom`;
+ * the call is up when both sides' links are `connected` (the data channel is open). The phases
+ * come from the SDK's own connection reports.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ConnectPhases, ConnectionReport } from '@icelane/sdk';
+import type { Lab } from '../../e2e/nat-lab/lab/lab.js';
+import type { SideName } from '../../e2e/nat-lab/lab/topology.js';
+import { openSdkPage } from '../../e2e/support/room-page.js';
+import type { HarnessJoinOptions } from '../../e2e/support/sdk-page/main.js';
+
+/** How one side saw the call. */
+export interface SdkSideResult {
+  /** The side's link turned `connected`, from b's join. */
+  connectedMs: number;
+  timeToConnectMs: number;
+  attempt: number;
+  relayed: boolean;
+  pair: string;
+  phases?: ConnectPhases;
+}
+
+export interface SdkRunResult {
+  ok: boolean;
+  /** b's `joinRoom` called → both data channels open. */
+  joinToOpenMs?: number;
+  /** b joined second and offers on every attempt. */
+  offerer?: SdkSideResult;
+  answerer?: SdkSideResult;
+  error?: string;
+}
+
+/** Long enough for TURN on demand's failed first attempt and its retry on a busy machine. */
+const CALL_TIMEOUT_MS = 40_000;
+
+export async function sdkConnectRun(lab: Lab, options: HarnessJoinOptions): Promise<SdkRunResult> {
+  const url = lab.server!.url;
+  const room = `bench-${randomBytes(4).toString('hex')}`;
+  const opened: Awaited<ReturnType<typeof openSdkPage>>[] = [];
+  try {
+    const open = async (side: SideName) => {
+      const page = await openSdkPage(await lab.browser(side), url);
+      opened.push(page);
+      return page.page;
+    };
+    const [a, b] = [await open('a'), await open('b')];
+    const joinA = await a.evaluate(([u, r, o]) => window.harness.join(u, r, o), [
+      url,
+      room,
+      options,
+    ] as const);
+    if (!joinA.ok) return { ok: false, error: `side a could not join: ${JSON.stringify(joinA)}` };
+    const joinB = await b.evaluate(
+      async ([u, r, o]) => {
+        const startedAt = Date.now();
+        return { ...(await window.harness.join(u, r, o)), startedAt };
+      },
+      [url, room, options] as const,
+    );
+    if (!joinB.ok) return { ok: false, error: `side b could not join: ${JSON.stringify(joinB)}` };
+
+    const [answerer, offerer] = await Promise.all([
+      sideResult(a, joinB.peerId, joinB.startedAt),
+      sideResult(b, joinA.peerId, joinB.startedAt),
+    ]);
+    if (typeof answerer === 'string' || typeof offerer === 'string') {
+      return { ok: false, error: [answerer, offerer].filter((e) => typeof e === 'string').join() };
+    }
+    const joinToOpenMs = Math.max(answerer.connectedMs, offerer.connectedMs);
+    return { ok: true, joinToOpenMs, offerer, answerer };
+  } finally {
+    for (const { page, context } of opened) {
+      await page.evaluate(() => window.harness.leave()).catch(() => {});
+      await context.close();
+    }
+  }
+}
+
+/** Waits for the link to `otherPeerId` to connect and report, or for the SDK to give up. */
+async function sideResult(
+  page: Awaited<ReturnType<typeof openSdkPage>>['page'],
+  otherPeerId: string,
+  startedAt: number,
+): Promise<SdkSideResult | string> {
+  await page.waitForFunction(
+    (id) =>
+      window.harness.of('report').some((p) => (p as { peerId: string }).peerId === id) ||
+      window.harness.of('error').some((p) => (p as { code: string }).code === 'connect-failed'),
+    otherPeerId,
+    { timeout: CALL_TIMEOUT_MS },
+  );
+  return page.evaluate(
+    ({ id, startedAt }) => {
+      const about = (payload: unknown) => (payload as { peerId?: string }).peerId === id;
+      const events = window.harness.events.filter((e) => about(e.payload));
+      const connected = events.find(
+        (e) => e.event === 'peer:state' && (e.payload as { state: string }).state === 'connected',
+      );
+      const reported = events.find((e) => e.event === 'report');
+      if (!connected || !reported) {
+        const error = window.harness.events.find((e) => e.event === 'error');
+        return `did not connect: ${(error?.payload as { message?: string })?.message ?? 'no report'}`;
+      }
+      const { report } = reported.payload as { report: ConnectionReport };
+      return {
+        connectedMs: connected.at - startedAt,
+        timeToConnectMs: report.timeToConnectMs,
+        attempt: report.attempt,
+        relayed: report.relayed,
+        pair: `${report.local.type}→${report.remote.type}`,
+        ...(report.phases ? { phases: report.phases } : {}),
+      };
+    },
+    { id: otherPeerId, startedAt },
+  );
+}
