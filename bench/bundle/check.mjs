@@ -16,10 +16,13 @@ execFileSync(
     stdio: ['ignore', 'ignore', 'inherit'],
   },
 );
-const results = checkBudgets(await measureBundles());
+const measured = await measureBundles();
+const results = checkBudgets(measured);
 for (const { budget, gzip, limit, met } of results) {
   console.log(`${met ? 'ok  ' : 'OVER'} ${budget}: ${kB(gzip)} gzip (budget < ${kB(limit)})`);
 }
+for (const file of measured.app.files)
+  console.log(`     chunk ${file.file}: ${kB(file.gzip)} gzip`);
 if (results.some((result) => !result.met)) {
   console.log('bundle budget exceeded: `pnpm run bench:bundle` shows what each part weighs');
   process.exitCode = 1;
