@@ -1,0 +1,147 @@
+/**
+ * One TURN credential for several nodes, through a real Redis, against the local stand-in for
+ * Cloudflare's API (the only fake: Cloudflare cannot be reached from here): a burst of joins
+ * spread over two CLI nodes makes one provider call, and a refresh by one node leaves the others
+ * serving the unexpired credential meanwhile.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JoinAnswer } from '@icelane/protocol';
+import { createCloudflareProvider } from '../../src/credentials/cloudflare.js';
+import { createIceSource, type IceSource } from '../../src/credentials/ice-source.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import { createRedisScaleOut, type ScaleOut } from '../../src/scale/scale-out.js';
+import { startCloudflareFake, type CloudflareFake } from '../credentials/cloudflare-fake.js';
+import { connect, disconnectAll, request } from '../support/clients.js';
+import { buildServer, eventually, logged, redisUpOn, startNode, stopAllNodes } from './nodes.js';
+import { startRedis, type RedisServer } from './redis-server.js';
+
+let redis: RedisServer;
+let fake: CloudflareFake;
+
+beforeAll(async () => {
+  await buildServer();
+  redis = await startRedis();
+}, 180_000);
+
+afterAll(async () => {
+  disconnectAll();
+  await stopAllNodes();
+  await fake?.close();
+  await redis?.stop();
+});
+
+const mints = () => fake.requests.filter((r) => r.path.endsWith('/generate-ice-servers')).length;
+const turnUsername = (ice: JoinAnswer['ice']) =>
+  ice.iceServers.find((server) => server.username)?.username;
+
+describe('a TURN credential shared by several nodes', () => {
+  it('answers 200 concurrent joins spread over two nodes with one provider call', async () => {
+    fake = await startCloudflareFake();
+    // Slow enough that both nodes are cold and asking at the same time.
+    fake.mode = { kind: 'slow', delayMs: 500 };
+    const env = {
+      CLOUDFLARE_TURN_KEY_ID: fake.keyId,
+      CLOUDFLARE_TURN_API_TOKEN: fake.token,
+      CLOUDFLARE_TURN_API_URL: fake.url,
+      ICELANE_STUN_URLS: 'stun:127.0.0.1:3478',
+      // Each client speaks for its own address, as behind a proxy, so per-IP limits stay out.
+      ICELANE_TRUSTED_PROXIES: '1',
+    };
+    const nodes = await Promise.all([startNode(redis.url, env), startNode(redis.url, env)]);
+    await redisUpOn(...nodes);
+
+    const sockets = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        connect(nodes[i % 2]!.url, { extraHeaders: { 'x-forwarded-for': `203.0.113.${i}` } }),
+      ),
+    );
+    const answers = await Promise.all(
+      sockets.map((socket, i) =>
+        request<JoinAnswer>(socket, 'room:join', { room: `burst-${i % 50}` }),
+      ),
+    );
+
+    expect(mints()).toBe(1);
+    const username = fake.issued[0]!.username;
+    for (const answer of answers) {
+      expect(answer).toHaveProperty('data');
+      const ice = (answer as { data: JoinAnswer }).data.ice;
+      expect(ice.turn).toBe(true);
+      expect(turnUsername(ice)).toBe(username);
+    }
+    // Neither the API token nor the credential reached a log line.
+    for (const node of nodes) {
+      const text = node.logs.join('\n');
+      expect(text).not.toContain(fake.token);
+      expect(text).not.toContain(fake.issued[0]!.credential);
+      expect(logged(node, 'redis unavailable')).toEqual([]);
+    }
+  }, 60_000);
+
+  it('serves the unexpired credential on every node while one node refreshes it', async () => {
+    const api = await startCloudflareFake();
+    // Database 1: the credential of the test before is in database 0.
+    const scaleOuts: ScaleOut[] = [];
+    const sources: IceSource[] = [];
+    try {
+      for (let i = 0; i < 2; i++) {
+        const scaleOut = createRedisScaleOut(`${redis.url}/1`, silentLogger);
+        scaleOuts.push(scaleOut);
+        sources.push(
+          createIceSource(
+            {
+              stunUrls: [],
+              provider: createCloudflareProvider({
+                keyId: api.keyId,
+                apiToken: api.token,
+                apiUrl: api.url,
+              }),
+              // Due for refresh after 5 s, unusable after 9 s.
+              ttlSeconds: 10,
+              minRemainingMs: 1_000,
+              refreshAheadRatio: 0.5,
+            },
+            {
+              logger: silentLogger,
+              metrics: createMetrics({ processMetrics: false }),
+              store: scaleOut.credentialStore,
+            },
+          ),
+        );
+      }
+      await eventually(
+        () => scaleOuts.every((s) => s.health().state === 'ok'),
+        'both nodes connected to Redis',
+      );
+      const [a, b] = sources as [IceSource, IceSource];
+      const session = { sessionId: 'session-1' };
+      const first = turnUsername(await a.iceFor(session));
+      expect(turnUsername(await b.iceFor(session))).toBe(first);
+      expect(api.issued).toHaveLength(1);
+
+      await new Promise((resolve) => setTimeout(resolve, 5_300));
+      api.mode = { kind: 'slow', delayMs: 2_000 };
+      const during = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).iceFor(session)),
+      );
+      // All answered before the provider did, with the credential that is still valid.
+      expect(api.issued).toHaveLength(1);
+      for (const answer of during) expect(turnUsername(answer)).toBe(first);
+
+      const second = () => api.issued[1]?.username;
+      await eventually(
+        async () =>
+          second() !== undefined &&
+          turnUsername(await a.iceFor(session)) === second() &&
+          turnUsername(await b.iceFor(session)) === second(),
+        'both nodes hand out the refreshed credential',
+      );
+      expect(api.requests.filter((r) => r.path.endsWith('/generate-ice-servers'))).toHaveLength(2);
+    } finally {
+      await Promise.all(sources.map((source) => source.close()));
+      await Promise.all(scaleOuts.map((scaleOut) => scaleOut.close()));
+      await api.close();
+    }
+  }, 60_000);
+});
