@@ -134,6 +134,7 @@ async function pacedLoop({ ratePerSecond, joins }) {
     starved,
     withTurn: outcome.withTurn,
     latency: summarize(latencies),
+    latenciesMs: latencies,
   };
 }
 

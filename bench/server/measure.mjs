@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { URL, fileURLToPath } from 'node:url';
 import { startChild } from './children.mjs';
+import { summarize } from './latency.mjs';
 
 const SERVER_CHILD = fileURLToPath(new URL('./server-child.mjs', import.meta.url));
 const LOAD_CHILD = fileURLToPath(new URL('./load-child.mjs', import.meta.url));
@@ -45,13 +46,27 @@ const perSocket = (memory, base, sockets) => ({
   rssBytes: Math.round((memory.rss - base.rss) / sockets),
 });
 
+/** Paced rounds as one: their latencies pooled, and each round's p99 to show the spread. */
+function mergePacedRounds(rounds) {
+  const sum = (key) => rounds.reduce((total, round) => total + round[key], 0);
+  return {
+    joins: sum('joins'),
+    ratePerSecond: rounds[0].ratePerSecond,
+    starved: sum('starved'),
+    withTurn: sum('withTurn'),
+    latency: summarize(rounds.flatMap((round) => round.latenciesMs)),
+    roundP99Ms: rounds.map((round) => round.latency.p99Ms),
+  };
+}
+
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /**
  * `sockets` connected to a fresh bare server and a fresh icelane server, each with its own load
  * generator: memory idle and connected; after a warm-up (which also fills icelane's credential
- * cache), closed-loop throughput rounds taken in turns, bare then icelane, so that other work on
- * the machine disturbs both alike; latency at a steady rate; memory with every socket in a room.
+ * cache), closed-loop throughput rounds and steady-rate latency rounds, taken in turns, bare then
+ * icelane, so that other work on the machine disturbs both alike; memory with every socket in a
+ * room.
  */
 export function measureAt(sockets, cloudflare, o) {
   return withRigs(KINDS, cloudflare, async (rigs) => {
@@ -75,12 +90,20 @@ export function measureAt(sockets, cloudflare, o) {
         );
       }
     }
+    const paced = { bare: [], icelane: [] };
+    for (let round = 0; round < o.pacedRounds; round++) {
+      for (const rig of rigs) {
+        paced[rig.kind].push(
+          await rig.load.request('pacedLoop', {
+            ratePerSecond: o.pacedRatePerSecond,
+            joins: Math.ceil(o.pacedJoins / o.pacedRounds),
+          }),
+        );
+      }
+    }
     for (const rig of rigs) {
       const result = results[rig.kind];
-      result.paced = await rig.load.request('pacedLoop', {
-        ratePerSecond: o.pacedRatePerSecond,
-        joins: o.pacedJoins,
-      });
+      result.paced = mergePacedRounds(paced[rig.kind]);
       result.everyoneIn = await rig.load.request('joinAll');
       const joined = await rig.server.request('memory');
       await rig.load.request('leaveAll');

@@ -112,7 +112,7 @@ export function printReport(report) {
   console.log(
     `closed loop: ${o.concurrency} join/leave cycles in flight, ${o.throughputJoins} joins, ` +
       `median of ${o.throughputRounds} rounds taken in turns; ` +
-      `paced: ${o.pacedRatePerSecond} joins/s, ${o.pacedJoins} joins\n`,
+      `paced: ${o.pacedRatePerSecond} joins/s, ${o.pacedJoins} joins in ${o.pacedRounds} rounds taken in turns\n`,
   );
   const rows = [['sockets', 'measure', 'icelane', 'bare', 'icelane/bare']];
   for (const c of report.comparisons) {
@@ -132,6 +132,12 @@ export function printReport(report) {
       both('join p99 (closed loop)', (r) => r.throughput.latency.p99Ms, ms),
       both('join p50 (paced)', (r) => r.paced.latency.p50Ms, ms),
       both('join p99 (paced)', (r) => r.paced.latency.p99Ms, ms),
+      [
+        c.sockets,
+        'join p99 of each paced round',
+        ...[i, b].map((r) => r.paced.roundP99Ms.map(ms).join(', ')),
+        '',
+      ],
       both('heap/socket, connected', (r) => r.memory.perSocketConnected.heapBytes, kb),
       both('heap/socket, in a room', (r) => r.memory.perSocketJoined.heapBytes, kb),
       both('RSS/socket, in a room', (r) => r.memory.perSocketJoined.rssBytes, kb),

@@ -25,6 +25,8 @@ export const serverBenchDefaults = {
   /** A steady rate well under either server's capacity, for latency without queueing. */
   pacedRatePerSecond: 500,
   pacedJoins: 3_000,
+  /** The paced joins in rounds taken in turns; their latencies are pooled. */
+  pacedRounds: 3,
   coldJoins: 1_000,
 };
 
