@@ -21,7 +21,7 @@ export const serverBenchDefaults = {
   warmupJoins: 1_000,
   throughputJoins: 10_000,
   /** Closed-loop rounds per server, taken in turns; the median round is reported. */
-  throughputRounds: 3,
+  throughputRounds: 5,
   /** A steady rate well under either server's capacity, for latency without queueing. */
   pacedRatePerSecond: 500,
   pacedJoins: 3_000,
