@@ -34,11 +34,15 @@ async function cpuDuring({ server, load }, work) {
   const result = await work();
   const after = await Promise.all([server.request('cpu'), load.request('cpu')]);
   const elapsedUs = (performance.now() - started) * 1000;
-  const share = (i) => {
-    const usedUs = after[i].user - before[i].user + (after[i].system - before[i].system);
-    return Math.round((usedUs / elapsedUs) * 100) / 100;
+  const usedUs = (i) => after[i].user - before[i].user + (after[i].system - before[i].system);
+  const share = (i) => Math.round((usedUs(i) / elapsedUs) * 100) / 100;
+  return {
+    ...result,
+    serverCpuShare: share(0),
+    loadCpuShare: share(1),
+    // CPU time is far less disturbed by other work on the machine than a rate is.
+    serverCpuUsPerJoin: Math.round(usedUs(0) / result.joins),
   };
-  return { ...result, serverCpuShare: share(0), loadCpuShare: share(1) };
 }
 
 const perSocket = (memory, base, sockets) => ({

@@ -126,6 +126,7 @@ export function printReport(report) {
     ];
     rows.push(
       both('joins/s (closed loop)', (r) => r.throughput.joinsPerSecond, String),
+      both('server CPU µs per join+leave', (r) => r.throughput.serverCpuUsPerJoin, String),
       both('server CPU share (closed loop)', (r) => r.throughput.serverCpuShare, String),
       both('load generator CPU share', (r) => r.throughput.loadCpuShare, String),
       both('join p50 (closed loop)', (r) => r.throughput.latency.p50Ms, ms),
