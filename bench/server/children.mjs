@@ -100,6 +100,8 @@ export async function startChild(script, args = [], { readyTimeoutMs = 30_000 } 
 
 /** The child's side: answers each request with `handlers[cmd](message)`; `exit` ends it. */
 export function serveRequests(handlers, onExit = async () => {}) {
+  // The benchmark died without stopping this child (e.g. SIGKILL): do not linger.
+  process.once('disconnect', () => process.exit(0));
   process.on('message', async (message) => {
     if (message.cmd === 'exit') {
       await onExit();
