@@ -4,7 +4,7 @@
 # each phase the SDK reports. Prints a table and writes bench/results/connect.json. It measures;
 # it never fails on a time. Needs root (network namespaces), `ip` and `iptables`.
 #   BENCH_CONNECT_RUNS=10           calls per SDK scenario
-#   BENCH_CONNECT_BASELINE_RUNS=5   calls of the baseline (~16 s each)
+#   BENCH_CONNECT_BASELINE_RUNS=10  calls of the baseline (~16 s each)
 # Extra arguments go to Playwright, e.g. `scripts/bench-connect.sh -g relay`.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -37,8 +37,8 @@ function runsFrom(name: string, fallback: number): number {
 
 /** Calls per SDK scenario (`BENCH_CONNECT_RUNS`, default 10). */
 export const SDK_RUNS = runsFrom('BENCH_CONNECT_RUNS', 10);
-/** Calls of the baseline, ~16 s each (`BENCH_CONNECT_BASELINE_RUNS`, default 5). */
-export const BASELINE_RUNS = runsFrom('BENCH_CONNECT_BASELINE_RUNS', 5);
+/** Calls of the baseline, ~16 s each (`BENCH_CONNECT_BASELINE_RUNS`, default 10). */
+export const BASELINE_RUNS = runsFrom('BENCH_CONNECT_BASELINE_RUNS', 10);
 
 const symmetric = { a: 'symmetric', b: 'symmetric' } as const;
 
