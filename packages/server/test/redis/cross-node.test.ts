@@ -13,6 +13,7 @@ import {
   redisUpOn,
   startNode,
   stopAllNodes,
+  stopNode,
 } from './nodes.js';
 import { startRedis, type RedisServer } from './redis-server.js';
 
@@ -108,6 +109,25 @@ describe('a room across two nodes', () => {
     expect(admitted).toHaveLength(CAP);
     expect(refused).toHaveLength(10 - CAP);
     for (const answer of refused) expect(answer).toMatchObject({ error: { code: 'room-full' } });
+  });
+
+  it('tells only its own clients when a node shuts down, and their rooms at once', async () => {
+    const three = await startNode(redis.url, STATIC_TURN_ENV);
+    await redisUpOn(three);
+    const alice = await joined(one.url, 'shutdown');
+    const carol = await joined(three.url, 'shutdown');
+    const aliceHears = record(alice.socket, 'server:shutdown');
+    const carolHears = nextEvent(carol.socket, 'server:shutdown');
+    const left = nextEvent(alice.socket, 'peer:left', 10_000);
+
+    await stopNode(three);
+    expect(await carolHears).toMatchObject({ reconnectAfterMs: expect.any(Number) });
+    // Well before the node's liveness would have run out: it said goodbye itself.
+    expect(await left).toEqual({ peerId: carol.answer.peerId });
+    expect(aliceHears).toEqual([]);
+    expect(alice.socket.connected).toBe(true);
+    const bob = await joined(two.url, 'shutdown');
+    expect(bob.answer.peers).toEqual([{ peerId: alice.answer.peerId }]);
   });
 
   it('clears the peers of a node that died, tells their rooms, and frees their places', async () => {

@@ -25,7 +25,7 @@ const started = new Set<ServerProcess>();
 
 export async function startNode(redisUrl: string, env: Record<string, string> = {}) {
   const node = await startServerProcess({
-    env: { REDIS_URL: redisUrl, ICELANE_LOG_LEVEL: 'debug', ...env },
+    env: { REDIS_URL: redisUrl, HOST: '127.0.0.1', ICELANE_LOG_LEVEL: 'debug', ...env },
   });
   started.add(node);
   return node;

@@ -115,4 +115,26 @@ describe('Redis going away and coming back', () => {
     ]);
     expect(exited).toBe(false);
   }, 90_000);
+
+  it('starts without Redis, works alone, and joins the others once Redis answers', async () => {
+    const late = await startRedis();
+    await late.stop();
+    try {
+      const node = await startNode(late.url, STATIC_TURN_ENV);
+      await eventually(() => logged(node, 'redis unavailable').length === 1, 'outage logged');
+      expect((await readyz(node)).body).toMatchObject({ ready: true, redis: { state: 'down' } });
+      const alice = await joined(node.url, 'early');
+      expect(alice.answer.ice.turn).toBe(true);
+
+      await late.start();
+      await redisUpOn(node);
+      const other = await startNode(late.url, STATIC_TURN_ENV);
+      await redisUpOn(other);
+      const bob = await joined(other.url, 'early');
+      expect(bob.answer.peers).toEqual([{ peerId: alice.answer.peerId }]);
+      expect(await signalArrives(bob, alice)).toBe(true);
+    } finally {
+      await late.stop();
+    }
+  }, 60_000);
 });
