@@ -1,0 +1,76 @@
+/**
+ * The JWT settings through the `icelane-server` CLI: the environment switches the check on, a
+ * conflicting environment stops the start, and the secret stays out of the logs.
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVER_MAIN, startServerProcess } from '@icelane/testing';
+import { connect, disconnectAll, request } from './support/clients.js';
+import { hs256, inSeconds } from './support/jwt-signer.js';
+
+const SECRET = 'cli-jwt-secret-0123456789abcdef-0123456789';
+
+beforeAll(async () => {
+  await promisify(execFile)('pnpm', ['--filter', '@icelane/server...', 'run', 'build'], {
+    timeout: 120_000,
+  });
+}, 180_000);
+afterAll(() => disconnectAll());
+
+describe('icelane-server with join tokens', () => {
+  it('requires a valid token to join once ICELANE_JWT_SECRET is set', async () => {
+    const server = await startServerProcess({
+      env: {
+        HOST: '127.0.0.1',
+        ICELANE_JWT_SECRET: SECRET,
+        ICELANE_JWT_AUDIENCE: 'icelane',
+        ICELANE_LOG_LEVEL: 'debug',
+      },
+    });
+    try {
+      const anonymous = await connect(server.url);
+      expect(await request(anonymous, 'room:join', { room: 'r' })).toMatchObject({
+        error: { code: 'unauthorized' },
+      });
+      const token = hs256(SECRET, { aud: 'icelane', exp: inSeconds(600) });
+      const member = await connect(server.url, { auth: { token } });
+      expect(await request(member, 'room:join', { room: 'r' })).toHaveProperty('data');
+      const wrongAudience = hs256(SECRET, { aud: 'other', exp: inSeconds(600) });
+      const stranger = await connect(server.url, { auth: { token: wrongAudience } });
+      expect(await request(stranger, 'room:join', { room: 'r' })).toMatchObject({
+        error: { code: 'unauthorized' },
+      });
+      // Log lines come through a pipe: wait for the last one.
+      await expect.poll(() => server.logs.join('\n')).toContain('"reason":"wrong-audience"');
+      const logs = server.logs.join('\n');
+      expect(logs).toContain('"joinTokens":"HS256"');
+      expect(logs).not.toContain(SECRET);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('refuses to start with both a secret and a JWKS URL, naming both, not echoing the secret', () => {
+    const result = spawnSync(process.execPath, [SERVER_MAIN], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        ICELANE_JWT_SECRET: SECRET,
+        ICELANE_JWT_JWKS_URL: 'https://auth.example/.well-known/jwks.json',
+      },
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('ICELANE_JWT_SECRET');
+    expect(result.stderr).toContain('ICELANE_JWT_JWKS_URL');
+    expect(result.stderr + result.stdout).not.toContain(SECRET);
+  });
+
+  it('lists the JWT variables in --help', () => {
+    const result = spawnSync(process.execPath, [SERVER_MAIN, '--help'], { encoding: 'utf8' });
+    for (const name of ['ICELANE_JWT_SECRET', 'ICELANE_JWT_JWKS_URL', 'ICELANE_JWT_ISSUER']) {
+      expect(result.stdout).toContain(name);
+    }
+  });
+});
