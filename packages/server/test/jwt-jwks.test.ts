@@ -69,6 +69,17 @@ describe('JWT join check with JWKS keys', () => {
     expect(keys.requests).toBe(1);
   });
 
+  it('fetches the keys once for many joins arriving together', async () => {
+    const { join, keys } = await setup();
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        join(`r${i}`, (i % 2 ? rsa : ec).sign({ exp: inSeconds(600) })),
+      ),
+    );
+    for (const answer of answers) expect(answer).toHaveProperty('data');
+    expect(keys.requests).toBe(1);
+  });
+
   it('refuses a wrong signature, alg=none, an expired token, a missing token and a wrong room', async () => {
     const { join } = await setup();
     const stranger = signingKey('RS256', rsa.kid);
