@@ -141,6 +141,7 @@ export function measureColdJoins(joins, cloudflare, providerCalls) {
       joins,
       providerCalls: providerCalls() - before,
       serverCountedMints: await server.request('mints'),
+      cacheLookups: await server.request('cacheLookups'),
       answers,
     };
   });

@@ -150,7 +150,9 @@ export function printReport(report) {
   console.log(
     `\n${cold.joins} concurrent cold joins (fresh icelane server, shared credential): ` +
       `${cold.providerCalls} provider call(s); answers p50 ${ms(cold.answers.latency.p50Ms)}, ` +
-      `p99 ${ms(cold.answers.latency.p99Ms)}; ${cold.answers.withTurn}/${cold.joins} with TURN`,
+      `p99 ${ms(cold.answers.latency.p99Ms)}; ${cold.answers.withTurn}/${cold.joins} with TURN; ` +
+      `provider answering in ${report.options.coldProviderDelayMs} ms; ` +
+      `cache lookups ${JSON.stringify(cold.cacheLookups)}`,
   );
   console.log('\nTargets');
   printTable([

@@ -21,6 +21,7 @@ serveRequests(
     },
     cpu: () => cpuUsage(),
     mints: () => server.mints(),
+    cacheLookups: () => server.cacheLookups(),
   },
   () => server.close(),
 );

@@ -30,7 +30,7 @@ const benchRateLimits = { join: UNLIMITED, joinPerIp: UNLIMITED };
 
 /**
  * @param {{ apiUrl: string, keyId: string, token: string }} cloudflare where the provider calls go
- * @returns {{ httpServer: import('node:http').Server, mints(): Promise<number>, close(): Promise<void> }}
+ * @returns {{ httpServer: import('node:http').Server, mints(): Promise<number>, cacheLookups(): Promise<Record<string, number>>, close(): Promise<void> }}
  */
 export function createIcelane(cloudflare) {
   const httpServer = createServer();
@@ -59,6 +59,11 @@ export function createIcelane(cloudflare) {
       const { values } = await metrics.credentialMints.get();
       return values.reduce((sum, { value }) => sum + value, 0);
     },
+    /** Shared-credential cache lookups by result: hit, miss (waited for a mint), stale. */
+    async cacheLookups() {
+      const { values } = await metrics.credentialCache.get();
+      return Object.fromEntries(values.map(({ labels, value }) => [labels.result, value]));
+    },
     close: () => app.close(),
   };
 }
@@ -78,6 +83,7 @@ export function createBare() {
   return {
     httpServer,
     mints: async () => 0,
+    cacheLookups: async () => ({}),
     close: () => new Promise((resolve) => io.close(() => resolve())),
   };
 }
