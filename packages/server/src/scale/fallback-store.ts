@@ -12,12 +12,15 @@ export interface FallbackStoreDeps {
   local: CredentialStore;
   /** Whether the shared store is worth asking; when not, calls go to `local` at once. */
   sharedAvailable: () => boolean;
+  /** A call to the shared store failed (so the caller can tell a hanging Redis). */
+  sharedFailed: (error: unknown) => void;
 }
 
 export function fallbackStore({
   shared,
   local,
   sharedAvailable,
+  sharedFailed,
 }: FallbackStoreDeps): CredentialStore {
   return {
     async get(key) {
@@ -26,8 +29,9 @@ export function fallbackStore({
           const credential = await shared.get(key);
           if (credential) await local.set(key, credential);
           return credential ?? (await local.get(key));
-        } catch {
+        } catch (error) {
           // Redis went away during the call: answer as a single node would.
+          sharedFailed(error);
         }
       }
       return local.get(key);
@@ -37,7 +41,7 @@ export function fallbackStore({
       await local.set(key, credential);
       if (!sharedAvailable()) return;
       // Other nodes mint their own while they cannot read this one; nothing more to do here.
-      await shared.set(key, credential).catch(() => {});
+      await shared.set(key, credential).catch(sharedFailed);
     },
 
     async withLock(key, leaseMs, task) {
@@ -51,6 +55,7 @@ export function fallbackStore({
         } catch (error) {
           // The task's own failure is the caller's; only a lease Redis could not give falls back.
           if (started) throw error;
+          sharedFailed(error);
         }
       }
       return local.withLock(key, leaseMs, task);

@@ -14,12 +14,15 @@ export interface RedisLinkOptions {
   /** The longest wait between two reconnection attempts. */
   maxReconnectDelayMs: number;
   connectTimeoutMs: number;
+  /** How often to try Redis again after commands timed out on an open connection. */
+  stallProbeMs: number;
 }
 
 export const redisLinkDefaults: RedisLinkOptions = {
   commandTimeoutMs: 1_000,
   maxReconnectDelayMs: 1_000,
   connectTimeoutMs: 2_000,
+  stallProbeMs: 1_000,
 };
 
 /** `ok`: commands and subscriptions work. `down`: this node works alone until Redis is back. */
@@ -42,6 +45,11 @@ export interface RedisLink {
   health(): RedisHealth;
   /** Called each time both connections are ready: at start and after every outage. */
   onReady(listener: () => void): void;
+  /**
+   * A command failed. A timeout on an open connection means Redis hangs: until it answers a
+   * probe again, the node works alone instead of waiting on every command.
+   */
+  commandFailed(error: unknown): void;
   close(): Promise<void>;
 }
 
@@ -73,13 +81,14 @@ export function connectRedis(
   let everReady = false;
   let saidDown = false;
   let closing = false;
+  let stalled: ReturnType<typeof setInterval> | null = null;
   const bothReady = () => commands.status === 'ready' && subscriber.status === 'ready';
   const scrub = (message: string) =>
     password ? message.split(password).join('[redacted]') : message;
 
   const update = () => {
     if (closing) return;
-    const state: RedisState = bothReady() ? 'ok' : 'down';
+    const state: RedisState = bothReady() && stalled === null ? 'ok' : 'down';
     if (state === health.state) return;
     health = { ...health, state, since: Date.now() };
     if (state === 'ok') {
@@ -119,9 +128,26 @@ export function connectRedis(
     available: () => !closing && health.state === 'ok',
     health: () => ({ ...health }),
     onReady: (listener) => listeners.push(listener),
+    commandFailed: (error) => {
+      if (stalled !== null || closing || !/timed out/i.test(String(error))) return;
+      health = { ...health, lastError: 'commands time out' };
+      stalled = setInterval(() => {
+        commands.ping().then(
+          () => {
+            if (stalled !== null) clearInterval(stalled);
+            stalled = null;
+            update();
+          },
+          () => {},
+        );
+      }, o.stallProbeMs);
+      stalled.unref();
+      update();
+    },
     close: async () => {
       closing = true;
       clearTimeout(startCheck);
+      if (stalled !== null) clearInterval(stalled);
       await Promise.all(
         [commands, subscriber].map((client) =>
           client.status === 'ready'

@@ -64,6 +64,7 @@ export function redisRoster(
   const pending = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>) => {
     const settled = work.catch((error: unknown) => {
+      link.commandFailed(error);
       logger.debug('redis roster write failed', { error });
     });
     pending.add(settled);
@@ -139,8 +140,9 @@ export function redisRoster(
       if (link.available()) {
         try {
           return (await redis.eval(COUNT, 1, roomKey(room), o.keyPrefix)) as number;
-        } catch {
+        } catch (error) {
           // Redis went away during the call: count as a single node.
+          link.commandFailed(error);
         }
       }
       return registry.size(room);
@@ -151,6 +153,7 @@ export function redisRoster(
         try {
           return await claimShared(peer, cap);
         } catch (error) {
+          link.commandFailed(error);
           logger.debug('redis roster claim failed; admitting on this node alone', { error });
         }
       }
@@ -164,7 +167,8 @@ export function redisRoster(
       try {
         const raw = await redis.hget(roomKey(room), peerId);
         return raw === null ? null : (parseStored(raw)?.socketId ?? null);
-      } catch {
+      } catch (error) {
+        link.commandFailed(error);
         return null;
       }
     },

@@ -73,6 +73,7 @@ export function createRedisScaleOut(
     shared: redisStore(link.commands, { now: o.now }),
     local: memoryStore({ now: o.now }),
     sharedAvailable: () => link.available(),
+    sharedFailed: (error) => link.commandFailed(error),
   });
   return {
     adapter,

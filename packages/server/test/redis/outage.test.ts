@@ -116,6 +116,29 @@ describe('Redis going away and coming back', () => {
     expect(exited).toBe(false);
   }, 90_000);
 
+  it('works alone while Redis hangs, instead of waiting on it for every join', async () => {
+    const alice = await joined(one.url, 'frozen');
+    const bob = await joined(two.url, 'frozen');
+    redis.pause();
+    try {
+      // The first join finds out (commands time out after a second); it is still answered.
+      const started = Date.now();
+      const carol = await joined(one.url, 'frozen-2');
+      expect(carol.answer.ice.turn).toBe(true);
+      await eventually(async () => (await readyz(one)).body.redis.state === 'down', 'one: down');
+      expect((await readyz(one)).body.redis).toMatchObject({ lastError: 'commands time out' });
+      // Then joins no longer wait on Redis at all.
+      const before = Date.now();
+      const dave = await joined(one.url, 'frozen-2');
+      expect(dave.answer.peers).toEqual([{ peerId: carol.answer.peerId }]);
+      expect(Date.now() - before).toBeLessThan(Math.max(1_000, before - started));
+    } finally {
+      redis.resume();
+    }
+    await redisUpOn(one, two);
+    await eventually(() => signalArrives(alice, bob), 'alice reaches bob after the freeze');
+  }, 60_000);
+
   it('starts without Redis, works alone, and joins the others once Redis answers', async () => {
     const late = await startRedis();
     await late.stop();

@@ -27,6 +27,10 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Starts a new, empty process on the same port. */
   start(): Promise<void>;
+  /** Freezes the process (SIGSTOP): connections stay open and nothing answers. */
+  pause(): void;
+  /** Lets a frozen process go on (SIGCONT). */
+  resume(): void;
 }
 
 export async function startRedis(options: Partial<RedisServerOptions> = {}): Promise<RedisServer> {
@@ -72,8 +76,13 @@ export async function startRedis(options: Partial<RedisServerOptions> = {}): Pro
     url: `redis://${auth}127.0.0.1:${port}`,
     running: () => child !== null && child.exitCode === null && child.signalCode === null,
     stop: async () => {
-      if (child) await stopChild(child);
+      if (!child) return;
+      // A frozen process would not act on SIGTERM until it goes on.
+      child.kill('SIGCONT');
+      await stopChild(child);
     },
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
     start,
   };
 }
