@@ -32,6 +32,7 @@ export {
   type RedisScaleOutOptions,
   type RedisState,
   type RedisStoreOptions,
+  type PeerLocation,
   type Roster,
   type ScaleHealth,
   type ScaleOut,

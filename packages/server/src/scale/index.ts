@@ -14,7 +14,7 @@ export {
   type RedisState,
 } from './redis-link.js';
 export { redisRosterDefaults, type RedisRosterOptions } from './redis-roster.js';
-export { localRoster, type ClaimResult, type Roster } from './roster.js';
+export { localRoster, type ClaimResult, type PeerLocation, type Roster } from './roster.js';
 export { fallbackStore, type FallbackStoreDeps } from './fallback-store.js';
 export {
   redisStore,

@@ -14,7 +14,7 @@ import { randomId } from '../signaling/ids.js';
 import type { Peer, RoomRegistry } from '../signaling/rooms.js';
 import type { RedisLink } from './redis-link.js';
 import { CLAIM, COUNT, HEARTBEAT } from './roster-scripts.js';
-import { claimLocally, type ClaimResult, type Roster } from './roster.js';
+import { claimLocally, locateLocally, type ClaimResult, type Roster } from './roster.js';
 
 export interface RedisRosterOptions {
   /** Prefix of every key the roster writes. */
@@ -161,12 +161,13 @@ export function redisRoster(
     },
 
     async locate(room, peerId) {
-      const local = registry.inRoom(room, peerId);
-      if (local) return local.socketId;
+      const local = locateLocally(registry, room, peerId);
+      if (local) return local;
       if (!link.available()) return null;
       try {
         const raw = await redis.hget(roomKey(room), peerId);
-        return raw === null ? null : (parseStored(raw)?.socketId ?? null);
+        const socketId = raw === null ? null : (parseStored(raw)?.socketId ?? null);
+        return socketId === null ? null : { socketId, local: false };
       } catch (error) {
         link.commandFailed(error);
         return null;

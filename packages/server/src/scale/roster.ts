@@ -12,13 +12,20 @@ export type ClaimResult =
   /** The room already has `cap` peers. */
   | { ok: false };
 
+/** Where a signal for a peer goes. */
+export interface PeerLocation {
+  socketId: string;
+  /** On this node: delivered here, without a trip through Redis. */
+  local: boolean;
+}
+
 export interface Roster {
   /** Peers in `room` on every node that can be reached. */
   size(room: string): Promise<number>;
   /** Adds `peer` to its room unless the room is full; checking and adding are one step. */
   claim(peer: Peer, cap: number): Promise<ClaimResult>;
-  /** The socket id that speaks for `peerId` in `room`; `null` for a peer that is not there. */
-  locate(room: string, peerId: string): Promise<string | null>;
+  /** The socket that speaks for `peerId` in `room`; `null` for a peer that is not there. */
+  locate(room: string, peerId: string): Promise<PeerLocation | null>;
   /** Takes `peer` out of its room. */
   remove(peer: Peer): void;
   /** The peers of this node, for metrics and id checks. */
@@ -33,10 +40,19 @@ export function localRoster(registry: RoomRegistry): Roster {
     local: registry,
     size: (room) => Promise.resolve(registry.size(room)),
     claim: (peer, cap) => Promise.resolve(claimLocally(registry, peer, cap)),
-    locate: (room, peerId) => Promise.resolve(registry.inRoom(room, peerId)?.socketId ?? null),
+    locate: (room, peerId) => Promise.resolve(locateLocally(registry, room, peerId)),
     remove: (peer) => void registry.remove(peer.peerId),
     close: () => Promise.resolve(),
   };
+}
+
+export function locateLocally(
+  registry: RoomRegistry,
+  room: string,
+  peerId: string,
+): PeerLocation | null {
+  const peer = registry.inRoom(room, peerId);
+  return peer ? { socketId: peer.socketId, local: true } : null;
 }
 
 /** Checks the cap and adds, in one synchronous step (no other join can come between). */

@@ -20,11 +20,14 @@ export async function handleSignal(
   const { to, attempt, data } = payload;
   // A peer of another room is answered exactly like a peer that does not exist.
   // On another node, the socket.io adapter carries the signal to the target's socket.
-  const socketId = to === sender.peerId ? null : await ctx.roster.locate(sender.room, to);
-  if (socketId === null) {
+  const target = to === sender.peerId ? null : await ctx.roster.locate(sender.room, to);
+  if (target === null) {
     return call.reply(errorAnswer('unknown-peer', 'no such peer in this room'));
   }
-  ctx.io.to(socketId).emit('signal', { from: sender.peerId, attempt, data });
+  // A peer on this node is reached directly; a plain emit would also publish it to Redis.
+  (target.local ? ctx.io.local : ctx.io)
+    .to(target.socketId)
+    .emit('signal', { from: sender.peerId, attempt, data });
   ctx.metrics.signals.inc();
   call.reply({ data: { delivered: true } });
 }
