@@ -9,7 +9,7 @@ const SERVER_CHILD = fileURLToPath(new URL('./server-child.mjs', import.meta.url
 const LOAD_CHILD = fileURLToPath(new URL('./load-child.mjs', import.meta.url));
 const KINDS = ['bare', 'icelane'];
 
-/** A server of `kind` and its own load generator, handed to `body`, stopped after it. */
+/** A server of each kind with its own load generator, handed to `body`, all stopped after it. */
 async function withRigs(kinds, cloudflare, body) {
   const rigs = [];
   try {
