@@ -1,5 +1,6 @@
 // Bundle size: the SDK as a plain Vite app ships it, its own code, and socket.io-client and
 // simple-peer alone for comparison. Prints a table and writes bench/results/bundle.json.
+import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { URL, fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
@@ -45,7 +46,15 @@ printTable([
   ...budgets.map((b) => [b.budget, kB(b.gzip), `< ${kB(b.limit)}`, b.met ? 'yes' : 'NO']),
 ]);
 
-const report = { measuredAt: new Date().toISOString(), vite: viteVersion, ...measured, budgets };
+const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+const report = {
+  measuredAt: new Date().toISOString(),
+  // The SDK is built from the working tree, which may differ from this commit.
+  commit,
+  vite: viteVersion,
+  ...measured,
+  budgets,
+};
 // Formatted as the repository's formatter would, so `prettier --check` passes on it.
 const options = { ...(await resolveConfig(RESULTS)), parser: 'json' };
 await writeFile(RESULTS, await format(JSON.stringify(report), options));

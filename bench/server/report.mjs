@@ -1,5 +1,6 @@
 // The server benchmark's figures side by side (icelane, bare socket.io, their ratio), checked
 // against the targets. A target missed is reported, not thrown.
+import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 
 export const serverTargets = {
@@ -79,6 +80,8 @@ export function buildReport({ options, quick, started, runs, cold }) {
   return {
     benchmark: 'server capacity: icelane vs bare socket.io, loopback',
     quick,
+    /** The commit measured; the server is built from the working tree, which may differ. */
+    commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(),
     startedAt: started.toISOString(),
     finishedAt: new Date().toISOString(),
     machine: machine(),
