@@ -18,12 +18,16 @@ execFileSync(
 );
 const measured = await measureBundles();
 const results = checkBudgets(measured);
-for (const { budget, gzip, limit, met } of results) {
-  console.log(`${met ? 'ok  ' : 'OVER'} ${budget}: ${kB(gzip)} gzip (budget < ${kB(limit)})`);
+for (const { budget, gzip, targetGzip, ceilingGzip, targetMet, withinCeiling } of results) {
+  const verdict = !withinCeiling ? 'OVER' : targetMet ? 'ok  ' : 'ok* ';
+  const target = targetMet ? 'target met' : `over the ${kB(targetGzip)} target`;
+  console.log(
+    `${verdict} ${budget}: ${kB(gzip)} gzip (${target}; the suite fails at ${kB(ceilingGzip)})`,
+  );
 }
 for (const file of measured.app.files)
   console.log(`     chunk ${file.file}: ${kB(file.gzip)} gzip`);
-if (results.some((result) => !result.met)) {
+if (results.some((result) => !result.withinCeiling)) {
   console.log('bundle budget exceeded: `pnpm run bench:bundle` shows what each part weighs');
   process.exitCode = 1;
 }

@@ -42,8 +42,14 @@ printTable([
 const budgets = checkBudgets(measured);
 console.log('\nBudgets');
 printTable([
-  ['budget', 'gzip', 'limit', 'met'],
-  ...budgets.map((b) => [b.budget, kB(b.gzip), `< ${kB(b.limit)}`, b.met ? 'yes' : 'NO']),
+  ['budget', 'gzip', 'target', 'met', 'suite fails at'],
+  ...budgets.map((b) => [
+    b.budget,
+    kB(b.gzip),
+    `< ${kB(b.targetGzip)}`,
+    b.targetMet ? 'yes' : 'NO',
+    kB(b.ceilingGzip),
+  ]),
 ]);
 
 const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
