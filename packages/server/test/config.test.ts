@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ENV_VARIABLES, helpText, readConfig } from '../src/config.js';
 import { iceSourceDefaults } from '../src/credentials/index.js';
-import { ConfigError } from '../src/env-reader.js';
-
-/** The error `readConfig` throws for `env`. */
-function configError(env: Record<string, string>): ConfigError {
-  try {
-    readConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { configError } from './support/config-error.js';
 
 describe('readConfig', () => {
   it('runs with an empty environment: STUN only, the documented defaults', () => {

@@ -4,19 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { helpText, readConfig } from '../src/config.js';
-import { ConfigError } from '../src/env-reader.js';
+import { configError } from './support/config-error.js';
 
 const SECRET = 'a-shared-secret-of-more-than-32-bytes!';
-
-function configError(env: Record<string, string>): ConfigError {
-  try {
-    readConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('JWT configuration', () => {
   it('is off unless a secret or a JWKS URL is set', () => {

@@ -10,6 +10,7 @@ import { createIceSource, type IceSourceOptions } from '../../src/credentials/in
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
 import type { Authorize } from '../../src/signaling/authorize.js';
 import { captureLogger, type CapturedLogger } from '../credentials/log-capture.js';
+import { metricSum } from './metric-counter.js';
 
 export interface ObservedServer {
   url: string;
@@ -54,12 +55,7 @@ export async function startObservedServer(setup: ObservedSetup): Promise<Observe
     url: `http://127.0.0.1:${port}`,
     log,
     metrics,
-    counter: async (name, labels = {}) => {
-      const metric = await metrics.registry.getSingleMetric(name)?.get();
-      return (metric?.values ?? [])
-        .filter((value) => Object.entries(labels).every(([k, v]) => value.labels[k] === v))
-        .reduce((sum, value) => sum + value.value, 0);
-    },
+    counter: (name, labels) => metricSum(metrics, name, labels),
     close: async () => {
       running.delete(server);
       await app.close();

@@ -20,6 +20,7 @@ import {
 } from '../../src/app.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
+import { metricSum } from './metric-counter.js';
 
 /** A TURN server with a fixed login: what `ICELANE_TURN_PROVIDER=static` hands out. */
 export const STATIC_TURN = {
@@ -87,12 +88,7 @@ export async function startTestServer(setup: TestServerSetup = {}): Promise<Test
     app,
     metrics,
     released,
-    counter: async (name, labels = {}) => {
-      const metric = await metrics.registry.getSingleMetric(name)?.get();
-      return (metric?.values ?? [])
-        .filter((value) => Object.entries(labels).every(([k, v]) => value.labels[k] === v))
-        .reduce((sum, value) => sum + value.value, 0);
-    },
+    counter: (name, labels) => metricSum(metrics, name, labels),
     close: async () => {
       running.delete(server);
       await app.close();
