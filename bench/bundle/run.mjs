@@ -7,23 +7,9 @@ import { format, resolveConfig } from 'prettier';
 import { version as viteVersion } from 'vite';
 import { checkBudgets, kB } from './budget.mjs';
 import { measureBundles } from './builds.mjs';
+import { printTable } from '../lib/table.mjs';
 
 const RESULTS = fileURLToPath(new URL('../results/bundle.json', import.meta.url));
-
-function printTable(rows) {
-  const widths = rows[0].map((_, column) =>
-    Math.max(...rows.map((row) => String(row[column]).length)),
-  );
-  for (const [i, row] of rows.entries()) {
-    console.log(
-      row
-        .map((cell, column) => String(cell).padEnd(widths[column]))
-        .join('  ')
-        .trimEnd(),
-    );
-    if (i === 0) console.log(widths.map((width) => '-'.repeat(width)).join('  '));
-  }
-}
 
 const measured = await measureBundles();
 const { app, ownCode, comparisons } = measured;

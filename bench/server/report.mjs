@@ -2,6 +2,7 @@
 // against the targets. A target missed is reported, not thrown.
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { printTable } from '../lib/table.mjs';
 
 export const serverTargets = {
   /** icelane's joins per second over bare socket.io's, at every socket count. */
@@ -92,21 +93,6 @@ export function buildReport({ options, quick, started, runs, cold }) {
     cold,
     targets: checkTargets(comparisons, cold),
   };
-}
-
-function printTable(rows) {
-  const widths = rows[0].map((_, column) =>
-    Math.max(...rows.map((row) => String(row[column]).length)),
-  );
-  for (const [i, row] of rows.entries()) {
-    console.log(
-      row
-        .map((cell, column) => String(cell).padEnd(widths[column]))
-        .join('  ')
-        .trimEnd(),
-    );
-    if (i === 0) console.log(widths.map((width) => '-'.repeat(width)).join('  '));
-  }
 }
 
 export function printReport(report) {
