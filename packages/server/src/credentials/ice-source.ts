@@ -14,6 +14,7 @@ import {
 import type { ProviderName, TurnCredential } from './provider.js';
 import { createProviderCaller } from './provider-caller.js';
 import { createSessionCredentials } from './session-credentials.js';
+import { lastCredentialMemo } from './shared-answer.js';
 import { memoryStore, type CredentialStore } from './store.js';
 
 export interface IceSession {
@@ -41,6 +42,7 @@ export interface IceSource {
   /**
    * The ICE configuration for a session. Never rejects and never waits longer than the configured
    * join timeout: when no usable TURN credential is at hand, it answers STUN-only (`turn: false`).
+   * Answers from one credential share their `iceServers` list: read it, never modify it.
    */
   iceFor(session: IceSession): Promise<IceConfig>;
   /** The session ended: revoke its per-session credential where the provider allows. */
@@ -129,24 +131,32 @@ export function createIceSource(
 
   // A shared credential is handed out many times: say once that it was unusable.
   const warned = new WeakSet<TurnCredential>();
-  const answer = (credential: TurnCredential | null): IceConfig => {
-    const { iceServers, dropped } = assembleIceServers(
-      [...stun, ...(credential?.iceServers ?? [])],
-      { maxUrls: o.maxUrls },
-    );
-    const turn = credential !== null && hasTurn(iceServers);
-    if (credential && !turn && !warned.has(credential)) {
+  const assemble = (credential: TurnCredential): { iceServers: IceServer[]; turn: boolean } => {
+    const { iceServers, dropped } = assembleIceServers([...stun, ...credential.iceServers], {
+      maxUrls: o.maxUrls,
+    });
+    const turn = hasTurn(iceServers);
+    if (!turn && !warned.has(credential)) {
       warned.add(credential);
       logger.warn('no usable TURN URL in the minted credential', {
         provider: provider.name,
         dropped: dropped.map(({ url, reason }) => ({ url, reason })),
       });
     }
-    if (!turn) metrics.stunOnlyAnswers.inc();
+    return { iceServers, turn };
+  };
+  // A per-session credential serves one join: there is nothing to reuse.
+  const assembled = shared ? lastCredentialMemo(assemble) : assemble;
+  const answer = (credential: TurnCredential | null): IceConfig => {
+    const usable = credential ? assembled(credential) : null;
+    if (!credential || !usable?.turn) {
+      metrics.stunOnlyAnswers.inc();
+      return { iceServers: stunOnly, expiresAt: null, turn: false, policy: o.policy };
+    }
     return {
-      iceServers: turn ? iceServers : stunOnly,
-      expiresAt: turn ? (credential?.expiresAt ?? null) : null,
-      turn,
+      iceServers: usable.iceServers,
+      expiresAt: credential.expiresAt,
+      turn: true,
       policy: o.policy,
     };
   };
