@@ -30,6 +30,12 @@ export interface Roster {
   remove(peer: Peer): void;
   /** The peers of this node, for metrics and id checks. */
   readonly local: RoomRegistry;
+  /**
+   * `true` when this node's memory is the whole roster (a single node): a room without another
+   * peer here has nobody to tell of a join or a leave, and the broadcast is skipped. Absent or
+   * `false`: peers on other nodes may be listening.
+   */
+  readonly singleNode?: boolean;
   /** Waits for pending writes. */
   close(): Promise<void>;
 }
@@ -38,6 +44,7 @@ export interface Roster {
 export function localRoster(registry: RoomRegistry): Roster {
   return {
     local: registry,
+    singleNode: true,
     size: (room) => Promise.resolve(registry.size(room)),
     claim: (peer, cap) => Promise.resolve(claimLocally(registry, peer, cap)),
     locate: (room, peerId) => Promise.resolve(locateLocally(registry, room, peerId)),

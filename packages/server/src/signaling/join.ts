@@ -96,7 +96,10 @@ export async function handleJoin(
     }
     state.peer = peer;
     void socket.join(roomKey(peer.room));
-    socket.to(roomKey(peer.room)).emit('peer:joined', peerInfo(peer));
+    // Encoding a broadcast costs as much with no recipient: skip it when nobody can hear.
+    if (claim.others.length > 0 || !ctx.roster.singleNode) {
+      socket.to(roomKey(peer.room)).emit('peer:joined', peerInfo(peer));
+    }
     ctx.metrics.joins.inc({ outcome: 'ok' });
     ctx.metrics.rooms.set(ctx.roster.local.roomCount);
     call.reply({ data: { peerId: peer.peerId, room: peer.room, peers: claim.others, ice } });

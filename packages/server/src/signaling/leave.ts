@@ -23,7 +23,10 @@ export function leaveRoom(ctx: SignalingContext, socket: IcelaneSocket): boolean
   socket.data.reported.clear();
   ctx.roster.remove(peer);
   void socket.leave(roomKey(peer.room));
-  ctx.io.to(roomKey(peer.room)).emit('peer:left', { peerId: peer.peerId });
+  // The last peer of a room on a single node has nobody to tell.
+  if (ctx.roster.local.size(peer.room) > 0 || !ctx.roster.singleNode) {
+    ctx.io.to(roomKey(peer.room)).emit('peer:left', { peerId: peer.peerId });
+  }
   ctx.iceSource.release({ sessionId: peer.sessionId });
   ctx.metrics.rooms.set(ctx.roster.local.roomCount);
   return true;
