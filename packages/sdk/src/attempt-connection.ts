@@ -8,6 +8,7 @@ import type { ResolvedJoinOptions } from './defaults.js';
 import type { FailureReason } from './errors.js';
 import type { PeerData } from './events.js';
 import { recordPhases, type PhaseRecorder } from './connect-phases.js';
+import { openControlChannel, type ControlChannel, type ControlMessage } from './control-channel.js';
 import { watchForFailure, type FailureDetector } from './failure-detector.js';
 import type { AttemptPlan } from './ice-plan.js';
 import { monitorReports, type ReportContext, type ReportMonitor } from './report-monitor.js';
@@ -24,6 +25,8 @@ export interface AttemptHandlers {
   stream(stream: MediaStream): void;
   track(track: MediaStreamTrack, stream: MediaStream): void;
   mediaError(error: Error): void;
+  /** A message from the far side's SDK on the control channel. */
+  control(message: ControlMessage): void;
   report(report: ConnectionReport): void;
   rtt(rttMs: number): void;
 }
@@ -44,6 +47,7 @@ export class AttemptConnection {
   private readonly peer: SimplePeerInstance;
   private readonly detector: FailureDetector;
   private readonly phases: PhaseRecorder;
+  private readonly control: ControlChannel;
   private monitor: ReportMonitor | undefined;
   private destroyed = false;
 
@@ -67,6 +71,7 @@ export class AttemptConnection {
       };
     };
 
+    this.control = openControlChannel(peer._pc, live(handlers.control));
     this.detector = watchForFailure(
       peer._pc,
       {
@@ -142,6 +147,11 @@ export class AttemptConnection {
     this.peer.send(data);
   }
 
+  /** Tells the far side's SDK something; answers whether the control channel was open. */
+  sendControl(message: ControlMessage): boolean {
+    return !this.destroyed && this.control.send(message);
+  }
+
   /** Gives the live connection fresh ICE servers where the browser allows; it keeps its policy. */
   applyIceServers(iceServers: IceServer[]): void {
     const pc = this.peer._pc;
@@ -159,6 +169,7 @@ export class AttemptConnection {
     this.detector.stop();
     this.phases.stop();
     this.monitor?.stop();
+    this.control.close();
     this.peer.destroy();
   }
 }

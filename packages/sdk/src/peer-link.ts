@@ -4,6 +4,7 @@
  */
 import type { ConnectionReport, IceConfig, PeerInfo, SignalData } from '@icelane/protocol';
 import { AttemptConnection } from './attempt-connection.js';
+import type { ControlMessage } from './control-channel.js';
 import {
   RETRY_SIGNAL,
   initialAttemptState,
@@ -33,14 +34,27 @@ export interface PeerLinkDeps {
   ice(): IceConfig;
   /** ICE configuration fetched after `since` (ms since the epoch); the latest one if that fails. */
   freshIce(since: number): Promise<IceConfig>;
-  sendSignal(attempt: number, data: SignalData): void;
+  /** Sends a signal through the server to the peer's current signaling id `to`. */
+  sendSignal(to: string, attempt: number, data: SignalData): void;
   emit: Emitter<RoomEvents>['emit'];
   /** A report to pass on to the server. */
   onReport(report: ConnectionReport): void;
+  /** A message from the far side's SDK on the control channel. */
+  onControl(message: ControlMessage): void;
+  /** A detached link's connection ended: the peer is gone. */
+  onLost(): void;
 }
 
 export class PeerLink {
+  /** The id the app knows this peer by: the one it had when first seen, for the link's life. */
   readonly peerId: string;
+  /** Where signals go: the peer's id on the server now, which changes when it rejoins. */
+  signalingId: string;
+  /**
+   * The server no longer knows this peer under `signalingId` (it left, or either side lost
+   * signaling) but the connection is up: it carries on until it ends or the peer's new id arrives.
+   */
+  private detached = false;
   private state: AttemptState;
   private connection: AttemptConnection | undefined;
   private plan: AttemptPlan;
@@ -50,6 +64,7 @@ export class PeerLink {
 
   constructor(private readonly deps: PeerLinkDeps) {
     this.peerId = deps.remote.peerId;
+    this.signalingId = deps.remote.peerId;
     const { strategy, maxAttempts } = deps.options;
     this.state = initialAttemptState(deps.initiator, attemptLimit(strategy, maxAttempts));
     this.plan = planAttempt(deps.options, deps.ice(), 1);
@@ -77,6 +92,27 @@ export class PeerLink {
     } else {
       this.dispatch({ type: 'signal', attempt, ...this.facts() }, data);
     }
+  }
+
+  /** Whether the connection is up (media and data flow, with or without signaling). */
+  get live(): boolean {
+    return this.connection?.connected === true;
+  }
+
+  /** Keeps the live connection without signaling; it ends the link when it ends. */
+  detach(): void {
+    this.detached = true;
+  }
+
+  /** Signaling reaches the peer again, under `signalingId`. */
+  attach(signalingId: string): void {
+    this.signalingId = signalingId;
+    this.detached = false;
+  }
+
+  /** Tells the peer this side's new signaling id over the connection itself. */
+  announce(ownSignalingId: string): boolean {
+    return this.connection?.sendControl({ type: 'signaling-id', peerId: ownSignalingId }) ?? false;
   }
 
   /** Sends on the data channel; throws `send-failed` when it is not open. */
@@ -109,6 +145,8 @@ export class PeerLink {
   }
 
   private dispatch(input: AttemptInput, signal?: SignalData): void {
+    // Without signaling there is no retry: a detached link whose connection ends is over.
+    if (this.detached && input.type === 'local-failure') return this.deps.onLost();
     const before = this.state.phase;
     const { state, actions } = stepAttempt(this.state, input);
     this.state = state;
@@ -135,7 +173,10 @@ export class PeerLink {
       case 'drop-signal':
         return;
       case 'send-retry':
-        return this.deps.sendSignal(action.attempt, { type: RETRY_SIGNAL, reason: action.reason });
+        return this.deps.sendSignal(this.signalingId, action.attempt, {
+          type: RETRY_SIGNAL,
+          reason: action.reason,
+        });
       case 'prepare-attempt':
         return this.prepare(action.attempt, action.reason, action.refreshIce);
       case 'destroy-peer':
@@ -180,10 +221,11 @@ export class PeerLink {
         }),
       },
       {
-        signal: (data) => this.deps.sendSignal(attempt, data),
+        signal: (data) => this.deps.sendSignal(this.signalingId, attempt, data),
         connected: () => this.dispatch({ type: 'connected', attempt }),
         failed: fail,
         remoteClosed: () => {
+          if (this.detached) return this.deps.onLost();
           // The far side closed a live connection: it left (a `peer:left` follows) or it is
           // retrying (its notice follows). If neither comes, count it as this attempt failing.
           setTimeout(() => {
@@ -192,6 +234,7 @@ export class PeerLink {
           }, CLOSE_GRACE_MS);
         },
         data: (data) => this.deps.emit('data', { peerId, data }),
+        control: (message) => this.deps.onControl(message),
         stream: (stream) => this.deps.emit('stream', { peerId, stream }),
         track: (track, stream) => this.deps.emit('track', { peerId, track, stream }),
         mediaError: (cause) =>

@@ -10,6 +10,7 @@ import type {
   PeerInfo,
   SignalMessage,
 } from '@icelane/protocol';
+import type { ControlMessage } from './control-channel.js';
 import type { ResolvedJoinOptions } from './defaults.js';
 import { createEmitter, type Listener, type Unsubscribe } from './emitter.js';
 import { IcelaneError } from './errors.js';
@@ -23,13 +24,27 @@ import type { SimplePeerConstructor } from './simple-peer-loader.js';
 /** What `send` accepts: text, or binary data. */
 export type SendData = string | ArrayBufferView | ArrayBuffer | Blob;
 
+/**
+ * After a rejoin, how long a peer the server lists under an unknown id may take to say over a
+ * live connection that it is a peer already connected, before it is taken for a newcomer.
+ */
+const RENAME_GRACE_MS = 2_000;
+
 export class Room {
-  /** This peer's id, assigned by the server; it changes when the room is rejoined after a drop. */
+  /**
+   * This peer's id, assigned by the server; it changes when the room is rejoined after a drop.
+   * Remote peers keep the id this side first knew them by (see `PeerLink.peerId`).
+   */
   peerId: string;
   /** The room's name. */
   readonly room: string;
   private readonly emitter = createEmitter<RoomEvents>();
+  /** Links by the id the app knows each peer by (see `PeerLink.peerId`). */
   private readonly links = new Map<string, PeerLink>();
+  /** Signaling id → the app's id for that peer; the two differ once a peer has rejoined. */
+  private readonly routes = new Map<string, string>();
+  /** Peers announced under an unknown id while live links wait for their peers' new ids. */
+  private readonly deferred = new Map<string, PeerInfo>();
   private readonly refresher: IceRefresher;
   private left = false;
   private reconnect: ReconnectWatch | undefined;
@@ -119,6 +134,8 @@ export class Room {
     this.reconnect?.stop();
     for (const link of this.links.values()) link.close();
     this.links.clear();
+    this.routes.clear();
+    this.deferred.clear();
     try {
       if (this.socket.connected) await this.ask('room:leave');
     } catch {
@@ -130,40 +147,106 @@ export class Room {
 
   private listen(): void {
     const { socket, emitter } = this;
-    socket.on('peer:joined', (peer) => {
-      emitter.emit('peer:joined', peer);
-      this.addLink(peer, false);
+    socket.on('peer:joined', (peer: PeerInfo) => {
+      if (this.routes.has(peer.peerId)) return;
+      this.whenNotRenamed(peer, () => {
+        emitter.emit('peer:joined', peer);
+        this.addLink(peer, false);
+      });
     });
-    socket.on('peer:left', ({ peerId }) => this.removeLink(peerId));
+    socket.on('peer:left', ({ peerId }) => {
+      const link = this.linkAt(peerId);
+      if (!link) return;
+      if (!link.live) return this.removeLink(link.peerId);
+      // Only its signaling went: the call itself goes on until the connection ends, and the peer
+      // says over it under which id it rejoined.
+      this.routes.delete(peerId);
+      link.detach();
+    });
     socket.on('signal', (message: SignalMessage) => {
-      // A signal can overtake its sender's `peer:joined` on a busy server: answer it all the same.
-      const link = this.links.get(message.from) ?? this.addLink({ peerId: message.from }, false);
+      // A newcomer's offer can overtake its `peer:joined`, or come while that is deferred:
+      // answer it all the same.
+      let link = this.linkAt(message.from);
+      if (!link) {
+        const peer = this.deferred.get(message.from) ?? { peerId: message.from };
+        this.deferred.delete(message.from);
+        emitter.emit('peer:joined', peer);
+        link = this.addLink(peer, false);
+      }
       link.receive(message.attempt, message.data);
     });
     this.reconnect = keepReconnecting(socket, {
-      state: (state) => emitter.emit('signaling', { state }),
+      state: (state) => {
+        // No retry can be signaled now: a live connection carries on until it ends.
+        for (const link of this.links.values()) if (link.live) link.detach();
+        emitter.emit('signaling', { state });
+      },
       reconnected: () => void this.rejoin(),
     });
   }
 
   /**
-   * After a signaling drop the server has removed this peer (and told the others it left, so they
-   * close their side). Connections kept carrying media and data during the drop; now the room is
-   * joined again under a new peer id and every connection is made anew.
+   * After a signaling drop the server has removed this peer (and told the others it left). Live
+   * connections kept carrying media and data; they stay, and once the room is joined again under
+   * a new peer id, each is told that id over the connection itself, so the peer on the other end
+   * keeps the same link. Connections that were not up yet are made anew.
    */
   private async rejoin(): Promise<void> {
     if (this.left) return;
-    for (const peerId of [...this.links.keys()]) this.removeLink(peerId);
+    for (const link of [...this.links.values()]) {
+      if (!link.live) this.removeLink(link.peerId);
+    }
     try {
       const answer = await this.ask<JoinAnswer>('room:join', this.request);
       if (this.left) return;
       this.peerId = answer.peerId;
       this.refresher.replace(answer.ice);
+      // A peer the server still lists under the same id kept its signaling; any other is either
+      // gone or back under a new id, which it will say over the connection.
+      const listed = new Set(answer.peers.map((peer) => peer.peerId));
+      for (const link of this.links.values()) {
+        if (listed.has(link.signalingId)) link.attach(link.signalingId);
+        else this.routes.delete(link.signalingId);
+        link.announce(answer.peerId);
+      }
       this.emitter.emit('signaling', { state: 'connected' });
       this.connectTo(answer.peers);
     } catch (error) {
       this.emitter.emit('error', joinError(error));
     }
+  }
+
+  /** The far side of `link` rejoined the room: its signals now come from, and go to, `peerId`. */
+  private onControl(link: PeerLink, message: ControlMessage): void {
+    if (message.type !== 'signaling-id' || this.links.get(link.peerId) !== link) return;
+    const newId = message.peerId;
+    this.deferred.delete(newId);
+    // A link made for that id before this message came (the peer taken for a newcomer) goes.
+    const other = this.linkAt(newId);
+    if (other && other !== link) this.removeLink(other.peerId);
+    if (this.routes.get(link.signalingId) === link.peerId) this.routes.delete(link.signalingId);
+    this.routes.set(newId, link.peerId);
+    link.attach(newId);
+  }
+
+  /**
+   * Runs `connect` for a peer under an id this side does not know, at once; or, while live links
+   * wait for their peers' new ids, once `RENAME_GRACE_MS` has passed without `peer` turning out to
+   * be one of them.
+   */
+  private whenNotRenamed(peer: PeerInfo, connect: () => void): void {
+    const waiting = [...this.links.values()].some((link) => !this.routes.has(link.signalingId));
+    if (!waiting) return connect();
+    this.deferred.set(peer.peerId, peer);
+    setTimeout(() => {
+      if (!this.deferred.delete(peer.peerId)) return;
+      if (!this.left && !this.routes.has(peer.peerId)) connect();
+    }, RENAME_GRACE_MS);
+  }
+
+  private linkAt(signalingId: string): PeerLink | undefined {
+    const peerId = this.routes.get(signalingId);
+    return peerId === undefined ? undefined : this.links.get(peerId);
   }
 
   /**
@@ -174,27 +257,32 @@ export class Room {
     setTimeout(() => {
       if (this.left) return;
       for (const peer of peers) {
-        if (this.links.has(peer.peerId)) continue;
-        this.emitter.emit('peer:joined', peer);
-        this.addLink(peer, true);
+        if (this.routes.has(peer.peerId)) continue;
+        this.whenNotRenamed(peer, () => {
+          this.emitter.emit('peer:joined', peer);
+          this.addLink(peer, true);
+        });
       }
     }, 0);
   }
 
   private addLink(peer: PeerInfo, initiator: boolean): PeerLink {
     this.links.get(peer.peerId)?.close();
-    const link = new PeerLink({
+    this.routes.set(peer.peerId, peer.peerId);
+    const link: PeerLink = new PeerLink({
       remote: peer,
       initiator,
       options: this.options,
       SimplePeer: this.SimplePeer,
       ice: () => this.refresher.current(),
       freshIce: (since) => this.refresher.freshSince(since),
-      sendSignal: (attempt, data) => {
-        if (this.socket.connected) this.socket.emit('signal', { to: peer.peerId, attempt, data });
+      sendSignal: (to, attempt, data) => {
+        if (this.socket.connected) this.socket.emit('signal', { to, attempt, data });
       },
       emit: (event, payload) => this.emitter.emit(event, payload),
       onReport: (report) => this.sendReport(report),
+      onControl: (message) => this.onControl(link, message),
+      onLost: () => this.removeLink(link.peerId),
     });
     this.links.set(peer.peerId, link);
     return link;
@@ -204,6 +292,9 @@ export class Room {
     const link = this.links.get(peerId);
     if (!link) return;
     this.links.delete(peerId);
+    for (const [signalingId, target] of this.routes) {
+      if (target === peerId) this.routes.delete(signalingId);
+    }
     link.close();
     this.emitter.emit('peer:left', { peerId });
   }
