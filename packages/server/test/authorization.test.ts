@@ -27,8 +27,11 @@ describe('join authorization', () => {
     });
 
     const guest = await connect(server.url, { auth: { token: 'guest-standup' } });
-    expect(await request(guest, 'room:join', { room: 'board' })).toMatchObject({
-      error: { code: 'unauthorized' },
+    expect(await request(guest, 'room:join', { room: 'board' })).toEqual({
+      error: {
+        code: 'unauthorized',
+        message: 'not allowed to join this room: admitted to another room only',
+      },
     });
     expect(await request(guest, 'room:join', { room: 'standup' })).toMatchObject({
       data: { room: 'standup' },
@@ -47,6 +50,24 @@ describe('join authorization', () => {
     expect(await server.counter('icelane_joins_total', { outcome: 'unauthorized' })).toBe(2);
   });
 
+  it("tells the client the hook's reason for a refusal, on a join and on GET /ice", async () => {
+    const server = await startTestServer({
+      deps: { authorize: async () => ({ refused: 'the meeting has ended' }) },
+    });
+    const socket = await connect(server.url);
+    expect(await request(socket, 'room:join', { room: 'r' })).toEqual({
+      error: {
+        code: 'unauthorized',
+        message: 'not allowed to join this room: the meeting has ended',
+      },
+    });
+    const ice = await fetch(`${server.url}/ice`);
+    expect(ice.status).toBe(401);
+    expect(await ice.json()).toEqual({
+      error: { code: 'unauthorized', message: 'not allowed: the meeting has ended' },
+    });
+  });
+
   it('refuses when the hook throws, and keeps serving', async () => {
     const server = await startTestServer({
       deps: {
@@ -56,8 +77,9 @@ describe('join authorization', () => {
       },
     });
     const socket = await connect(server.url);
-    expect(await request(socket, 'room:join', { room: 'r' })).toMatchObject({
-      error: { code: 'unauthorized' },
+    // The error stays in the server's log: the client is told only that it was not let in.
+    expect(await request(socket, 'room:join', { room: 'r' })).toEqual({
+      error: { code: 'unauthorized', message: 'not allowed to join this room' },
     });
   });
 });

@@ -23,7 +23,15 @@ describe('composing the JWT hook', () => {
     const anyRoom = hs256(SECRET, { exp: inSeconds(600) });
     expect(await allOf(jwt, onlyBoard)(asking(anyRoom, 'board'))).toEqual({ allowedRoom: 'board' });
     expect(await allOf(jwt, banned)(asking(anyRoom, 'board'))).toBe(false);
-    expect(await allOf(jwt, onlyBoard)(asking('garbage', 'board'))).toBe(false);
+    // The first refusal ends it, with its reason for the client.
+    expect(await allOf(jwt, onlyBoard)(asking('garbage', 'board'))).toEqual({
+      refused: 'the join token is invalid',
+    });
+    expect(
+      await allOf(onlyBoard, async () => ({ refused: 'banned' }))(asking(anyRoom, 'board')),
+    ).toEqual({
+      refused: 'banned',
+    });
   });
 
   it('refuses when the token and the other hook name different rooms', async () => {

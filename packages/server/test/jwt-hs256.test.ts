@@ -17,7 +17,13 @@ afterEach(async () => {
 });
 
 const SECRET = `jwt-secret-${randomBytes(24).toString('hex')}`;
-const refused = { error: { code: 'unauthorized', message: 'not allowed to join this room' } };
+/** The answer to a join refused for `reason`, as the client reads it. */
+const refused = (reason: string) => ({
+  error: { code: 'unauthorized', message: `not allowed to join this room: ${reason}` },
+});
+const INVALID = 'the join token is invalid';
+const EXPIRED = 'the join token has expired';
+const NOT_FOR_US = 'the join token is not meant for this server';
 
 async function serverWithJwt(options: JwtVerifierInput = {}) {
   const log = captureLogger();
@@ -48,7 +54,7 @@ describe('JWT join check with a shared secret', () => {
   it('admits a token with a room claim to that room only, and to GET /ice', async () => {
     const { join, getIce, log } = await serverWithJwt();
     const token = hs256(SECRET, { room: 'standup', exp: inSeconds(600) });
-    expect(await join('board', token)).toEqual(refused);
+    expect(await join('board', token)).toEqual(refused('admitted to another room only'));
     expect(await join('standup', token)).toMatchObject({ data: { room: 'standup' } });
     const ice = await getIce(token);
     expect(ice.status).toBe(200);
@@ -72,22 +78,27 @@ describe('JWT join check with a shared secret', () => {
     const otherRoom = Buffer.from(JSON.stringify({ room: 'x', exp: inSeconds(600) })).toString(
       'base64url',
     );
-    const cases: Array<[string, string | undefined]> = [
-      ['missing-token', undefined],
-      ['missing-token', ''],
-      ['expired', hs256(SECRET, { exp: inSeconds(-120) })],
-      ['not-yet-valid', hs256(SECRET, { nbf: inSeconds(300), exp: inSeconds(600) })],
-      ['bad-signature', hs256(`another-${SECRET}`, { exp: inSeconds(600) })],
-      ['unsupported-alg', unsigned({ exp: inSeconds(600) })],
-      ['bad-signature', `${head}.${otherRoom}.${signature}`],
-      ['bad-claim', hs256(SECRET, {})],
-      ['bad-claim', hs256(SECRET, { exp: 'tomorrow' })],
-      ['bad-claim', hs256(SECRET, { exp: inSeconds(600), room: ['r'] })],
-      ['malformed', 'not.a.jwt'],
-      ['malformed', 'x'.repeat(20_000)],
+    // The log names the failed check; the client learns only what it can act on.
+    const cases: Array<[string, string | undefined, string]> = [
+      ['missing-token', undefined, 'a join token is required'],
+      ['missing-token', '', 'a join token is required'],
+      ['expired', hs256(SECRET, { exp: inSeconds(-120) }), EXPIRED],
+      [
+        'not-yet-valid',
+        hs256(SECRET, { nbf: inSeconds(300), exp: inSeconds(600) }),
+        'the join token is not valid yet',
+      ],
+      ['bad-signature', hs256(`another-${SECRET}`, { exp: inSeconds(600) }), INVALID],
+      ['unsupported-alg', unsigned({ exp: inSeconds(600) }), INVALID],
+      ['bad-signature', `${head}.${otherRoom}.${signature}`, INVALID],
+      ['bad-claim', hs256(SECRET, {}), INVALID],
+      ['bad-claim', hs256(SECRET, { exp: 'tomorrow' }), INVALID],
+      ['bad-claim', hs256(SECRET, { exp: inSeconds(600), room: ['r'] }), INVALID],
+      ['malformed', 'not.a.jwt', INVALID],
+      ['malformed', 'x'.repeat(20_000), INVALID],
     ];
-    for (const [reason, token] of cases) {
-      expect(await join('r', token), reason).toEqual(refused);
+    for (const [reason, token, told] of cases) {
+      expect(await join('r', token), reason).toEqual(refused(told));
     }
     expect((await getIce()).status).toBe(401);
     expect((await getIce(hs256(SECRET, { exp: inSeconds(-120) }))).status).toBe(401);
@@ -107,7 +118,7 @@ describe('JWT join check with a shared secret', () => {
     expect(
       await join('r', hs256(SECRET, { nbf: inSeconds(10), exp: inSeconds(600) })),
     ).toHaveProperty('data');
-    expect(await join('r', hs256(SECRET, { exp: inSeconds(-60) }))).toEqual(refused);
+    expect(await join('r', hs256(SECRET, { exp: inSeconds(-60) }))).toEqual(refused(EXPIRED));
   });
 
   it('checks iss and aud when configured', async () => {
@@ -119,18 +130,18 @@ describe('JWT join check with a shared secret', () => {
       'data',
     );
     expect(await join('r', hs256(SECRET, { ...good, iss: 'https://evil.example' }))).toEqual(
-      refused,
+      refused(NOT_FOR_US),
     );
-    expect(await join('r', hs256(SECRET, { ...good, aud: 'other' }))).toEqual(refused);
-    expect(await join('r', hs256(SECRET, { exp }))).toEqual(refused);
+    expect(await join('r', hs256(SECRET, { ...good, aud: 'other' }))).toEqual(refused(NOT_FOR_US));
+    expect(await join('r', hs256(SECRET, { exp }))).toEqual(refused(NOT_FOR_US));
   });
 
   it('refuses a token whose header names another algorithm, even with a valid HMAC', async () => {
     const { join } = await serverWithJwt();
     const forged = hs256(SECRET, { exp: inSeconds(600) }, { alg: 'HS512' });
-    expect(await join('r', forged)).toEqual(refused);
+    expect(await join('r', forged)).toEqual(refused(INVALID));
     const rs = hs256(SECRET, { exp: inSeconds(600) }, { alg: 'RS256' });
-    expect(await join('r', rs)).toEqual(refused);
+    expect(await join('r', rs)).toEqual(refused(INVALID));
   });
 
   it('never writes the secret or a token into a log line', async () => {

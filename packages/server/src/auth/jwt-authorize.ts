@@ -5,7 +5,7 @@
 import type { Logger } from '../observability/logger.js';
 import { silentLogger } from '../observability/logger.js';
 import type { AuthDecision, AuthRequest, Authorize } from '../signaling/authorize.js';
-import { JwtError } from './jwt-error.js';
+import { JwtError, type JwtRefusal } from './jwt-error.js';
 import { createJwtVerifier, type JwtVerifierInput, type VerifiedJwt } from './jwt-verifier.js';
 
 export interface JwtAuthorizeDeps {
@@ -16,6 +16,28 @@ export interface JwtAuthorizeDeps {
    * with the token's room, as {@link allOf} does.
    */
   authorizeClaims?: (jwt: VerifiedJwt, request: AuthRequest) => Promise<AuthDecision>;
+}
+
+/**
+ * What a client is told of a refused token: enough to act on (fetch a fresh token, fix the
+ * clock), and no more: a forger learns nothing from which check failed.
+ */
+const PUBLIC_REASONS: Record<JwtRefusal, string> = {
+  'missing-token': 'a join token is required',
+  malformed: 'the join token is invalid',
+  'unsupported-alg': 'the join token is invalid',
+  'unknown-key': 'the join token is invalid',
+  'bad-signature': 'the join token is invalid',
+  'bad-claim': 'the join token is invalid',
+  expired: 'the join token has expired',
+  'not-yet-valid': 'the join token is not valid yet',
+  'wrong-issuer': 'the join token is not meant for this server',
+  'wrong-audience': 'the join token is not meant for this server',
+  'keys-unavailable': 'the join token cannot be checked now',
+};
+
+function isRefusal(decision: AuthDecision): decision is { refused: string } {
+  return typeof decision === 'object' && decision !== null && 'refused' in decision;
 }
 
 /**
@@ -32,9 +54,9 @@ export function createJwtAuthorize(
 ): Authorize {
   const verifier = createJwtVerifier(options);
   const logger = deps.logger ?? silentLogger;
-  const refuse = (reason: string, request: AuthRequest) => {
+  const refuse = (reason: JwtRefusal, request: AuthRequest): AuthDecision => {
     logger.info('join token refused', { reason, room: request.room ?? null });
-    return false;
+    return { refused: PUBLIC_REASONS[reason] };
   };
 
   return async (request) => {
@@ -66,7 +88,7 @@ export function allOf(...hooks: Authorize[]): Authorize {
     const decisions: AuthDecision[] = [];
     for (const hook of hooks) {
       const decision = await hook(request);
-      if (decision === false) return false;
+      if (decision === false || isRefusal(decision)) return decision;
       decisions.push(decision);
     }
     return combine(decisions);
@@ -79,6 +101,7 @@ function combine(decisions: readonly AuthDecision[]): AuthDecision {
   for (const decision of decisions) {
     if (decision === true) continue;
     if (typeof decision !== 'object' || decision === null) return false;
+    if ('refused' in decision) return decision;
     const allowed = decision.allowedRoom;
     if (allowed === undefined) continue;
     if (room !== undefined && room !== allowed) return false;

@@ -7,7 +7,7 @@ import type { IceSource } from '../credentials/ice-source.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ScaleHealth } from '../scale/scale-out.js';
-import { bearerToken, decide, type Authorize } from '../signaling/authorize.js';
+import { bearerToken, decide, refusalMessage, type Authorize } from '../signaling/authorize.js';
 import { randomId } from '../signaling/ids.js';
 import type { Limiters } from '../signaling/limiters.js';
 import { clientAddress } from './client-address.js';
@@ -93,7 +93,7 @@ async function serveIce(deps: RoutesDeps, req: IncomingMessage, res: ServerRespo
       { ...cors, 'retry-after': String(Math.ceil(limit.retryAfterMs / 1000)) },
     );
   }
-  const allowed = await decide(
+  const outcome = await decide(
     deps.authorize,
     {
       token: bearerToken(req.headers.authorization),
@@ -103,7 +103,9 @@ async function serveIce(deps: RoutesDeps, req: IncomingMessage, res: ServerRespo
     },
     (error) => deps.logger.error('authorize hook failed', { error }),
   );
-  if (!allowed) return sendError(res, 401, 'unauthorized', 'not allowed', cors);
+  if (!outcome.allowed) {
+    return sendError(res, 401, 'unauthorized', refusalMessage('not allowed', outcome), cors);
+  }
   if (deps.isShuttingDown()) {
     return sendError(res, 503, 'shutting-down', 'the server is shutting down', cors);
   }

@@ -17,9 +17,13 @@ export interface AuthRequest {
 
 /**
  * `true` allows, `false` refuses; `{ allowedRoom }` allows only that room (a token minted for
- * one call). A rejected promise refuses too.
+ * one call); `{ refused }` refuses and tells the client why, in words safe to show anyone (say
+ * "the join token has expired", never the token). A rejected promise refuses too.
  */
-export type AuthDecision = boolean | { allowedRoom?: string };
+export type AuthDecision = boolean | { allowedRoom?: string } | { refused: string };
+
+/** What {@link decide} concludes; `reason` is sent to the client after the refusal's message. */
+export type AuthOutcome = { allowed: true } | { allowed: false; reason?: string };
 
 export type Authorize = (request: AuthRequest) => Promise<AuthDecision>;
 
@@ -27,11 +31,17 @@ export type Authorize = (request: AuthRequest) => Promise<AuthDecision>;
 export const allowAll: Authorize = async () => true;
 
 /** Whether a decision lets `request` through (for `GET /ice`, any allowed room will do). */
-export function isAllowed(decision: AuthDecision, room: string | undefined): boolean {
-  if (typeof decision === 'boolean') return decision;
-  if (typeof decision !== 'object' || decision === null) return false;
-  if (decision.allowedRoom === undefined || room === undefined) return true;
-  return decision.allowedRoom === room;
+export function judge(decision: AuthDecision, room: string | undefined): AuthOutcome {
+  if (typeof decision === 'boolean') return { allowed: decision };
+  if (typeof decision !== 'object' || decision === null) return { allowed: false };
+  if ('refused' in decision) {
+    const reason = typeof decision.refused === 'string' ? decision.refused : undefined;
+    return reason ? { allowed: false, reason } : { allowed: false };
+  }
+  if (decision.allowedRoom === undefined || room === undefined) return { allowed: true };
+  return decision.allowedRoom === room
+    ? { allowed: true }
+    : { allowed: false, reason: 'admitted to another room only' };
 }
 
 /** The token of an `Authorization: Bearer <token>` header. */
@@ -45,11 +55,16 @@ export async function decide(
   authorize: Authorize,
   request: AuthRequest,
   onError: (error: unknown) => void,
-): Promise<boolean> {
+): Promise<AuthOutcome> {
   try {
-    return isAllowed(await authorize(request), request.room);
+    return judge(await authorize(request), request.room);
   } catch (error) {
     onError(error);
-    return false;
+    return { allowed: false };
   }
+}
+
+/** The message of a refusal: `base`, and the hook's reason when it gave one. */
+export function refusalMessage(base: string, outcome: AuthOutcome): string {
+  return !outcome.allowed && outcome.reason ? `${base}: ${outcome.reason}` : base;
 }

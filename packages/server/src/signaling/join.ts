@@ -10,7 +10,7 @@ import {
   type JoinAnswer,
 } from '@icelane/protocol';
 import type { InboundCall } from './ack.js';
-import { bearerToken, decide } from './authorize.js';
+import { bearerToken, decide, refusalMessage } from './authorize.js';
 import { roomKey, type IcelaneSocket, type SignalingContext } from './context.js';
 import { randomId } from './ids.js';
 import { refuseInvalid, refusedByLimit } from './admission.js';
@@ -48,7 +48,7 @@ export async function handleJoin(
     if ((await ctx.roster.size(request.room)) >= ctx.roomPeerCap) {
       return refuse('room-full', 'the room is full');
     }
-    const allowed = await decide(
+    const outcome = await decide(
       ctx.authorize,
       {
         token: handshakeToken(socket),
@@ -58,7 +58,9 @@ export async function handleJoin(
       },
       (error) => ctx.logger.error('authorize hook failed', { error }),
     );
-    if (!allowed) return refuse('unauthorized', 'not allowed to join this room');
+    if (!outcome.allowed) {
+      return refuse('unauthorized', refusalMessage('not allowed to join this room', outcome));
+    }
     if (socket.disconnected) return;
 
     const sessionId = randomId();
