@@ -123,8 +123,11 @@ export class AttemptConnection {
       'error',
       live((error: Error & { code?: string }) => {
         if (error.code && MEDIA_ERRORS.has(error.code)) return handlers.mediaError(error);
-        // simple-peer destroys itself after an error: this attempt is over.
-        handlers.failed('ice-failed');
+        // simple-peer destroys itself after an error: this attempt is over. On a live connection
+        // it is often the far side leaving (Chromium reports its closed data channel as an
+        // error), so the link waits for the reason as it does for a close.
+        if (this.monitor) handlers.remoteClosed();
+        else handlers.failed('ice-failed');
       }),
     );
   }

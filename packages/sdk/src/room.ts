@@ -30,6 +30,9 @@ export type SendData = string | ArrayBufferView | ArrayBuffer | Blob;
  */
 const RENAME_GRACE_MS = 2_000;
 
+/** How long `leave()` waits for the server to confirm before it closes the connections anyway. */
+const LEAVE_ANSWER_MS = 1_000;
+
 export class Room {
   /**
    * This peer's id, assigned by the server; it changes when the room is rejoined after a drop.
@@ -132,15 +135,23 @@ export class Room {
     this.left = true;
     this.refresher.stop();
     this.reconnect?.stop();
+    // The server first, so the others hear this peer left before its connections close, and do
+    // not take the close for a failure to retry. Not for long: leaving must not hang.
+    try {
+      if (this.socket.connected) {
+        await request(
+          this.socket,
+          'room:leave',
+          Math.min(LEAVE_ANSWER_MS, this.options.signalingTimeoutMs),
+        );
+      }
+    } catch {
+      // Disconnecting below removes this peer from the room all the same.
+    }
     for (const link of this.links.values()) link.close();
     this.links.clear();
     this.routes.clear();
     this.deferred.clear();
-    try {
-      if (this.socket.connected) await this.ask('room:leave');
-    } catch {
-      // Disconnecting below removes this peer from the room all the same.
-    }
     this.socket.disconnect();
     this.emitter.clear();
   }
