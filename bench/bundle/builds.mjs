@@ -5,7 +5,9 @@
 //   every chunk, the lazily loaded simple-peer chunk included;
 // - own code: the SDK's published entry (packages/sdk/dist) with the protocol package it uses,
 //   every third-party package left out;
-// - for comparison, socket.io-client and simple-peer's browser bundle, each alone.
+// - for comparison, socket.io-client alone; simple-peer as the SDK ships it (built by
+//   @icelane/simple-peer-browser with small stand-ins for the Node modules it imports), and
+//   simple-peer's own prebuilt browser bundle, which carries full copies of them.
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,20 +17,23 @@ import { sizeOfFiles } from './sizes.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SDK = join(ROOT, 'packages/sdk');
+const SIMPLE_PEER_BROWSER = join(ROOT, 'packages/simple-peer-browser');
 const APP = join(SDK, 'test/vite-app');
 
-/** A package the SDK depends on, and not icelane's own. */
+/** A package the SDK depends on, and not the SDK's own code (simple-peer's build included). */
 const isThirdParty = (id) =>
-  !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('@icelane/');
+  !id.startsWith('.') &&
+  !id.startsWith('/') &&
+  (!id.startsWith('@icelane/') || id.startsWith('@icelane/simple-peer-browser'));
 
-/** Resolves bare imports of `entry` as the SDK package would: its dependencies are there. */
-const resolveFromSdk = {
-  name: 'resolve-from-sdk',
+/** Resolves the bare imports of an entry written outside the repository as `pkg` would. */
+const resolveFrom = (pkg) => ({
+  name: 'resolve-from-package',
   resolveId(source, importer, options) {
-    if (importer?.startsWith(SDK) || source.startsWith('.') || source.startsWith('/')) return null;
-    return this.resolve(source, join(SDK, 'package.json'), { ...options, skipSelf: true });
+    if (importer?.startsWith(pkg) || source.startsWith('.') || source.startsWith('/')) return null;
+    return this.resolve(source, join(pkg, 'package.json'), { ...options, skipSelf: true });
   },
-};
+});
 
 async function jsFiles(dir) {
   const names = await readdir(dir, { recursive: true });
@@ -74,13 +79,20 @@ export async function measureBundles() {
     });
 
     const comparisons = {};
-    for (const [name, source] of [
-      ['socket.io-client', "export { io, Manager, Socket } from 'socket.io-client';"],
-      ['simple-peer', "export { default } from 'simple-peer/simplepeer.min.js';"],
+    for (const [name, source, from] of [
+      ['socket.io-client', "export { io, Manager, Socket } from 'socket.io-client';", SDK],
+      ['simple-peer as shipped', "export { default } from '@icelane/simple-peer-browser';", SDK],
+      [
+        'simple-peer prebuilt',
+        "export { default } from 'simple-peer/simplepeer.min.js';",
+        SIMPLE_PEER_BROWSER,
+      ],
     ]) {
-      const entry = join(work, `${name}-entry.js`);
+      const entry = join(work, `${name.replaceAll(' ', '-')}-entry.js`);
       await writeFile(entry, source);
-      comparisons[name] = await buildEntry(entry, join(work, name), { plugins: [resolveFromSdk] });
+      comparisons[name] = await buildEntry(entry, join(work, name.replaceAll(' ', '-')), {
+        plugins: [resolveFrom(from)],
+      });
     }
     return { app, ownCode, comparisons };
   } finally {

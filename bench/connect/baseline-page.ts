@@ -1,5 +1,5 @@
 /**
- * The baseline's side of a call, in the page: plain simple-peer (the bundle the SDK loads), the
+ * The baseline's side of a call, in the page: plain simple-peer (its prebuilt bundle), the
  * way an app without icelane uses it. Self-contained: Playwright serialises it into the page.
  */
 

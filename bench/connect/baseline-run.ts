@@ -11,9 +11,9 @@ import type { SideName } from '../../e2e/nat-lab/lab/topology.js';
 import { turnRestCredential } from '../../e2e/nat-lab/turn-credential.js';
 import { installBaselinePeer, type BaselineOutcome } from './baseline-page.js';
 
-/** The same simple-peer browser bundle the SDK loads. */
+/** simple-peer's own prebuilt browser bundle, as an app without icelane loads it. */
 const SIMPLE_PEER_BUNDLE = createRequire(
-  new URL('../../packages/sdk/package.json', import.meta.url),
+  new URL('../../packages/simple-peer-browser/package.json', import.meta.url),
 ).resolve('simple-peer/simplepeer.min.js');
 
 /** Chromium's `failed` comes after ~15 s; leave room on a busy machine. */

@@ -13,13 +13,9 @@ const PAGE_SOURCE = fileURLToPath(new URL('./sdk-page', import.meta.url));
 /** Where {@link buildSdkTestPage} writes the page; serve it with `ICELANE_STATIC_DIR`. */
 export const SDK_PAGE_DIR = fileURLToPath(new URL('../../.icelane/sdk-test-page', import.meta.url));
 
-/** Compiles the protocol and SDK packages (the page imports their `dist`, as an app would). */
+/** Compiles the SDK and the packages it uses (the page imports their `dist`, as an app would). */
 export async function buildSdkPackages(): Promise<void> {
-  await promisify(execFile)(
-    'pnpm',
-    ['--filter', '@icelane/protocol', '--filter', '@icelane/sdk', 'run', 'build'],
-    { cwd: ROOT },
-  );
+  await promisify(execFile)('pnpm', ['--filter', '@icelane/sdk...', 'run', 'build'], { cwd: ROOT });
 }
 
 /** Builds the page into `outDir` and returns it. */

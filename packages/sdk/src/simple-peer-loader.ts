@@ -1,7 +1,8 @@
 /**
- * Loads simple-peer on first use. Its main entry needs Node's `global`, `process`, `Buffer` and
- * streams, which a plain Vite app does not provide; its prebuilt browser bundle carries its own
- * shims. Loading it lazily keeps `import '@icelane/sdk'` safe where there is no `window`.
+ * Loads simple-peer on first use. Its main entry imports Node's streams, `buffer` and `process`,
+ * which a plain Vite app does not provide; `@icelane/simple-peer-browser` is simple-peer built as
+ * one browser ES module with small stand-ins for them. Loading it lazily keeps
+ * `import '@icelane/sdk'` safe where there is no `window`, and puts it in a chunk of its own.
  */
 
 /** The part of a simple-peer instance the SDK uses. */
@@ -38,8 +39,8 @@ export type SimplePeerConstructor = new (options: SimplePeerOptions) => SimplePe
 let loading: Promise<SimplePeerConstructor> | undefined;
 
 export function loadSimplePeer(): Promise<SimplePeerConstructor> {
-  loading ??= import('simple-peer/simplepeer.min.js').then((module) => {
-    // A CommonJS bundle: its export is `default` (once or twice wrapped, by bundler).
+  loading ??= import('@icelane/simple-peer-browser').then((module) => {
+    // The class is the default export (wrapped once more by some bundlers' interop).
     let value: unknown = module;
     while (value && typeof value !== 'function' && 'default' in (value as object)) {
       value = (value as { default: unknown }).default;
