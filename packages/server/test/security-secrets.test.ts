@@ -13,12 +13,12 @@ import { captureLogger } from './credentials/log-capture.js';
 import { startCloudflareFake, type CloudflareFake } from './credentials/cloudflare-fake.js';
 import { connect, disconnectAll, request } from './support/clients.js';
 import { hs256, inSeconds } from './support/jwt-signer.js';
-import { closeObserved, startObservedServer } from './support/observed-server.js';
+import { closeAll, startTestServer } from './support/server.js';
 
 let cloudflare: CloudflareFake | null = null;
 afterEach(async () => {
   disconnectAll();
-  await closeObserved();
+  await closeAll();
   await cloudflare?.close();
   cloudflare = null;
 });
@@ -32,11 +32,13 @@ describe('secrets stay secret', () => {
     const coturnSecrets = [randomBytes(20).toString('hex'), randomBytes(20).toString('hex')];
     cloudflare = await startCloudflareFake();
     const log = captureLogger();
-    const authorize = () => createJwtAuthorize({ secret: jwtSecret }, { logger: log.logger });
+    const deps = {
+      logger: log.logger,
+      authorize: createJwtAuthorize({ secret: jwtSecret }, { logger: log.logger }),
+    };
     const backoff = { baseMs: 10, maxMs: 20, factor: 2 };
-    const cloudflareServer = await startObservedServer({
-      log,
-      authorize,
+    const cloudflareServer = await startTestServer({
+      deps,
       ice: {
         provider: createCloudflareProvider({
           keyId: cloudflare.keyId,
@@ -51,9 +53,8 @@ describe('secrets stay secret', () => {
         joinTimeoutMs: 500,
       },
     });
-    const coturnServer = await startObservedServer({
-      log,
-      authorize,
+    const coturnServer = await startTestServer({
+      deps,
       ice: {
         provider: createCoturnProvider({ urls: ['turn:127.0.0.1:3478'], secrets: coturnSecrets }),
       },

@@ -61,7 +61,8 @@ export async function startTestServer(setup: TestServerSetup = {}): Promise<Test
       provider: createStaticProvider(STATIC_TURN),
       ...setup.ice,
     },
-    { logger: silentLogger, metrics },
+    // One logger for every part, as the CLI wires it: tests reading the log see the providers too.
+    { logger: setup.deps?.logger ?? silentLogger, metrics },
   );
   const released: string[] = [];
   // The real source, watched: releases are what a per-session credential's revocation hangs on.
