@@ -45,10 +45,51 @@ export async function httpCall(call: HttpCall): Promise<Response> {
   throw new ProviderError(kind, `${call.label}: unexpected HTTP ${status}`, status);
 }
 
-/** Reads a JSON body, or throws `bad-response`. */
-export async function readJson(response: Response, label: string): Promise<unknown> {
+/**
+ * The most a provider's answer may hold. Real answers are well under 2 KB; without a cap, a
+ * misbehaving or hostile API could make the server hold any amount (issue 14: a 20 MB answer
+ * during 20 joins peaked at 404 MB).
+ */
+export const PROVIDER_ANSWER_MAX_BYTES = 64 * 1024;
+
+/**
+ * Reads a JSON body of at most `maxBytes`, or throws `bad-response`. The body is read as a
+ * stream and the rest cancelled once the cap is passed, so an oversized answer never sits in
+ * memory whole. Errors say how large, never what it held.
+ */
+export async function readJson(
+  response: Response,
+  label: string,
+  maxBytes = PROVIDER_ANSWER_MAX_BYTES,
+): Promise<unknown> {
+  const tooLarge = () =>
+    new ProviderError(
+      'bad-response',
+      `${label}: answer larger than ${maxBytes} bytes`,
+      response.status,
+    );
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (response.body) {
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  }
   try {
-    return (await response.json()) as unknown;
+    return JSON.parse(Buffer.concat(chunks, size).toString('utf8')) as unknown;
   } catch {
     throw new ProviderError('bad-response', `${label}: answer is not JSON`, response.status);
   }

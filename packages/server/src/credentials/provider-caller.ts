@@ -106,9 +106,15 @@ export function createProviderCaller(
       }
       const started = now();
       const controller = new AbortController();
-      const signals = [controller.signal, closing.signal];
-      if (request.signal) signals.push(request.signal);
-      const signal = AbortSignal.any(signals);
+      // Not `AbortSignal.any`: on Node 20 what it builds stays alive as long as its longest-lived
+      // part, here the shutdown signal, i.e. forever (issue 14). Listeners removed when done.
+      const stop = () => controller.abort();
+      const sources = request.signal ? [closing.signal, request.signal] : [closing.signal];
+      for (const source of sources) {
+        if (source.aborted) stop();
+        else source.addEventListener('abort', stop, { once: true });
+      }
+      const { signal } = controller;
       let timer: ReturnType<typeof setTimeout> | undefined;
       let onAbort = () => {};
       // Settles the call even when a provider ignores its signal.
@@ -120,7 +126,8 @@ export function createProviderCaller(
           controller.abort();
         }, mintTimeoutMs);
         onAbort = () => reject(new ProviderError('timeout', `${provider.name}: call aborted`));
-        signal.addEventListener('abort', onAbort, { once: true });
+        if (signal.aborted) onAbort();
+        else signal.addEventListener('abort', onAbort, { once: true });
       });
       try {
         const credential = await Promise.race([provider.mint({ ...request, signal }), stopped]);
@@ -133,6 +140,7 @@ export function createProviderCaller(
       } finally {
         clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
+        for (const source of sources) source.removeEventListener('abort', stop);
       }
     },
 
