@@ -157,7 +157,10 @@ export interface IcelaneConfig {
   /** The Redis several nodes share; `null` for a single node. */
   redisUrl: string | null;
   /** Everything of the ICE source but the provider, built from `turn`. */
-  ice: Omit<IceSourceOptions, 'provider' | 'backoff' | 'mintTimeoutMs' | 'refreshAheadRatio'>;
+  ice: Omit<
+    IceSourceOptions,
+    'provider' | 'backoff' | 'mintTimeoutMs' | 'refreshAheadRatio' | 'maxRevocableSessions'
+  >;
   server: Pick<
     IcelaneServerOptions,
     'roomPeerCap' | 'corsOrigins' | 'staticDir' | 'trustedProxies'

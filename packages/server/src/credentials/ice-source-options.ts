@@ -39,6 +39,10 @@ export interface IceSourceOptions {
   policy: IcePolicy;
   /** Pace of retries after provider failures. */
   backoff: BackoffOptions;
+  /** Per-session scope: the most sessions whose credentials are remembered to be revoked when
+   * they end (`GET /ice` answers are remembered until they expire). Past it, the oldest expire
+   * unrevoked. */
+  maxRevocableSessions: number;
 }
 
 export const iceSourceDefaults: IceSourceOptions = {
@@ -53,6 +57,7 @@ export const iceSourceDefaults: IceSourceOptions = {
   mintTimeoutMs: 10_000,
   policy: 'all',
   backoff: backoffDefaults,
+  maxRevocableSessions: 10_000,
 };
 
 /** Throws a clear error on options that cannot work; called once at start-up. */
@@ -77,6 +82,9 @@ export function validateIceSourceOptions(o: IceSourceOptions): void {
   }
   if (!(o.joinTimeoutMs > 0) || !(o.mintTimeoutMs > 0)) {
     throw new Error('ICE: joinTimeoutMs and mintTimeoutMs must be positive');
+  }
+  if (!Number.isInteger(o.maxRevocableSessions) || o.maxRevocableSessions < 0) {
+    throw new Error('ICE: maxRevocableSessions must be a whole number');
   }
   if (o.policy !== 'all' && o.policy !== 'relay') {
     throw new Error(`ICE: policy must be "all" or "relay"`);

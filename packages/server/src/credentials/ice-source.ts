@@ -127,7 +127,10 @@ export function createIceSource(
   // logger's list without bound. Nothing here logs them.
   const sessions = shared
     ? null
-    : createSessionCredentials({ caller, logger, onMinted: () => {} }, o);
+    : createSessionCredentials(
+        { caller, logger, onMinted: () => {}, now },
+        { ...o, maxSessions: o.maxRevocableSessions },
+      );
 
   // A shared credential is handed out many times: say once that it was unusable.
   const warned = new WeakSet<TurnCredential>();
