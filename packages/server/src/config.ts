@@ -32,6 +32,16 @@ export const ENV_VARIABLES = {
     help: 'Comma-separated origins whose pages may connect, or * for any.',
   },
   ICELANE_STATIC_DIR: { group: 'server', default: '', help: 'A built page to serve at /.' },
+  ICELANE_TLS_CERT: {
+    group: 'server',
+    default: '',
+    help: 'PEM certificate file (chain included): serve HTTPS and WSS instead of HTTP. Needs ICELANE_TLS_KEY.',
+  },
+  ICELANE_TLS_KEY: {
+    group: 'server',
+    default: '',
+    help: 'PEM private key file of the certificate.',
+  },
   ICELANE_TRUSTED_PROXIES: {
     group: 'server',
     default: String(app.trustedProxies),
@@ -148,9 +158,17 @@ export type TurnConfig =
   | { provider: 'coturn'; urls: string[]; secrets: string[] }
   | { provider: 'static'; urls: string[]; username?: string; credential?: string };
 
+/** PEM files to serve HTTPS with; read by the CLI, which names the variable when they are bad. */
+export interface TlsConfig {
+  certFile: string;
+  keyFile: string;
+}
+
 export interface IcelaneConfig {
   port: number;
   host: string;
+  /** `null`: plain HTTP. */
+  tls: TlsConfig | null;
   logLevel: LogLevel;
   turn: TurnConfig;
   jwt: JwtConfig | null;
@@ -184,6 +202,7 @@ export function readConfig(env: Env): IcelaneConfig {
     'an origin such as https://example.com, or *',
   );
   const staticDir = r.text('ICELANE_STATIC_DIR') || null;
+  const tls = readTls(r);
   const trustedProxies = r.integer('ICELANE_TRUSTED_PROXIES', 0, 10);
   // An empty list is a choice here (no STUN), not an unset variable.
   const stunUrls = r.list(
@@ -208,6 +227,7 @@ export function readConfig(env: Env): IcelaneConfig {
   return {
     port,
     host,
+    tls,
     logLevel,
     turn,
     jwt,
@@ -224,6 +244,15 @@ export function readConfig(env: Env): IcelaneConfig {
     server: { roomPeerCap, corsOrigins, staticDir, trustedProxies },
     secrets: [...r.secretValues(), ...redisPassword(redisUrl)],
   };
+}
+
+function readTls(r: Reader): TlsConfig | null {
+  const certFile = r.text('ICELANE_TLS_CERT');
+  const keyFile = r.text('ICELANE_TLS_KEY');
+  if (certFile === '' && keyFile === '') return null;
+  if (certFile === '') r.issue('ICELANE_TLS_CERT', 'required with ICELANE_TLS_KEY');
+  if (keyFile === '') r.issue('ICELANE_TLS_KEY', 'required with ICELANE_TLS_CERT');
+  return { certFile, keyFile };
 }
 
 function readRedisUrl(r: Reader): string | null {

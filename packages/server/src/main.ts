@@ -2,11 +2,19 @@
 /**
  * `icelane-server`: reads the environment, listens on HOST:PORT, and stops gracefully on SIGTERM.
  */
-import { statSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { readFileSync, statSync } from 'node:fs';
+import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { createSecureContext } from 'node:tls';
 import { createIcelaneServer } from './app.js';
 import { createJwtAuthorize } from './auth/index.js';
-import { readConfig, helpText, type IcelaneConfig, type TurnConfig } from './config.js';
+import {
+  readConfig,
+  helpText,
+  type IcelaneConfig,
+  type TlsConfig,
+  type TurnConfig,
+} from './config.js';
 import {
   createCloudflareProvider,
   createCoturnProvider,
@@ -38,7 +46,41 @@ function providerFor(turn: TurnConfig): TurnProvider | null {
   }
 }
 
-function loadConfig(): IcelaneConfig {
+/** The certificate and key, read and checked to be a pair, so a bad file is named at start-up. */
+interface TlsFiles {
+  cert: Buffer;
+  key: Buffer;
+}
+
+function readTlsFiles(tls: TlsConfig): TlsFiles {
+  const read = (variable: 'ICELANE_TLS_CERT' | 'ICELANE_TLS_KEY', path: string) => {
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw new ConfigError([
+        { variable, message: `cannot read "${path}": ${(error as Error).message}` },
+      ]);
+    }
+  };
+  const files = {
+    cert: read('ICELANE_TLS_CERT', tls.certFile),
+    key: read('ICELANE_TLS_KEY', tls.keyFile),
+  };
+  try {
+    createSecureContext(files);
+  } catch (error) {
+    // OpenSSL's reason (no start line, key values mismatch) names what is wrong, never the key.
+    throw new ConfigError([
+      {
+        variable: 'ICELANE_TLS_CERT',
+        message: `not a usable PEM certificate and key pair (${(error as Error).message})`,
+      },
+    ]);
+  }
+  return files;
+}
+
+function loadConfig(): { config: IcelaneConfig; tls: TlsFiles | null } {
   const config = readConfig(process.env);
   if (config.server.staticDir !== null && !isDirectory(config.server.staticDir)) {
     throw new ConfigError([
@@ -48,7 +90,7 @@ function loadConfig(): IcelaneConfig {
       },
     ]);
   }
-  return config;
+  return { config, tls: config.tls && readTlsFiles(config.tls) };
 }
 
 function isDirectory(path: string): boolean {
@@ -71,8 +113,9 @@ function main(args: readonly string[]): void {
   }
 
   let config: IcelaneConfig;
+  let tls: TlsFiles | null;
   try {
-    config = loadConfig();
+    ({ config, tls } = loadConfig());
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`icelane-server: invalid configuration\n${error.message}\n`);
@@ -99,7 +142,8 @@ function main(args: readonly string[]): void {
     void scaleOut?.close();
     return;
   }
-  const httpServer = createServer();
+  // An https.Server is an http.Server to socket.io and to the routes.
+  const httpServer: HttpServer = tls ? createHttpsServer(tls) : createServer();
   const authorize = config.jwt ? createJwtAuthorize(config.jwt, { logger }) : undefined;
   const app = createIcelaneServer(
     httpServer,
@@ -117,6 +161,7 @@ function main(args: readonly string[]): void {
     logger.info('listening', {
       host: config.host,
       port,
+      tls: tls !== null,
       provider: config.turn.provider,
       joinTokens: config.jwt === null ? 'off' : config.jwt.secret !== null ? 'HS256' : 'JWKS',
       stunUrls: config.ice.stunUrls.length,
