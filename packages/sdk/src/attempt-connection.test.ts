@@ -1,9 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { SignalData } from '@icelane/protocol';
 import { AttemptConnection, type AttemptHandlers } from './attempt-connection.js';
 import { CONTROL_CHANNEL_ID } from './control-channel.js';
 import { resolveJoinOptions, type JoinOptions } from './defaults.js';
 import { planAttempt, type AttemptPlan } from './ice-plan.js';
+import { useFakeTimersPerTest } from '../test/fakes/fake-timers.js';
 import { fakeSimplePeers } from '../test/fakes/fake-simple-peer.js';
 import { iceConfig, STUN_URL, TURN_URL } from '../test/fakes/ice.js';
 import { chromeSrflx } from '../test/stats-fixtures.js';
@@ -49,12 +50,7 @@ function start(
 }
 
 describe('one attempt connection', () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  useFakeTimersPerTest();
 
   it('configures simple-peer with the ICE servers and policy inside `config`, never at the top level', () => {
     const { peer, plan } = start({ attempt: 2 });

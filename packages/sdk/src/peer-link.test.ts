@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { IceConfig, SignalData } from '@icelane/protocol';
 import { resolveJoinOptions, type JoinOptions } from './defaults.js';
 import { IcelaneError } from './errors.js';
 import { PeerLink } from './peer-link.js';
+import { useFakeTimersPerTest } from '../test/fakes/fake-timers.js';
 import { fakeSimplePeers } from '../test/fakes/fake-simple-peer.js';
 import { iceConfig, TURN_URL } from '../test/fakes/ice.js';
 import type { RecordedEvent } from '../test/fakes/room-harness.js';
@@ -63,13 +64,7 @@ function openLink(setup: LinkSetup = {}) {
 }
 
 describe('the link to one peer', () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-    vi.setSystemTime(1_000_000);
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  useFakeTimersPerTest(1_000_000);
 
   it("starts the first attempt at once with the room's ICE servers, as offerer or answerer", () => {
     const offerer = openLink();
