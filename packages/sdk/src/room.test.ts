@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { SignalData } from '@icelane/protocol';
+import { CONTROL_CHANNEL_ID } from './control-channel.js';
 import { useFakeTimersPerTest } from '../test/fakes/fake-timers.js';
 import { iceConfig, TURN_URL } from '../test/fakes/ice.js';
 import { openRoom } from '../test/fakes/room-harness.js';
@@ -7,6 +8,7 @@ import { chromeSrflx } from '../test/stats-fixtures.js';
 
 const OFFER: SignalData = { type: 'offer', sdp: 'v=0 offer' };
 const ANSWER: SignalData = { type: 'answer', sdp: 'v=0 answer' };
+const CANDIDATE: SignalData = { type: 'candidate', candidate: { candidate: 'candidate:1' } };
 
 /** A room that joined with peers `a` and `b` already in it, its offers to them under way. */
 async function roomWithTwo(options = {}) {
@@ -14,6 +16,13 @@ async function roomWithTwo(options = {}) {
   await vi.advanceTimersByTimeAsync(0);
   const [a, b] = harness.peers.all;
   return { ...harness, a: a!, b: b! };
+}
+
+/** A room that joined with peer `a` already in it, its offer to it under way. */
+async function roomWithOne() {
+  const harness = openRoom({ peers: [{ peerId: 'a' }] });
+  await vi.advanceTimersByTimeAsync(0);
+  return { ...harness, a: harness.peers.last() };
 }
 
 function thrown(fn: () => unknown): unknown {
@@ -115,9 +124,7 @@ describe('a joined room', () => {
   });
 
   it('closes the link of a peer that leaves mid-attempt, and says nothing more of it', async () => {
-    const { socket, room, peers, events, eventsOf } = openRoom({ peers: [{ peerId: 'a' }] });
-    await vi.advanceTimersByTimeAsync(0);
-    const a = peers.last();
+    const { socket, room, peers, a, events, eventsOf } = await roomWithOne();
     socket.serverEmit('peer:left', { peerId: 'a' });
     expect(events.at(-1)).toEqual(['peer:left', { peerId: 'a' }]);
     expect(a.destroyedBySdk).toBe(true);
@@ -139,6 +146,47 @@ describe('a joined room', () => {
     a.remoteClose();
     await vi.advanceTimersByTimeAsync(0);
     expect(eventsOf('peer:left')).toEqual([{ peerId: 'a' }]);
+  });
+
+  it('keeps a live call through a signaling drop, and tells the peer its new id over the call', async () => {
+    const { socket, room, peers, a, eventsOf } = await roomWithOne();
+    a.connect();
+    const control = a._pc.channel(CONTROL_CHANNEL_ID)!;
+    control.open();
+    socket.answer('room:join', () => ({
+      data: { peerId: 'me-2', room: 'standup', peers: [{ peerId: 'a' }], ice: iceConfig(5) },
+    }));
+    socket.drop();
+    expect(eventsOf('signaling')).toEqual([{ state: 'reconnecting' }]);
+    socket.reconnect();
+    await vi.advanceTimersByTimeAsync(0);
+
+    expect(room.peerId).toBe('me-2');
+    expect(control.sent).toEqual([JSON.stringify({ type: 'signaling-id', peerId: 'me-2' })]);
+    expect(eventsOf('signaling')).toEqual([{ state: 'reconnecting' }, { state: 'connected' }]);
+    expect(eventsOf('peer:left')).toEqual([]);
+    expect(eventsOf('peer:joined')).toHaveLength(1);
+    expect(peers.all).toEqual([a]);
+    expect(a.destroying || a.destroyed).toBe(false);
+  });
+
+  it('follows a peer that rejoined under a new id it said over the call, and never takes it for a newcomer', async () => {
+    const { socket, a, peers, eventsOf } = await roomWithOne();
+    a.connect();
+    socket.serverEmit('peer:left', { peerId: 'a' });
+    a._pc
+      .channel(CONTROL_CHANNEL_ID)!
+      .deliver(JSON.stringify({ type: 'signaling-id', peerId: 'a-2' }));
+    socket.serverEmit('peer:joined', { peerId: 'a-2' });
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(eventsOf('peer:joined')).toEqual([{ peerId: 'a' }]);
+    expect(eventsOf('peer:left')).toEqual([]);
+    expect(peers.all).toEqual([a]);
+
+    a.emitSignal(CANDIDATE);
+    expect(socket.signals().at(-1)).toEqual({ to: 'a-2', attempt: 1, data: CANDIDATE });
+    socket.serverEmit('signal', { from: 'a-2', attempt: 1, data: CANDIDATE });
+    expect(a.received).toEqual([CANDIDATE]);
   });
 
   it('tells the server it leaves before closing any connection, then disconnects', async () => {
