@@ -2,6 +2,7 @@
  * The lab proves itself with plain RTCPeerConnection pages, independently of the SDK: STUN alone
  * crosses port-restricted NATs but not symmetric ones, and a TURN relay crosses symmetric ones.
  */
+import { SDK_PAGE_DIR } from '../support/build-sdk-page.js';
 import { expect, skipUnlessLabCanRun, test } from './fixtures.js';
 import { TURN_SECRET } from './lab/lab.js';
 import { observeMapping } from './lab/mapping-probe.js';
@@ -80,4 +81,38 @@ test('routers map as their kind says: one port per socket, or one per destinatio
   const symmetric = await observeMapping(restricted.network, 'b');
   expect(symmetric[0].split(':')[0]).toBe(restricted.network.sides.b.publicAddress);
   expect(symmetric[0]).not.toBe(symmetric[1]);
+});
+
+test('a video-call lab shows host addresses, a lab without media permission mDNS names', async ({
+  lab,
+}) => {
+  const hostAddressSeen = async (videoCall: boolean) => {
+    const network = await lab({
+      a: 'port-restricted',
+      b: 'none',
+      videoCall,
+      server: { env: { ICELANE_STATIC_DIR: SDK_PAGE_DIR } },
+    });
+    const page = await network.page('a');
+    await page.goto(network.server!.url);
+    const address = await page.evaluate(
+      () =>
+        new Promise<string>((resolve, reject) => {
+          const pc = new RTCPeerConnection();
+          pc.createDataChannel('probe');
+          pc.onicecandidate = ({ candidate }) => {
+            if (candidate?.type !== 'host' || candidate.protocol !== 'udp') return;
+            pc.close();
+            resolve(candidate.address ?? '');
+          };
+          setTimeout(() => reject(new Error('no host candidate')), 5_000);
+          void pc.createOffer().then((offer) => pc.setLocalDescription(offer));
+        }),
+    );
+    return { address, own: network.network.sides.a.address };
+  };
+  const hidden = await hostAddressSeen(false);
+  const shown = await hostAddressSeen(true);
+  expect(hidden.address).toMatch(/\.local$/);
+  expect(shown.address).toBe(shown.own);
 });

@@ -28,7 +28,10 @@ export interface SideOutcome {
   elapsedMs: number;
 }
 
-/** Joins side a then side b to a fresh room and waits until each side connected or gave up. */
+/**
+ * Joins side a then side b to a fresh room and waits until each side connected or gave up. In a
+ * lab made for video calls, each side sends its (fake) camera as a real call would.
+ */
 export async function sdkCall(
   lab: Lab,
   options: Record<SideName, HarnessJoinOptions>,
@@ -37,10 +40,12 @@ export async function sdkCall(
   const url = lab.server!.url;
   const room = `lab-${randomBytes(4).toString('hex')}`;
   const pages: RoomPage[] = [];
+  const join = async (side: SideName) =>
+    joinInPage(await lab.browser(side), url, room, withMedia(lab, options[side]));
   try {
-    pages.push(await joinInPage(await lab.browser('a'), url, room, options.a));
+    pages.push(await join('a'));
     const startedAt = Date.now();
-    pages.push(await joinInPage(await lab.browser('b'), url, room, options.b));
+    pages.push(await join('b'));
     const [a, b] = pages as [RoomPage, RoomPage];
     const [outcomeA, outcomeB] = await Promise.all([
       outcome(a, b.peerId, startedAt, timeoutMs),
@@ -50,6 +55,11 @@ export async function sdkCall(
   } finally {
     for (const page of pages) await page.close();
   }
+}
+
+/** The join options of a side, with the camera on in a lab made for video calls. */
+export function withMedia(lab: Lab, options: HarnessJoinOptions): HarnessJoinOptions {
+  return lab.videoCall ? { fakeMedia: true, ...options } : options;
 }
 
 async function outcome(

@@ -16,7 +16,17 @@ export async function writeBrowserWrapper(dir: string, ns: string): Promise<stri
   return path;
 }
 
-/** Launches headless Chromium whose every socket lives in `ns`. */
-export async function launchBrowserIn(dir: string, ns: string): Promise<Browser> {
-  return chromium.launch(chromiumLaunchOptions(await writeBrowserWrapper(dir, ns)));
+/**
+ * Launches headless Chromium whose every socket lives in `ns`. With `secureOrigin`, that plain-http
+ * origin counts as secure, so a page there can take the (fake) camera as a real video call does —
+ * and then Chromium shows its host addresses instead of mDNS names.
+ */
+export async function launchBrowserIn(
+  dir: string,
+  ns: string,
+  secureOrigin?: string,
+): Promise<Browser> {
+  const options = chromiumLaunchOptions(await writeBrowserWrapper(dir, ns));
+  if (secureOrigin) options.args.push(`--unsafely-treat-insecure-origin-as-secure=${secureOrigin}`);
+  return chromium.launch(options);
 }

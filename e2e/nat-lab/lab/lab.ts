@@ -16,6 +16,8 @@ import { PUBLIC_HOST, buildLabNetwork, type LabNetwork, type SideName } from './
 export const TURN_PORT = 3478;
 export const TURN_SECRET = 'icelane-lab-secret';
 export const TURN_REALM = 'icelane.lab';
+/** The clients' private side, which the relay must refuse as a peer (as on the internet). */
+const CGNAT_RANGE = '100.64.0.0-100.127.255.255';
 
 export interface LabOptions {
   a: NatKind;
@@ -24,6 +26,17 @@ export interface LabOptions {
   turn: boolean;
   /** Run the signaling server with this environment on top of the lab's TURN settings. */
   server: false | { env: Record<string, string> };
+  /**
+   * Run calls as a real video call does: the server's page counts as a secure origin, so it can
+   * take the (fake) camera, and Chromium then shows host addresses instead of mDNS names — which
+   * changes how ICE behaves. `false`: addresses hidden, as on a page without media permission.
+   */
+  videoCall: boolean;
+  /**
+   * coturn refuses the clients' private addresses as peers, as a relay on the internet must (see
+   * README, "The relay must refuse private peers"). `false` shows what happens without.
+   */
+  relayRefusesPrivatePeers: boolean;
   onLog: (line: string) => void;
 }
 
@@ -32,6 +45,8 @@ export const labDefaults: LabOptions = {
   b: 'symmetric',
   turn: true,
   server: false,
+  videoCall: false,
+  relayRefusesPrivatePeers: true,
   onLog: () => {},
 };
 
@@ -42,6 +57,8 @@ export interface Lab {
   turnUrls: { udp: string; tcp: string };
   stunUrl: string;
   server: ServerProcess | null;
+  /** Whether calls run as real video calls (see `LabOptions.videoCall`). */
+  videoCall: boolean;
   /** The browser whose traffic comes from that side's namespace, launched on first use. */
   browser(side: SideName): Promise<Browser>;
   /** A new page in that side's browser. */
@@ -76,6 +93,7 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
           port: TURN_PORT,
           secret: TURN_SECRET,
           realm: TURN_REALM,
+          deniedPeerRanges: o.relayRefusesPrivatePeers ? [CGNAT_RANGE] : [],
           onLog: o.onLog,
         })
       : null;
@@ -100,7 +118,11 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
     // Promises, so two callers asking at once share one browser.
     const browsers: Partial<Record<SideName, Promise<Browser>>> = {};
     const browser = (side: SideName) =>
-      (browsers[side] ??= launchBrowserIn(dir, network.sides[side].ns).then((launched) => {
+      (browsers[side] ??= launchBrowserIn(
+        dir,
+        network.sides[side].ns,
+        o.videoCall && server ? server.url : undefined,
+      ).then((launched) => {
         cleanups.push(() => launched.close());
         return launched;
       }));
@@ -117,7 +139,18 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
         url,
       ]);
 
-    return { network, coturn, turnUrls, stunUrl, server, browser, page, fetchFromPublic, close };
+    return {
+      network,
+      coturn,
+      turnUrls,
+      stunUrl,
+      server,
+      videoCall: o.videoCall,
+      browser,
+      page,
+      fetchFromPublic,
+      close,
+    };
   } catch (error) {
     await close().catch(() => {});
     throw error;

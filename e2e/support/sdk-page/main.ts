@@ -19,8 +19,8 @@ export interface RecordedEvent {
 }
 
 export interface HarnessJoinOptions extends Partial<Omit<JoinOptions, 'media'>> {
-  /** Capture the fake camera (Chromium's fake devices) and send it. */
-  fakeMedia?: boolean;
+  /** Capture the fake camera (Chromium's fake devices) and send it, with these constraints if given. */
+  fakeMedia?: boolean | MediaTrackConstraints;
 }
 
 const EVENTS: Array<keyof RoomEvents> = [
@@ -82,7 +82,7 @@ const harness = {
   async join(url: string, roomName: string, options: HarnessJoinOptions = {}) {
     const { fakeMedia, ...rest } = options;
     const media = fakeMedia
-      ? await navigator.mediaDevices.getUserMedia({ video: true, audio: false })
+      ? await navigator.mediaDevices.getUserMedia({ video: fakeMedia, audio: false })
       : null;
     try {
       const room = await joinRoom(url, roomName, { ...rest, media });
@@ -116,6 +116,29 @@ const harness = {
     const video = document.getElementById(`video-${peerId}`) as HTMLVideoElement | null;
     return video?.getVideoPlaybackQuality().totalVideoFrames ?? 0;
   },
+
+  /**
+   * Traffic as a live call has it, for tests that watch a call stay up: a data message to every
+   * peer each `intervalMs`, and the frames decoded from each peer's video sampled as often.
+   */
+  startTraffic(intervalMs = 100) {
+    let sent = 0;
+    const timer = setInterval(() => {
+      try {
+        harness.room?.send(`tick ${sent++}`);
+      } catch {
+        // No channel open at this moment: the gap shows on the receiving side.
+      }
+      for (const { peerId } of harness.room?.peers() ?? []) {
+        const frames = harness.framesFrom(peerId);
+        (harness.frameSamples[peerId] ??= []).push({ at: Date.now(), frames });
+      }
+    }, intervalMs);
+    return () => clearInterval(timer);
+  },
+
+  /** Per peer, `{ at, frames }` samples taken by `startTraffic`. */
+  frameSamples: {} as Record<string, Array<{ at: number; frames: number }>>,
 
   peers() {
     return harness.room?.peers() ?? [];

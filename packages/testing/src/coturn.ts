@@ -19,6 +19,12 @@ export interface CoturnOptions {
   /** Relay ports come from this range. */
   minRelayPort: number;
   maxRelayPort: number;
+  /**
+   * Peer address ranges coturn refuses to relay to (`denied-peer-ip`, `first-last`). A TURN server
+   * on the internet refuses private ranges: relaying there reaches nothing, and a failed send makes
+   * coturn close the whole relay socket (see `e2e/nat-lab/README.md`).
+   */
+  deniedPeerRanges: string[];
   /** Wraps the command, e.g. `['ip', 'netns', 'exec', 'pub']` to run it in a namespace. */
   prefix: string[];
   /** Lines coturn prints, for debugging a failed test. */
@@ -33,6 +39,7 @@ export const coturnDefaults: CoturnOptions = {
   realm: 'icelane.test',
   minRelayPort: 49152,
   maxRelayPort: 65535,
+  deniedPeerRanges: [],
   prefix: [],
   onLog: () => {},
   startTimeoutMs: 10_000,
@@ -74,6 +81,7 @@ export async function startCoturn(options: Partial<CoturnOptions> = {}): Promise
     '--no-multicast-peers',
     // Loopback peers are refused by default; on loopback they are the only peers there are.
     ...(o.ip.startsWith('127.') ? ['--allow-loopback-peers'] : []),
+    ...o.deniedPeerRanges.map((range) => `--denied-peer-ip=${range}`),
     `--userdb=${join(dir, 'turndb')}`,
     `--pidfile=${join(dir, 'turnserver.pid')}`,
     '--log-file=stdout',
