@@ -1,6 +1,6 @@
 /** Driving the demo page the way a person does: open a link, join, read the panels. */
 import { fileURLToPath } from 'node:url';
-import { expect, type Browser, type Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
 
 /** The built page, for specs that start their own server. */
 export const DEMO_DIST = fileURLToPath(new URL('../../packages/demo/dist', import.meta.url));
@@ -20,8 +20,12 @@ export async function openAndJoin(
   browser: Browser,
   url: string,
   setup: (page: Page) => Promise<void> = async () => {},
+  contextOptions: BrowserContextOptions = {},
 ): Promise<JoinedPage> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    ...contextOptions,
+  });
   const page = await context.newPage();
   await page.goto(url);
   await setup(page);

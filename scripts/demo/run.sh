@@ -1,25 +1,34 @@
 #!/usr/bin/env bash
 # Starts the demo from a built workspace: a coturn with a fresh shared secret (TURN REST API,
 # `use-auth-secret`) and the icelane server configured for it, serving packages/demo/dist. Prints
-# the URL to open, and on Ctrl-C or SIGTERM stops both by PID.
-#
-#   ICELANE_DEMO_HOST       address coturn listens and relays on, and the page's host (127.0.0.1);
-#                           set a LAN address to let other machines join.
-#   ICELANE_DEMO_PORT       the server's HTTP port (8080)
-#   ICELANE_DEMO_TURN_PORT  coturn's port, UDP and TCP (3478)
+# the URL to open (with --https, on the LAN address, with a QR code for a phone), and on Ctrl-C or
+# SIGTERM stops both by PID. Options and variables: scripts/demo/options.sh, or --help.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-
-host=${ICELANE_DEMO_HOST:-127.0.0.1}
-port=${ICELANE_DEMO_PORT:-8080}
-turn_port=${ICELANE_DEMO_TURN_PORT:-3478}
-static_dir=$PWD/packages/demo/dist
-server_main=$PWD/packages/server/dist/main.js
+source scripts/demo/options.sh
+source scripts/demo/certificate.sh
+parse_demo_args "$@"
 
 fail() {
   echo "icelane demo: $*" >&2
   exit 1
 }
+
+if ((demo_https)); then
+  host=${ICELANE_DEMO_HOST:-$(lan_address)}
+  [[ -n $host ]] || fail "no network address found for --https: set ICELANE_DEMO_HOST to this machine's LAN address"
+  port=${ICELANE_DEMO_PORT:-8443}
+  scheme=https
+else
+  host=${ICELANE_DEMO_HOST:-127.0.0.1}
+  port=${ICELANE_DEMO_PORT:-8080}
+  scheme=http
+fi
+turn_port=${ICELANE_DEMO_TURN_PORT:-3478}
+turns_port=${ICELANE_DEMO_TURNS_PORT:-5349}
+cert_dir=${ICELANE_DEMO_CERT_DIR:-$PWD/.icelane/demo-cert}
+static_dir=$PWD/packages/demo/dist
+server_main=$PWD/packages/server/dist/main.js
 
 [[ -f $static_dir/index.html ]] || fail "no built page in $static_dir: run 'npm run demo' (it builds first)"
 [[ -f $server_main ]] || fail "no built server at $server_main: run 'npm run demo' (it builds first)"
@@ -42,6 +51,11 @@ port_free() {
 port_free "$port" tcp || fail "port $port is in use: set ICELANE_DEMO_PORT to a free port"
 port_free "$turn_port" tcp && port_free "$turn_port" udp ||
   fail "port $turn_port is in use: set ICELANE_DEMO_TURN_PORT to a free port"
+if ((demo_https)); then
+  port_free "$turns_port" tcp || fail "port $turns_port is in use: set ICELANE_DEMO_TURNS_PORT to a free port"
+  command -v openssl >/dev/null || fail "openssl (Debian package openssl) is not installed"
+  ensure_certificate "$cert_dir" "$host" || fail "no certificate for $host"
+fi
 
 work=$(mktemp -d -t icelane-demo.XXXXXX)
 coturn_pid=''
@@ -78,11 +92,18 @@ printf 'static-auth-secret=%s\n' "$secret" >"$work/turnserver.conf"
 
 loopback_peers=()
 [[ $host == 127.* ]] && loopback_peers=(--allow-loopback-peers)
+# TURN over TLS with the page's certificate: the relay a network that lets only HTTPS out allows.
+tls_args=(--no-tls)
+turn_urls="turn:$host:$turn_port?transport=udp,turn:$host:$turn_port?transport=tcp"
+if ((demo_https)); then
+  tls_args=(--cert="$cert_dir/cert.pem" --pkey="$cert_dir/key.pem" --tls-listening-port="$turns_port")
+  turn_urls+=",turns:$host:$turns_port?transport=tcp"
+fi
 turnserver -c "$work/turnserver.conf" \
   --listening-ip="$host" --relay-ip="$host" --external-ip="$host" \
   --listening-port="$turn_port" --min-port=49152 --max-port=65535 \
   --use-auth-secret --realm=icelane.demo --fingerprint \
-  --no-tls --no-dtls --no-cli --no-multicast-peers "${loopback_peers[@]}" \
+  "${tls_args[@]}" --no-dtls --no-cli --no-multicast-peers "${loopback_peers[@]}" \
   --userdb="$work/turndb" --pidfile="$work/turnserver.pid" \
   --log-file="$work/turnserver.log" --simple-log >/dev/null 2>&1 &
 coturn_pid=$!
@@ -97,10 +118,14 @@ wait_for_tcp() {
   fail "$3 did not listen on $host:$1 within 10 s"
 }
 wait_for_tcp "$turn_port" "$coturn_pid" "coturn (log: $work/turnserver.log)"
+((demo_https)) && wait_for_tcp "$turns_port" "$coturn_pid" "coturn's TLS port (log: $work/turnserver.log)"
 
-ICELANE_TURN_PROVIDER=coturn \
+tls_env=()
+((demo_https)) && tls_env=(ICELANE_TLS_CERT="$cert_dir/cert.pem" ICELANE_TLS_KEY="$cert_dir/key.pem")
+env "${tls_env[@]}" \
+  ICELANE_TURN_PROVIDER=coturn \
   ICELANE_COTURN_SECRETS="$secret" \
-  ICELANE_COTURN_URLS="turn:$host:$turn_port?transport=udp,turn:$host:$turn_port?transport=tcp" \
+  ICELANE_COTURN_URLS="$turn_urls" \
   ICELANE_STUN_URLS="stun:$host:$turn_port" \
   ICELANE_STATIC_DIR="$static_dir" \
   HOST="$host" \
@@ -109,8 +134,12 @@ ICELANE_TURN_PROVIDER=coturn \
 server_pid=$!
 wait_for_tcp "$port" "$server_pid" "the icelane server"
 
-url="http://$host:$port/"
-cat <<MESSAGE
+if ((demo_https)); then
+  source scripts/demo/https-message.sh
+  https_message
+else
+  url="http://$host:$port/"
+  cat <<MESSAGE
 
   icelane demo is running.
 
@@ -123,6 +152,7 @@ cat <<MESSAGE
   Ctrl-C stops coturn and the server.
 
 MESSAGE
+fi
 
 # Runs until interrupted, or until one of the two stops on its own.
 set +e

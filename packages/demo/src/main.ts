@@ -12,6 +12,7 @@ import { fetchIceConfig, gatherCandidates, renderVerdict } from './network-check
 import { judgeNetwork } from './network-verdict.js';
 import { randomRoomName, readDemoParams, writeDemoParams, type DemoParams } from './params.js';
 import { createPeerPanel, type PeerPanel } from './peer-panel.js';
+import { renderShareQr } from './share-qr.js';
 
 const state = createDemoState();
 const params = readDemoParams(location.href);
@@ -53,6 +54,7 @@ function syncUrl(): void {
   const link = byId<HTMLAnchorElement>('share-link');
   link.href = href;
   link.textContent = href;
+  renderShareQr(byId('share-qr'), href);
 }
 
 for (const input of [form.room, form.relay, form.onDemand])

@@ -1,0 +1,49 @@
+# What `npm run demo -- --https` prints once everything listens: the link (with a room, so the
+# laptop and the phone meet in one call), its QR code, and what the phone will say about the
+# self-signed certificate. Sourced by scripts/demo/run.sh, which sets host, port, turn_port,
+# turns_port, cert_dir and certificate_made.
+
+https_message() {
+  local room url made fingerprint
+  room=phone-$(node -e 'console.log(require("node:crypto").randomBytes(3).toString("hex"))')
+  url="https://$host:$port/?room=$room"
+  ((certificate_made)) && made="made now" || made="made on first use, reused"
+  fingerprint=$(certificate_fingerprint "$cert_dir")
+  cat <<MESSAGE
+
+  icelane demo is running over HTTPS on this machine's network address.
+
+    Open            $url
+    Forced relay    $url&relay=1
+    TURN            coturn on $host: $turn_port (udp, tcp), $turns_port (tls), a fresh shared secret
+    Certificate     self-signed, $made: ${cert_dir/#$PWD\//}/cert.pem
+                    SHA-256 $fingerprint
+    Metrics         https://$host:$port/metrics
+
+  Scan with a phone on the same Wi-Fi as this machine:
+
+MESSAGE
+  node packages/demo/scripts/terminal-qr.mjs "$url"
+  cat <<MESSAGE
+
+  The phone will warn that the connection is not private: the certificate was made on this
+  machine, so no authority vouches for it. That is expected. Accept it once (it is kept for the
+  next runs; a new one, and a new warning, only when this machine's address changes):
+
+    Chrome, Android    "Your connection is not private" (NET::ERR_CERT_AUTHORITY_INVALID):
+                       tap Advanced, then "Proceed to $host (unsafe)".
+    Safari, iPhone     "This Connection Is Not Private": tap Show Details, then "visit this
+                       website", then Visit Website.
+    Firefox            "Warning: Potential Security Risk Ahead": tap Advanced…, then "Accept the
+                       Risk and Continue".
+
+  To be sure it is this machine's certificate, compare the SHA-256 above with the one the browser
+  shows (the certificate viewer behind the warning). This computer's browser asks the same.
+
+  Open the link here too and join: the phone joins the same room. Tick Force relay on both to see
+  the call go through coturn. On mobile data a phone cannot reach $host; see "From a phone on
+  mobile data" in packages/demo/README.md.
+  Ctrl-C stops coturn and the server.
+
+MESSAGE
+}
