@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { fileURLToPath } from 'node:url';
-import { expect, test } from '@playwright/test';
+import { chromium, expect, test } from '@playwright/test';
+import { chromiumLaunchOptions } from '@icelane/testing';
 import { openAndJoin, remotePanel, videoAdvances } from './call-page.js';
 import { canBind, startHttpsDemo, type HttpsDemo } from './https-demo.js';
 import { decodeModules, decodePng, terminalQrModules } from './qr-decode.js';
@@ -133,6 +134,49 @@ test("the page's QR code, beside the share link, decodes to that link", async ({
     expect(decodePng(await qr.screenshot())).toBe(changed);
   } finally {
     await context.close();
+  }
+});
+
+test("coturn's TLS port relays for a browser that trusts the certificate", async () => {
+  // Browsers check a TURN server's certificate on their own, whatever exception the page got: a
+  // self-signed one is refused unless the device trusts it, which this flag stands in for.
+  const options = chromiumLaunchOptions();
+  const trusting = await chromium.launch({
+    ...options,
+    args: [...options.args, '--ignore-certificate-errors'],
+  });
+  try {
+    const page = await trusting.newPage();
+    await page.goto(demo.url);
+    const gathered = await page.evaluate(async () => {
+      const answer = (await (await fetch('/ice')).json()) as { iceServers: RTCIceServer[] };
+      const turn = answer.iceServers.find((server) => server.username)!;
+      const urls = [turn.urls].flat().filter((url) => url.startsWith('turns:'));
+      const pc = new RTCPeerConnection({
+        iceServers: [{ ...turn, urls }],
+        iceTransportPolicy: 'relay',
+      });
+      const candidates: string[] = [];
+      pc.onicecandidate = (event) => {
+        if (event.candidate?.candidate) candidates.push(event.candidate.candidate);
+      };
+      pc.createDataChannel('probe');
+      await pc.setLocalDescription(await pc.createOffer());
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 10_000);
+        pc.onicegatheringstatechange = () => {
+          if (pc.iceGatheringState !== 'complete') return;
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      pc.close();
+      return { urls, candidates };
+    });
+    expect(gathered.urls).toEqual([`turns:127.0.0.1:${demo.ports.turnsPort}?transport=tcp`]);
+    expect(gathered.candidates.some((c) => / typ relay /.test(c))).toBe(true);
+  } finally {
+    await trusting.close();
   }
 });
 

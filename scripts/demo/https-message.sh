@@ -41,8 +41,12 @@ MESSAGE
   shows (the certificate viewer behind the warning). This computer's browser asks the same.
 
   Open the link here too and join: the phone joins the same room. Tick Force relay on both to see
-  the call go through coturn. On mobile data a phone cannot reach $host; see "From a phone on
-  mobile data" in packages/demo/README.md.
+  the call go through coturn (over UDP or TCP: browsers refuse TURN over TLS with a certificate
+  the device does not trust, whatever exception the page got).
+
+  On mobile data a phone cannot reach $host. Use a public host or a tunnel with Cloudflare's
+  TURN: "From a phone on mobile data" in packages/demo/README.md. The page's "ICE servers
+  received" and "Check my network" then show what the phone's network allows.
   Ctrl-C stops coturn and the server.
 
 MESSAGE

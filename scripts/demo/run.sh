@@ -149,6 +149,7 @@ else
     Metrics         ${url}metrics
 
   Open the page in two tabs (or share the link with the room in it) to make a call.
+  From a phone on the same Wi-Fi: npm run demo -- --https (a link and a QR code to scan).
   Ctrl-C stops coturn and the server.
 
 MESSAGE
