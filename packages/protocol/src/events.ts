@@ -43,6 +43,13 @@ export interface JoinRequest {
   room: string;
   name?: string;
   meta?: PeerMeta;
+  /**
+   * The `resumeToken` of this client's previous join of the same room, when it joins again after
+   * losing its signaling connection: the server then removes the previous peer id at once (it may
+   * not have noticed the old connection is gone) and tells the others which id replaced it.
+   * An unknown or stale token is ignored: the join goes on as a fresh one.
+   */
+  resume?: string;
 }
 
 export interface JoinAnswer {
@@ -52,6 +59,25 @@ export interface JoinAnswer {
   /** The peers already in the room, not including this one. */
   peers: PeerInfo[];
   ice: IceConfig;
+  /**
+   * Opaque; send it as `resume` when joining this room again after a signaling drop. Valid while
+   * the server still lists this peer, used once. Absent from servers that predate it.
+   */
+  resumeToken?: string;
+}
+
+/** `peer:joined`: a peer joined the room. */
+export interface PeerJoined extends PeerInfo {
+  /** The peer rejoined after a signaling drop: the id it had before (already announced gone
+   * with `rejoinedAs`). A client that still links that id keeps the link under the new one. */
+  rejoinOf?: string;
+}
+
+/** `peer:left`: a peer left the room. */
+export interface PeerLeft {
+  peerId: string;
+  /** The peer did not go: it rejoined under this id, announced next by `peer:joined`. */
+  rejoinedAs?: string;
 }
 
 /**
@@ -156,8 +182,8 @@ export interface ClientToServerEvents {
 
 /** Events the server emits. */
 export interface ServerToClientEvents {
-  'peer:joined': (peer: PeerInfo) => void;
-  'peer:left': (peer: { peerId: string }) => void;
+  'peer:joined': (peer: PeerJoined) => void;
+  'peer:left': (peer: PeerLeft) => void;
   signal: (message: SignalMessage) => void;
   'server:shutdown': (notice: ShutdownNotice) => void;
 }

@@ -12,6 +12,8 @@ export const PROTOCOL_LIMITS = {
   /** Bytes of the meta object serialized as JSON. */
   metaMaxBytes: 1024,
   peerIdMaxLength: 32,
+  /** A resume token: a peer id, a dot and a secret. */
+  resumeTokenMaxLength: 96,
   signalTypeMaxLength: 32,
   /** Bytes of a signal's `data` as JSON; an SDP with many candidates is about 10 KB. */
   signalMaxBytes: 64 * 1024,

@@ -72,11 +72,22 @@ export const metaSchema = v.pipe(
   ),
 ) satisfies v.GenericSchema<unknown, PeerMeta>;
 
+export const resumeTokenSchema = v.pipe(
+  v.string('resume must be a string'),
+  v.minLength(1, 'resume must not be empty'),
+  v.maxLength(
+    L.resumeTokenMaxLength,
+    `resume must be at most ${L.resumeTokenMaxLength} characters`,
+  ),
+  v.regex(/^[A-Za-z0-9_.-]+$/, 'resume holds only A-Z a-z 0-9 _ . -'),
+);
+
 export const joinRequestSchema = v.object(
   {
     room: roomNameSchema,
     name: v.optional(displayNameSchema),
     meta: v.optional(metaSchema),
+    resume: v.optional(resumeTokenSchema),
   },
   'join request must be an object',
 ) satisfies v.GenericSchema<unknown, JoinRequest>;

@@ -6,15 +6,22 @@
  * Each node also keeps its own peers in memory. While Redis is away, the node answers from that
  * alone (its own peers only); when Redis is back, it writes its peers again and clears those that
  * left meanwhile. A node that dies stops renewing its liveness, and the others clear its peers
- * and tell their rooms.
+ * and tell their rooms; a Redis that was paused is not taken for dead nodes (see
+ * `roster-scripts.ts`).
  */
-import type { PeerInfo, PeerMeta } from '@icelane/protocol';
 import type { Logger } from '../observability/logger.js';
 import { randomId } from '../signaling/ids.js';
 import type { Peer, RoomRegistry } from '../signaling/rooms.js';
 import type { RedisLink } from './redis-link.js';
-import { CLAIM, COUNT, HEARTBEAT } from './roster-scripts.js';
-import { claimLocally, locateLocally, type ClaimResult, type Roster } from './roster.js';
+import { CLAIM, COUNT, EVICT, HEARTBEAT } from './roster-scripts.js';
+import { inJoinOrder, parseStored, type StoredPeer } from './stored-peer.js';
+import {
+  claimLocally,
+  evictLocally,
+  locateLocally,
+  type ClaimResult,
+  type Roster,
+} from './roster.js';
 
 export interface RedisRosterOptions {
   /** Prefix of every key the roster writes. */
@@ -23,14 +30,22 @@ export interface RedisRosterOptions {
   nodeId: string;
   /** How often this node renews its liveness and clears the peers of dead nodes. */
   heartbeatMs: number;
-  /** How long a node counts as alive after its last heartbeat. */
+  /** How long a node counts as alive after its last heartbeat, counted only while Redis was
+   * reachable. A node that has been connected for less than this judges no other node. */
   livenessMs: number;
+  /**
+   * A gap longer than this between two roster scripts (from any node) means Redis was paused or
+   * cut off: liveness is counted afresh from the end of the gap. Above the heartbeat period, and
+   * at most `livenessMs - heartbeatMs`, so a shorter pause cannot make a live node look dead.
+   */
+  pauseGapMs: number;
 }
 
 export const redisRosterDefaults: Omit<RedisRosterOptions, 'nodeId'> = {
   keyPrefix: 'icelane:',
   heartbeatMs: 5_000,
   livenessMs: 15_000,
+  pauseGapMs: 8_000,
 };
 
 export interface RedisRosterDeps {
@@ -42,21 +57,14 @@ export interface RedisRosterDeps {
   logger: Logger;
 }
 
-/** A peer as stored in its room's hash. */
-interface StoredPeer {
-  peerId: string;
-  socketId: string;
-  nodeId: string;
-  joinedAt: number;
-  name?: string;
-  meta?: PeerMeta;
-}
-
 export function redisRoster(
   deps: RedisRosterDeps,
   options: Partial<RedisRosterOptions> = {},
 ): Roster {
   const o: RedisRosterOptions = { ...redisRosterDefaults, nodeId: randomId(), ...options };
+  if (!(o.heartbeatMs < o.pauseGapMs && o.pauseGapMs + o.heartbeatMs < o.livenessMs)) {
+    throw new RangeError('redis roster: need heartbeatMs < pauseGapMs < livenessMs - heartbeatMs');
+  }
   const { link, registry, onGone, logger } = deps;
   const redis = link.commands;
   const roomKey = (room: string) => `${o.keyPrefix}room:${room}`;
@@ -77,14 +85,21 @@ export function redisRoster(
       socketId: peer.socketId,
       nodeId: o.nodeId,
       joinedAt: Date.now(),
+      ...(peer.resumeProof !== undefined && { resume: peer.resumeProof }),
       ...(peer.name !== undefined && { name: peer.name }),
       ...(peer.meta !== undefined && { meta: peer.meta }),
     };
     return JSON.stringify(entry);
   };
 
+  // This node judges others only once it has been connected for a whole liveness period: just
+  // back from an outage, it cannot tell who could not reach Redis meanwhile.
+  let readySince = Number.POSITIVE_INFINITY;
+  const judge = () => (Date.now() - readySince >= o.livenessMs ? 1 : 0);
+  const liveness = () => [o.livenessMs, o.pauseGapMs, judge()] as const;
+
   const heartbeat = async () => {
-    const gone = (await redis.eval(HEARTBEAT, 0, o.keyPrefix, o.nodeId, o.livenessMs)) as string[];
+    const gone = (await redis.eval(HEARTBEAT, 0, o.keyPrefix, o.nodeId, ...liveness())) as string[];
     for (let i = 0; i + 1 < gone.length; i += 2) onGone(gone[i]!, gone[i + 1]!);
   };
 
@@ -107,7 +122,23 @@ export function redisRoster(
     }
   };
 
-  link.onReady(() => track(resync()));
+  // A rejoin on another node replaced one of this node's peers: forget it, so the end of its old
+  // connection announces nothing (the rejoin told the room already).
+  const evictedChannel = `${o.keyPrefix}evicted`;
+  void link.subscriber.subscribe(evictedChannel).catch(() => {});
+  const onEvicted = (channel: string, message: string) => {
+    if (channel !== evictedChannel) return;
+    const evicted = parseEvicted(message);
+    if (evicted?.[0] !== o.nodeId) return;
+    const [, peerId, socketId] = evicted;
+    if (registry.get(peerId)?.socketId === socketId) registry.remove(peerId);
+  };
+  link.subscriber.on('message', onEvicted);
+
+  link.onReady(() => {
+    readySince = Date.now();
+    track(resync());
+  });
   const timer = setInterval(() => {
     if (link.available()) track(heartbeat());
   }, o.heartbeatMs);
@@ -125,12 +156,21 @@ export function redisRoster(
       peer.room,
       o.keyPrefix,
       o.nodeId,
-      o.livenessMs,
+      ...liveness(),
     )) as [number, string[], string[]];
     for (const peerId of gone) onGone(peer.room, peerId);
     if (ok !== 1) return { ok: false };
     registry.add(peer);
     return { ok: true, others: inJoinOrder(others) };
+  };
+
+  const remove = (peer: Peer) => {
+    registry.remove(peer.peerId);
+    // While Redis is away the entry stays there; the resync after the outage clears it.
+    if (!link.available()) return;
+    track(
+      redis.multi().hdel(roomKey(peer.room), peer.peerId).hdel(nodePeersKey, peer.peerId).exec(),
+    );
   };
 
   return {
@@ -139,7 +179,7 @@ export function redisRoster(
     async size(room) {
       if (link.available()) {
         try {
-          return (await redis.eval(COUNT, 1, roomKey(room), o.keyPrefix)) as number;
+          return (await redis.eval(COUNT, 1, roomKey(room), o.keyPrefix, ...liveness())) as number;
         } catch (error) {
           // Redis went away during the call: count as a single node.
           link.commandFailed(error);
@@ -174,22 +214,35 @@ export function redisRoster(
       }
     },
 
-    remove(peer) {
-      registry.remove(peer.peerId);
-      // While Redis is away the entry stays there; the resync after the outage clears it.
-      if (!link.available()) return;
-      track(
-        redis.multi().hdel(roomKey(peer.room), peer.peerId).hdel(nodePeersKey, peer.peerId).exec(),
-      );
+    remove,
+
+    async evict(room, peerId, proof) {
+      const here = registry.inRoom(room, peerId);
+      if (here) {
+        const location = evictLocally(registry, room, peerId, proof);
+        if (location) remove(here);
+        return location;
+      }
+      if (!link.available()) return null;
+      try {
+        const found = (await redis.eval(EVICT, 1, roomKey(room), peerId, proof, o.keyPrefix)) as
+          [string, string] | null;
+        return found ? { socketId: found[0], local: false } : null;
+      } catch (error) {
+        link.commandFailed(error);
+        return null;
+      }
     },
 
     async close() {
       clearInterval(timer);
+      link.subscriber.off('message', onEvicted);
       await Promise.all(pending);
       if (!link.available()) return;
       await redis
         .multi()
         .del(`${o.keyPrefix}node:${o.nodeId}`, nodePeersKey)
+        .hdel(`${o.keyPrefix}beats`, o.nodeId)
         .srem(`${o.keyPrefix}nodes`, o.nodeId)
         .exec()
         .catch(() => {});
@@ -197,24 +250,13 @@ export function redisRoster(
   };
 }
 
-function parseStored(raw: string): StoredPeer | null {
+function parseEvicted(message: string): [string, string, string] | null {
   try {
-    const value = JSON.parse(raw) as StoredPeer;
-    return typeof value.peerId === 'string' && typeof value.socketId === 'string' ? value : null;
+    const value: unknown = JSON.parse(message);
+    return Array.isArray(value) && value.length === 3 && value.every((v) => typeof v === 'string')
+      ? (value as [string, string, string])
+      : null;
   } catch {
     return null;
   }
-}
-
-/** What a newcomer is told of the others, oldest first, as a single node would list them. */
-function inJoinOrder(raws: readonly string[]): PeerInfo[] {
-  return raws
-    .map(parseStored)
-    .filter((peer): peer is StoredPeer => peer !== null)
-    .sort((a, b) => a.joinedAt - b.joinedAt)
-    .map(({ peerId, name, meta }) => ({
-      peerId,
-      ...(name !== undefined && { name }),
-      ...(meta !== undefined && { meta }),
-    }));
 }

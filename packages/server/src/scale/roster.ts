@@ -28,6 +28,11 @@ export interface Roster {
   locate(room: string, peerId: string): Promise<PeerLocation | null>;
   /** Takes `peer` out of its room. */
   remove(peer: Peer): void;
+  /**
+   * Takes `peerId` out of `room` when its resume proof is `proof` (a rejoin replaces it); `null`
+   * when no such peer is there or the proof differs.
+   */
+  evict(room: string, peerId: string, proof: string): Promise<PeerLocation | null>;
   /** The peers of this node, for metrics and id checks. */
   readonly local: RoomRegistry;
   /**
@@ -49,6 +54,7 @@ export function localRoster(registry: RoomRegistry): Roster {
     claim: (peer, cap) => Promise.resolve(claimLocally(registry, peer, cap)),
     locate: (room, peerId) => Promise.resolve(locateLocally(registry, room, peerId)),
     remove: (peer) => void registry.remove(peer.peerId),
+    evict: (room, peerId, proof) => Promise.resolve(evictLocally(registry, room, peerId, proof)),
     close: () => Promise.resolve(),
   };
 }
@@ -60,6 +66,19 @@ export function locateLocally(
 ): PeerLocation | null {
   const peer = registry.inRoom(room, peerId);
   return peer ? { socketId: peer.socketId, local: true } : null;
+}
+
+/** The local half of `evict`: takes the peer out of this node's memory on a matching proof. */
+export function evictLocally(
+  registry: RoomRegistry,
+  room: string,
+  peerId: string,
+  proof: string,
+): PeerLocation | null {
+  const peer = registry.inRoom(room, peerId);
+  if (!peer || peer.resumeProof === undefined || peer.resumeProof !== proof) return null;
+  registry.remove(peerId);
+  return { socketId: peer.socketId, local: true };
 }
 
 /** Checks the cap and adds, in one synchronous step (no other join can come between). */

@@ -14,6 +14,7 @@ import { bearerToken, decide, refusalMessage } from './authorize.js';
 import { roomKey, type IcelaneSocket, type SignalingContext } from './context.js';
 import { randomId } from './ids.js';
 import { refuseInvalid, refusedByLimit } from './admission.js';
+import { announceResumed, evictPrevious, issueResumeToken } from './resume.js';
 import { peerInfo, type Peer } from './rooms.js';
 
 const EVENT = 'room:join';
@@ -44,8 +45,9 @@ export async function handleJoin(
   if (state.peer || state.joining) return refuse('already-joined', 'leave the current room first');
   state.joining = true;
   try {
-    // Checked again when the place is taken; this early check spares a credential.
-    if ((await ctx.roster.size(request.room)) >= ctx.roomPeerCap) {
+    // Checked again when the place is taken; this early check spares a credential. A rejoin may
+    // be about to free its previous place: the claim decides.
+    if (request.resume === undefined && (await ctx.roster.size(request.room)) >= ctx.roomPeerCap) {
       return refuse('room-full', 'the room is full');
     }
     const outcome = await decide(
@@ -86,25 +88,43 @@ export async function handleJoin(
     };
     if (request.name !== undefined) peer.name = request.name;
     if (request.meta !== undefined) peer.meta = request.meta;
+    const resume = issueResumeToken(peer.peerId);
+    peer.resumeProof = resume.proof;
+    // A rejoin's previous id goes first, so neither the cap nor the answer counts it.
+    const previous = await evictPrevious(ctx, request.room, request.resume);
     // Checking the cap and taking the place are one step, across nodes too.
     const claim = await ctx.roster.claim(peer, ctx.roomPeerCap);
     if (!claim.ok) {
+      if (previous) announceResumed(ctx, socket, previous, null);
       release();
       return refuse('room-full', 'the room is full');
     }
     if (socket.disconnected) {
       ctx.roster.remove(peer);
+      if (previous) announceResumed(ctx, socket, previous, null);
       return release();
     }
     state.peer = peer;
+    if (previous) announceResumed(ctx, socket, previous, peer);
     void socket.join(roomKey(peer.room));
     // Encoding a broadcast costs as much with no recipient: skip it when nobody can hear.
     if (claim.others.length > 0 || !ctx.roster.singleNode) {
-      socket.to(roomKey(peer.room)).emit('peer:joined', peerInfo(peer));
+      const joined = peerInfo(peer);
+      socket
+        .to(roomKey(peer.room))
+        .emit('peer:joined', previous ? { ...joined, rejoinOf: previous.peerId } : joined);
     }
     ctx.metrics.joins.inc({ outcome: 'ok' });
     ctx.metrics.rooms.set(ctx.roster.local.roomCount);
-    call.reply({ data: { peerId: peer.peerId, room: peer.room, peers: claim.others, ice } });
+    call.reply({
+      data: {
+        peerId: peer.peerId,
+        room: peer.room,
+        peers: claim.others,
+        ice,
+        resumeToken: resume.token,
+      },
+    });
   } finally {
     state.joining = false;
   }

@@ -21,10 +21,12 @@ export function leaveRoom(ctx: SignalingContext, socket: IcelaneSocket): boolean
   if (!peer) return false;
   socket.data.peer = null;
   socket.data.reported.clear();
-  ctx.roster.remove(peer);
+  // A rejoin on another node may have replaced this peer already and told the room (resume.ts).
+  const replaced = ctx.roster.local.inRoom(peer.room, peer.peerId) !== peer;
+  if (!replaced) ctx.roster.remove(peer);
   void socket.leave(roomKey(peer.room));
   // The last peer of a room on a single node has nobody to tell.
-  if (ctx.roster.local.size(peer.room) > 0 || !ctx.roster.singleNode) {
+  if (!replaced && (ctx.roster.local.size(peer.room) > 0 || !ctx.roster.singleNode)) {
     ctx.io.to(roomKey(peer.room)).emit('peer:left', { peerId: peer.peerId });
   }
   ctx.iceSource.release({ sessionId: peer.sessionId });

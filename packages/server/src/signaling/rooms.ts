@@ -11,6 +11,8 @@ export interface Peer {
   socketId: string;
   /** Opaque id the ICE source binds per-session credentials to; never shown to other peers. */
   sessionId: string;
+  /** SHA-256 of the resume token handed to this peer (see `resume.ts`). */
+  resumeProof?: string;
   name?: string;
   meta?: PeerMeta;
 }

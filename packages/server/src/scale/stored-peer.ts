@@ -1,0 +1,38 @@
+/**
+ * A peer as the Redis roster stores it in its room's hash, and reading it back.
+ */
+import type { PeerInfo, PeerMeta } from '@icelane/protocol';
+
+/** A peer as stored in its room's hash. */
+export interface StoredPeer {
+  peerId: string;
+  socketId: string;
+  nodeId: string;
+  joinedAt: number;
+  /** SHA-256 of the peer's resume token. */
+  resume?: string;
+  name?: string;
+  meta?: PeerMeta;
+}
+
+export function parseStored(raw: string): StoredPeer | null {
+  try {
+    const value = JSON.parse(raw) as StoredPeer;
+    return typeof value.peerId === 'string' && typeof value.socketId === 'string' ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/** What a newcomer is told of the others, oldest first, as a single node would list them. */
+export function inJoinOrder(raws: readonly string[]): PeerInfo[] {
+  return raws
+    .map(parseStored)
+    .filter((peer): peer is StoredPeer => peer !== null)
+    .sort((a, b) => a.joinedAt - b.joinedAt)
+    .map(({ peerId, name, meta }) => ({
+      peerId,
+      ...(name !== undefined && { name }),
+      ...(meta !== undefined && { meta }),
+    }));
+}

@@ -1,0 +1,87 @@
+/**
+ * Resume tokens: a peer that joins its room again after losing its signaling connection takes
+ * the place of its previous id at once. Without them the server kept the previous id until it
+ * noticed the old connection was gone (up to a ping timeout): the others heard `peer:joined` for
+ * the new id beside a stale one, and `peer:left` half a minute later (issue 11).
+ *
+ * A token is `<peer id>.<secret>`, opaque to clients, handed out in the join answer. The roster
+ * keeps only its SHA-256 beside the peer, so the token is bound to that room and peer id, lives
+ * exactly as long as the server lists the peer (a ghost it could remove), and is spent by the
+ * rejoin that uses it. An unknown, stale or forged token is ignored: the join is a fresh one.
+ */
+import { createHash } from 'node:crypto';
+import type { PeerLeft } from '@icelane/protocol';
+import { roomKey, type IcelaneSocket, type SignalingContext } from './context.js';
+import { randomId } from './ids.js';
+import type { Peer } from './rooms.js';
+
+export interface ResumeToken {
+  /** Sent to the client only. */
+  token: string;
+  /** Kept beside the peer in the roster: what a later rejoin's token must hash to. */
+  proof: string;
+}
+
+/** The previous id of a rejoining peer, taken out of the roster. */
+export interface Resumed {
+  peerId: string;
+  room: string;
+  /** The socket that spoke for it; cut off once the rejoin is through. */
+  socketId: string;
+}
+
+export function issueResumeToken(peerId: string): ResumeToken {
+  // 192 random bits after the id.
+  const token = `${peerId}.${randomId()}${randomId()}`;
+  return { token, proof: proofOf(token) };
+}
+
+/**
+ * Takes the peer a resume token names out of `room`, before the rejoining peer claims its place
+ * (so the cap and the join answer no longer count it). Call only for an authorized join.
+ */
+export async function evictPrevious(
+  ctx: SignalingContext,
+  room: string,
+  token: string | undefined,
+): Promise<Resumed | null> {
+  const dot = token?.indexOf('.') ?? -1;
+  if (!token || dot < 1) return null;
+  const peerId = token.slice(0, dot);
+  const evicted = await ctx.roster.evict(room, peerId, proofOf(token));
+  if (!evicted) return null;
+  // On this node: its socket no longer speaks for the peer, so closing it announces nothing.
+  const old = evicted.local ? ctx.io.sockets.sockets.get(evicted.socketId) : undefined;
+  const peer = old?.data.peer;
+  if (old && peer?.peerId === peerId) {
+    old.data.peer = null;
+    old.data.reported.clear();
+    void old.leave(roomKey(room));
+    ctx.iceSource.release({ sessionId: peer.sessionId });
+  }
+  ctx.metrics.rooms.set(ctx.roster.local.roomCount);
+  return { peerId, room, socketId: evicted.socketId };
+}
+
+/**
+ * Tells the room the previous id is gone, and by which id it was replaced (`null` when the rejoin
+ * failed after the eviction), then cuts the old connection. Before `socket` joins the room, so
+ * the rejoining client does not hear of itself.
+ */
+export function announceResumed(
+  ctx: SignalingContext,
+  socket: IcelaneSocket,
+  previous: Resumed,
+  peer: Peer | null,
+): void {
+  const left: PeerLeft = { peerId: previous.peerId };
+  if (peer) left.rejoinedAs = peer.peerId;
+  socket.to(roomKey(previous.room)).emit('peer:left', left);
+  // Across nodes the adapter carries this to the node that holds the socket, which has already
+  // forgotten the peer (the roster's `evicted` notice comes first), so the end is silent there.
+  ctx.io.in(previous.socketId).disconnectSockets(true);
+}
+
+function proofOf(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
