@@ -8,6 +8,8 @@ import type {
   JoinAnswer,
   JoinRequest,
   PeerInfo,
+  PeerJoined,
+  PeerLeft,
   SignalMessage,
 } from '@icelane/protocol';
 import type { ControlMessage } from './control-channel.js';
@@ -51,6 +53,8 @@ export class Room {
   private readonly refresher: IceRefresher;
   private left = false;
   private reconnect: ReconnectWatch | undefined;
+  /** Sent with the next rejoin so the server drops this peer's previous id at once. */
+  private resumeToken: string | undefined;
 
   /** @internal Use `joinRoom`. */
   constructor(
@@ -62,6 +66,7 @@ export class Room {
   ) {
     this.peerId = answer.peerId;
     this.room = answer.room;
+    this.resumeToken = answer.resumeToken;
     this.refresher = createIceRefresher(
       answer.ice,
       () => this.ask<IceConfig>('ice:refresh'),
@@ -158,20 +163,25 @@ export class Room {
 
   private listen(): void {
     const { socket, emitter } = this;
-    socket.on('peer:joined', (peer: PeerInfo) => {
+    socket.on('peer:joined', ({ rejoinOf, ...peer }: PeerJoined) => {
       if (this.routes.has(peer.peerId)) return;
+      // A peer back under a new id whose old id went without saying so: keep its live link.
+      const previous = rejoinOf === undefined ? undefined : this.unroutedLink(rejoinOf);
+      if (previous) return this.reroute(previous, peer.peerId);
       this.whenNotRenamed(peer, () => {
         emitter.emit('peer:joined', peer);
         this.addLink(peer, false);
       });
     });
-    socket.on('peer:left', ({ peerId }) => {
+    socket.on('peer:left', ({ peerId, rejoinedAs }: PeerLeft) => {
       const link = this.linkAt(peerId);
       if (!link) return;
       if (!link.live) return this.removeLink(link.peerId);
+      this.routes.delete(peerId);
+      // It rejoined (the server says so when the peer sent its resume token): same call, new id.
+      if (rejoinedAs !== undefined) return this.reroute(link, rejoinedAs);
       // Only its signaling went: the call itself goes on until the connection ends, and the peer
       // says over it under which id it rejoined.
-      this.routes.delete(peerId);
       link.detach();
     });
     socket.on('signal', (message: SignalMessage) => {
@@ -208,20 +218,28 @@ export class Room {
       if (!link.live) this.removeLink(link.peerId);
     }
     try {
-      const answer = await this.ask<JoinAnswer>('room:join', this.request);
+      const previousId = this.peerId;
+      const resume = this.resumeToken;
+      const answer = await this.ask<JoinAnswer>(
+        'room:join',
+        resume === undefined ? this.request : { ...this.request, resume },
+      );
       if (this.left) return;
       this.peerId = answer.peerId;
+      this.resumeToken = answer.resumeToken;
       this.refresher.replace(answer.ice);
+      // A server without resume tokens may still list this peer's previous id: never itself.
+      const peers = answer.peers.filter((peer) => peer.peerId !== previousId);
       // A peer the server still lists under the same id kept its signaling; any other is either
       // gone or back under a new id, which it will say over the connection.
-      const listed = new Set(answer.peers.map((peer) => peer.peerId));
+      const listed = new Set(peers.map((peer) => peer.peerId));
       for (const link of this.links.values()) {
         if (listed.has(link.signalingId)) link.attach(link.signalingId);
         else this.routes.delete(link.signalingId);
         link.announce(answer.peerId);
       }
       this.emitter.emit('signaling', { state: 'connected' });
-      this.connectTo(answer.peers);
+      this.connectTo(peers);
     } catch (error) {
       this.emitter.emit('error', joinError(error));
     }
@@ -253,6 +271,23 @@ export class Room {
       if (!this.deferred.delete(peer.peerId)) return;
       if (!this.left && !this.routes.has(peer.peerId)) connect();
     }, RENAME_GRACE_MS);
+  }
+
+  /** Signals for the peer of `link` now come from, and go to, `signalingId`. */
+  private reroute(link: PeerLink, signalingId: string): void {
+    this.deferred.delete(signalingId);
+    this.routes.set(signalingId, link.peerId);
+    link.attach(signalingId);
+  }
+
+  /** The live link last known under `signalingId` that no route leads to any more. */
+  private unroutedLink(signalingId: string): PeerLink | undefined {
+    for (const link of this.links.values()) {
+      if (link.live && link.signalingId === signalingId && !this.routes.has(signalingId)) {
+        return link;
+      }
+    }
+    return undefined;
   }
 
   private linkAt(signalingId: string): PeerLink | undefined {

@@ -1,0 +1,93 @@
+/**
+ * Rejoining with a resume token (issue 11, item 5): the rejoin sends the token of the last join,
+ * the room follows a peer the server says rejoined under a new id without telling the app of a
+ * leave or a join, and a client never takes its own previous id for another peer.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import type { SignalData } from '@icelane/protocol';
+import { useFakeTimersPerTest } from '../test/fakes/fake-timers.js';
+import { iceConfig } from '../test/fakes/ice.js';
+import { openRoom } from '../test/fakes/room-harness.js';
+
+const CANDIDATE: SignalData = { type: 'candidate', candidate: { candidate: 'candidate:1' } };
+
+/** A room that joined with peer `a` already in it, its offer to it under way. */
+async function roomWithOne() {
+  const harness = openRoom({ peers: [{ peerId: 'a' }] });
+  await vi.advanceTimersByTimeAsync(0);
+  return { ...harness, a: harness.peers.last() };
+}
+
+describe('a room rejoining with resume tokens', () => {
+  useFakeTimersPerTest();
+
+  it('sends the token of its last join when it rejoins, and never takes its own previous id for a peer', async () => {
+    const { socket, room, a, peers, eventsOf } = await roomWithOne();
+    a.connect();
+    let joins = 0;
+    socket.answer('room:join', () => ({
+      data: {
+        peerId: `me-${++joins + 1}`,
+        room: 'standup',
+        // A server without tokens may still list this client's previous id.
+        peers: [{ peerId: 'a' }, { peerId: joins === 1 ? 'me' : 'me-2' }],
+        ice: iceConfig(5),
+        resumeToken: `token-${joins}`,
+      },
+    }));
+    socket.drop();
+    socket.reconnect();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(room.peerId).toBe('me-2');
+    socket.drop();
+    socket.reconnect();
+    await vi.advanceTimersByTimeAsync(5_000);
+
+    const rejoins = socket.requests.filter((request) => request.event === 'room:join');
+    expect(rejoins.map((request) => request.args[0])).toEqual([
+      { room: 'standup' },
+      { room: 'standup', resume: 'token-1' },
+    ]);
+    expect(eventsOf('peer:joined')).toEqual([{ peerId: 'a' }]);
+    expect(peers.all).toEqual([a]);
+  });
+
+  it('follows a peer the server says rejoined under a new id, with nothing for the app', async () => {
+    const { socket, a, peers, eventsOf } = await roomWithOne();
+    a.connect();
+    socket.serverEmit('peer:left', { peerId: 'a', rejoinedAs: 'a-2' });
+    socket.serverEmit('peer:joined', { peerId: 'a-2', rejoinOf: 'a' });
+    a.emitSignal(CANDIDATE);
+    expect(socket.signals().at(-1)).toEqual({ to: 'a-2', attempt: 1, data: CANDIDATE });
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(eventsOf('peer:joined')).toEqual([{ peerId: 'a' }]);
+    expect(eventsOf('peer:left')).toEqual([]);
+    expect(peers.all).toEqual([a]);
+    socket.serverEmit('signal', { from: 'a-2', attempt: 1, data: CANDIDATE });
+    expect(a.received).toEqual([CANDIDATE]);
+  });
+
+  it('follows it at once by rejoinOf when a plain peer:left came first', async () => {
+    const { socket, a, peers, eventsOf } = await roomWithOne();
+    a.connect();
+    socket.serverEmit('peer:left', { peerId: 'a' });
+    socket.serverEmit('peer:joined', { peerId: 'a-2', rejoinOf: 'a' });
+    a.emitSignal(CANDIDATE);
+    expect(socket.signals().at(-1)).toEqual({ to: 'a-2', attempt: 1, data: CANDIDATE });
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(eventsOf('peer:joined')).toEqual([{ peerId: 'a' }]);
+    expect(eventsOf('peer:left')).toEqual([]);
+    expect(peers.all).toEqual([a]);
+  });
+
+  it('starts over with a peer that rejoined before its connection was up', async () => {
+    const { socket, eventsOf, peers } = await roomWithOne();
+    socket.serverEmit('peer:left', { peerId: 'a', rejoinedAs: 'a-2' });
+    socket.serverEmit('peer:joined', { peerId: 'a-2', rejoinOf: 'a' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(eventsOf('peer:left')).toEqual([{ peerId: 'a' }]);
+    expect(eventsOf('peer:joined')).toEqual([{ peerId: 'a' }, { peerId: 'a-2' }]);
+    // It offers, being the one that joined anew; this side waits.
+    expect(peers.last().options.initiator).toBe(false);
+  });
+});
