@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
 # The connect-time benchmark: SDK calls through the NAT lab (direct, relay, auto, auto with TURN on
-# demand) and the plain simple-peer baseline, median and p95 of join → data channel open and of
-# each phase the SDK reports. Prints a table and writes bench/results/connect.json. It measures;
-# it never fails on a time. Needs root (network namespaces), `ip` and `iptables`.
-#   BENCH_CONNECT_RUNS=10           calls per SDK scenario
+# demand), each made both with host addresses hidden and as a real video call, and the plain
+# simple-peer baseline: median and p95 of join → data channel open and of each phase the SDK
+# reports, and how many SDK calls held for 30 s after connecting (data every 100 ms; no fallback,
+# no state change, no gap over 1 s). Prints a table and writes bench/results/connect.json. It
+# measures; it never fails on a time or a dropped call. Needs root (network namespaces), `ip` and
+# `iptables`. With the defaults it takes about 50 minutes.
+#   BENCH_CONNECT_RUNS=10           calls per SDK scenario and mode
 #   BENCH_CONNECT_BASELINE_RUNS=10  calls of the baseline (~16 s each)
+#   BENCH_CONNECT_HOLD_MS=30000     how long each SDK call is held after connecting (0: not held)
+#   BENCH_CONNECT_RELAY_TO_PRIVATE_RUNS=0
+#                                   calls of the comparison with coturn relaying to the clients'
+#                                   private addresses (auto video calls, symmetric NATs; off at 0)
+#   BENCH_CONNECT_RESULTS=path      write the figures there instead of bench/results/connect.json
 # Extra arguments go to Playwright, e.g. `scripts/bench-connect.sh -g relay`.
 set -euo pipefail
 cd "$(dirname "$0")/.."

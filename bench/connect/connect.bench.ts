@@ -1,48 +1,62 @@
 /**
- * Connect time through the NAT lab. One lab per scenario, a fresh page pair per call; the figures
- * are printed as a table and written to bench/results/connect.json. Nothing here fails on a time:
- * a scenario fails only when its calls cannot be made at all.
+ * Connect time through the NAT lab, and whether calls stay up. One lab per scenario and mode, a
+ * fresh page pair per call; each SDK call is held after connecting (30 s by default) with data
+ * every 100 ms. The figures are printed as a table and written to bench/results/connect.json
+ * (`BENCH_CONNECT_RESULTS` writes them elsewhere). Nothing here fails on a time or on a call that
+ * dropped: a scenario fails only when its calls cannot be made at all.
  */
-import { cpus, release } from 'node:os';
+import { cpus, loadavg, release } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { SDK_PAGE_DIR } from '../../e2e/support/build-sdk-page.js';
 import { skipUnlessLabCanRun, test } from '../../e2e/nat-lab/fixtures.js';
 import type { Lab } from '../../e2e/nat-lab/lab/lab.js';
 import { baselineRun, type BaselineRunResult } from './baseline-run.js';
 import { figuresOf, formatTable, writeFigures, type ScenarioFigures } from './report.js';
-import { SCENARIOS } from './scenarios.js';
-import { sdkConnectRun, type SdkRunResult } from './sdk-run.js';
+import { HOLD_MS, SCENARIOS } from './scenarios.js';
+import { sdkConnectRun, type HoldResult, type SdkRunResult } from './sdk-run.js';
 
-const RESULTS = fileURLToPath(new URL('../results/connect.json', import.meta.url));
+const RESULTS =
+  process.env.BENCH_CONNECT_RESULTS ||
+  fileURLToPath(new URL('../results/connect.json', import.meta.url));
 
 skipUnlessLabCanRun();
 test.describe.configure({ mode: 'serial' });
 
 const figures: ScenarioFigures[] = [];
 let browserVersion = 'unknown';
+/** The machine is shared: the load average (1, 5, 15 min) says how busy it was. */
+const loadAtStart = loadavg().map((l) => Math.round(l * 100) / 100);
 
 for (const scenario of SCENARIOS) {
   test(scenario.title, async ({ lab }) => {
+    const sdk = scenario.kind === 'sdk' ? scenario : undefined;
+    // Each call: connecting (40 s at most), the hold, closing; plus the lab and the warm-up call.
+    test.setTimeout(Math.max(20 * 60_000, (scenario.runs + 1) * ((sdk?.holdMs ?? 0) + 60_000)));
     const network: Lab = await lab({
       ...scenario.nat,
       server: { env: { ICELANE_STATIC_DIR: SDK_PAGE_DIR } },
+      videoCall: sdk?.mode === 'video',
+      ...(sdk?.relayRefusesPrivatePeers === false ? { relayRefusesPrivatePeers: false } : {}),
     });
     browserVersion = (await network.browser('a')).version();
-    const call = () =>
-      scenario.kind === 'sdk' ? sdkConnectRun(network, scenario.options) : baselineRun(network);
-    // The first call of a lab warms the browsers' processes up; it is not counted. The baseline,
-    // ~16 s a call and not about milliseconds, has none.
-    if (scenario.kind === 'sdk') await call();
+    const call = (holdMs = 0) =>
+      sdk ? sdkConnectRun(network, sdk.options, holdMs) : baselineRun(network);
+    // The first call of a lab warms the browsers' processes up; it is not counted nor held. The
+    // baseline, ~16 s a call and not about milliseconds, has none.
+    if (sdk) await call();
 
     const samples: (SdkRunResult | BaselineRunResult)[] = [];
     for (let i = 0; i < scenario.runs; i++) {
-      const sample: SdkRunResult | BaselineRunResult = await call().catch((error: unknown) => ({
-        ok: false,
-        error: error instanceof Error ? error.message.split('\n')[0] : String(error),
-      }));
+      const sample: SdkRunResult | BaselineRunResult = await call(sdk?.holdMs).catch(
+        (error: unknown) => ({
+          ok: false,
+          error: error instanceof Error ? error.message.split('\n')[0] : String(error),
+        }),
+      );
       samples.push(sample);
       const took = sample.ok ? `${sample.joinToOpenMs} ms` : `failed: ${sample.error}`;
-      console.log(`${scenario.id} call ${i + 1}/${scenario.runs}: ${took}`);
+      const hold = 'hold' in sample && sample.hold ? `, ${describeHold(sample.hold)}` : '';
+      console.log(`${scenario.id} call ${i + 1}/${scenario.runs}: ${took}${hold}`);
     }
     figures.push(figuresOf(scenario, samples));
     if (samples.every((s) => !s.ok)) throw new Error(`no call of "${scenario.title}" connected`);
@@ -51,16 +65,33 @@ for (const scenario of SCENARIOS) {
 
 test.afterAll(async () => {
   if (figures.length === 0) return;
-  console.log(`\nConnect time, ms (median / p95):\n\n${formatTable(figures)}\n`);
+  console.log(`\nConnect time, ms (median / p95), and calls held:\n\n${formatTable(figures)}\n`);
   await writeFigures(RESULTS, {
     measuredAt: new Date().toISOString(),
     machine: { cpus: cpus().length, kernel: release(), browser: `Chromium ${browserVersion}` },
     method:
       'NAT lab (network namespaces on loopback, coturn and the icelane server on the public ' +
-      'segment), one lab per scenario, a fresh page pair per call, first SDK call of a lab not ' +
-      'counted. join → open: side b calls joinRoom → both links connected (data channel open). ' +
-      "Phases: side b's (the offerer's) connection report. p95 by nearest rank.",
+      'segment), one lab per scenario and mode, a fresh page pair per call, first SDK call of a ' +
+      'lab not counted. Modes: hidden = no media permission, host addresses hidden behind mDNS ' +
+      'names; video = a real video call (camera granted on a secure origin, 320x240 fake camera ' +
+      'sent both ways, host addresses shown). join → open: side b calls joinRoom (in video mode ' +
+      'once its camera is captured) → both links connected (data channel open). Phases: side ' +
+      "b's (the offerer's) connection report. p95 by nearest rank. Hold: each counted SDK call " +
+      'is then held for holdMs with a data message every 100 ms each way; it held when neither ' +
+      'side saw a fallback, state change, departure or error after connecting, nor more than ' +
+      '1 s without data.',
+    holdMs: HOLD_MS,
+    load: { atStart: loadAtStart, atEnd: loadavg().map((l) => Math.round(l * 100) / 100) },
     scenarios: figures,
   });
   console.log(`Figures written to ${RESULTS}`);
 });
+
+function describeHold(hold: HoldResult): string {
+  const video = hold.videoGapMs === undefined ? '' : `, video gap ${hold.videoGapMs} ms`;
+  const events = [...hold.a.events, ...hold.b.events].map((e) => e.event);
+  return (
+    `${hold.held ? 'held' : 'did NOT hold'} ${hold.holdMs / 1000} s: data gap ${hold.dataGapMs} ms` +
+    `${video}${events.length > 0 ? `, after connecting: ${events.join(', ')}` : ''}`
+  );
+}

@@ -1,12 +1,13 @@
 /**
  * Turns the calls of each scenario into figures: median and p95 of join → data channel open and
- * of each phase the SDK reported, printed as a table and written as JSON.
+ * of each phase the SDK reported, and how many held calls stayed up, printed as a table and
+ * written as JSON.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ConnectPhases } from '@icelane/sdk';
 import type { BaselineRunResult } from './baseline-run.js';
-import type { Scenario } from './scenarios.js';
+import type { CallMode, Scenario } from './scenarios.js';
 import type { SdkRunResult } from './sdk-run.js';
 import { summarize, type Summary } from './stats.js';
 
@@ -23,6 +24,10 @@ export interface ScenarioFigures {
   id: string;
   title: string;
   nat: Scenario['nat'];
+  /** SDK scenarios: addresses hidden, or a real video call. */
+  mode?: CallMode;
+  /** Only when coturn was left to relay to the clients' private addresses. */
+  relayRefusesPrivatePeers?: false;
   options?: unknown;
   calls: number;
   failedCalls: number;
@@ -35,6 +40,12 @@ export interface ScenarioFigures {
   /** SDK scenarios: attempts and selected pairs seen, with how many calls had each. */
   attempts?: Record<string, number>;
   pairs?: Record<string, number>;
+  /**
+   * SDK scenarios whose calls were held: how many held (of all the calls, those that never
+   * connected included), and per held call the longest stretch without data (either side) and,
+   * in video calls, without a new frame.
+   */
+  hold?: { holdMs: number; held: number; of: number; dataGap?: Summary; videoGap?: Summary };
   /** Baseline: when the browser said `failed`, and the relay attempt alone. */
   failedAfter?: Summary;
   relayAttempt?: Summary;
@@ -59,6 +70,10 @@ export function figuresOf(
     id: scenario.id,
     title: scenario.title,
     nat: scenario.nat,
+    ...(scenario.kind === 'sdk' ? { mode: scenario.mode } : {}),
+    ...(scenario.kind === 'sdk' && scenario.relayRefusesPrivatePeers === false
+      ? { relayRefusesPrivatePeers: false as const }
+      : {}),
     ...(scenario.kind === 'sdk' ? { options: scenario.options } : {}),
     calls: samples.length,
     failedCalls: samples.length - ok.length,
@@ -78,6 +93,18 @@ export function figuresOf(
     if (timeToConnect) figures.timeToConnect = timeToConnect;
     figures.attempts = tally(offerers.map((o) => `attempt ${o.attempt}`));
     figures.pairs = tally(offerers.map((o) => o.pair));
+    if (scenario.holdMs > 0) {
+      const holds = (ok as SdkRunResult[]).flatMap((s) => (s.hold ? [s.hold] : []));
+      const dataGap = summarize(holds.map((h) => h.dataGapMs));
+      const videoGap = summarize(numbers(holds.map((h) => h.videoGapMs)));
+      figures.hold = {
+        holdMs: scenario.holdMs,
+        held: holds.filter((h) => h.held).length,
+        of: samples.length,
+        ...(dataGap ? { dataGap } : {}),
+        ...(videoGap ? { videoGap } : {}),
+      };
+    }
   } else {
     const baseline = ok as BaselineRunResult[];
     const failedAfter = summarize(numbers(baseline.map((s) => s.failedAfterMs)));
@@ -91,10 +118,21 @@ export function figuresOf(
 const cell = (summary: Summary | undefined) =>
   summary ? `${summary.medianMs} / ${summary.p95Ms}` : '–';
 
-/** A Markdown table: each cell is `median / p95` in ms. */
+/** A call's longest gap, over the held calls: median and the worst, in ms. */
+const gaps = (summary: Summary | undefined) =>
+  summary ? `${summary.medianMs} ms median, ${summary.maxMs} ms worst` : '–';
+
+/** `held 30 s` when every held scenario was held as long. */
+function heldHeader(all: ScenarioFigures[]): string {
+  const lengths = new Set(all.flatMap((f) => (f.hold ? [f.hold.holdMs] : [])));
+  return lengths.size === 1 ? `held ${[...lengths][0]! / 1000} s` : 'held';
+}
+
+/** A Markdown table: each cell is `median / p95` in ms; `held` is calls held / calls. */
 export function formatTable(all: ScenarioFigures[]): string {
   const header = [
     'scenario',
+    'mode',
     'calls',
     'join → open',
     'signaling',
@@ -103,12 +141,15 @@ export function formatTable(all: ScenarioFigures[]): string {
     'DTLS',
     'data channel',
     'attempt total',
+    heldHeader(all),
   ];
   const rows = all.map((f) => [
     f.title,
+    f.mode ?? '–',
     `${f.calls - f.failedCalls}/${f.calls}`,
     cell(f.joinToOpen),
     ...PHASE_NAMES.map((name) => cell(f.phases?.[name])),
+    f.hold ? `${f.hold.held}/${f.hold.of}` : '–',
   ]);
   const lines = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`);
   const notes = all.flatMap((f) => {
@@ -123,7 +164,15 @@ export function formatTable(all: ScenarioFigures[]): string {
         .map(([k, n]) => `${k} ×${n}`)
         .join(', '),
     );
-    return [`${f.title}: ${seen.join('; ')}; timeToConnectMs ${cell(f.timeToConnect)} ms`];
+    const hold = f.hold
+      ? `; held ${f.hold.held}/${f.hold.of} for ${f.hold.holdMs / 1000} s, longest data gap ` +
+        `${gaps(f.hold.dataGap)}` +
+        (f.hold.videoGap ? `, longest video gap ${gaps(f.hold.videoGap)}` : '')
+      : '';
+    return [
+      `${f.title}${f.mode ? ` (${f.mode})` : ''}: ${seen.join('; ')}; ` +
+        `timeToConnectMs ${cell(f.timeToConnect)} ms${hold}`,
+    ];
   });
   return [...lines, '', ...notes].join('\n');
 }

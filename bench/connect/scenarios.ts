@@ -1,6 +1,7 @@
 /**
- * What the benchmark measures: the SDK under each strategy through the NAT it is made for, and
- * the baseline an app without icelane gets behind symmetric NATs.
+ * What the benchmark measures: the SDK under each strategy through the NAT it is made for, each
+ * both ways a browser makes calls (host addresses hidden, and as a real video call), and the
+ * baseline an app without icelane gets behind symmetric NATs.
  */
 import type { HarnessJoinOptions } from '../../e2e/support/sdk-page/main.js';
 import type { NatKind } from '../../e2e/nat-lab/lab/nat-kinds.js';
@@ -12,10 +13,22 @@ interface ScenarioBase {
   runs: number;
 }
 
+/**
+ * How the browsers make the call. `hidden`: no media permission, so host addresses are hidden
+ * behind mDNS names (how a data-only page runs). `video`: a real video call, the camera granted
+ * on a secure origin and sent, so Chromium shows host addresses (the lab's `videoCall`).
+ */
+export type CallMode = 'hidden' | 'video';
+
 /** Calls through the SDK test page, both sides with the same join options. */
 export interface SdkScenario extends ScenarioBase {
   kind: 'sdk';
+  mode: CallMode;
   options: HarnessJoinOptions;
+  /** How long each counted call is held once connected (0: not held). */
+  holdMs: number;
+  /** `false`: coturn relays to the clients' private addresses (a comparison, never a default). */
+  relayRefusesPrivatePeers?: false;
 }
 
 /** Plain simple-peer: STUN only until the browser says `failed`, then relay only. */
@@ -35,46 +48,65 @@ function runsFrom(name: string, fallback: number): number {
   return runs;
 }
 
-/** Calls per SDK scenario (`BENCH_CONNECT_RUNS`, default 10). */
+function countFrom(name: string, fallback: number, what: string): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`${name} must be a whole number of ${what}, 0 or more (got "${raw}")`);
+  }
+  return value;
+}
+
+/** Calls per SDK scenario and mode (`BENCH_CONNECT_RUNS`, default 10). */
 export const SDK_RUNS = runsFrom('BENCH_CONNECT_RUNS', 10);
 /** Calls of the baseline, ~16 s each (`BENCH_CONNECT_BASELINE_RUNS`, default 10). */
 export const BASELINE_RUNS = runsFrom('BENCH_CONNECT_BASELINE_RUNS', 10);
+/** How long each SDK call is held after connecting (`BENCH_CONNECT_HOLD_MS`, default 30 s; 0: not held). */
+export const HOLD_MS = countFrom('BENCH_CONNECT_HOLD_MS', 30_000, 'milliseconds');
+/**
+ * Calls of the comparison without the relay's `denied-peer-ip` (`BENCH_CONNECT_RELAY_TO_PRIVATE_RUNS`,
+ * default 0: not run): `auto` video calls behind symmetric NATs with a relay that sends to the
+ * clients' private addresses, as the lab's coturn did before issue 10.
+ */
+export const RELAY_TO_PRIVATE_RUNS = countFrom('BENCH_CONNECT_RELAY_TO_PRIVATE_RUNS', 0, 'calls');
 
 const symmetric = { a: 'symmetric', b: 'symmetric' } as const;
 
+/** Each SDK scenario, made both ways: addresses hidden, then as a video call. */
+function bothWays(scenario: Omit<SdkScenario, 'kind' | 'mode' | 'runs' | 'holdMs'>): SdkScenario[] {
+  const made = { ...scenario, kind: 'sdk', runs: SDK_RUNS, holdMs: HOLD_MS } as const;
+  return [
+    { ...made, mode: 'hidden' },
+    { ...made, id: `${scenario.id}-video`, title: `${scenario.title}, video call`, mode: 'video' },
+  ];
+}
+
 export const SCENARIOS: Scenario[] = [
-  {
+  ...bothWays({
     id: 'direct',
     title: 'direct, port-restricted NATs',
-    kind: 'sdk',
     nat: { a: 'port-restricted', b: 'port-restricted' },
     options: { strategy: 'direct' },
-    runs: SDK_RUNS,
-  },
-  {
+  }),
+  ...bothWays({
     id: 'relay',
     title: 'relay, symmetric NATs',
-    kind: 'sdk',
     nat: symmetric,
     options: { strategy: 'relay' },
-    runs: SDK_RUNS,
-  },
-  {
+  }),
+  ...bothWays({
     id: 'auto',
     title: 'auto, symmetric NATs',
-    kind: 'sdk',
     nat: symmetric,
     options: { strategy: 'auto' },
-    runs: SDK_RUNS,
-  },
-  {
+  }),
+  ...bothWays({
     id: 'auto-turn-on-demand',
     title: 'auto + turnOnDemand, symmetric NATs',
-    kind: 'sdk',
     nat: symmetric,
     options: { strategy: 'auto', turnOnDemand: true },
-    runs: SDK_RUNS,
-  },
+  }),
   {
     id: 'baseline',
     title: 'baseline: simple-peer, STUN, relay after failed',
@@ -82,4 +114,19 @@ export const SCENARIOS: Scenario[] = [
     nat: symmetric,
     runs: BASELINE_RUNS,
   },
+  ...(RELAY_TO_PRIVATE_RUNS > 0
+    ? [
+        {
+          id: 'auto-video-relay-to-private',
+          title: 'auto, symmetric NATs, video call, relay reaches private addresses',
+          kind: 'sdk',
+          mode: 'video',
+          nat: symmetric,
+          options: { strategy: 'auto' },
+          runs: RELAY_TO_PRIVATE_RUNS,
+          holdMs: HOLD_MS,
+          relayRefusesPrivatePeers: false,
+        } satisfies SdkScenario,
+      ]
+    : []),
 ];

@@ -1,11 +1,19 @@
 /**
  * One call through the SDK in a lab: a fresh page on each side (the lab's browsers stay up), side
- * a joins, then side b joins and offers. The clock starts in page b right before its `joinRoom`;
- * the call is up when both sides' links are `connected` (the data channel is open). The phases
- * come from the SDK's own connection reports.
+ * a joins, then side b joins and offers. The clock starts in page b right before its `joinRoom`
+ * (in a video-call lab, once its camera is captured); the call is up when both sides' links are
+ * `connected` (the data channel is open). The phases come from the SDK's own connection reports.
+ * Then, when asked, the call is held as a user holds one (data every 100 ms, and the camera in a
+ * video-call lab) and it is recorded whether it stayed up by itself.
  */
 import { randomBytes } from 'node:crypto';
 import type { ConnectPhases, ConnectionReport } from '@icelane/sdk';
+import {
+  holdConnected,
+  holdJoinOptions,
+  sideHeld,
+  type HeldSide,
+} from '../../e2e/nat-lab/call-hold.js';
 import type { Lab } from '../../e2e/nat-lab/lab/lab.js';
 import type { SideName } from '../../e2e/nat-lab/lab/topology.js';
 import { openSdkPage } from '../../e2e/support/room-page.js';
@@ -29,14 +37,47 @@ export interface SdkRunResult {
   /** b joined second and offers on every attempt. */
   offerer?: SdkSideResult;
   answerer?: SdkSideResult;
+  /** How the call went once connected, when it was held. */
+  hold?: HoldResult;
   error?: string;
+}
+
+/** A held call: `held` when both sides stayed up by themselves (see `sideHeld`). */
+export interface HoldResult {
+  holdMs: number;
+  held: boolean;
+  /** The longest stretch without data on either side. */
+  dataGapMs: number;
+  /** The longest stretch without a new video frame on either side (video calls only). */
+  videoGapMs?: number;
+  a: HoldSideResult;
+  b: HoldSideResult;
+}
+
+export interface HoldSideResult {
+  held: boolean;
+  received: number;
+  dataGapMs: number;
+  videoGapMs?: number;
+  frames?: number;
+  /** Events after connecting (fallback, state changes...), `at` from the start of the hold. */
+  events: { event: string; at: number; payload: unknown }[];
 }
 
 /** Long enough for TURN on demand's failed first attempt and its retry on a busy machine. */
 const CALL_TIMEOUT_MS = 40_000;
 
-export async function sdkConnectRun(lab: Lab, options: HarnessJoinOptions): Promise<SdkRunResult> {
+/**
+ * Makes one call and, when `holdMs` > 0 and it connected, holds it that long. In a video-call lab
+ * both sides send the fake camera.
+ */
+export async function sdkConnectRun(
+  lab: Lab,
+  joinOptions: HarnessJoinOptions,
+  holdMs = 0,
+): Promise<SdkRunResult> {
   const url = lab.server!.url;
+  const options = holdJoinOptions(lab, joinOptions);
   const room = `bench-${randomBytes(4).toString('hex')}`;
   const opened: Awaited<ReturnType<typeof openSdkPage>>[] = [];
   try {
@@ -54,8 +95,19 @@ export async function sdkConnectRun(lab: Lab, options: HarnessJoinOptions): Prom
     if (!joinA.ok) return { ok: false, error: `side a could not join: ${JSON.stringify(joinA)}` };
     const joinB = await b.evaluate(
       async ([u, r, o]) => {
-        const startedAt = Date.now();
-        return { ...(await window.harness.join(u, r, o)), startedAt };
+        let startedAt = Date.now();
+        // A real app has its camera before it joins: the clock starts once it is captured.
+        const devices = navigator.mediaDevices;
+        if (o.fakeMedia && devices) {
+          const capture = devices.getUserMedia.bind(devices);
+          devices.getUserMedia = async (constraints) => {
+            const stream = await capture(constraints);
+            startedAt = Date.now();
+            return stream;
+          };
+        }
+        const joined = await window.harness.join(u, r, o);
+        return { ...joined, startedAt };
       },
       [url, room, options] as const,
     );
@@ -69,7 +121,19 @@ export async function sdkConnectRun(lab: Lab, options: HarnessJoinOptions): Prom
       return { ok: false, error: [answerer, offerer].filter((e) => typeof e === 'string').join() };
     }
     const joinToOpenMs = Math.max(answerer.connectedMs, offerer.connectedMs);
-    return { ok: true, joinToOpenMs, offerer, answerer };
+    if (holdMs <= 0) return { ok: true, joinToOpenMs, offerer, answerer };
+    const held = await holdConnected(
+      { page: a, peerId: joinA.peerId },
+      { page: b, peerId: joinB.peerId },
+      holdMs,
+    );
+    return {
+      ok: true,
+      joinToOpenMs,
+      offerer,
+      answerer,
+      hold: holdResult(held, holdMs, lab.videoCall),
+    };
   } finally {
     for (const { page, context } of opened) {
       await page.evaluate(() => window.harness.leave()).catch(() => {});
@@ -115,4 +179,30 @@ async function sideResult(
     },
     { id: otherPeerId, startedAt },
   );
+}
+
+function holdResult(held: Record<SideName, HeldSide>, holdMs: number, video: boolean): HoldResult {
+  const side = (h: HeldSide): HoldSideResult => {
+    return {
+      held: sideHeld(h),
+      received: h.received,
+      dataGapMs: h.dataGapMs,
+      ...(video ? { videoGapMs: h.videoGapMs, frames: h.frames } : {}),
+      events: h.eventsAfterConnect.map((e) => ({
+        event: e.event,
+        at: e.at - h.startedAt,
+        payload: e.payload,
+      })),
+    };
+  };
+  const a = side(held.a);
+  const b = side(held.b);
+  return {
+    holdMs,
+    held: a.held && b.held,
+    dataGapMs: Math.max(a.dataGapMs, b.dataGapMs),
+    ...(video ? { videoGapMs: Math.max(held.a.videoGapMs, held.b.videoGapMs) } : {}),
+    a,
+    b,
+  };
 }

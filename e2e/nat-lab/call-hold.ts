@@ -28,6 +28,8 @@ export interface HeldSide {
   frames: number;
   /** `fallback`, `peer:state`, `stream`, `peer:left` and `error` events after the first report. */
   eventsAfterConnect: RecordedEvent[];
+  /** When the hold began (`Date.now()`, the clock the events are stamped with). */
+  startedAt: number;
 }
 
 /** Connects side a and side b, holds the call for `holdMs`, and says how it went on each side. */
@@ -40,10 +42,7 @@ export async function holdCall(
   const room = `hold-${randomBytes(4).toString('hex')}`;
   const pages: RoomPage[] = [];
   const join = async (side: SideName) =>
-    joinInPage(await lab.browser(side), url, room, {
-      ...withMedia(lab, options[side]),
-      ...(lab.videoCall ? { fakeMedia: HOLD_VIDEO } : {}),
-    });
+    joinInPage(await lab.browser(side), url, room, holdJoinOptions(lab, options[side]));
   try {
     pages.push(await join('a'));
     pages.push(await join('b'));
@@ -52,23 +51,57 @@ export async function holdCall(
       waitForReport(a.page, b.peerId, 30_000),
       waitForReport(b.page, a.peerId, 30_000),
     ]);
-    const startedAt = Date.now();
-    await Promise.all(
-      pages.map((p) => p.page.evaluate(() => void window.harness.startTraffic(100))),
-    );
-    await a.page.waitForTimeout(holdMs);
-    const endedAt = Date.now();
-    return {
-      a: await heldSide(a, b.peerId, startedAt, endedAt),
-      b: await heldSide(b, a.peerId, startedAt, endedAt),
-    };
+    return await holdConnected(a, b, holdMs);
   } finally {
     for (const page of pages) await page.close();
   }
 }
 
+/** A side's join options for a held call: in a video-call lab, the small fake camera. */
+export function holdJoinOptions(lab: Lab, options: HarnessJoinOptions): HarnessJoinOptions {
+  return { ...withMedia(lab, options), ...(lab.videoCall ? { fakeMedia: HOLD_VIDEO } : {}) };
+}
+
+/** One side of a call already made on the SDK test page: its page and its own peer id. */
+export type CallSide = Pick<RoomPage, 'page' | 'peerId'>;
+
+/**
+ * Holds a call whose two sides have both reported connecting: each sends a data message every
+ * 100 ms for `holdMs`, then says how it went. The caller closes the pages.
+ */
+export async function holdConnected(
+  a: CallSide,
+  b: CallSide,
+  holdMs: number,
+): Promise<Record<SideName, HeldSide>> {
+  const startedAt = Date.now();
+  await Promise.all(
+    [a, b].map((p) => p.page.evaluate(() => void window.harness.startTraffic(100))),
+  );
+  await a.page.waitForTimeout(holdMs);
+  const endedAt = Date.now();
+  return {
+    a: await heldSide(a, b.peerId, startedAt, endedAt),
+    b: await heldSide(b, a.peerId, startedAt, endedAt),
+  };
+}
+
+/** Events after connecting that say a held call did not stay up by itself. */
+const BREAKING_EVENTS = ['fallback', 'peer:state', 'peer:left', 'error'];
+
+/**
+ * Whether a side's call held: no fallback, state change, departure or error after connecting,
+ * and no stretch without data longer than `maxGapMs`.
+ */
+export function sideHeld(side: HeldSide, maxGapMs = 1_000): boolean {
+  return (
+    side.dataGapMs <= maxGapMs &&
+    !side.eventsAfterConnect.some((e) => BREAKING_EVENTS.includes(e.event))
+  );
+}
+
 async function heldSide(
-  side: RoomPage,
+  side: CallSide,
   otherPeerId: string,
   startedAt: number,
   endedAt: number,
@@ -98,6 +131,7 @@ async function heldSide(
         e.at > firstReportEvent.at &&
         ['fallback', 'peer:state', 'stream', 'peer:left', 'error'].includes(e.event),
     ),
+    startedAt,
   };
 }
 
