@@ -5,7 +5,10 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { IceSource } from './credentials/ice-source.js';
-import { originGate, type CorsOrigins } from './http/cors.js';
+import { errorAnswer } from '@icelane/protocol';
+import { capConnectionsPerAddress } from './http/connection-cap.js';
+import { originGate } from './http/cors.js';
+import { trustedProxyList } from './http/ip-address.js';
 import { createRoutes } from './http/routes.js';
 import { createStaticHandler } from './http/static-files.js';
 import { silentLogger, type Logger } from './observability/logger.js';
@@ -15,8 +18,22 @@ import type { ScaleHealth, ScaleOut } from './scale/scale-out.js';
 import { allowAll, type Authorize } from './signaling/authorize.js';
 import { onConnection } from './signaling/connection.js';
 import { roomKey, systemClock, type Clock, type IcelaneIo } from './signaling/context.js';
-import { Limiters, rateLimitsDefaults, type RateLimits } from './signaling/limiters.js';
+import type { InboundCall } from './signaling/ack.js';
+import { Limiters, rateLimitsDefaults } from './signaling/limiters.js';
 import { RoomRegistry } from './signaling/rooms.js';
+import { guardTransports } from './signaling/transport-guard.js';
+import {
+  checkOptions,
+  icelaneServerDefaults,
+  type IcelaneServerOptions,
+} from './server-options.js';
+
+export {
+  icelaneServerDefaults,
+  TRANSPORT_NAMES,
+  type IcelaneServerOptions,
+  type TransportName,
+} from './server-options.js';
 
 /** The parts the server works with; only `iceSource` has no default. */
 export interface IcelaneServerDeps {
@@ -36,45 +53,6 @@ export interface IcelaneServerDeps {
    */
   scaleOut?: ScaleOut;
 }
-
-export interface IcelaneServerOptions {
-  /** Peers per room; calls are a full mesh, so a few. */
-  roomPeerCap: number;
-  /** Origins whose pages may connect and `GET /ice`; `['*']` for any. */
-  corsOrigins: CorsOrigins;
-  /** Overrides of single limits; the others keep their defaults (`rateLimitsDefaults`). */
-  rateLimits: Partial<RateLimits>;
-  /** A built page served at `/` (with `index.html` for routes without an extension). */
-  staticDir: string | null;
-  /** Prepended to the HTTP routes and the socket.io path, e.g. `/rtc`; empty for none. */
-  pathPrefix: string;
-  /**
-   * Reverse proxies in front of the server (0: clients connect directly). Per-IP limits then key
-   * on the address the outermost trusted proxy saw, from `X-Forwarded-For`.
-   */
-  trustedProxies: number;
-  /** Whether to answer HTTP requests (routes, page, 404) at all; off when mounting elsewhere. */
-  httpRoutes: boolean;
-  /** socket.io's cap on one inbound message, just above the protocol's largest payload. */
-  maxHttpBufferSize: number;
-  /** Sent with `server:shutdown`: how long clients should wait before reconnecting. */
-  shutdownReconnectAfterMs: number;
-  /** How long `close()` waits for clients to receive `server:shutdown` before cutting them off. */
-  shutdownDrainMs: number;
-}
-
-export const icelaneServerDefaults: IcelaneServerOptions = {
-  roomPeerCap: 8,
-  corsOrigins: ['*'],
-  rateLimits: rateLimitsDefaults,
-  staticDir: null,
-  pathPrefix: '',
-  trustedProxies: 0,
-  httpRoutes: true,
-  maxHttpBufferSize: 100 * 1024,
-  shutdownReconnectAfterMs: 1_000,
-  shutdownDrainMs: 1_000,
-};
 
 export interface IcelaneServer {
   /** The socket.io server, for adapters and extra namespaces. */
@@ -104,11 +82,14 @@ export function createIcelaneServer(
   const clock = deps.clock ?? systemClock;
   const authorize = deps.authorize ?? allowAll;
   const limiters = new Limiters({ ...rateLimitsDefaults, ...o.rateLimits }, () => clock.now());
+  const trustedProxies = trustedProxyList(o.trustedProxies);
+  const joinsInFlight = new Set<InboundCall>();
   let shuttingDown = false;
   const isShuttingDown = () => shuttingDown;
   const scaleOut = deps.scaleOut ?? null;
   const scaleHealth = (): ScaleHealth => scaleOut?.health() ?? { state: 'none' };
 
+  capConnectionsPerAddress(httpServer, o.maxConnectionsPerAddress, trustedProxies, metrics);
   // Before socket.io attaches: it then hands every request outside its path to this listener.
   if (o.httpRoutes) {
     httpServer.on(
@@ -121,7 +102,7 @@ export function createIcelaneServer(
         limiters,
         corsOrigins: o.corsOrigins,
         pathPrefix: o.pathPrefix,
-        trustedProxies: o.trustedProxies,
+        trustedProxies,
         staticFiles: o.staticDir === null ? null : createStaticHandler(o.staticDir),
         scaleHealth,
         isShuttingDown,
@@ -132,10 +113,12 @@ export function createIcelaneServer(
   const io: IcelaneIo = new Server(httpServer, {
     path: `${o.pathPrefix}/socket.io`,
     maxHttpBufferSize: o.maxHttpBufferSize,
+    transports: [...o.transports],
     cors: { origin: o.corsOrigins.includes('*') ? '*' : [...o.corsOrigins] },
     allowRequest: originGate(o.corsOrigins),
     ...(scaleOut && { adapter: scaleOut.adapter }),
   });
+  guardTransports(io, limiters, metrics, { maxOutgoingBufferBytes: o.maxOutgoingBufferBytes });
   const registry = new RoomRegistry();
   const roster = scaleOut
     ? // Peers of a dead node, cleared by this one: their rooms hear it from here.
@@ -152,7 +135,8 @@ export function createIcelaneServer(
     authorize,
     limiters,
     roomPeerCap: o.roomPeerCap,
-    trustedProxies: o.trustedProxies,
+    trustedProxies,
+    joinsInFlight,
     isShuttingDown,
   };
   io.on('connection', (socket) => onConnection(ctx, socket));
@@ -160,6 +144,10 @@ export function createIcelaneServer(
   let closing: Promise<void> | null = null;
   const close = async () => {
     shuttingDown = true;
+    // Before the notice and the disconnect, so each such client learns why its join failed.
+    for (const call of joinsInFlight) {
+      call.reply(errorAnswer('shutting-down', 'the server is shutting down'));
+    }
     // Local: with several nodes, a plain broadcast would reach (and cut off) every node's clients.
     io.local.emit('server:shutdown', { reconnectAfterMs: o.shutdownReconnectAfterMs });
     io.local.disconnectSockets(true);
@@ -171,18 +159,6 @@ export function createIcelaneServer(
     await scaleOut?.close();
   };
   return { io, close: () => (closing ??= close()) };
-}
-
-function checkOptions(o: IcelaneServerOptions): void {
-  if (!Number.isInteger(o.roomPeerCap) || o.roomPeerCap < 1) {
-    throw new TypeError('roomPeerCap must be an integer of at least 1');
-  }
-  if (!Number.isInteger(o.trustedProxies) || o.trustedProxies < 0) {
-    throw new TypeError('trustedProxies must be an integer of at least 0');
-  }
-  if (o.pathPrefix !== '' && !/^\/[^?#]*[^/?#]$/.test(o.pathPrefix)) {
-    throw new TypeError('pathPrefix must be empty or start with "/" and not end with "/"');
-  }
 }
 
 /** Resolves when `done()` holds (clients received their notice and closed), or after `boundMs`. */

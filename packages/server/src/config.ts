@@ -8,7 +8,9 @@ import { icelaneServerDefaults, type IcelaneServerOptions } from './app.js';
 import { iceSourceDefaults, type IceSourceOptions } from './credentials/ice-source.js';
 import type { CredentialScope } from './credentials/provider.js';
 import { MIN_SECRET_BYTES } from './auth/jwt-verifier.js';
+import { LIMIT_VARIABLES, readLimits, type LimitOptions } from './config-limits.js';
 import { EnvReader, formatHelp, type Env, type EnvVariable } from './env-reader.js';
+import { isAddressOrRange } from './http/ip-address.js';
 import type { LogLevel } from './observability/logger.js';
 
 const ice = iceSourceDefaults;
@@ -44,8 +46,8 @@ export const ENV_VARIABLES = {
   },
   ICELANE_TRUSTED_PROXIES: {
     group: 'server',
-    default: String(app.trustedProxies),
-    help: 'Reverse proxies in front of the server; per-IP limits then read X-Forwarded-For.',
+    default: '',
+    help: 'Comma-separated IP addresses or CIDR ranges of the reverse proxies in front; X-Forwarded-For is believed from them only.',
   },
   ICELANE_STUN_URLS: {
     group: 'ice',
@@ -137,6 +139,7 @@ export const ENV_VARIABLES = {
     // It may hold a password.
     secret: true,
   },
+  ...LIMIT_VARIABLES,
 } as const satisfies Record<string, EnvVariable>;
 
 export type EnvName = keyof typeof ENV_VARIABLES;
@@ -182,7 +185,8 @@ export interface IcelaneConfig {
   server: Pick<
     IcelaneServerOptions,
     'roomPeerCap' | 'corsOrigins' | 'staticDir' | 'trustedProxies'
-  >;
+  > &
+    LimitOptions;
   /** The secret values, for the logger to redact. */
   secrets: string[];
 }
@@ -203,7 +207,8 @@ export function readConfig(env: Env): IcelaneConfig {
   );
   const staticDir = r.text('ICELANE_STATIC_DIR') || null;
   const tls = readTls(r);
-  const trustedProxies = r.integer('ICELANE_TRUSTED_PROXIES', 0, 10);
+  const trustedProxies = readTrustedProxies(r);
+  const limits = readLimits(r);
   // An empty list is a choice here (no STUN), not an unset variable.
   const stunUrls = r.list(
     'ICELANE_STUN_URLS',
@@ -241,7 +246,7 @@ export function readConfig(env: Env): IcelaneConfig {
       joinTimeoutMs,
       policy,
     },
-    server: { roomPeerCap, corsOrigins, staticDir, trustedProxies },
+    server: { roomPeerCap, corsOrigins, staticDir, trustedProxies, ...limits },
     secrets: [...r.secretValues(), ...redisPassword(redisUrl)],
   };
 }
@@ -253,6 +258,20 @@ function readTls(r: Reader): TlsConfig | null {
   if (certFile === '') r.issue('ICELANE_TLS_CERT', 'required with ICELANE_TLS_KEY');
   if (keyFile === '') r.issue('ICELANE_TLS_KEY', 'required with ICELANE_TLS_CERT');
   return { certFile, keyFile };
+}
+
+function readTrustedProxies(r: Reader): string[] {
+  // A count (what this variable once took) believed any client's header; `0` still means none.
+  if (r.text('ICELANE_TRUSTED_PROXIES') === '0') return [];
+  if (/^\d+$/.test(r.text('ICELANE_TRUSTED_PROXIES'))) {
+    r.issue(
+      'ICELANE_TRUSTED_PROXIES',
+      "expected the proxies' IP addresses or CIDR ranges (e.g. 10.0.0.0/8), not a count: " +
+        'a count would believe X-Forwarded-For from anyone who connects directly',
+    );
+    return [];
+  }
+  return r.list('ICELANE_TRUSTED_PROXIES', isAddressOrRange, 'an IP address or CIDR range');
 }
 
 function readRedisUrl(r: Reader): string | null {
@@ -395,6 +414,7 @@ const GROUP_TITLES: Record<string, string> = {
   static: 'A TURN server with a fixed login (ICELANE_TURN_PROVIDER=static)',
   jwt: 'Join tokens (JWT; off unless a secret or a JWKS URL is set)',
   scale: 'Several nodes (off unless REDIS_URL is set)',
+  limits: 'Limits against abuse (see "Threat model" in the server README)',
 };
 
 /** The `--help` text: every variable, grouped, with its default. */

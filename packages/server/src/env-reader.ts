@@ -87,6 +87,22 @@ export class EnvReader<Name extends string> {
     return value;
   }
 
+  /** A rate limit written `burst/perSecond`, e.g. `60/2`: a burst of 60, then 2 a second. */
+  rate(name: Name): { burst: number; perSecond: number } {
+    const text = this.text(name);
+    const match = /^(\d+)\/(\d+(?:\.\d+)?)$/.exec(text);
+    const burst = Number(match?.[1]);
+    const perSecond = Number(match?.[2]);
+    if (!match || !(burst >= 1 && burst <= 1_000_000) || !(perSecond <= 1_000_000)) {
+      this.issue(
+        name,
+        `expected burst/perSecond such as 60/2 (burst 1 to 1000000), got ${this.shown(name, text)}`,
+      );
+      return { burst: 1, perSecond: 0 };
+    }
+    return { burst, perSecond };
+  }
+
   choice<const T extends string>(name: Name, allowed: readonly T[]): T {
     const text = this.text(name);
     if ((allowed as readonly string[]).includes(text)) return text as T;

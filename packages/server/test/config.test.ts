@@ -40,7 +40,12 @@ describe('readConfig', () => {
       ICELANE_ROOM_PEER_CAP: '4',
       ICELANE_CORS_ORIGINS: 'https://app.example,http://localhost:5173',
       ICELANE_STATIC_DIR: '/srv/page',
-      ICELANE_TRUSTED_PROXIES: '1',
+      ICELANE_TRUSTED_PROXIES: '10.0.0.0/8, 192.0.2.10',
+      ICELANE_TRANSPORTS: 'websocket',
+      ICELANE_MAX_CONNECTIONS_PER_ADDRESS: '32',
+      ICELANE_MAX_OUTGOING_BUFFER_BYTES: '262144',
+      ICELANE_RATE_JOIN_PER_IP: '200/5',
+      ICELANE_RATE_STRIKES: '5/0.5',
     });
     expect(config).toMatchObject({
       port: 0,
@@ -65,7 +70,15 @@ describe('readConfig', () => {
         roomPeerCap: 4,
         corsOrigins: ['https://app.example', 'http://localhost:5173'],
         staticDir: '/srv/page',
-        trustedProxies: 1,
+        trustedProxies: ['10.0.0.0/8', '192.0.2.10'],
+        transports: ['websocket'],
+        maxConnectionsPerAddress: 32,
+        maxOutgoingBufferBytes: 262_144,
+        rateLimits: {
+          joinPerIp: { burst: 200, perSecond: 5 },
+          strikes: { burst: 5, perSecond: 0.5 },
+          signal: { burst: 100, perSecond: 50 },
+        },
       },
     });
     expect(config.secrets).toEqual(expect.arrayContaining(['new-secret', 'old-secret']));
@@ -103,7 +116,36 @@ describe('readConfig', () => {
     ['PORT', '70000', /PORT: expected an integer/],
     ['ICELANE_LOG_LEVEL', 'loud', /ICELANE_LOG_LEVEL: expected one of debug, info, warn, error/],
     ['ICELANE_ROOM_PEER_CAP', '0', /ICELANE_ROOM_PEER_CAP: expected an integer from 1/],
-    ['ICELANE_TRUSTED_PROXIES', 'yes', /ICELANE_TRUSTED_PROXIES: expected an integer from 0/],
+    [
+      'ICELANE_TRUSTED_PROXIES',
+      'proxy.internal',
+      /ICELANE_TRUSTED_PROXIES: each item must be an IP/,
+    ],
+    ['ICELANE_TRUSTED_PROXIES', '10.0.0.0/40', /ICELANE_TRUSTED_PROXIES: each item/],
+    // A count believed anyone's header (issue 14, defect 9): refused with the reason.
+    ['ICELANE_TRUSTED_PROXIES', '1', /ICELANE_TRUSTED_PROXIES: .*not a count/],
+    [
+      'ICELANE_TRANSPORTS',
+      'carrier-pigeon',
+      /ICELANE_TRANSPORTS: each item must be one of polling/,
+    ],
+    [
+      'ICELANE_MAX_CONNECTIONS_PER_ADDRESS',
+      '0',
+      /ICELANE_MAX_CONNECTIONS_PER_ADDRESS: expected an integer from 1/,
+    ],
+    [
+      'ICELANE_MAX_OUTGOING_BUFFER_BYTES',
+      '1k',
+      /ICELANE_MAX_OUTGOING_BUFFER_BYTES: expected an integer/,
+    ],
+    [
+      'ICELANE_RATE_JOIN_PER_IP',
+      '60',
+      /ICELANE_RATE_JOIN_PER_IP: expected burst\/perSecond such as 60\/2/,
+    ],
+    ['ICELANE_RATE_SIGNAL', '0/5', /ICELANE_RATE_SIGNAL: expected burst\/perSecond/],
+    ['ICELANE_RATE_MESSAGES', '10/-1', /ICELANE_RATE_MESSAGES: expected burst\/perSecond/],
     [
       'ICELANE_CORS_ORIGINS',
       'app.example',

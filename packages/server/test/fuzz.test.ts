@@ -41,6 +41,9 @@ const rateLimits = {
   report: unlimited,
   joinPerIp: unlimited,
   iceRefreshPerIp: unlimited,
+  refusedPerIp: unlimited,
+  strikes: unlimited,
+  messages: unlimited,
 };
 
 function isWellFormedAnswer(answer: unknown): boolean {

@@ -33,6 +33,9 @@ const INVALID = 'the join token is invalid';
 const generous = {
   join: { burst: 1000, perSecond: 1000 },
   joinPerIp: { burst: 1000, perSecond: 1000 },
+  // Refused tokens are what these tests send: their budget and the strikes out of the way.
+  refusedPerIp: { burst: 1000, perSecond: 1000 },
+  strikes: { burst: 1000, perSecond: 1000 },
 };
 
 /** A clock the test moves, for the refetch interval; it starts at the real time. */

@@ -137,7 +137,10 @@ describe('malformed payloads', () => {
     await request(raw, 'signal', { to: other.answer.peerId, attempt: 1, data: { type: 'offer' } });
     await received;
     expect(otherSignals).toHaveLength(1);
-    expect(await server.counter('icelane_invalid_payloads_total')).toBe(5);
+    // Five refused payloads...
+    expect(await server.counter('icelane_invalid_payloads_total')).toBe(7);
+    // ...and two events nobody listens to, dropped without an answer.
+    expect(await server.counter('icelane_invalid_payloads_total', { event: 'unknown' })).toBe(2);
     await expectStillServing(server);
   });
 

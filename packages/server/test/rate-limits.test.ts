@@ -102,7 +102,9 @@ describe('rate limits', () => {
     const viaProxy = (server: { url: string }, ip: string) =>
       connect(server.url, { extraHeaders: { 'x-forwarded-for': ip } });
 
-    const proxied = await startTestServer({ options: { rateLimits: limits, trustedProxies: 1 } });
+    const proxied = await startTestServer({
+      options: { rateLimits: limits, trustedProxies: ['127.0.0.1'] },
+    });
     for (const ip of ['100.64.0.1', '100.64.0.2']) {
       expect(await request(await viaProxy(proxied, ip), 'room:join', { room: 'r' })).toHaveProperty(
         'data',

@@ -113,7 +113,10 @@ describe('rooms and payload caps', () => {
 describe('floods and harvesting', () => {
   it('limits a join flood from one address while another address still joins', async () => {
     const clock = frozenClock();
-    const server = await startTestServer({ options: { trustedProxies: 1 }, deps: { clock } });
+    const server = await startTestServer({
+      options: { trustedProxies: ['127.0.0.1'] },
+      deps: { clock },
+    });
     const from = (ip: string) => connect(server.url, { extraHeaders: { 'x-forwarded-for': ip } });
     const attacker = await Promise.all(Array.from({ length: 100 }, () => from('203.0.113.66')));
     const answers = await Promise.all(

@@ -11,6 +11,7 @@ import { bearerToken, decide, refusalMessage, type Authorize } from '../signalin
 import { randomId } from '../signaling/ids.js';
 import type { Limiters } from '../signaling/limiters.js';
 import { clientAddress } from './client-address.js';
+import type { TrustedProxies } from './ip-address.js';
 import { corsHeaders, preflightHeaders, type CorsOrigins } from './cors.js';
 import { sendError, sendJson, sendText } from './respond.js';
 import type { StaticHandler } from './static-files.js';
@@ -24,8 +25,8 @@ export interface RoutesDeps {
   corsOrigins: CorsOrigins;
   /** Prepended to every route, e.g. `/rtc`; empty for none. */
   pathPrefix: string;
-  /** Reverse proxies in front of the server whose `X-Forwarded-For` entries are believed. */
-  trustedProxies: number;
+  /** The reverse proxies whose `X-Forwarded-For` entries are believed. */
+  trustedProxies: TrustedProxies;
   staticFiles: StaticHandler | null;
   /** Redis, when several nodes share it. */
   scaleHealth(): ScaleHealth;
@@ -77,22 +78,6 @@ export function createRoutes(deps: RoutesDeps): RequestListener {
 async function serveIce(deps: RoutesDeps, req: IncomingMessage, res: ServerResponse) {
   const cors = corsHeaders(deps.corsOrigins, req.headers.origin);
   const address = clientAddress(req.headers, req.socket.remoteAddress, deps.trustedProxies);
-  const limit = deps.limiters.takeIceRequest(address);
-  if (!limit.ok) {
-    deps.metrics.rateLimited.inc({ event: 'GET /ice' });
-    return sendJson(
-      res,
-      429,
-      {
-        error: {
-          code: 'rate-limited',
-          message: 'too many requests',
-          retryAfterMs: limit.retryAfterMs,
-        },
-      },
-      { ...cors, 'retry-after': String(Math.ceil(limit.retryAfterMs / 1000)) },
-    );
-  }
   const outcome = await decide(
     deps.authorize,
     {
@@ -103,6 +88,12 @@ async function serveIce(deps: RoutesDeps, req: IncomingMessage, res: ServerRespo
     },
     (error) => deps.logger.error('authorize hook failed', { error }),
   );
+  // Refused requests spend a budget of their own, never the one valid users of this address
+  // share: a hostile page can make its visitors' browsers send them.
+  const limit = outcome.allowed
+    ? deps.limiters.takeAuthorized(address)
+    : deps.limiters.takeRefused(address);
+  if (!limit.ok) return sendRateLimited(deps, res, limit.retryAfterMs, cors);
   if (!outcome.allowed) {
     return sendError(res, 401, 'unauthorized', refusalMessage('not allowed', outcome), cors);
   }
@@ -112,6 +103,21 @@ async function serveIce(deps: RoutesDeps, req: IncomingMessage, res: ServerRespo
   // No socket outlives this request, so its session is never released: the credential expires.
   const ice = await deps.iceSource.iceFor({ sessionId: randomId() });
   sendJson(res, 200, ice, cors);
+}
+
+function sendRateLimited(
+  deps: RoutesDeps,
+  res: ServerResponse,
+  retryAfterMs: number,
+  cors: Record<string, string>,
+): void {
+  deps.metrics.rateLimited.inc({ event: 'GET /ice' });
+  sendJson(
+    res,
+    429,
+    { error: { code: 'rate-limited', message: 'too many requests', retryAfterMs } },
+    { ...cors, 'retry-after': String(Math.ceil(retryAfterMs / 1000)) },
+  );
 }
 
 function serveReady(deps: RoutesDeps, res: ServerResponse): void {

@@ -21,6 +21,8 @@ export interface Metrics {
   readonly signals: Counter;
   readonly invalidPayloads: Counter<'event'>;
   readonly rateLimited: Counter<'event'>;
+  /** Connections refused or cut by a limit, by the limit (see the README's threat model). */
+  readonly connectionsCut: Counter<'reason'>;
   readonly connectedSockets: Gauge;
   readonly rooms: Gauge;
   /** Connections reported by clients, by the selected pair's candidate types and relay protocol. */
@@ -96,6 +98,14 @@ export function createMetrics(options: Partial<MetricsOptions> = {}): Metrics {
       name: 'icelane_rate_limited_total',
       help: 'Requests refused by a rate limit, by event.',
       labelNames: ['event'],
+      registers,
+    }),
+    connectionsCut: new Counter({
+      name: 'icelane_connections_cut_total',
+      help:
+        'Connections refused or cut by a limit: address-cap (too many from one address), ' +
+        'connect-flood, message-flood, slow-reader (outgoing buffer over its cap), strikes.',
+      labelNames: ['reason'],
       registers,
     }),
     connectedSockets: new Gauge({

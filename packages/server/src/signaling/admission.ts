@@ -1,6 +1,7 @@
 /**
- * What an inbound event passes before its handler acts: the rate limit, the schema, room
- * membership. Refusals are counted, so bad payloads and rate-limited clients show on `/metrics`.
+ * What an inbound event passes before its handler acts: the rate limit, room membership, the
+ * schema. Refusals are counted, so bad payloads and rate-limited clients show on `/metrics`,
+ * and each is a strike against the socket.
  */
 import { errorAnswer, parsePayload } from '@icelane/protocol';
 import type { InboundCall } from './ack.js';
@@ -8,13 +9,15 @@ import type { IcelaneSocket, SignalingContext } from './context.js';
 import type { SocketLimit } from './limiters.js';
 import type { TakeResult } from './rate-limit.js';
 import type { Peer } from './rooms.js';
+import { strike } from './strikes.js';
 
 /** A payload schema of the protocol, as `parsePayload` takes it. */
 type Schema<T> = Parameters<typeof parsePayload<T>>[0];
 
 /**
- * Admits an event of a peer in a room: within its rate limit, a valid payload, sent after a
- * join. Otherwise answers the refusal and returns `null`.
+ * Admits an event of a peer in a room: within its rate limit, sent after a join, a valid
+ * payload. Otherwise answers the refusal and returns `null`. Membership is checked before the
+ * schema: an unjoined socket's payload is refused without being read.
  */
 export function admitInRoom<T>(
   ctx: SignalingContext,
@@ -25,34 +28,44 @@ export function admitInRoom<T>(
   schema: Schema<T>,
 ): { peer: Peer; payload: T } | null {
   const taken = ctx.limiters.take(limit, socket.data.buckets, socket.data.address);
-  if (refusedByLimit(ctx, event, call, taken)) return null;
-  const parsed = parsePayload(schema, call.payload);
-  if (!parsed.ok) {
-    refuseInvalid(ctx, event, call, parsed.message);
-    return null;
-  }
+  if (refusedByLimit(ctx, socket, event, call, taken)) return null;
   const peer = socket.data.peer;
   if (!peer) {
-    call.reply(errorAnswer('not-in-room', `join a room before sending ${event}`));
+    refuseOutOfPlace(ctx, socket, event, call, `join a room before sending ${event}`);
+    return null;
+  }
+  const parsed = parsePayload(schema, call.payload);
+  if (!parsed.ok) {
+    refuseInvalid(ctx, socket, event, call, parsed.message);
     return null;
   }
   return { peer, payload: parsed.value };
 }
 
-/** Answers `invalid-payload` with the schema's message (which never echoes the value). */
-export function refuseInvalid(
+/** Answers `not-in-room` to an event that needs a room, and counts the strike. */
+export function refuseOutOfPlace(
   ctx: SignalingContext,
+  socket: IcelaneSocket,
   event: string,
   call: InboundCall,
   message: string,
 ): void {
+  call.reply(errorAnswer('not-in-room', message));
+  strike(ctx, socket, event);
+}
+
+/** Answers `invalid-payload` with the schema's message (which never echoes the value). */
+export function refuseInvalid(...args: Parameters<typeof refuseOutOfPlace>): void {
+  const [ctx, socket, event, call, message] = args;
   ctx.metrics.invalidPayloads.inc({ event });
   call.reply(errorAnswer('invalid-payload', message));
+  strike(ctx, socket, event);
 }
 
 /** Answers `rate-limited` when `result` refused the request; returns whether it did. */
 export function refusedByLimit(
   ctx: SignalingContext,
+  socket: IcelaneSocket,
   event: string,
   call: InboundCall,
   result: TakeResult,
@@ -64,5 +77,6 @@ export function refusedByLimit(
       retryAfterMs: result.retryAfterMs,
     }),
   );
+  strike(ctx, socket, event);
   return true;
 }

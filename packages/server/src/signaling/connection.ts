@@ -10,6 +10,7 @@ import { handleJoin } from './join.js';
 import { handleLeave, leaveRoom } from './leave.js';
 import { handleSignal } from './relay.js';
 import { handleReport } from './report.js';
+import { strike } from './strikes.js';
 
 type Handler = (ctx: SignalingContext, socket: IcelaneSocket, call: InboundCall) => Promise<void>;
 
@@ -21,7 +22,7 @@ const HANDLERS: Record<string, Handler> = {
   'connection:report': handleReport,
 };
 
-/** Sets a new socket up. Events not in the protocol have no listener and are ignored. */
+/** Sets a new socket up. Events not in the protocol are dropped, each a strike. */
 export function onConnection(ctx: SignalingContext, socket: IcelaneSocket): void {
   socket.data = {
     address: clientAddress(socket.handshake.headers, socket.conn.remoteAddress, ctx.trustedProxies),
@@ -31,6 +32,13 @@ export function onConnection(ctx: SignalingContext, socket: IcelaneSocket): void
     reported: new Set(),
   };
   ctx.metrics.connectedSockets.inc();
+
+  socket.use(([event], next) => {
+    if (typeof event === 'string' && Object.hasOwn(HANDLERS, event)) return next();
+    // Nobody listens to it; a client sending it is broken or probing. No answer: none is owed.
+    ctx.metrics.invalidPayloads.inc({ event: 'unknown' });
+    strike(ctx, socket, 'unknown');
+  });
 
   for (const [event, handler] of Object.entries(HANDLERS)) {
     socket.on(event, (...args: unknown[]) => {

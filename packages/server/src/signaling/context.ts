@@ -6,6 +6,8 @@ import type { ServerToClientEvents } from '@icelane/protocol';
 import type { IceSource } from '../credentials/ice-source.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { TrustedProxies } from '../http/ip-address.js';
+import type { InboundCall } from './ack.js';
 import type { Authorize } from './authorize.js';
 import type { Limiters, SocketBuckets } from './limiters.js';
 import type { Roster } from '../scale/roster.js';
@@ -52,8 +54,10 @@ export interface SignalingContext {
   authorize: Authorize;
   limiters: Limiters;
   roomPeerCap: number;
-  /** Reverse proxies in front of the server whose `X-Forwarded-For` entries are believed. */
-  trustedProxies: number;
+  /** The reverse proxies whose `X-Forwarded-For` entries are believed. */
+  trustedProxies: TrustedProxies;
+  /** Joins not answered yet: `close()` answers them `shutting-down` before disconnecting. */
+  joinsInFlight: Set<InboundCall>;
   isShuttingDown(): boolean;
 }
 

@@ -2,10 +2,9 @@
  * `ice:refresh`: fresh ICE servers for the session, before the old credentials expire or for a
  * relay-only retry. Rate-limited per socket and per IP: each answer may mint a credential.
  */
-import { errorAnswer } from '@icelane/protocol';
 import type { InboundCall } from './ack.js';
 import type { IcelaneSocket, SignalingContext } from './context.js';
-import { refusedByLimit } from './admission.js';
+import { refusedByLimit, refuseOutOfPlace } from './admission.js';
 
 const EVENT = 'ice:refresh';
 
@@ -17,14 +16,14 @@ export async function handleIceRefresh(
   // Without an acknowledgement nobody would receive the servers: do not mint for nothing.
   if (!call.wantsAnswer) return;
   const limit = ctx.limiters.take('iceRefresh', socket.data.buckets, socket.data.address);
-  if (refusedByLimit(ctx, EVENT, call, limit)) {
+  if (refusedByLimit(ctx, socket, EVENT, call, limit)) {
     ctx.metrics.iceRefreshes.inc({ outcome: 'rate-limited' });
     return;
   }
   const peer = socket.data.peer;
   if (!peer) {
     ctx.metrics.iceRefreshes.inc({ outcome: 'not-in-room' });
-    return call.reply(errorAnswer('not-in-room', 'join a room before refreshing ICE servers'));
+    return refuseOutOfPlace(ctx, socket, EVENT, call, 'join a room before refreshing ICE servers');
   }
   const ice = await ctx.iceSource.iceFor({ sessionId: peer.sessionId });
   ctx.metrics.iceRefreshes.inc({ outcome: 'ok' });

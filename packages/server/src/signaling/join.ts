@@ -16,6 +16,7 @@ import { randomId } from './ids.js';
 import { refuseInvalid, refusedByLimit } from './admission.js';
 import { announceResumed, evictPrevious, issueResumeToken } from './resume.js';
 import { peerInfo, type Peer } from './rooms.js';
+import { strike } from './strikes.js';
 
 const EVENT = 'room:join';
 
@@ -29,21 +30,24 @@ export async function handleJoin(
     ctx.metrics.joins.inc({ outcome: code });
     call.reply(errorAnswer(code, message));
   };
-
-  const limit = ctx.limiters.take('join', state.buckets, socket.data.address);
-  if (refusedByLimit(ctx, EVENT, call, limit)) {
+  const refusedBy = (limit: ReturnType<typeof ctx.limiters.take>) => {
+    if (!refusedByLimit(ctx, socket, EVENT, call, limit)) return false;
     ctx.metrics.joins.inc({ outcome: 'rate-limited' });
-    return;
-  }
+    return true;
+  };
+
+  if (refusedBy(ctx.limiters.take('join', state.buckets, state.address))) return;
   const parsed = parsePayload(joinRequestSchema, call.payload);
   if (!parsed.ok) {
     ctx.metrics.joins.inc({ outcome: 'invalid-payload' });
-    return refuseInvalid(ctx, EVENT, call, parsed.message);
+    return refuseInvalid(ctx, socket, EVENT, call, parsed.message);
   }
   const request = parsed.value;
   if (ctx.isShuttingDown()) return refuse('shutting-down', 'the server is shutting down');
   if (state.peer || state.joining) return refuse('already-joined', 'leave the current room first');
   state.joining = true;
+  // Answered `shutting-down` by `close()` if the server stops before this join is done.
+  ctx.joinsInFlight.add(call);
   try {
     // Checked again when the place is taken; this early check spares a credential. A rejoin may
     // be about to free its previous place: the claim decides.
@@ -55,14 +59,19 @@ export async function handleJoin(
       {
         token: handshakeToken(socket),
         headers: socket.handshake.headers,
-        address: socket.data.address,
+        address: state.address,
         room: request.room,
       },
       (error) => ctx.logger.error('authorize hook failed', { error }),
     );
     if (!outcome.allowed) {
-      return refuse('unauthorized', refusalMessage('not allowed to join this room', outcome));
+      // Refusals spend a budget of their own, never the one valid users of this address share.
+      if (refusedBy(ctx.limiters.takeRefused(state.address))) return;
+      refuse('unauthorized', refusalMessage('not allowed to join this room', outcome));
+      strike(ctx, socket, EVENT);
+      return;
     }
+    if (refusedBy(ctx.limiters.takeAuthorized(state.address))) return;
     if (socket.disconnected) return;
 
     const sessionId = randomId();
@@ -127,6 +136,7 @@ export async function handleJoin(
     });
   } finally {
     state.joining = false;
+    ctx.joinsInFlight.delete(call);
   }
 }
 

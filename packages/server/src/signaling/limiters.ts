@@ -1,7 +1,9 @@
 /**
- * The rate limits the server applies: per socket on every costly event, and per client IP on
- * joins and ICE refreshes, which hand out TURN credentials (relay bandwidth is billed).
+ * The rate limits the server applies: per socket on every costly event, per client IP on joins
+ * and ICE refreshes (they hand out TURN credentials, and relay bandwidth is billed), a budget of
+ * their own for refused requests, and the refusals a socket may collect before it is cut off.
  */
+import { subnetKey } from '../http/ip-address.js';
 import {
   KeyedRateLimiter,
   fullBucket,
@@ -20,10 +22,27 @@ export interface RateLimits {
   iceRefresh: RateLimit;
   /** Connection reports per socket. */
   report: RateLimit;
-  /** Joins and `GET /ice` per client IP. */
+  /** Authorized joins and `GET /ice` per client IP (an IPv6 /64 counts as one). */
   joinPerIp: RateLimit;
   /** ICE refreshes per client IP. */
   iceRefreshPerIp: RateLimit;
+  /**
+   * Refused joins and `GET /ice` (no token, a bad one) per client IP. Apart from `joinPerIp`, so
+   * a hostile page making its visitors' browsers send tokenless requests cannot spend the
+   * budget the valid users behind the same address (a carrier-grade NAT) share.
+   */
+  refusedPerIp: RateLimit;
+  /**
+   * Refusals per socket (invalid payloads, rate limits, events out of place, unknown events,
+   * unauthorized joins): once the bucket is empty the socket is disconnected.
+   */
+  strikes: RateLimit;
+  /**
+   * Inbound messages per transport connection, whatever they carry: above the sum of the event
+   * limits, so only a client that ignores its refusals reaches it; it is then cut off before
+   * socket.io decodes any more of its messages.
+   */
+  messages: RateLimit;
 }
 
 export const rateLimitsDefaults: RateLimits = {
@@ -36,22 +55,28 @@ export const rateLimitsDefaults: RateLimits = {
   // Generous: one carrier-grade NAT address may front many users.
   joinPerIp: { burst: 60, perSecond: 2 },
   iceRefreshPerIp: { burst: 60, perSecond: 2 },
+  refusedPerIp: { burst: 30, perSecond: 1 },
+  // A well-behaved client is refused rarely (a late signal, an expired token); 20 is many.
+  strikes: { burst: 20, perSecond: 0.2 },
+  messages: { burst: 300, perSecond: 150 },
 };
 
-export type SocketLimit = 'signal' | 'join' | 'iceRefresh' | 'report';
+export type SocketLimit = 'signal' | 'join' | 'iceRefresh' | 'report' | 'strikes';
 export type SocketBuckets = Record<SocketLimit, TokenBucket>;
 
 /** The limiters of one server: per-IP buckets shared by all sockets, per-socket buckets apart. */
 export class Limiters {
   private readonly joinPerIp: KeyedRateLimiter;
   private readonly iceRefreshPerIp: KeyedRateLimiter;
+  private readonly refusedPerIp: KeyedRateLimiter;
 
   constructor(
-    private readonly limits: RateLimits,
+    readonly limits: RateLimits,
     private readonly now: () => number,
   ) {
     this.joinPerIp = new KeyedRateLimiter(limits.joinPerIp);
     this.iceRefreshPerIp = new KeyedRateLimiter(limits.iceRefreshPerIp);
+    this.refusedPerIp = new KeyedRateLimiter(limits.refusedPerIp);
   }
 
   /** Full buckets for a new socket. */
@@ -62,21 +87,39 @@ export class Limiters {
       join: fullBucket(this.limits.join, now),
       iceRefresh: fullBucket(this.limits.iceRefresh, now),
       report: fullBucket(this.limits.report, now),
+      strikes: fullBucket(this.limits.strikes, now),
     };
   }
 
-  /** One request of kind `limit` from a socket; joins and refreshes also count against the IP. */
+  /** A full bucket of `messages` for a new transport connection. */
+  messageBucket(): TokenBucket {
+    return fullBucket(this.limits.messages, this.now());
+  }
+
+  /** One inbound message on a transport connection. */
+  takeMessage(bucket: TokenBucket): boolean {
+    return take(bucket, this.limits.messages, this.now()).ok;
+  }
+
+  /** One request of kind `limit` from a socket; ICE refreshes also count against the IP. */
   take(limit: SocketLimit, buckets: SocketBuckets, ip: string): TakeResult {
     const now = this.now();
     const own = take(buckets[limit], this.limits[limit], now);
     if (!own.ok) return own;
-    if (limit === 'join') return this.joinPerIp.take(ip, now);
-    if (limit === 'iceRefresh') return this.iceRefreshPerIp.take(ip, now);
+    if (limit === 'iceRefresh') return this.iceRefreshPerIp.take(subnetKey(ip), now);
     return own;
   }
 
-  /** One `GET /ice` from `ip`: it hands out what a join does, so it shares the join bucket. */
-  takeIceRequest(ip: string): TakeResult {
-    return this.joinPerIp.take(ip, this.now());
+  /**
+   * An authorized join or `GET /ice` from `ip`: both hand out credentials, so they share one
+   * budget. Charged after authorization, so refused requests never spend it.
+   */
+  takeAuthorized(ip: string): TakeResult {
+    return this.joinPerIp.take(subnetKey(ip), this.now());
+  }
+
+  /** A request from `ip` the authorize hook refused. */
+  takeRefused(ip: string): TakeResult {
+    return this.refusedPerIp.take(subnetKey(ip), this.now());
   }
 }

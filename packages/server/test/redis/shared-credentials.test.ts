@@ -46,7 +46,7 @@ describe('a TURN credential shared by several nodes', () => {
       CLOUDFLARE_TURN_API_URL: fake.url,
       ICELANE_STUN_URLS: 'stun:127.0.0.1:3478',
       // Each client speaks for its own address, as behind a proxy, so per-IP limits stay out.
-      ICELANE_TRUSTED_PROXIES: '1',
+      ICELANE_TRUSTED_PROXIES: '127.0.0.1',
     };
     const nodes = await Promise.all([startNode(redis.url, env), startNode(redis.url, env)]);
     await redisUpOn(...nodes);
