@@ -11,7 +11,8 @@ ensure_debian_packages \
   coturn=turnserver \
   redis-server=redis-server \
   iptables=iptables \
-  iproute2=ip || exit 1
+  iproute2=ip \
+  conntrack=conntrack || exit 1
 ensure_workspace || exit 1
 
 results=$(mktemp -d)

@@ -1,13 +1,15 @@
 /**
  * A call held as a user holds one: both sides join, connect, then send a data message every
- * 100 ms and their (fake) camera for a while. What comes out is what a user would notice: the
- * longest stretch without data and without a new video frame, and every event after connecting
- * that a healthy call should not have.
+ * 100 ms and their (fake) camera for a while — possibly through something done to the network
+ * halfway (see lab/incidents.ts). What comes out is what a user would notice: the longest stretch
+ * without data and without a new video frame, and every event after connecting, so a test can
+ * read the story the SDK told.
  */
 import { randomBytes } from 'node:crypto';
 import type { RecordedEvent } from '../support/sdk-page/main.js';
 import { joinInPage, waitForReport, type RoomPage } from '../support/room-page.js';
 import type { HarnessJoinOptions } from '../support/sdk-page/main.js';
+import type { IncidentTimes } from './lab/incidents.js';
 import type { Lab } from './lab/lab.js';
 import type { SideName } from './lab/topology.js';
 import { withMedia } from './sdk-call.js';
@@ -26,8 +28,15 @@ export interface HeldSide {
   videoGapMs: number;
   /** Frames decoded from the other side while held. */
   frames: number;
+  /** Of those, how many in the last two seconds: data is flowing (again) at the end. */
+  receivedInLast2s: number;
   /** `fallback`, `peer:state`, `stream`, `peer:left` and `error` events after the first report. */
   eventsAfterConnect: RecordedEvent[];
+  /**
+   * Every event after the first report about the other peer or the whole room (`ice`,
+   * `signaling`, …), data messages left out: `peer:state`, `recovery`, `stream`, `report`, …
+   */
+  events: RecordedEvent[];
   /** When the hold began (`Date.now()`, the clock the events are stamped with). */
   startedAt: number;
 }
@@ -38,6 +47,43 @@ export async function holdCall(
   options: Record<SideName, HarnessJoinOptions>,
   holdMs: number,
 ): Promise<Record<SideName, HeldSide>> {
+  return withConnectedCall(lab, options, (a, b) => holdConnected(a, b, holdMs));
+}
+
+/** What to do to a call while it is held: the hold goes on `afterMs` once `incident` ended. */
+export interface HoldPlan {
+  /** Traffic flows this long before the incident. */
+  beforeMs: number;
+  /** Done once traffic flows (absent: nothing happens, a control call). */
+  incident?: (call: Record<SideName, CallSide>) => Promise<IncidentTimes>;
+  afterMs: number;
+}
+
+/** A call held through a plan: each side, and when the hold and the incident were. */
+export interface WatchedCall extends Record<SideName, HeldSide> {
+  startedAt: number;
+  endedAt: number;
+  incident?: IncidentTimes;
+}
+
+/** Connects side a and side b, holds the call through `plan`, and says how it went. */
+export function watchCall(
+  lab: Lab,
+  options: Record<SideName, HarnessJoinOptions>,
+  plan: HoldPlan,
+): Promise<WatchedCall> {
+  return withConnectedCall(lab, options, (a, b) => holdThrough(a, b, plan));
+}
+
+/**
+ * Joins side a then side b to a fresh room, waits until both report connecting, gives the call
+ * to `use`, and closes both pages whatever happens.
+ */
+async function withConnectedCall<T>(
+  lab: Lab,
+  options: Record<SideName, HarnessJoinOptions>,
+  use: (a: CallSide, b: CallSide) => Promise<T>,
+): Promise<T> {
   const url = lab.server!.url;
   const room = `hold-${randomBytes(4).toString('hex')}`;
   const pages: RoomPage[] = [];
@@ -51,7 +97,7 @@ export async function holdCall(
       waitForReport(a.page, b.peerId, 30_000),
       waitForReport(b.page, a.peerId, 30_000),
     ]);
-    return await holdConnected(a, b, holdMs);
+    return await use(a, b);
   } finally {
     for (const page of pages) await page.close();
   }
@@ -74,15 +120,26 @@ export async function holdConnected(
   b: CallSide,
   holdMs: number,
 ): Promise<Record<SideName, HeldSide>> {
+  const { a: heldA, b: heldB } = await holdThrough(a, b, { beforeMs: holdMs, afterMs: 0 });
+  return { a: heldA, b: heldB };
+}
+
+/** Holds a connected call through `plan` (see {@link holdConnected}). */
+export async function holdThrough(a: CallSide, b: CallSide, plan: HoldPlan): Promise<WatchedCall> {
   const startedAt = Date.now();
   await Promise.all(
     [a, b].map((p) => p.page.evaluate(() => void window.harness.startTraffic(100))),
   );
-  await a.page.waitForTimeout(holdMs);
+  await a.page.waitForTimeout(plan.beforeMs);
+  const incident = await plan.incident?.({ a, b });
+  if (plan.afterMs > 0) await a.page.waitForTimeout(plan.afterMs);
   const endedAt = Date.now();
   return {
     a: await heldSide(a, b.peerId, startedAt, endedAt),
     b: await heldSide(b, a.peerId, startedAt, endedAt),
+    startedAt,
+    endedAt,
+    ...(incident ? { incident } : {}),
   };
 }
 
@@ -107,11 +164,15 @@ async function heldSide(
   endedAt: number,
 ): Promise<HeldSide> {
   const seen = await side.page.evaluate((id) => {
-    const about = (e: RecordedEvent) => (e.payload as { peerId?: string }).peerId === id;
+    // Room-wide events (`ice`, `signaling`, an error about no peer) belong to every call.
+    const about = (e: RecordedEvent) =>
+      [id, undefined].includes((e.payload as { peerId?: string } | null)?.peerId);
     const events = window.harness.events.filter(about);
     return { events, frames: window.harness.frameSamples[id] ?? [] };
   }, otherPeerId);
-  const firstReportEvent = seen.events.find((e) => e.event === 'report')!;
+  const ofPeer = (e: RecordedEvent) => (e.payload as { peerId?: string }).peerId === otherPeerId;
+  const firstReportEvent = seen.events.find((e) => e.event === 'report' && ofPeer(e))!;
+  const afterConnect = seen.events.filter((e) => e.at > firstReportEvent.at && e.event !== 'data');
   const report = (firstReportEvent.payload as { report: HeldReport }).report;
   const data = seen.events.filter((e) => e.event === 'data' && e.at >= startedAt).map((e) => e.at);
   const frames = seen.frames.filter((s) => s.at >= startedAt);
@@ -123,14 +184,15 @@ async function heldSide(
       remote: report.remote.type,
     },
     received: data.length,
+    receivedInLast2s: data.filter((at) => at > endedAt - 2_000).length,
     dataGapMs: longestGap([startedAt, ...data, endedAt]),
     videoGapMs: longestFrozen(frames),
     frames: frames.length > 0 ? frames.at(-1)!.frames - frames[0]!.frames : 0,
-    eventsAfterConnect: seen.events.filter(
+    eventsAfterConnect: afterConnect.filter(
       (e) =>
-        e.at > firstReportEvent.at &&
-        ['fallback', 'peer:state', 'stream', 'peer:left', 'error'].includes(e.event),
+        ofPeer(e) && ['fallback', 'peer:state', 'stream', 'peer:left', 'error'].includes(e.event),
     ),
+    events: afterConnect,
     startedAt,
   };
 }

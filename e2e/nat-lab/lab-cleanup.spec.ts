@@ -52,6 +52,30 @@ test('two labs in a row, with browsers and coturn, leave no namespace, link or p
   );
 });
 
+test('a lab closed mid-incident, after a handover and a TURN restart, leaves nothing either', async () => {
+  const lab = await createLab({ a: 'symmetric', b: 'symmetric', spareRouter: true });
+  try {
+    const namespaces = [...lab.network.namespaces];
+    expect(namespaces.filter((ns) => ns.endsWith('2'))).toHaveLength(2);
+    await lab.handover('a');
+    await lab.rebind('b');
+    await lab.restartTurn();
+    const coturnPid = lab.coturn!.pid;
+    // Closed while side b is still without a path: closing does not wait the blackout out.
+    const blackout = lab.blackout('b', 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const closedAt = Date.now();
+    await lab.close();
+    await blackout;
+    expect(Date.now() - closedAt).toBeLessThan(15_000);
+    expect(await ownResources()).toEqual({ namespaces: [], links: [] });
+    await expect.poll(() => isRunning(coturnPid)).toBe(false);
+    await expect(lab.blackout('a', 10)).rejects.toThrow(/closed/);
+  } finally {
+    await lab.close();
+  }
+});
+
 test('a lab abandoned by a dead run is swept, processes inside included', async () => {
   // A run that died: its pid is gone, its namespace and a process inside it remain.
   const dead = spawn(process.execPath, ['-e', '']);

@@ -6,6 +6,7 @@ import { SDK_PAGE_DIR } from '../support/build-sdk-page.js';
 import { expect, skipUnlessLabCanRun, test } from './fixtures.js';
 import { TURN_SECRET } from './lab/lab.js';
 import { observeMapping } from './lab/mapping-probe.js';
+import { runIn } from './lab/run.js';
 import { rawCall } from './raw-peer.js';
 import { turnRestCredential } from './turn-credential.js';
 
@@ -116,3 +117,37 @@ test('a video-call lab shows host addresses, a lab without media permission mDNS
   expect(hidden.address).toMatch(/\.local$/);
   expect(shown.address).toBe(shown.own);
 });
+
+test('incidents do what they say: a handover changes both addresses, a blackout cuts the path, rebinding forgets the mappings', async ({
+  lab,
+}) => {
+  const network = await lab({ a: 'symmetric', b: 'port-restricted', spareRouter: true });
+  const sideA = network.network.sides.a;
+  const [before] = await observeMapping(network.network, 'a');
+  expect(before).toMatch(/^203\.0\.113\.11:/);
+
+  await network.handover('a');
+  expect(sideA).toMatchObject({ address: '100.64.11.2', publicAddress: '203.0.113.31' });
+  const [after] = await observeMapping(network.network, 'a');
+  expect(after).toMatch(/^203\.0\.113\.31:/);
+  // The old interface and its address are gone from the client.
+  const addresses = await runIn(sideA.ns, 'ip', ['-o', '-4', 'addr', 'show']);
+  expect(addresses).not.toContain('100.64.1.2');
+  expect(addresses).toContain('100.64.11.2');
+
+  const blackout = network.blackout('b', 6_000);
+  await expect(observeMapping(network.network, 'b')).rejects.toThrow(/no probe arrived/);
+  const { startedAt, endedAt } = await blackout;
+  expect(endedAt - startedAt).toBeGreaterThanOrEqual(6_000);
+  expect((await observeMapping(network.network, 'b'))[0]).toMatch(/^203\.0\.113\.12:/);
+
+  const routerB = network.network.sides.b.routerNs!;
+  expect(await conntrackEntries(routerB)).toBeGreaterThan(0);
+  await network.rebind('b');
+  expect(await conntrackEntries(routerB)).toBe(0);
+});
+
+/** How many flows a router's conntrack table holds. */
+async function conntrackEntries(routerNs: string): Promise<number> {
+  return (await runIn(routerNs, 'conntrack', ['-L'])).split('\n').filter(Boolean).length;
+}

@@ -8,9 +8,11 @@ import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { startCoturn, startServerProcess, type Coturn, type ServerProcess } from '@icelane/testing';
 import { launchBrowserIn } from './browser.js';
+import { blackout, handover, rebind, type IncidentTimes } from './incidents.js';
 import type { NatKind } from './nat-kinds.js';
 import { run } from './run.js';
 import { PUBLIC_HOST, buildLabNetwork, type LabNetwork, type SideName } from './topology.js';
+import { TurnLog } from './turn-log.js';
 
 /** The TURN port: every lab has its own public namespace, so a fixed port never clashes. */
 export const TURN_PORT = 3478;
@@ -37,6 +39,10 @@ export interface LabOptions {
    * README, "The relay must refuse private peers"). `false` shows what happens without.
    */
   relayRefusesPrivatePeers: boolean;
+  /** A spare router per NATed side, for `handover` (see `LabNetworkOptions.spareRouter`). */
+  spareRouter: boolean;
+  /** Run coturn with `--verbose`, so `turnLog` sees every allocation and the username behind it. */
+  turnVerbose: boolean;
   onLog: (line: string) => void;
 }
 
@@ -47,12 +53,17 @@ export const labDefaults: LabOptions = {
   server: false,
   videoCall: false,
   relayRefusesPrivatePeers: true,
+  spareRouter: false,
+  turnVerbose: true,
   onLog: () => {},
 };
 
 export interface Lab {
   network: LabNetwork;
-  coturn: Coturn | null;
+  /** The coturn running now (a new one after `restartTurn`), or `null` without TURN. */
+  readonly coturn: Coturn | null;
+  /** What coturn printed about allocations and requests, per username (needs `turnVerbose`). */
+  turnLog: TurnLog;
   /** `turn:203.0.113.1:3478?transport=…` whether or not coturn runs. */
   turnUrls: { udp: string; tcp: string };
   stunUrl: string;
@@ -65,13 +76,30 @@ export interface Lab {
   page(side: SideName): Promise<Page>;
   /** GET a URL from inside the public namespace; resolves with the body. */
   fetchFromPublic(url: string): Promise<string>;
+  /** NAT rebinding on that side's router (`conntrack -F`): see incidents.ts. */
+  rebind(side: SideName): Promise<IncidentTimes>;
+  /** Wi-Fi → cellular onto that side's spare router (needs `spareRouter`): see incidents.ts. */
+  handover(side: SideName): Promise<IncidentTimes>;
+  /** That side's path lost for `ms`; resolves when it is back. See incidents.ts. */
+  blackout(side: SideName, ms: number): Promise<IncidentTimes>;
+  /**
+   * coturn killed (SIGKILL: every allocation dies with its state) and started again on the same
+   * address and port after `downMs`. Resolves once the new one listens.
+   */
+  restartTurn(downMs?: number): Promise<IncidentTimes>;
   close(): Promise<void>;
 }
 
 export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab> {
   const o = { ...labDefaults, ...options };
   const cleanups: (() => Promise<unknown>)[] = [];
+  // Incidents still running when the lab closes stop waiting and are let finish before anything
+  // is stopped; the namespaces take their rules with them.
+  const closing = new AbortController();
+  const incidents = new Set<Promise<unknown>>();
   const close = async () => {
+    closing.abort();
+    await Promise.allSettled(incidents);
     const errors: unknown[] = [];
     for (const cleanup of cleanups.splice(0).reverse()) {
       await cleanup().catch((error: unknown) => errors.push(error));
@@ -82,22 +110,46 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
   try {
     const dir = await mkdtemp(join(tmpdir(), 'icelane-lab-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    const network = await buildLabNetwork({ a: o.a, b: o.b });
+    const network = await buildLabNetwork({ a: o.a, b: o.b, spareRouter: o.spareRouter });
     cleanups.push(() => network.destroy());
+    const track = <T>(start: () => Promise<T>): Promise<T> => {
+      if (closing.signal.aborted) return Promise.reject(new Error('the lab is closed'));
+      const incident = start();
+      incidents.add(incident);
+      void incident.finally(() => incidents.delete(incident)).catch(() => {});
+      return incident;
+    };
     const prefix = ['ip', 'netns', 'exec', network.pubNs];
 
-    const coturn = o.turn
-      ? await startCoturn({
-          prefix,
-          ip: PUBLIC_HOST,
-          port: TURN_PORT,
-          secret: TURN_SECRET,
-          realm: TURN_REALM,
-          deniedPeerRanges: o.relayRefusesPrivatePeers ? [CGNAT_RANGE] : [],
-          onLog: o.onLog,
-        })
-      : null;
-    if (coturn) cleanups.push(() => coturn.stop());
+    const turnLog = new TurnLog();
+    const turnOptions = {
+      prefix,
+      ip: PUBLIC_HOST,
+      port: TURN_PORT,
+      secret: TURN_SECRET,
+      realm: TURN_REALM,
+      deniedPeerRanges: o.relayRefusesPrivatePeers ? [CGNAT_RANGE] : [],
+      verbose: o.turnVerbose,
+      onLog: (line: string) => {
+        turnLog.read(line);
+        o.onLog(line);
+      },
+    };
+    let coturn = o.turn ? await startCoturn(turnOptions) : null;
+    cleanups.push(async () => coturn?.stop());
+    const restartTurn = (downMs = 0) =>
+      track(async () => {
+        if (!coturn) throw new Error('this lab runs no coturn (turn: false)');
+        const startedAt = Date.now();
+        const killed = coturn;
+        coturn = null;
+        process.kill(killed.pid, 'SIGKILL');
+        await killed.stop();
+        if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
+        turnLog.run++;
+        coturn = await startCoturn(turnOptions);
+        return { startedAt, endedAt: Date.now() };
+      });
 
     const turnUrls = {
       udp: `turn:${PUBLIC_HOST}:${TURN_PORT}?transport=udp`,
@@ -141,7 +193,10 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
 
     return {
       network,
-      coturn,
+      get coturn() {
+        return coturn;
+      },
+      turnLog,
       turnUrls,
       stunUrl,
       server,
@@ -149,6 +204,10 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
       browser,
       page,
       fetchFromPublic,
+      rebind: (side) => track(() => rebind(network, side)),
+      handover: (side) => track(() => handover(network, side)),
+      blackout: (side, ms) => track(() => blackout(network, side, ms, closing.signal)),
+      restartTurn,
       close,
     };
   } catch (error) {

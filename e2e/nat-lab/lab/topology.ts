@@ -3,6 +3,9 @@
  * hosts the TURN and signaling servers) and, per side, a client namespace that is either on that
  * segment or behind a router namespace doing NAT. Only 203.0.113.0/24 and 100.64.0.0/10 are used.
  *
+ * With `spareRouter`, each side behind a router also gets a second one of the same kind, wired
+ * to the client but unused until a handover (incidents.ts) moves the client onto it.
+ *
  * Links are created directly inside the namespaces, so none ever appears in the root namespace,
  * and deleting the namespaces removes every link and rule of the lab.
  */
@@ -28,6 +31,25 @@ export interface LabSide {
   address: string;
   /** The address the public segment sees this client's traffic from. */
   publicAddress: string;
+  /** The client's interface towards its router (or the public segment). */
+  ifname: string;
+  /**
+   * A second router of the same NAT kind, built up front with `spareRouter` and unused until a
+   * handover moves the client onto it (Wi-Fi → cellular); gone once it is used.
+   */
+  spare?: SpareRouter;
+}
+
+/** A router the client is wired to but does not use yet: its interface is down, without address. */
+export interface SpareRouter {
+  routerNs: string;
+  /** The client's interface towards it. */
+  ifname: string;
+  /** The client's address on it, once moved. */
+  address: string;
+  /** The router's LAN address: the client's default route once moved. */
+  gateway: string;
+  publicAddress: string;
 }
 
 export interface LabNetwork {
@@ -44,9 +66,27 @@ export interface LabNetwork {
 export interface LabNetworkOptions {
   a: NatKind;
   b: NatKind;
+  /**
+   * Give each side behind a router a spare router of the same kind, with its own public address
+   * (203.0.113.3x) and private subnet (100.64.1x.0/24), for handovers (see `handover` in
+   * incidents.ts).
+   */
+  spareRouter?: boolean;
 }
 
 const sideNumber: Record<SideName, number> = { a: 1, b: 2 };
+
+/**
+ * The addresses of a side's routers: the first on 203.0.113.1x and 100.64.x.0/24, the spare on
+ * 203.0.113.3x and 100.64.1x.0/24. A client on the public segment is 203.0.113.2x.
+ */
+const routerPlan = (name: SideName, spare: boolean) => ({
+  role: `router${name}${spare ? '2' : ''}`,
+  port: `p${name}${spare ? '2' : ''}`,
+  clientIf: spare ? 'eth1' : 'eth0',
+  publicAddress: `203.0.113.${(spare ? 30 : 10) + sideNumber[name]}`,
+  lanPrefix: `100.64.${(spare ? 10 : 0) + sideNumber[name]}`,
+});
 
 export async function buildLabNetwork(options: LabNetworkOptions): Promise<LabNetwork> {
   const id = newLabId();
@@ -70,6 +110,10 @@ export async function buildLabNetwork(options: LabNetworkOptions): Promise<LabNe
     const sides = {} as Record<SideName, LabSide>;
     for (const name of ['a', 'b'] as const) {
       sides[name] = await buildSide(id, pubNs, name, options[name], addNamespace);
+      if (options.spareRouter && options[name] !== 'none') {
+        const spare = await buildRouter(id, pubNs, name, options[name], true, addNamespace);
+        sides[name].spare = spare;
+      }
     }
     return { id, pubNs, sides, namespaces, destroy };
   } catch (error) {
@@ -85,35 +129,74 @@ async function buildSide(
   nat: NatKind,
   addNamespace: (ns: string) => Promise<void>,
 ): Promise<LabSide> {
-  const n = sideNumber[name];
   const ns = namespaceName(id, `client${name}`);
   await addNamespace(ns);
 
   if (nat === 'none') {
-    const address = `203.0.113.${20 + n}`;
+    const address = `203.0.113.${20 + sideNumber[name]}`;
     await attachToPublic(pubNs, `p${name}`, ns, 'eth0', address);
-    return { name, nat, ns, address, publicAddress: address };
+    return { name, nat, ns, address, publicAddress: address, ifname: 'eth0' };
   }
 
-  const routerNs = namespaceName(id, `router${name}`);
-  await addNamespace(routerNs);
-  const publicAddress = `203.0.113.${10 + n}`;
-  await attachToPublic(pubNs, `p${name}`, routerNs, 'wan', publicAddress);
+  const router = await buildRouter(id, pubNs, name, nat, false, addNamespace);
+  await useRouter(ns, router);
+  const { routerNs, address, publicAddress, ifname } = router;
+  return { name, nat, ns, routerNs, address, publicAddress, ifname };
+}
 
-  const lanPrefix = `100.64.${n}`;
-  await ip(routerNs, 'link', 'add', 'lan', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns);
-  await ip(routerNs, 'addr', 'add', `${lanPrefix}.1/24`, 'dev', 'lan');
+/**
+ * A router namespace doing NAT of `kind` between the public segment and a private subnet, with a
+ * veth to the side's client. The client's end is left down and without address: `useRouter`
+ * puts the client on it.
+ */
+async function buildRouter(
+  id: string,
+  pubNs: string,
+  name: SideName,
+  nat: Exclude<NatKind, 'none'>,
+  spare: boolean,
+  addNamespace: (ns: string) => Promise<void>,
+): Promise<SpareRouter> {
+  const plan = routerPlan(name, spare);
+  const ns = namespaceName(id, `client${name}`);
+  const routerNs = namespaceName(id, plan.role);
+  await addNamespace(routerNs);
+  await attachToPublic(pubNs, plan.port, routerNs, 'wan', plan.publicAddress);
+
+  const gateway = `${plan.lanPrefix}.1`;
+  await ip(
+    routerNs,
+    'link',
+    'add',
+    'lan',
+    'type',
+    'veth',
+    'peer',
+    'name',
+    plan.clientIf,
+    'netns',
+    ns,
+  );
+  await ip(routerNs, 'addr', 'add', `${gateway}/24`, 'dev', 'lan');
   await ip(routerNs, 'link', 'set', 'lan', 'up');
   await run('ip', ['netns', 'exec', routerNs, 'sysctl', '-qw', 'net.ipv4.ip_forward=1']);
   for (const rule of natRules(nat, { wan: 'wan', lan: 'lan' })) {
     await run('ip', ['netns', 'exec', routerNs, 'iptables', ...rule]);
   }
+  return {
+    routerNs,
+    ifname: plan.clientIf,
+    address: `${plan.lanPrefix}.2`,
+    gateway,
+    publicAddress: plan.publicAddress,
+  };
+}
 
-  const address = `${lanPrefix}.2`;
-  await ip(ns, 'addr', 'add', `${address}/24`, 'dev', 'eth0');
-  await ip(ns, 'link', 'set', 'eth0', 'up');
-  await ip(ns, 'route', 'add', 'default', 'via', `${lanPrefix}.1`);
-  return { name, nat, ns, routerNs, address, publicAddress };
+/** Brings the client's interface towards `router` up, with its address and the default route. */
+export async function useRouter(clientNs: string, router: SpareRouter): Promise<void> {
+  await ip(clientNs, 'addr', 'add', `${router.address}/24`, 'dev', router.ifname);
+  await ip(clientNs, 'link', 'set', router.ifname, 'up');
+  await ip(clientNs, 'route', 'replace', 'default', 'via', router.gateway, 'dev', router.ifname);
 }
 
 /** A veth from the public bridge to `ns`, where it is named `ifname` and has `address`. */
@@ -130,6 +213,6 @@ async function attachToPublic(
   await ip(ns, 'link', 'set', ifname, 'up');
 }
 
-function ip(ns: string, ...args: string[]): Promise<string> {
+export function ip(ns: string, ...args: string[]): Promise<string> {
   return run('ip', ['-n', ns, ...args]);
 }

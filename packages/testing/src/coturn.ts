@@ -27,7 +27,15 @@ export interface CoturnOptions {
   deniedPeerRanges: string[];
   /** Wraps the command, e.g. `['ip', 'netns', 'exec', 'pub']` to run it in a namespace. */
   prefix: string[];
-  /** Lines coturn prints, for debugging a failed test. */
+  /**
+   * Log every request and allocation (`--verbose`): coturn 4.6.1 then prints
+   * `session <id>: new, realm=<…>, username=<…>, lifetime=<s>` at each Allocate,
+   * `session <id>: refreshed, …` at each Refresh, and
+   * `session <id>: realm <…> user <…>: incoming packet <METHOD> processed, success` (or `error <code>`).
+   * Without it, none of these lines is printed.
+   */
+  verbose: boolean;
+  /** Lines coturn prints, for debugging a failed test (or reading its allocations). */
   onLog: (line: string) => void;
   startTimeoutMs: number;
 }
@@ -40,6 +48,7 @@ export const coturnDefaults: CoturnOptions = {
   minRelayPort: 49152,
   maxRelayPort: 65535,
   deniedPeerRanges: [],
+  verbose: false,
   prefix: [],
   onLog: () => {},
   startTimeoutMs: 10_000,
@@ -86,6 +95,7 @@ export async function startCoturn(options: Partial<CoturnOptions> = {}): Promise
     `--pidfile=${join(dir, 'turnserver.pid')}`,
     '--log-file=stdout',
     '--simple-log',
+    ...(o.verbose ? ['--verbose'] : []),
   ];
   const [command, ...prefixArgs] = [...o.prefix, 'turnserver'];
   const child = spawn(command!, [...prefixArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,0 +1,139 @@
+/**
+ * Recovery through the NAT lab: per scenario, calls that meet the incident with the SDK's
+ * `recovery: true` and, side by side in the same run, `recovery: false` (the behaviour before
+ * issue 11, the baseline). Figures are printed as a table and written to
+ * bench/results/recovery.json. Nothing here fails on a time: a scenario fails only when none of
+ * its calls could be made at all.
+ */
+import { cpus, release } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { SDK_PAGE_DIR } from '../../e2e/support/build-sdk-page.js';
+import { watchCall } from '../../e2e/nat-lab/call-hold.js';
+import { skipUnlessLabCanRun, test, type LabFixtures } from '../../e2e/nat-lab/fixtures.js';
+import {
+  SCENARIOS,
+  describeSide,
+  newStreams,
+  planOf,
+  recoveriesOf,
+  scenarioLabOptions,
+  type RecoveryScenario,
+  type ScenarioId,
+} from '../../e2e/nat-lab/recovery-scenarios.js';
+import {
+  figuresOf,
+  printFigures,
+  writeFigures,
+  type Mode,
+  type RunSample,
+  type ScenarioFigures,
+} from './report.js';
+
+const RESULTS = fileURLToPath(new URL('../results/recovery.json', import.meta.url));
+const RUNS = Number(process.env.BENCH_RECOVERY_RUNS ?? 10);
+const STRATEGY = (process.env.BENCH_RECOVERY_STRATEGY ?? 'auto') as 'auto' | 'relay';
+/** Long enough after the incident for the baseline's own, slow recovery to show. */
+const WATCH_MS = Number(process.env.BENCH_RECOVERY_WATCH_MS ?? 25_000);
+const SIDE_BY_SIDE = process.env.BENCH_RECOVERY_SIDE_BY_SIDE !== '0';
+
+const BENCH_SCENARIOS: ScenarioId[] = [
+  'control',
+  'rebinding',
+  'handover',
+  'turn-restart',
+  'blackout',
+];
+const MODES: Record<Mode, boolean> = { recovery: true, baseline: false };
+
+skipUnlessLabCanRun();
+test.describe.configure({ mode: 'serial' });
+
+const figures: ScenarioFigures[] = [];
+let browserVersion = 'unknown';
+
+for (const id of BENCH_SCENARIOS) {
+  const scenario = SCENARIOS[id];
+  test(scenario.title, async ({ lab }) => {
+    const samples: Record<Mode, RunSample[]> = { recovery: [], baseline: [] };
+    for (let i = 0; i < RUNS; i++) {
+      const run = async (mode: Mode) => {
+        const sample = await oneRun(lab, scenario, MODES[mode]);
+        samples[mode].push(sample);
+        const said = sample.ok
+          ? `data gap ${sample.dataGapMs} ms, video gap ${sample.videoGapMs} ms, ` +
+            `${sample.newStreams} new streams, ${sample.recoveries} recoveries\n    a: ${sample.story[0]}\n    b: ${sample.story[1]}`
+          : `failed: ${sample.error}`;
+        console.log(`${id} ${mode} run ${i + 1}/${RUNS}: ${said}`);
+      };
+      if (SIDE_BY_SIDE) await Promise.all([run('recovery'), run('baseline')]);
+      else for (const mode of ['recovery', 'baseline'] as const) await run(mode);
+    }
+    figures.push({
+      id,
+      title: scenario.title,
+      strategy: STRATEGY,
+      watchMs: WATCH_MS,
+      modes: { recovery: figuresOf(samples.recovery), baseline: figuresOf(samples.baseline) },
+    });
+    if ([...samples.recovery, ...samples.baseline].every((s) => !s.ok)) {
+      throw new Error(`no call of "${scenario.title}" could be made`);
+    }
+  });
+}
+
+/** One call in a lab of its own, through the scenario's incident. */
+async function oneRun(
+  lab: LabFixtures['lab'],
+  scenario: RecoveryScenario,
+  recovery: boolean,
+): Promise<RunSample> {
+  let network: Awaited<ReturnType<LabFixtures['lab']>> | undefined;
+  try {
+    network = await lab(scenarioLabOptions(scenario, SDK_PAGE_DIR));
+    browserVersion = (await network.browser('a')).version();
+    const options = { strategy: STRATEGY, recovery };
+    const plan = { ...planOf(scenario, network), afterMs: WATCH_MS };
+    const call = await watchCall(network, { a: options, b: options }, plan);
+    const sides = [call.a, call.b];
+    const recoveries = sides.flatMap(recoveriesOf);
+    return {
+      ok: true,
+      dataGapMs: Math.max(...sides.map((s) => s.dataGapMs)),
+      videoGapMs: Math.max(...sides.map((s) => s.videoGapMs)),
+      newStreams: sides.reduce((sum, s) => sum + newStreams(s), 0),
+      recoveries: recoveries.length,
+      causes: recoveries.map((r) => `${r.cause}/${r.step}/${r.outcome}`),
+      dataBack: sides.every((s) => s.receivedInLast2s > 10),
+      story: [describeSide(call.a), describeSide(call.b)],
+    };
+  } catch (error) {
+    return {
+      ok: false,
+      error: error instanceof Error ? error.message.split('\n')[0]! : String(error),
+    };
+  } finally {
+    await network?.close();
+  }
+}
+
+test.afterAll(async () => {
+  if (figures.length === 0) return;
+  console.log(`\nRecovery, ${STRATEGY}, symmetric / symmetric video calls:\n`);
+  await printFigures(figures);
+  await writeFigures(RESULTS, {
+    measuredAt: new Date().toISOString(),
+    machine: { cpus: cpus().length, kernel: release(), browser: `Chromium ${browserVersion}` },
+    method:
+      'NAT lab (network namespaces, coturn and the icelane server on the public segment), ' +
+      'symmetric / symmetric, real video calls (camera granted on a secure origin, 320x240 at ' +
+      '15 fps) with a data message every 100 ms both ways; a lab per call; the incident on side ' +
+      `a ${3} s after traffic starts, then ${WATCH_MS / 1000} s watched. Gaps: the longer side's ` +
+      'longest stretch without a data message / a new decoded frame. "recovery" is the SDK ' +
+      'with recovery: true, "baseline" with recovery: false, side by side' +
+      (SIDE_BY_SIDE ? ' (both calls at once)' : '') +
+      '. p95 by nearest rank.',
+    runsPerScenario: RUNS,
+    scenarios: figures,
+  });
+  console.log(`Figures written to ${RESULTS}`);
+});
