@@ -39,4 +39,27 @@ describe('closing the server', () => {
     open();
     await closing;
   });
+
+  it('answers the joins in flight shutting-down before disconnecting (issue 14, defect 8)', async () => {
+    let unblock!: () => void;
+    const held = new Promise<void>((resolve) => (unblock = resolve));
+    const server = await startTestServer({
+      iceFor: async (session, real) => {
+        await held;
+        return real.iceFor(session);
+      },
+    });
+    const sockets = await Promise.all(Array.from({ length: 20 }, () => connect(server.url)));
+    const answers = Promise.all(
+      sockets.map((socket, i) => request(socket, 'room:join', { room: `r${i}` })),
+    );
+    // Every join is waiting for its ICE servers when the server begins to stop.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const closing = server.close();
+    expect(await answers).toEqual(
+      Array(20).fill({ error: { code: 'shutting-down', message: 'the server is shutting down' } }),
+    );
+    unblock();
+    await closing;
+  });
 });

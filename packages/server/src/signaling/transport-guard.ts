@@ -62,8 +62,8 @@ export function guardTransports(
     conn.on('packet', (packet) => {
       if (packet.type !== 'message') return;
       if (!limiters.takeMessage(messages)) return cut('message-flood');
-      // A socket.io CONNECT is message `4`, packet type `0`.
-      if (typeof packet.data === 'string' && packet.data.startsWith('40')) {
+      // A socket.io CONNECT: engine.io message `4` carrying socket.io packet type `0`.
+      if (typeof packet.data === 'string' && packet.data.startsWith('0')) {
         if (++connects > CONNECTS_PER_CONNECTION) cut('connect-flood');
       }
     });
