@@ -30,6 +30,12 @@ import { createRedisScaleOut } from './scale/scale-out.js';
 
 /** After this long, a shutdown stops waiting for clients and connections and exits anyway. */
 const SHUTDOWN_BOUND_MS = 5_000;
+/**
+ * A connection that has not sent its request headers within 10 s is cut (Node's default waits
+ * 60 s), checked every 2 s: idle connections must not hold file descriptors for a minute.
+ * Long polls are not affected: their requests arrive at once, the answer is what waits.
+ */
+const HTTP_TIMEOUTS = { headersTimeout: 10_000, connectionsCheckingInterval: 2_000 };
 /** Open HTTP connections (keep-alive, long polls) are cut after this long into a shutdown. */
 const CLOSE_CONNECTIONS_AFTER_MS = 2_000;
 
@@ -143,7 +149,9 @@ function main(args: readonly string[]): void {
     return;
   }
   // An https.Server is an http.Server to socket.io and to the routes.
-  const httpServer: HttpServer = tls ? createHttpsServer(tls) : createServer();
+  const httpServer: HttpServer = tls
+    ? createHttpsServer({ ...tls, ...HTTP_TIMEOUTS })
+    : createServer(HTTP_TIMEOUTS);
   const authorize = config.jwt ? createJwtAuthorize(config.jwt, { logger }) : undefined;
   const app = createIcelaneServer(
     httpServer,
