@@ -23,13 +23,6 @@ import { sdkCall } from './sdk-call.js';
 
 skipUnlessLabCanRun();
 
-/**
- * The SDK's side of issue 11 (live-call watch, ICE restart in place, `recovery` events) is being
- * built; until it lands these tests are `fixme`. NAT_LAB_RECOVERY=1 runs them anyway, to see how
- * the SDK behaves today.
- */
-const SDK_RECOVERS = process.env.NAT_LAB_RECOVERY === '1';
-
 /** Data must flow again within this long of the path dying (generous: the targets are ~1.5 s). */
 const RECOVERY_BOUND_MS = 10_000;
 /** Labs (two browsers each) running at once: the machine has two cores. */
@@ -41,7 +34,6 @@ const incidents = ['credentials', 'rebinding', 'handover', 'blackout', 'turn-res
 test('video calls recover from rebinding, handover, blackout, TURN restart and expiring credentials, auto and relay', async ({
   lab,
 }) => {
-  test.fixme(!SDK_RECOVERS, 'needs the SDK side of issue 11 (ICE restart in place)');
   test.setTimeout(8 * 60_000);
   // Credentials first: they take longest (the TTL), the short scenarios fill the other slots.
   const runs = incidents.flatMap((id) =>
@@ -100,7 +92,6 @@ test('video calls recover from rebinding, handover, blackout, TURN restart and e
 test('a TURN server refusing its credentials does not break a call that needs no relay (auto)', async ({
   lab,
 }) => {
-  test.fixme(!SDK_RECOVERS, 'needs the failure detector of issue 11 (a TURN 401 is not fatal)');
   // Today the port-restricted video call fails with `turn-auth` on both attempts (0.7 s) while
   // `direct` connects in the same lab; on one LAN with addresses hidden it fails (1.3 s) or
   // connects (3.8 s) depending on whether the 401 or the direct path comes first.

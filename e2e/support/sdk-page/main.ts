@@ -13,8 +13,7 @@ import {
 
 /** One recorded room event; media objects are replaced by what a test can assert on. */
 export interface RecordedEvent {
-  /** `recovery` (issue 11) is named until the SDK's RoomEvents has it. */
-  event: keyof RoomEvents | 'recovery';
+  event: keyof RoomEvents;
   at: number;
   payload: unknown;
 }
@@ -22,25 +21,22 @@ export interface RecordedEvent {
 export interface HarnessJoinOptions extends Partial<Omit<JoinOptions, 'media'>> {
   /** Capture the fake camera (Chromium's fake devices) and send it, with these constraints if given. */
   fakeMedia?: boolean | MediaTrackConstraints;
-  /** Watch the live call and heal it in place (issue 11); `false` is the old behaviour. */
-  recovery?: boolean;
 }
 
-// `recovery` (issue 11) is listed before the SDK's RoomEvents has it: until then it never fires.
-const EVENTS = [
+const EVENTS: Array<keyof RoomEvents> = [
   'peer:joined',
   'peer:left',
   'peer:state',
+  'recovery',
   'stream',
   'track',
   'data',
   'report',
   'fallback',
-  'recovery',
   'ice',
   'signaling',
   'error',
-] as Array<keyof RoomEvents>;
+];
 
 function serializable(event: keyof RoomEvents, payload: unknown): unknown {
   if (payload instanceof IcelaneError) {

@@ -111,6 +111,10 @@ export async function startCall(
   on('fallback', ({ peerId, attempt, reason, policy }) => {
     log(peerId, `falling back to relay: attempt ${attempt} with policy ${policy} after ${reason}`);
   });
+  on('recovery', ({ peerId, cause, step, outcome, gapMs }) => {
+    const how = outcome === 'recovered' ? `healed by ${step}` : `${step} failed`;
+    log(peerId, `${cause}: ${how}, ${(gapMs / 1000).toFixed(1)} s without the peer`);
+  });
   on('ice', (ice) => {
     state.ice = summarizeIce(ice, Date.now());
   });

@@ -8,7 +8,8 @@ import type { MediaStatus } from './media.js';
 import type { NetworkVerdict } from './network-verdict.js';
 
 export type JoinStatus = 'idle' | 'joining' | 'joined' | 'leaving' | 'error';
-export type PeerState = 'connecting' | 'connected' | 'retrying' | 'failed' | 'closed';
+export type PeerState =
+  'connecting' | 'connected' | 'reconnecting' | 'retrying' | 'failed' | 'closed';
 
 export interface PeerView {
   peerId: string;
@@ -21,7 +22,7 @@ export interface PeerView {
   rttMs: number[];
   /** The selected candidate pair's round trip as the browser measures it (STUN checks). */
   iceRttMs: number | null;
-  /** One line per event worth reading later: state changes, fallbacks, errors. */
+  /** One line per event worth reading later: state changes, fallbacks, recoveries, errors. */
   log: string[];
   hasVideo: boolean;
 }

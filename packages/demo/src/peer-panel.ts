@@ -72,7 +72,7 @@ export function createPeerPanel(view: PeerView): PeerPanel {
       element.dataset.relayed = next.report ? String(next.report.relayed) : '';
       stateBadge.textContent = next.state;
       stateBadge.className = `state state-${next.state}`;
-      progress.hidden = next.state !== 'connecting' && next.state !== 'retrying';
+      progress.hidden = !['connecting', 'retrying', 'reconnecting'].includes(next.state);
       attempt.textContent = [
         `attempt ${next.attempt}`,
         `strategy ${strategy}`,

@@ -28,6 +28,9 @@ function start(
     control: vi.fn(),
     report: vi.fn(),
     rtt: vi.fn(),
+    trouble: vi.fn(),
+    heardAgain: vi.fn(),
+    turnRefused: vi.fn(),
   } satisfies AttemptHandlers;
   const peers = fakeSimplePeers();
   const connection = new AttemptConnection(
@@ -84,7 +87,8 @@ describe('one attempt connection', () => {
   it("passes simple-peer's signals to the link", () => {
     const { peer, handlers } = start();
     peer.emitSignal(OFFER);
-    expect(handlers.signal).toHaveBeenCalledWith(OFFER);
+    // Stamped with the ICE generation, so the far side can drop one of a generation it has left.
+    expect(handlers.signal).toHaveBeenCalledWith({ ...OFFER, gen: 0 });
   });
 
   it('hands the far side signals to simple-peer', () => {

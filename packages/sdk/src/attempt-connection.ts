@@ -1,15 +1,22 @@
 /**
  * One attempt's connection: a simple-peer instance configured from the attempt's plan, its
- * failure detector, and once it is up, its report monitor. After `destroy()` it says nothing more,
- * so a late event of an abandoned attempt can never reach the link.
+ * failure detector, and once it is up, its report monitor and live watch. It restarts ICE in
+ * place when asked. After `destroy()` it says nothing more, so a late event of an abandoned
+ * attempt can never reach the link.
+ *
+ * ICE generations: each ICE restart starts a generation, numbered by the offerer. Every signal
+ * this side sends carries its generation (`gen`), so a candidate or answer of an older one is
+ * dropped instead of reaching the browser, which would refuse it and end the connection.
  */
-import type { ConnectionReport, IceServer, SignalData } from '@icelane/protocol';
+import type { ConnectionReport, IcePolicy, IceServer, SignalData } from '@icelane/protocol';
 import type { ResolvedJoinOptions } from './defaults.js';
 import type { FailureReason } from './errors.js';
 import type { PeerData } from './events.js';
 import { recordPhases, type PhaseRecorder } from './connect-phases.js';
 import { openControlChannel, type ControlChannel, type ControlMessage } from './control-channel.js';
 import { watchForFailure, type FailureDetector } from './failure-detector.js';
+import { configureIce, keepThroughIceFailure, restartIceAsOfferer } from './ice-restart.js';
+import { watchLiveCall, type LiveWatch, type TroubleCause } from './live-watch.js';
 import type { AttemptPlan } from './ice-plan.js';
 import { monitorReports, type ReportContext, type ReportMonitor } from './report-monitor.js';
 import type { SimplePeerConstructor, SimplePeerInstance } from './simple-peer-loader.js';
@@ -29,6 +36,12 @@ export interface AttemptHandlers {
   control(message: ControlMessage): void;
   report(report: ConnectionReport): void;
   rtt(rttMs: number): void;
+  /** The live call looks broken (only with `recovery`). */
+  trouble(cause: TroubleCause): void;
+  /** The far side is heard again after `trouble`. */
+  heardAgain(): void;
+  /** TURN refused the credentials under policy `all`; ICE carries on without the relay. */
+  turnRefused(): void;
 }
 
 export interface AttemptSetup {
@@ -49,7 +62,15 @@ export class AttemptConnection {
   private readonly phases: PhaseRecorder;
   private readonly control: ControlChannel;
   private monitor: ReportMonitor | undefined;
+  private watch: LiveWatch | undefined;
   private destroyed = false;
+  /** This side's ICE generation: the offerer's count of restarts, which the answerer follows. */
+  private generation = 0;
+  private readonly initiator: boolean;
+  /** The servers the next gathering uses (fresh ones arrive with `applyIceServers`). */
+  private iceServers: IceServer[];
+  /** The policy the latest restart asked both sides to gather with. */
+  private restartPolicy: IcePolicy | undefined;
 
   constructor(setup: AttemptSetup, handlers: AttemptHandlers) {
     const { plan, options } = setup;
@@ -62,6 +83,9 @@ export class AttemptConnection {
       objectMode: true,
     });
     this.peer = peer;
+    this.initiator = setup.initiator;
+    this.iceServers = plan.iceServers;
+    if (options.recovery) keepThroughIceFailure(peer);
     // Listening from here, before simple-peer's first async step, misses no state change.
     const phases = (this.phases = recordPhases(peer._pc));
     phases.watchChannel(peer._channel ?? undefined);
@@ -71,7 +95,13 @@ export class AttemptConnection {
       };
     };
 
-    this.control = openControlChannel(peer._pc, live(handlers.control));
+    this.control = openControlChannel(
+      peer._pc,
+      live((message) => {
+        this.watch?.heard();
+        if (message.type !== 'heartbeat') handlers.control(message);
+      }),
+    );
     this.detector = watchForFailure(
       peer._pc,
       {
@@ -80,12 +110,18 @@ export class AttemptConnection {
         expectRelay: plan.expectRelay,
       },
       live(handlers.failed),
+      live(handlers.turnRefused),
     );
     peer.on(
       'signal',
       live((data: SignalData) => {
         phases.sent(data.type);
-        handlers.signal(data);
+        const restart = data.type === 'offer' && this.restartPolicy;
+        handlers.signal({
+          ...data,
+          gen: this.generation,
+          ...(restart ? { policy: this.restartPolicy } : {}),
+        });
       }),
     );
     peer.on(
@@ -103,11 +139,19 @@ export class AttemptConnection {
           live(handlers.report),
           live(handlers.rtt),
         );
+        if (options.recovery) {
+          this.watch = watchLiveCall(peer._pc, options, {
+            sendHeartbeat: () => this.control.send({ type: 'heartbeat' }),
+            trouble: live(handlers.trouble),
+            heardAgain: live(handlers.heardAgain),
+          });
+        }
       }),
     );
     peer.on(
       'data',
       live((data: PeerData) => {
+        this.watch?.heard();
         if (options.dataChannel) handlers.data(data);
       }),
     );
@@ -140,10 +184,60 @@ export class AttemptConnection {
     return this.detector.localCandidateTypes();
   }
 
+  /** When the far side was last heard on this connection (ms since the epoch), once connected. */
+  lastHeardAt(): number {
+    return this.watch?.lastHeardAt() ?? Date.now();
+  }
+
   signal(data: SignalData): void {
     if (this.destroyed) return;
+    const gen = typeof data.gen === 'number' ? data.gen : undefined;
+    if (gen !== undefined) {
+      // A signal of a generation this side has left: the browser would refuse it.
+      if (gen < this.generation) return;
+      if (gen > this.generation) {
+        if (this.initiator || data.type !== 'offer') return;
+        // The offerer restarted ICE: gather for the new generation with its policy.
+        this.generation = gen;
+        if (data.policy === 'all' || data.policy === 'relay') {
+          configureIce(this.peer._pc, this.iceServers, data.policy);
+        }
+      }
+    }
     this.phases.received(data.type);
     this.peer.signal(data);
+  }
+
+  /**
+   * Restarts ICE in place with these servers and policy: the offerer at once (its next offer
+   * carries the new generation and the policy for the answerer); the answerer only prepares its
+   * side and answers whether it must ask the offerer.
+   */
+  restart(iceServers: IceServer[], policy: IcePolicy): void {
+    if (this.destroyed) return;
+    this.iceServers = iceServers;
+    configureIce(this.peer._pc, iceServers, policy);
+    if (!this.initiator) return;
+    this.generation += 1;
+    this.restartPolicy = policy;
+    const pc = this.peer._pc;
+    // An offer still waiting for its answer (lost on the way) would hold the restart back.
+    if (pc.signalingState !== 'have-local-offer') return restartIceAsOfferer(this.peer);
+    pc.setLocalDescription({ type: 'rollback' })
+      .catch(() => {})
+      .finally(() => {
+        if (!this.destroyed) restartIceAsOfferer(this.peer);
+      });
+  }
+
+  /** Reads the selected pair now: after a restart, the report says which path the call is on. */
+  async readReportNow(): Promise<void> {
+    await this.monitor?.readNow();
+  }
+
+  /** The generation this side is on (the answerer asks the offerer to leave it). */
+  get iceGeneration(): number {
+    return this.generation;
   }
 
   send(data: string | ArrayBufferView | ArrayBuffer | Blob): void {
@@ -159,11 +253,8 @@ export class AttemptConnection {
   applyIceServers(iceServers: IceServer[]): void {
     const pc = this.peer._pc;
     if (this.destroyed || pc.signalingState === 'closed') return;
-    try {
-      pc.setConfiguration({ ...pc.getConfiguration(), iceServers });
-    } catch {
-      // Some browsers refuse changes to a live connection; the next attempt uses the fresh servers.
-    }
+    this.iceServers = iceServers;
+    configureIce(pc, iceServers, pc.getConfiguration().iceTransportPolicy ?? 'all');
   }
 
   destroy(): void {
@@ -172,6 +263,7 @@ export class AttemptConnection {
     this.detector.stop();
     this.phases.stop();
     this.monitor?.stop();
+    this.watch?.stop();
     this.control.close();
     this.peer.destroy();
   }

@@ -19,7 +19,13 @@ export type LinkPhase = 'connecting' | 'connected' | 'retrying' | 'failed' | 'cl
 export interface AttemptState {
   phase: LinkPhase;
   attempt: number;
+  /** The last attempt allowed now. */
   maxAttempts: number;
+  /**
+   * With a budget per incident, the attempts each time the call is lost, the connected one
+   * included: a connection on attempt n may be replaced by attempts n+1 … n+budget-1.
+   */
+  perIncident?: number;
   /** Whether this side makes the offer, on every attempt. */
   initiator: boolean;
   /** Whether the peer connection of the current attempt exists (signals wait until it does). */
@@ -72,11 +78,23 @@ export interface Step {
 /** The control message type carried in signal data to coordinate a retry. */
 export const RETRY_SIGNAL = 'icelane:retry';
 
-export function initialAttemptState(initiator: boolean, maxAttempts: number): AttemptState {
+/** The protocol's highest attempt number. */
+const LAST_ATTEMPT = 100;
+
+/**
+ * `perIncident`: the budget of `maxAttempts` starts again each time a connection is up, so a call
+ * can be replaced after any number of incidents; otherwise it holds for the link's whole life.
+ */
+export function initialAttemptState(
+  initiator: boolean,
+  maxAttempts: number,
+  perIncident = false,
+): AttemptState {
   return {
     phase: 'connecting',
     attempt: 1,
     maxAttempts,
+    ...(perIncident ? { perIncident: maxAttempts } : {}),
     initiator,
     peerReady: false,
     failures: [],
@@ -103,9 +121,14 @@ export function stepAttempt(state: AttemptState, input: AttemptInput): Step {
         ],
       };
 
-    case 'connected':
+    case 'connected': {
       if (done || input.attempt !== state.attempt) return { state, actions: [] };
-      return { state: { ...state, phase: 'connected' }, actions: [] };
+      if (state.perIncident === undefined) {
+        return { state: { ...state, phase: 'connected' }, actions: [] };
+      }
+      const maxAttempts = Math.min(LAST_ATTEMPT, input.attempt + state.perIncident - 1);
+      return { state: { ...state, phase: 'connected', maxAttempts, failures: [] }, actions: [] };
+    }
 
     case 'local-failure':
       if (done || input.attempt !== state.attempt) return { state, actions: [] };

@@ -6,11 +6,14 @@
  */
 
 /** Messages between two SDKs over the control channel. */
-export type ControlMessage = {
-  /** This side rejoined the room: signals for it go to `peerId` from now on. */
-  type: 'signaling-id';
-  peerId: string;
-};
+export type ControlMessage =
+  | {
+      /** This side rejoined the room: signals for it go to `peerId` from now on. */
+      type: 'signaling-id';
+      peerId: string;
+    }
+  /** This side is there: sent every `heartbeatIntervalMs` while connected (see `live-watch.ts`). */
+  | { type: 'heartbeat' };
 
 export interface ControlChannel {
   /** Sends when the channel is open; answers whether it was sent. */
@@ -66,6 +69,7 @@ export function parseControlMessage(data: unknown): ControlMessage | null {
   }
   if (typeof value !== 'object' || value === null) return null;
   const { type, peerId } = value as Record<string, unknown>;
+  if (type === 'heartbeat') return { type };
   if (type !== 'signaling-id') return null;
   if (typeof peerId !== 'string' || peerId.length === 0 || peerId.length > MAX_PEER_ID_LENGTH) {
     return null;

@@ -47,6 +47,23 @@ export interface JoinOptions {
   signalingTimeoutMs: number;
   /** How often the selected candidate pair is re-read while connected. @default 3000 */
   statsIntervalMs: number;
+  /**
+   * Watch live calls and heal them in place (ICE restart, then relay-only ICE restart, then a new
+   * connection) when their path dies. `false`: a connection that fails is replaced by a new one
+   * while attempts remain, and the browser alone decides when it failed. @default true
+   */
+  recovery: boolean;
+  /** How often each side sends a heartbeat on a live call. @default 250 */
+  heartbeatIntervalMs: number;
+  /**
+   * How long the far side of a live call may be silent (no heartbeat, data or media) before its
+   * path counts as lost and is healed. @default 1000
+   */
+  pathSilentMs: number;
+  /** How long one step of healing may take before the next, stronger one. @default 4000 */
+  restartTimeoutMs: number;
+  /** How long the OS's network-change hints are gathered before a restart. @default 250 */
+  networkHintDebounceMs: number;
 }
 
 /** Every default of {@link JoinOptions}, in one place. */
@@ -61,6 +78,11 @@ export const joinDefaults = {
   iceRefreshLeadMs: 60_000,
   signalingTimeoutMs: 10_000,
   statsIntervalMs: 3_000,
+  recovery: true,
+  heartbeatIntervalMs: 250,
+  pathSilentMs: 1_000,
+  restartTimeoutMs: 4_000,
+  networkHintDebounceMs: 250,
 } as const satisfies Partial<JoinOptions>;
 
 export type ResolvedJoinOptions = JoinOptions;
@@ -73,6 +95,10 @@ const DURATIONS = [
   'iceRefreshLeadMs',
   'signalingTimeoutMs',
   'statsIntervalMs',
+  'heartbeatIntervalMs',
+  'pathSilentMs',
+  'restartTimeoutMs',
+  'networkHintDebounceMs',
 ] as const;
 
 /** Merges options over {@link joinDefaults} and rejects what cannot work, naming the option. */

@@ -26,7 +26,7 @@ export type IcelaneErrorCode =
 
 /** Why one connection attempt was given up. */
 export type FailureReason =
-  'timeout' | 'ice-failed' | 'checks-silent' | 'no-relay-candidate' | 'turn-auth';
+  'timeout' | 'ice-failed' | 'checks-silent' | 'no-relay-candidate' | 'turn-auth' | 'path-lost';
 
 /** One failed attempt, as listed in a `connect-failed` error's `details.attempts`. */
 export interface FailedAttempt {
@@ -46,6 +46,7 @@ export const FAILURE_REASON_TEXT: Record<FailureReason, string> = {
   'checks-silent': 'no connectivity check was answered: a symmetric NAT or a firewall drops them',
   'no-relay-candidate': 'no relay candidate was gathered: is the TURN server reachable?',
   'turn-auth': 'the TURN server refused the credentials (401)',
+  'path-lost': 'the live call lost its path and ICE restarts did not bring it back',
 };
 
 export interface IcelaneErrorInit {

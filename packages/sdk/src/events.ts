@@ -3,9 +3,14 @@
  */
 import type { ConnectionReport, IceConfig, IcePolicy, PeerMeta } from '@icelane/protocol';
 import type { FailureReason, IcelaneError } from './errors.js';
+import type { RecoveryCause, RecoveryStep } from './healer.js';
 
-/** Where a link to one remote peer stands. */
-export type PeerState = 'connecting' | 'connected' | 'retrying' | 'failed' | 'closed';
+/**
+ * Where a link to one remote peer stands. `reconnecting`: the call was up and lost its path; it
+ * is being healed in place (media and data resume on the same connection), see `recovery`.
+ */
+export type PeerState =
+  'connecting' | 'connected' | 'reconnecting' | 'retrying' | 'failed' | 'closed';
 
 /** The state of the signaling connection to the server. */
 export type SignalingState = 'connected' | 'reconnecting' | 'disconnected';
@@ -46,6 +51,20 @@ export interface RoomEvents {
   report: { peerId: string; report: ConnectionReport };
   /** An attempt failed and the next one starts with `policy`. */
   fallback: { peerId: string; attempt: number; reason: FailureReason; policy: IcePolicy };
+  /**
+   * A live call was healed, or could not be: what broke it (`cause`), the step that brought it
+   * back (`ice-restart`, `ice-restart-relay`, or `new-connection`, which brings a new `stream`),
+   * the longest time without anything from the far side (`gapMs`), and the path it is on now.
+   * `credentials-expiring` is the call moved onto fresh TURN credentials, with no gap.
+   */
+  recovery: {
+    peerId: string;
+    cause: RecoveryCause;
+    step: RecoveryStep;
+    outcome: 'recovered' | 'failed';
+    gapMs: number;
+    report?: ConnectionReport;
+  };
   /** Fresh ICE servers arrived (before the credentials expire, or on `refreshIce()`). */
   ice: IceConfig;
   /** The signaling connection changed state; on `connected` after a drop the room was rejoined. */

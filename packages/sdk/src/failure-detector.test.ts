@@ -30,12 +30,14 @@ class FakeConnection extends EventTarget {
 
 function watch(pc: FakeConnection, expectRelay = false) {
   const reasons: FailureReason[] = [];
+  const refused: number[] = [];
   const detector = watchForFailure(
     pc as unknown as RTCPeerConnection,
     { connectTimeoutMs: 5_000, checksSilentMs: 1_500, expectRelay },
     (reason) => reasons.push(reason),
+    () => refused.push(Date.now()),
   );
-  return { reasons, detector };
+  return { reasons, detector, refused };
 }
 
 describe('the failure detector', () => {
@@ -97,12 +99,24 @@ describe('the failure detector', () => {
     expect(second.reasons).toEqual(['ice-failed']);
   });
 
-  it('says turn-auth on a 401 from the TURN server when no relay candidate came', () => {
+  it('says turn-auth on a 401 from the TURN server when the attempt needs the relay', () => {
     const pc = new FakeConnection();
-    const { reasons } = watch(pc);
+    const { reasons } = watch(pc, true);
     pc.fire('icecandidateerror', { errorCode: 701 });
     expect(reasons).toEqual([]);
     pc.fire('icecandidateerror', { errorCode: 401 });
+    expect(reasons).toEqual(['turn-auth']);
+  });
+
+  it('lets ICE carry on after a 401 under policy all, and blames the credentials if it fails', async () => {
+    const pc = new FakeConnection();
+    const { reasons, refused } = watch(pc);
+    pc.fire('icecandidateerror', { errorCode: 401 });
+    pc.fire('icecandidateerror', { errorCode: 401 });
+    expect(reasons).toEqual([]);
+    // Told once, so the link fetches fresh credentials once.
+    expect(refused).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(5_000);
     expect(reasons).toEqual(['turn-auth']);
   });
 

@@ -31,10 +31,16 @@ export interface FailureDetector {
 /** TURN's "Unauthorized": the credentials were refused. */
 const TURN_UNAUTHORIZED = 401;
 
+/**
+ * Calls `onFailure` once with the first sign that the attempt will not connect. A TURN server
+ * refusing the credentials (401) is such a sign only when the attempt needs the relay (policy
+ * `relay`); otherwise a direct path may still connect, so `onTurnRefused` is told and ICE carries on.
+ */
 export function watchForFailure(
   pc: RTCPeerConnection,
   options: Omit<FailureDetectorOptions, 'pollMs'> & Partial<Pick<FailureDetectorOptions, 'pollMs'>>,
   onFailure: (reason: FailureReason) => void,
+  onTurnRefused: () => void = () => {},
 ): FailureDetector {
   const o = { ...failureDetectorDefaults, ...options };
   const gathered = new Set<CandidateType>();
@@ -46,7 +52,8 @@ export function watchForFailure(
   const fail = (reason: FailureReason) => {
     if (stopped) return;
     stop();
-    onFailure(reason);
+    // Without the relay its refused credentials may be why: say so, the retry needs fresh ones.
+    onFailure(turnRefused && !gathered.has('relay') ? 'turn-auth' : reason);
   };
 
   const onCandidate = (event: RTCPeerConnectionIceEvent) => {
@@ -55,7 +62,12 @@ export function watchForFailure(
   };
   const onCandidateError = (event: Event) => {
     if ((event as RTCPeerConnectionIceErrorEvent).errorCode !== TURN_UNAUTHORIZED) return;
+    const first = !turnRefused;
     turnRefused = true;
+    if (!o.expectRelay) {
+      if (first && !stopped) onTurnRefused();
+      return;
+    }
     // Another TURN server may still have given a relay candidate: only then is 401 harmless.
     if (!gathered.has('relay')) fail('turn-auth');
   };
@@ -99,7 +111,7 @@ export function watchForFailure(
   // At the deadline, a missing relay candidate says more than "timeout" when relay was expected.
   const deadline = setTimeout(() => {
     if (!o.expectRelay || gathered.has('relay')) fail('timeout');
-    else fail(turnRefused ? 'turn-auth' : 'no-relay-candidate');
+    else fail('no-relay-candidate');
   }, o.connectTimeoutMs);
   const interval = setInterval(() => {
     poll().catch(() => {

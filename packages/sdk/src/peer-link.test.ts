@@ -46,6 +46,7 @@ function openLink(setup: LinkSetup = {}) {
     onReport: vi.fn(),
     onControl: vi.fn(),
     onLost,
+    onTrouble: vi.fn(),
   });
   return {
     link,
@@ -83,8 +84,8 @@ describe('the link to one peer', () => {
     link.attach('p-1-after-rejoin');
     peers.last().emitSignal(CANDIDATE);
     expect(sent).toEqual([
-      { to: 'p-1', attempt: 1, data: OFFER },
-      { to: 'p-1-after-rejoin', attempt: 1, data: CANDIDATE },
+      { to: 'p-1', attempt: 1, data: { ...OFFER, gen: 0 } },
+      { to: 'p-1-after-rejoin', attempt: 1, data: { ...CANDIDATE, gen: 0 } },
     ]);
   });
 
@@ -130,7 +131,7 @@ describe('the link to one peer', () => {
       iceTransportPolicy: 'relay',
     });
     second!.emitSignal(OFFER);
-    expect(sent.at(-1)).toEqual({ to: 'p-1', attempt: 2, data: OFFER });
+    expect(sent.at(-1)).toEqual({ to: 'p-1', attempt: 2, data: { ...OFFER, gen: 0 } });
   });
 
   it('creates no peer for the next attempt until its fresh servers are in, and keeps its signals for it', async () => {

@@ -1,8 +1,15 @@
 /**
  * The link to one remote peer: one {@link AttemptConnection} per attempt, driven by the attempt
- * state machine, which decides which signals count, when to retry and when to give up.
+ * state machine, which decides which signals count, when to retry and when to give up. Once a
+ * connection is up, its {@link Healer} heals it in place when its path dies.
  */
-import type { ConnectionReport, IceConfig, PeerInfo, SignalData } from '@icelane/protocol';
+import type {
+  ConnectionReport,
+  IceConfig,
+  IcePolicy,
+  PeerInfo,
+  SignalData,
+} from '@icelane/protocol';
 import { AttemptConnection } from './attempt-connection.js';
 import type { ControlMessage } from './control-channel.js';
 import {
@@ -18,11 +25,19 @@ import type { ResolvedJoinOptions } from './defaults.js';
 import type { Emitter } from './emitter.js';
 import { IcelaneError, connectFailedError, type FailureReason } from './errors.js';
 import type { PeerSnapshot, RoomEvents } from './events.js';
+import type { RecoveryCause } from './healer.js';
+import { InPlaceRecovery, RESTART_SIGNAL } from './in-place-recovery.js';
 import { attemptLimit, planAttempt, type AttemptPlan } from './ice-plan.js';
 import type { SimplePeerConstructor } from './simple-peer-loader.js';
 
 /** How long a closed live connection waits for the reason (peer left, or a retry) to arrive. */
 const CLOSE_GRACE_MS = 1_000;
+
+/** A call replaced by a new connection, until that one is up (or fails). */
+interface Replacement {
+  cause: RecoveryCause;
+  since: number;
+}
 
 export interface PeerLinkDeps {
   remote: PeerInfo;
@@ -43,6 +58,8 @@ export interface PeerLinkDeps {
   onControl(message: ControlMessage): void;
   /** A detached link's connection ended: the peer is gone. */
   onLost(): void;
+  /** The live call lost its path (its signaling connection may be dead too). */
+  onTrouble(): void;
 }
 
 export class PeerLink {
@@ -61,12 +78,17 @@ export class PeerLink {
   private pending: SignalData[] = [];
   private report: ConnectionReport | undefined;
   private readonly startedAt = Date.now();
+  /** The healing of the live connection (with `recovery`), once it is up. */
+  private recovery: InPlaceRecovery | undefined;
+  private reconnecting = false;
+  private replacement: Replacement | undefined;
 
   constructor(private readonly deps: PeerLinkDeps) {
     this.peerId = deps.remote.peerId;
     this.signalingId = deps.remote.peerId;
     const { strategy, maxAttempts } = deps.options;
-    this.state = initialAttemptState(deps.initiator, attemptLimit(strategy, maxAttempts));
+    const limit = attemptLimit(strategy, maxAttempts);
+    this.state = initialAttemptState(deps.initiator, limit, deps.options.recovery);
     this.plan = planAttempt(deps.options, deps.ice(), 1);
     this.emitState();
     this.dispatch({ type: 'ready', attempt: 1 });
@@ -78,14 +100,24 @@ export class PeerLink {
       peerId,
       ...(name === undefined ? {} : { name }),
       ...(meta === undefined ? {} : { meta }),
-      state: this.state.phase,
+      state: this.phase(),
       attempt: this.state.attempt,
       ...(this.report ? { report: this.report } : {}),
     };
   }
 
+  private phase(): PeerSnapshot['state'] {
+    return this.reconnecting && this.state.phase === 'connected'
+      ? 'reconnecting'
+      : this.state.phase;
+  }
+
   /** A signal relayed by the server from this peer. */
   receive(attempt: number, data: SignalData): void {
+    if (data.type === RESTART_SIGNAL) {
+      if (attempt === this.state.attempt) this.recovery?.restartAsked(data);
+      return;
+    }
     if (data.type === RETRY_SIGNAL) {
       const reason = data.reason as FailureReason;
       this.dispatch({ type: 'remote-retry', attempt, reason, ...this.facts() });
@@ -108,6 +140,8 @@ export class PeerLink {
   attach(signalingId: string): void {
     this.signalingId = signalingId;
     this.detached = false;
+    // Signals of a restart sent while the far side was away were lost: send them again.
+    this.recovery?.signalingBack();
   }
 
   /** Tells the peer this side's new signaling id over the connection itself. */
@@ -125,11 +159,16 @@ export class PeerLink {
     this.connection.send(data);
   }
 
-  /** Applies fresh ICE servers to the live connection where the browser allows. */
+  /**
+   * Applies fresh ICE servers to the live connection. A relayed call is moved onto them by an
+   * ICE restart: TURN servers check a credential only when an allocation is made, and some cut
+   * the allocation once it has expired.
+   */
   applyIce(ice: IceConfig): void {
     this.connection?.applyIceServers(
       planAttempt(this.deps.options, ice, this.state.attempt).iceServers,
     );
+    this.recovery?.moveToFreshCredentials();
   }
 
   close(): void {
@@ -182,6 +221,7 @@ export class PeerLink {
       case 'destroy-peer':
         return this.destroyPeer();
       case 'fail':
+        this.endReplacement('failed');
         return this.deps.emit('error', connectFailedError(this.peerId, action.failures));
     }
   }
@@ -206,6 +246,9 @@ export class PeerLink {
     const plan = (this.plan = planAttempt(options, this.deps.ice(), attempt));
     const fail = (reason: FailureReason) =>
       this.dispatch({ type: 'local-failure', attempt, reason, ...this.facts() });
+    const recovery = options.recovery
+      ? this.makeRecovery(attempt, initiator, plan.policy)
+      : undefined;
     const connection = new AttemptConnection(
       {
         plan,
@@ -222,7 +265,19 @@ export class PeerLink {
       },
       {
         signal: (data) => this.deps.sendSignal(this.signalingId, attempt, data),
-        connected: () => this.dispatch({ type: 'connected', attempt }),
+        connected: () => {
+          this.recovery = recovery;
+          this.dispatch({ type: 'connected', attempt });
+          this.endReplacement('recovered');
+        },
+        trouble: (cause) => recovery?.trouble(cause),
+        heardAgain: () => recovery?.heardAgain(),
+        // Refused credentials must not end a call that needs no relay: fresh ones for the next
+        // gathering, and ICE carries on with what it has.
+        turnRefused: () =>
+          void this.deps.freshIce(Date.now()).then((ice) => {
+            if (this.connection === connection) this.applyIce(ice);
+          }),
         failed: fail,
         remoteClosed: () => {
           if (this.detached) return this.deps.onLost();
@@ -249,6 +304,7 @@ export class PeerLink {
           this.report = report;
           this.deps.emit('report', { peerId, report });
           this.deps.onReport(report);
+          recovery?.reported();
         },
         rtt: (rttMs) => {
           if (this.report) this.report = { ...this.report, rttMs };
@@ -261,13 +317,54 @@ export class PeerLink {
   private destroyPeer(): void {
     const connection = this.connection;
     this.connection = undefined;
+    this.recovery?.stop();
+    this.recovery = undefined;
+    this.reconnecting = false;
     connection?.destroy();
+  }
+
+  private makeRecovery(attempt: number, initiator: boolean, policy: IcePolicy): InPlaceRecovery {
+    return new InPlaceRecovery({
+      attempt,
+      initiator,
+      policy,
+      options: this.deps.options,
+      connection: () => this.connection,
+      ice: () => this.deps.ice(),
+      report: () => this.report,
+      sendSignal: (data) => this.deps.sendSignal(this.signalingId, attempt, data),
+      emit: (outcome) => this.deps.emit('recovery', { peerId: this.peerId, ...outcome }),
+      reconnecting: (on) => {
+        this.reconnecting = on;
+        this.emitState();
+        if (on) this.deps.onTrouble();
+      },
+      replace: (cause, since, reason) => {
+        this.replacement = { cause, since };
+        this.dispatch({ type: 'local-failure', attempt, reason, ...this.facts() });
+      },
+    });
+  }
+
+  /** The outcome of a new connection made as the last step of healing. */
+  private endReplacement(outcome: 'recovered' | 'failed'): void {
+    const replacement = this.replacement;
+    if (!replacement) return;
+    this.replacement = undefined;
+    this.deps.emit('recovery', {
+      peerId: this.peerId,
+      cause: replacement.cause,
+      step: 'new-connection',
+      outcome,
+      gapMs: Date.now() - replacement.since,
+      ...(outcome === 'recovered' && this.report ? { report: this.report } : {}),
+    });
   }
 
   private emitState(): void {
     this.deps.emit('peer:state', {
       peerId: this.peerId,
-      state: this.state.phase,
+      state: this.phase(),
       attempt: this.state.attempt,
       policy: this.plan.policy,
     });

@@ -42,6 +42,8 @@ export interface ReportMonitorOptions {
 }
 
 export interface ReportMonitor {
+  /** Reads the selected pair now (after an ICE restart); resolves once `onReport` had its say. */
+  readNow(): Promise<void>;
   stop(): void;
 }
 
@@ -62,6 +64,7 @@ export function monitorReports(
 
   const read = async () => {
     if (stopped) return;
+    clearTimeout(timer);
     let selected: SelectedPair | undefined;
     try {
       selected = extractSelectedPair((await pc.getStats()) as unknown as StatsLike);
@@ -75,6 +78,7 @@ export function monitorReports(
     } else if (selected?.rttMs !== undefined) {
       onRtt(selected.rttMs);
     }
+    clearTimeout(timer);
     timer = setTimeout(
       () => void read(),
       pairId === undefined ? options.retryMs : options.intervalMs,
@@ -83,6 +87,7 @@ export function monitorReports(
   void read();
 
   return {
+    readNow: read,
     stop() {
       stopped = true;
       clearTimeout(timer);

@@ -58,7 +58,11 @@ describe('a room rejoining with resume tokens', () => {
     socket.serverEmit('peer:left', { peerId: 'a', rejoinedAs: 'a-2' });
     socket.serverEmit('peer:joined', { peerId: 'a-2', rejoinOf: 'a' });
     a.emitSignal(CANDIDATE);
-    expect(socket.signals().at(-1)).toEqual({ to: 'a-2', attempt: 1, data: CANDIDATE });
+    expect(socket.signals().at(-1)).toEqual({
+      to: 'a-2',
+      attempt: 1,
+      data: { ...CANDIDATE, gen: 0 },
+    });
     await vi.advanceTimersByTimeAsync(5_000);
     expect(eventsOf('peer:joined')).toEqual([{ peerId: 'a' }]);
     expect(eventsOf('peer:left')).toEqual([]);
@@ -73,7 +77,11 @@ describe('a room rejoining with resume tokens', () => {
     socket.serverEmit('peer:left', { peerId: 'a' });
     socket.serverEmit('peer:joined', { peerId: 'a-2', rejoinOf: 'a' });
     a.emitSignal(CANDIDATE);
-    expect(socket.signals().at(-1)).toEqual({ to: 'a-2', attempt: 1, data: CANDIDATE });
+    expect(socket.signals().at(-1)).toEqual({
+      to: 'a-2',
+      attempt: 1,
+      data: { ...CANDIDATE, gen: 0 },
+    });
     await vi.advanceTimersByTimeAsync(5_000);
     expect(eventsOf('peer:joined')).toEqual([{ peerId: 'a' }]);
     expect(eventsOf('peer:left')).toEqual([]);

@@ -19,8 +19,8 @@ async function roomWithTwo(options = {}) {
 }
 
 /** A room that joined with peer `a` already in it, its offer to it under way. */
-async function roomWithOne() {
-  const harness = openRoom({ peers: [{ peerId: 'a' }] });
+async function roomWithOne(options: NonNullable<Parameters<typeof openRoom>[0]>['options'] = {}) {
+  const harness = openRoom({ peers: [{ peerId: 'a' }], options });
   await vi.advanceTimersByTimeAsync(0);
   return { ...harness, a: harness.peers.last() };
 }
@@ -79,7 +79,7 @@ describe('a joined room', () => {
   it("sends each link's signals to its peer with the attempt, and hands incoming ones to the sender's link", async () => {
     const { socket, a, b } = await roomWithTwo();
     a.emitSignal(OFFER);
-    expect(socket.signals()).toEqual([{ to: 'a', attempt: 1, data: OFFER }]);
+    expect(socket.signals()).toEqual([{ to: 'a', attempt: 1, data: { ...OFFER, gen: 0 } }]);
     socket.serverEmit('signal', { from: 'b', attempt: 1, data: ANSWER });
     expect(b.received).toEqual([ANSWER]);
     expect(a.received).toEqual([]);
@@ -171,7 +171,9 @@ describe('a joined room', () => {
   });
 
   it('follows a peer that rejoined under a new id it said over the call, and never takes it for a newcomer', async () => {
-    const { socket, a, peers, eventsOf } = await roomWithOne();
+    // Without the live watch: this fake far side sends no heartbeats, and 5 s of silence is a
+    // lost path to heal (see peer-link.test.ts).
+    const { socket, a, peers, eventsOf } = await roomWithOne({ recovery: false });
     a.connect();
     socket.serverEmit('peer:left', { peerId: 'a' });
     a._pc
@@ -184,7 +186,11 @@ describe('a joined room', () => {
     expect(peers.all).toEqual([a]);
 
     a.emitSignal(CANDIDATE);
-    expect(socket.signals().at(-1)).toEqual({ to: 'a-2', attempt: 1, data: CANDIDATE });
+    expect(socket.signals().at(-1)).toEqual({
+      to: 'a-2',
+      attempt: 1,
+      data: { ...CANDIDATE, gen: 0 },
+    });
     socket.serverEmit('signal', { from: 'a-2', attempt: 1, data: CANDIDATE });
     expect(a.received).toEqual([CANDIDATE]);
   });

@@ -21,6 +21,7 @@ import { createIceRefresher, type IceRefresher } from './ice-refresher.js';
 import { PeerLink } from './peer-link.js';
 import { keepReconnecting, type ReconnectWatch } from './reconnect.js';
 import { ServerAnswerError, request, type SignalingSocket } from './signaling.js';
+import { signalingProbe, type SignalingProbe } from './signaling-probe.js';
 import type { SimplePeerConstructor } from './simple-peer-loader.js';
 
 /** What `send` accepts: text, or binary data. */
@@ -31,6 +32,9 @@ export type SendData = string | ArrayBufferView | ArrayBuffer | Blob;
  * live connection that it is a peer already connected, before it is taken for a newcomer.
  */
 const RENAME_GRACE_MS = 2_000;
+
+/** How long the server may take to answer a probe before its connection counts as dead. */
+const SIGNALING_PROBE_MS = 1_000;
 
 /** How long `leave()` waits for the server to confirm before it closes the connections anyway. */
 const LEAVE_ANSWER_MS = 1_000;
@@ -51,6 +55,8 @@ export class Room {
   /** Peers announced under an unknown id while live links wait for their peers' new ids. */
   private readonly deferred = new Map<string, PeerInfo>();
   private readonly refresher: IceRefresher;
+  /** Finds a dead signaling connection when a call loses its path (see signaling-probe.ts). */
+  private readonly probe: SignalingProbe;
   private left = false;
   private reconnect: ReconnectWatch | undefined;
   /** Sent with the next rejoin so the server drops this peer's previous id at once. */
@@ -67,6 +73,7 @@ export class Room {
     this.peerId = answer.peerId;
     this.room = answer.room;
     this.resumeToken = answer.resumeToken;
+    this.probe = signalingProbe(socket, SIGNALING_PROBE_MS);
     this.refresher = createIceRefresher(
       answer.ice,
       () => this.ask<IceConfig>('ice:refresh'),
@@ -107,8 +114,10 @@ export class Room {
   send(data: SendData, peerId?: string): void {
     this.assertJoined();
     if (peerId === undefined) {
+      // A call being healed keeps its channel: what is sent now goes out when its path is back.
       for (const link of this.links.values()) {
-        if (link.snapshot().state === 'connected') link.send(data);
+        const { state } = link.snapshot();
+        if (state === 'connected' || state === 'reconnecting') link.send(data);
       }
       return;
     }
@@ -329,6 +338,7 @@ export class Room {
       onReport: (report) => this.sendReport(report),
       onControl: (message) => this.onControl(link, message),
       onLost: () => this.removeLink(link.peerId),
+      onTrouble: () => this.probe.check(this.peerId),
     });
     this.links.set(peer.peerId, link);
     return link;

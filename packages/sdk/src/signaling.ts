@@ -25,6 +25,9 @@ export function connectSignaling(url: string, options: SignalingOptions): Promis
     timeout: options.timeoutMs,
     // A new connection per room: joins on the same server must not share one socket.
     forceNew: true,
+    // A dropped connection is usually a network change under a live call, whose healing waits
+    // on signaling: the first try comes sooner than socket.io's 1 s, later ones back off as usual.
+    reconnectionDelay: 300,
   });
   return new Promise((resolve, reject) => {
     let lastError: Error | undefined;

@@ -17,6 +17,7 @@ const RECORDED: Record<keyof RoomEvents, true> = {
   'peer:joined': true,
   'peer:left': true,
   'peer:state': true,
+  recovery: true,
   stream: true,
   track: true,
   data: true,

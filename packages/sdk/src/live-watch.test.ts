@@ -1,0 +1,115 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { watchLiveCall, type LiveWatch } from './live-watch.js';
+
+/** The part of a connection the watch reads: its ICE state and its transport's bytes. */
+class FakeConnection extends EventTarget {
+  iceConnectionState: RTCIceConnectionState = 'connected';
+  bytesReceived = 0;
+  async getStats() {
+    return new Map([['t', { id: 't', type: 'transport', bytesReceived: this.bytesReceived }]]);
+  }
+  setIceState(state: RTCIceConnectionState) {
+    this.iceConnectionState = state;
+    this.dispatchEvent(new Event('iceconnectionstatechange'));
+  }
+}
+
+const options = { heartbeatIntervalMs: 250, pathSilentMs: 1_000, networkHintDebounceMs: 250 };
+
+function watch() {
+  const pc = new FakeConnection();
+  const seen: string[] = [];
+  let heartbeats = 0;
+  const live: LiveWatch = watchLiveCall(pc as unknown as RTCPeerConnection, options, {
+    sendHeartbeat: () => {
+      heartbeats += 1;
+      return true;
+    },
+    trouble: (cause) => seen.push(`trouble ${cause}`),
+    heardAgain: () => seen.push('heard again'),
+  });
+  return { pc, seen, live, heartbeats: () => heartbeats };
+}
+
+describe('the live watch', () => {
+  let current: LiveWatch | undefined;
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    current?.stop();
+    vi.useRealTimers();
+  });
+
+  it('sends a heartbeat every interval', async () => {
+    const w = watch();
+    current = w.live;
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(w.heartbeats()).toBe(4);
+  });
+
+  it('says the path is lost when the far side has been silent for pathSilentMs', async () => {
+    const w = watch();
+    current = w.live;
+    w.live.heard();
+    await vi.advanceTimersByTimeAsync(750);
+    w.live.heard();
+    await vi.advanceTimersByTimeAsync(750);
+    expect(w.seen).toEqual([]);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(w.seen).toEqual(['trouble path-lost']);
+    // Once: the healer has it now, until the far side is heard.
+    await vi.advanceTimersByTimeAsync(5_000);
+    w.live.heard();
+    expect(w.seen).toEqual(['trouble path-lost', 'heard again']);
+  });
+
+  it('raises nothing on an idle call whose heartbeats keep coming', async () => {
+    const w = watch();
+    current = w.live;
+    for (let t = 0; t < 600_000; t += 250) {
+      w.live.heard();
+      await vi.advanceTimersByTimeAsync(250);
+    }
+    expect(w.seen).toEqual([]);
+  });
+
+  it('takes media still arriving for a late heartbeat, not a lost path', async () => {
+    const w = watch();
+    current = w.live;
+    w.live.heard();
+    for (let t = 0; t < 5_000; t += 250) {
+      w.pc.bytesReceived += 1_200;
+      await vi.advanceTimersByTimeAsync(250);
+    }
+    expect(w.seen).toEqual([]);
+  });
+
+  it('says nothing of silence from a far side that never sent a heartbeat (an older SDK)', async () => {
+    const w = watch();
+    current = w.live;
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(w.seen).toEqual([]);
+  });
+
+  it("takes the browser's disconnected and failed for trouble", () => {
+    const w = watch();
+    current = w.live;
+    w.pc.setIceState('disconnected');
+    expect(w.seen).toEqual(['trouble path-lost']);
+    const other = watch();
+    other.pc.setIceState('failed');
+    expect(other.seen).toEqual(['trouble ice-failed']);
+    other.live.stop();
+  });
+
+  it('stops sending and watching when stopped', async () => {
+    const w = watch();
+    w.live.heard();
+    w.live.stop();
+    await vi.advanceTimersByTimeAsync(5_000);
+    w.pc.setIceState('failed');
+    expect(w.heartbeats()).toBe(0);
+    expect(w.seen).toEqual([]);
+  });
+});

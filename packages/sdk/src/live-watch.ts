@@ -1,0 +1,186 @@
+/**
+ * Watches a connected call for a dead path, quickly and without false alarms. Each side sends a
+ * small heartbeat on the control channel; the path counts as lost when nothing has come from the
+ * far side for `pathSilentMs` — no heartbeat, no app data, and (read from `getStats` before
+ * deciding) no byte of media. The browser's own signs come on top: `disconnected` and `failed`
+ * (Chromium says them 5–7 s and ~15 s after a path dies), and the OS's network-change hints.
+ */
+import type { StatsLike } from './candidate-report.js';
+
+/** What went wrong with a live call, as far as this side can tell. */
+export type TroubleCause = 'path-lost' | 'ice-failed' | 'network-change';
+
+export interface LiveWatchOptions {
+  /** How often a heartbeat goes to the far side. */
+  heartbeatIntervalMs: number;
+  /** How long the far side may be silent before the path counts as lost. */
+  pathSilentMs: number;
+  /** How long network-change hints are gathered before acting on them. */
+  networkHintDebounceMs: number;
+}
+
+export interface LiveWatchHandlers {
+  /** Sends one heartbeat; answers whether the channel took it. */
+  sendHeartbeat(): boolean;
+  /** The call looks broken: called once, then not again until the far side is heard. */
+  trouble(cause: TroubleCause): void;
+  /** The far side is heard again after `trouble`. */
+  heardAgain(): void;
+}
+
+export interface LiveWatch {
+  /** Something arrived from the far side (a heartbeat, app data, any control message). */
+  heard(): void;
+  /** When the far side was last heard (ms since the epoch). */
+  lastHeardAt(): number;
+  stop(): void;
+}
+
+export function watchLiveCall(
+  pc: RTCPeerConnection,
+  options: LiveWatchOptions,
+  handlers: LiveWatchHandlers,
+): LiveWatch {
+  let lastHeard = Date.now();
+  // Silence counts only once the far side has shown it sends heartbeats: an older SDK does not,
+  // and its silence says nothing.
+  let armed = false;
+  let troubled = false;
+  let stopped = false;
+  let bytesReceived: number | undefined;
+  /** The transport's bytes when trouble began: more means the far side got through. */
+  let troubledBytes: number | undefined;
+  let checking = false;
+  let hintTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const trouble = (cause: TroubleCause) => {
+    if (stopped || troubled) return;
+    troubled = true;
+    troubledBytes = undefined;
+    handlers.trouble(cause);
+  };
+
+  const heard = () => {
+    lastHeard = Date.now();
+    armed = true;
+    if (troubled && !stopped) {
+      troubled = false;
+      handlers.heardAgain();
+    }
+  };
+
+  // Media keeps a path busy even when a heartbeat is late (a busy sender): bytes that grew since
+  // halfway through the silence mean the far side is there.
+  const readBytes = async () =>
+    transportBytesReceived((await pc.getStats()) as unknown as StatsLike);
+
+  const look = async (silentMs: number) => {
+    if (silentMs < options.pathSilentMs) {
+      bytesReceived ??= await readBytes();
+      return;
+    }
+    const before = bytesReceived ?? (await readBytes());
+    const now = await readBytes();
+    bytesReceived = undefined;
+    if (now > before) lastHeard = Date.now();
+    else if (Date.now() - lastHeard >= options.pathSilentMs) trouble('path-lost');
+  };
+
+  // While troubled, media arriving again (the path came back, or a restart found a new one)
+  // ends the trouble even before a heartbeat gets through: the data channel's retransmissions
+  // back off during an outage, media does not.
+  const lookWhileTroubled = async () => {
+    const now = await readBytes();
+    if (troubledBytes === undefined) troubledBytes = now;
+    else if (now > troubledBytes) heard();
+  };
+
+  const tick = () => {
+    if (stopped) return;
+    handlers.sendHeartbeat();
+    if (troubled && !checking) {
+      checking = true;
+      lookWhileTroubled()
+        .catch(() => {})
+        .finally(() => {
+          checking = false;
+        });
+      return;
+    }
+    if (!armed || troubled || checking) return;
+    const silentMs = Date.now() - lastHeard;
+    if (silentMs < options.pathSilentMs / 2) {
+      bytesReceived = undefined;
+      return;
+    }
+    checking = true;
+    look(silentMs)
+      .catch(() => {
+        // Closed under us: the link ends the watch.
+      })
+      .finally(() => {
+        checking = false;
+      });
+  };
+
+  const onIceState = () => {
+    if (pc.iceConnectionState === 'failed') trouble('ice-failed');
+    else if (pc.iceConnectionState === 'disconnected') trouble('path-lost');
+  };
+
+  const onNetworkHint = () => {
+    clearTimeout(hintTimer);
+    hintTimer = setTimeout(() => trouble('network-change'), options.networkHintDebounceMs);
+  };
+
+  const timer = setInterval(tick, options.heartbeatIntervalMs);
+  pc.addEventListener('iceconnectionstatechange', onIceState);
+  const hints = networkHints();
+  hints.add(onNetworkHint);
+
+  return {
+    heard,
+    lastHeardAt: () => lastHeard,
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(timer);
+      clearTimeout(hintTimer);
+      pc.removeEventListener('iceconnectionstatechange', onIceState);
+      hints.remove(onNetworkHint);
+    },
+  };
+}
+
+/** The bytes received on every transport of the connection (one with BUNDLE). */
+export function transportBytesReceived(stats: StatsLike): number {
+  let total = 0;
+  stats.forEach((entry) => {
+    if (entry.type === 'transport' && typeof entry.bytesReceived === 'number') {
+      total += entry.bytesReceived;
+    }
+  });
+  return total;
+}
+
+/**
+ * The page's hints that the network changed: `online` (back from offline, often on a new
+ * network) and the Network Information API's `change` (Chromium). Absent outside a browser.
+ */
+function networkHints() {
+  const connection =
+    typeof navigator === 'undefined'
+      ? undefined
+      : (navigator as Navigator & { connection?: EventTarget }).connection;
+  const page = typeof window === 'undefined' ? undefined : window;
+  return {
+    add(listener: () => void) {
+      page?.addEventListener('online', listener);
+      connection?.addEventListener?.('change', listener);
+    },
+    remove(listener: () => void) {
+      page?.removeEventListener('online', listener);
+      connection?.removeEventListener?.('change', listener);
+    },
+  };
+}
