@@ -63,6 +63,8 @@ export class FakePeerConnection extends EventTarget {
   readonly channels: FakeDataChannel[] = [];
   /** Set to make `setConfiguration` throw, as some browsers do on a live connection. */
   refuseConfiguration = false;
+  /** How often `restartIce()` was called. */
+  iceRestarts = 0;
   private configuration: RTCConfiguration;
 
   constructor(configuration: RTCConfiguration = {}) {
@@ -78,6 +80,10 @@ export class FakePeerConnection extends EventTarget {
     if (this.refuseConfiguration) throw new Error('InvalidModificationError');
     this.configurations.push(configuration);
     this.configuration = { ...configuration };
+  }
+
+  restartIce(): void {
+    this.iceRestarts += 1;
   }
 
   getStats(): Promise<unknown> {

@@ -58,6 +58,13 @@ export class FakeSimplePeer {
     this.sent.push(data);
   }
 
+  /** How often the SDK asked for a negotiation (an ICE restart's new offer). */
+  negotiations = 0;
+
+  negotiate(): void {
+    this.negotiations += 1;
+  }
+
   destroy(error?: Error): void {
     if (this.destroyed || this.destroying) return;
     this.destroyedBySdk = true;
