@@ -156,6 +156,22 @@ export interface ConnectionReport {
   phases?: ConnectPhases;
 }
 
+/** Why a live call was healed: what the client saw, or its TURN credentials about to expire. */
+export type RecoveryCause = 'path-lost' | 'ice-failed' | 'network-change' | 'credentials-expiring';
+/** The step that healed the call (or the last one tried): ICE restarts in place, or a new connection. */
+export type RecoveryStep = 'ice-restart' | 'ice-restart-relay' | 'new-connection';
+
+/** What a client tells the server when it healed a live call, or gave up on it. */
+export interface RecoveryReport {
+  /** The remote peer. */
+  peerId: string;
+  cause: RecoveryCause;
+  step: RecoveryStep;
+  outcome: 'recovered' | 'failed';
+  /** The longest time without anything from the far side; 0 for `credentials-expiring`. */
+  gapMs: number;
+}
+
 export interface ShutdownNotice {
   /** How long the client should wait before reconnecting. */
   reconnectAfterMs: number;
@@ -178,6 +194,7 @@ export interface ClientToServerEvents {
   signal: (request: SignalRequest, ack?: AckCallback<{ delivered: true }>) => void;
   'ice:refresh': (ack: AckCallback<IceConfig>) => void;
   'connection:report': (report: ConnectionReport, ack?: AckCallback<{ recorded: true }>) => void;
+  'connection:recovery': (report: RecoveryReport, ack?: AckCallback<{ recorded: true }>) => void;
 }
 
 /** Events the server emits. */
@@ -195,6 +212,7 @@ export const ClientEvent = {
   Signal: 'signal',
   IceRefresh: 'ice:refresh',
   ConnectionReport: 'connection:report',
+  ConnectionRecovery: 'connection:recovery',
 } as const satisfies Record<string, keyof ClientToServerEvents>;
 
 export const ServerEvent = {

@@ -24,4 +24,6 @@ export const PROTOCOL_LIMITS = {
   /** A connection that took longer than this is not a plausible report. */
   timeToConnectMaxMs: 10 * 60_000,
   rttMaxMs: 60_000,
+  /** A call silent for longer than this was not healed: it was a new call. */
+  recoveryGapMaxMs: 10 * 60_000,
 } as const;

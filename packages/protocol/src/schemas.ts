@@ -9,6 +9,7 @@ import type {
   ConnectionReport,
   JoinRequest,
   PeerMeta,
+  RecoveryReport,
   SignalData,
   SignalRequest,
 } from './events.js';
@@ -160,6 +161,20 @@ export const connectionReportSchema = v.object(
   'connection report must be an object',
 ) satisfies v.GenericSchema<unknown, ConnectionReport>;
 
+export const recoveryReportSchema = v.object(
+  {
+    peerId: peerIdSchema,
+    cause: v.picklist(
+      ['path-lost', 'ice-failed', 'network-change', 'credentials-expiring'],
+      'unknown recovery cause',
+    ),
+    step: v.picklist(['ice-restart', 'ice-restart-relay', 'new-connection'], 'unknown step'),
+    outcome: v.picklist(['recovered', 'failed'], 'unknown outcome'),
+    gapMs: v.pipe(v.number(), v.minValue(0), v.maxValue(L.recoveryGapMaxMs)),
+  },
+  'recovery report must be an object',
+) satisfies v.GenericSchema<unknown, RecoveryReport>;
+
 // Field names the schemas declare. Any other key (a meta key) is input, and shown as `*`.
 const FIELD_NAMES = new Set([
   'room',
@@ -184,6 +199,10 @@ const FIELD_NAMES = new Set([
   'dtlsMs',
   'dataChannelMs',
   'totalMs',
+  'cause',
+  'step',
+  'outcome',
+  'gapMs',
   'protocol',
   'relayProtocol',
   'url',

@@ -20,6 +20,7 @@ import type { PeerSnapshot, RoomEvents } from './events.js';
 import { createIceRefresher, type IceRefresher } from './ice-refresher.js';
 import { PeerLink } from './peer-link.js';
 import { keepReconnecting, type ReconnectWatch } from './reconnect.js';
+import { recoveryReport } from './server-telemetry.js';
 import { ServerAnswerError, request, type SignalingSocket } from './signaling.js';
 import { signalingProbe, type SignalingProbe } from './signaling-probe.js';
 import type { SimplePeerConstructor } from './simple-peer-loader.js';
@@ -172,6 +173,9 @@ export class Room {
 
   private listen(): void {
     const { socket, emitter } = this;
+    emitter.on('recovery', (recovery) => {
+      if (this.reporting()) socket.emit('connection:recovery', recoveryReport(recovery));
+    });
     socket.on('peer:joined', ({ rejoinOf, ...peer }: PeerJoined) => {
       if (this.routes.has(peer.peerId)) return;
       // A peer back under a new id whose old id went without saying so: keep its live link.
@@ -356,9 +360,12 @@ export class Room {
   }
 
   private sendReport(report: ConnectionReport): void {
-    if (this.options.reportToServer && this.socket.connected) {
-      this.socket.emit('connection:report', report);
-    }
+    if (this.reporting()) this.socket.emit('connection:report', report);
+  }
+
+  /** Whether telemetry goes to the server now (`reportToServer`, and signaling is up). */
+  private reporting(): boolean {
+    return this.options.reportToServer && this.socket.connected;
   }
 
   private ask<T>(

@@ -9,6 +9,7 @@ import { handleIceRefresh } from './ice-refresh.js';
 import { handleJoin } from './join.js';
 import { handleLeave, leaveRoom } from './leave.js';
 import { handleSignal } from './relay.js';
+import { handleRecovery } from './recovery.js';
 import { handleReport } from './report.js';
 import { strike } from './strikes.js';
 
@@ -20,6 +21,7 @@ const HANDLERS: Record<string, Handler> = {
   signal: handleSignal,
   'ice:refresh': handleIceRefresh,
   'connection:report': handleReport,
+  'connection:recovery': handleRecovery,
 };
 
 /** Sets a new socket up. Events not in the protocol are dropped, each a strike. */
