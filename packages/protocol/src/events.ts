@@ -172,6 +172,28 @@ export interface RecoveryReport {
   gapMs: number;
 }
 
+/**
+ * How much of a connection went through this side's own TURN allocation (its local candidate is
+ * `relay`): what a TURN provider bills. Totals since the connection came up, never deltas, so a
+ * lost report loses nothing. Sent while relayed (periodically) and once when the connection ends.
+ */
+export interface UsageReport {
+  /** The remote peer. */
+  peerId: string;
+  /** The connection attempt, as in its `ConnectionReport`. */
+  attempt: number;
+  /** Bytes sent through this side's relay allocation (the selected pairs' `bytesSent`). */
+  bytesSent: number;
+  /** Bytes received through it. */
+  bytesReceived: number;
+  /** Time the selected pair had a local relay candidate. */
+  relayedMs: number;
+  /** How the latest relayed pair reached its TURN server. */
+  relayProtocol?: RelayProtocol;
+  /** The connection ended: these are its final totals. */
+  final: boolean;
+}
+
 export interface ShutdownNotice {
   /** How long the client should wait before reconnecting. */
   reconnectAfterMs: number;
@@ -195,6 +217,8 @@ export interface ClientToServerEvents {
   'ice:refresh': (ack: AckCallback<IceConfig>) => void;
   'connection:report': (report: ConnectionReport, ack?: AckCallback<{ recorded: true }>) => void;
   'connection:recovery': (report: RecoveryReport, ack?: AckCallback<{ recorded: true }>) => void;
+  /** `recorded: false`: the connection had already ended (a final report came), nothing counted. */
+  'connection:usage': (report: UsageReport, ack?: AckCallback<{ recorded: boolean }>) => void;
 }
 
 /** Events the server emits. */
@@ -213,6 +237,7 @@ export const ClientEvent = {
   IceRefresh: 'ice:refresh',
   ConnectionReport: 'connection:report',
   ConnectionRecovery: 'connection:recovery',
+  ConnectionUsage: 'connection:usage',
 } as const satisfies Record<string, keyof ClientToServerEvents>;
 
 export const ServerEvent = {

@@ -30,6 +30,7 @@ export {
   type SignalRequest,
   type Strategy,
   type TransportProtocol,
+  type UsageReport,
 } from './events.js';
 export { ERROR_CODES, errorAnswer, isErrorAnswer, type ErrorCode } from './errors.js';
 export { PROTOCOL_LIMITS } from './limits.js';
@@ -45,6 +46,7 @@ export {
   roomNameSchema,
   signalDataSchema,
   signalRequestSchema,
+  usageReportSchema,
   type ParseResult,
 } from './schemas.js';
 export {

@@ -26,4 +26,7 @@ export const PROTOCOL_LIMITS = {
   rttMaxMs: 60_000,
   /** A call silent for longer than this was not healed: it was a new call. */
   recoveryGapMaxMs: 10 * 60_000,
+  /** Usage totals: bytes as exact integers (2^53 - 1), time relayed up to 30 days. */
+  usageBytesMax: Number.MAX_SAFE_INTEGER,
+  usageRelayedMaxMs: 30 * 24 * 3600_000,
 } as const;

@@ -11,6 +11,7 @@ import type {
   PeerMeta,
   RecoveryReport,
   SignalData,
+  UsageReport,
   SignalRequest,
 } from './events.js';
 import { jsonSize } from './json-size.js';
@@ -175,6 +176,22 @@ export const recoveryReportSchema = v.object(
   'recovery report must be an object',
 ) satisfies v.GenericSchema<unknown, RecoveryReport>;
 
+const usageTotalSchema = (max: number) =>
+  v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(max));
+
+export const usageReportSchema = v.object(
+  {
+    peerId: peerIdSchema,
+    attempt: attemptSchema,
+    bytesSent: usageTotalSchema(L.usageBytesMax),
+    bytesReceived: usageTotalSchema(L.usageBytesMax),
+    relayedMs: usageTotalSchema(L.usageRelayedMaxMs),
+    relayProtocol: v.optional(v.picklist(['udp', 'tcp', 'tls'], 'unknown relay protocol')),
+    final: v.boolean(),
+  },
+  'usage report must be an object',
+) satisfies v.GenericSchema<unknown, UsageReport>;
+
 // Field names the schemas declare. Any other key (a meta key) is input, and shown as `*`.
 const FIELD_NAMES = new Set([
   'room',
@@ -203,6 +220,10 @@ const FIELD_NAMES = new Set([
   'step',
   'outcome',
   'gapMs',
+  'bytesSent',
+  'bytesReceived',
+  'relayedMs',
+  'final',
   'protocol',
   'relayProtocol',
   'url',

@@ -70,7 +70,11 @@ export function createJwtAuthorize(
       }
       throw error;
     }
-    const own: AuthDecision = jwt.room === undefined ? true : { allowedRoom: jwt.room };
+    const sub = jwt.claims.sub;
+    const own: AuthDecision = {
+      ...(jwt.room === undefined ? {} : { allowedRoom: jwt.room }),
+      ...(typeof sub === 'string' ? { user: sub } : {}),
+    };
     if (!deps.authorizeClaims) return own;
     return combine([own, await deps.authorizeClaims(jwt, request)]);
   };
@@ -98,14 +102,20 @@ export function allOf(...hooks: Authorize[]): Authorize {
 /** The intersection of decisions: refused if any refuses or two name different rooms. */
 function combine(decisions: readonly AuthDecision[]): AuthDecision {
   let room: string | undefined;
+  let user: string | undefined;
   for (const decision of decisions) {
     if (decision === true) continue;
     if (typeof decision !== 'object' || decision === null) return false;
     if ('refused' in decision) return decision;
+    user ??= decision.user;
     const allowed = decision.allowedRoom;
     if (allowed === undefined) continue;
     if (room !== undefined && room !== allowed) return false;
     room = allowed;
   }
-  return room === undefined ? true : { allowedRoom: room };
+  if (room === undefined && user === undefined) return true;
+  return {
+    ...(room === undefined ? {} : { allowedRoom: room }),
+    ...(user === undefined ? {} : { user }),
+  };
 }

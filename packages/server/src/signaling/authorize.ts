@@ -20,10 +20,26 @@ export interface AuthRequest {
  * one call); `{ refused }` refuses and tells the client why, in words safe to show anyone (say
  * "the join token has expired", never the token). A rejected promise refuses too.
  */
-export type AuthDecision = boolean | { allowedRoom?: string } | { refused: string };
+export type AuthDecision =
+  | boolean
+  | {
+      allowedRoom?: string;
+      /**
+       * Who the client is (the built-in JWT check gives the token's `sub`): named in the usage
+       * log and, as a keyed hash, in per-session TURN credentials. Never a metric label.
+       */
+      user?: string;
+    }
+  | { refused: string };
 
 /** What {@link decide} concludes; `reason` is sent to the client after the refusal's message. */
-export type AuthOutcome = { allowed: true } | { allowed: false; reason?: string };
+export type AuthOutcome = { allowed: true; user?: string } | { allowed: false; reason?: string };
+
+/** A user id worth keeping: a non-empty string of at most 256 characters. */
+function userOf(decision: { user?: unknown }): { user?: string } {
+  const { user } = decision;
+  return typeof user === 'string' && user.length > 0 && user.length <= 256 ? { user } : {};
+}
 
 export type Authorize = (request: AuthRequest) => Promise<AuthDecision>;
 
@@ -38,9 +54,11 @@ export function judge(decision: AuthDecision, room: string | undefined): AuthOut
     const reason = typeof decision.refused === 'string' ? decision.refused : undefined;
     return reason ? { allowed: false, reason } : { allowed: false };
   }
-  if (decision.allowedRoom === undefined || room === undefined) return { allowed: true };
+  if (decision.allowedRoom === undefined || room === undefined) {
+    return { allowed: true, ...userOf(decision) };
+  }
   return decision.allowedRoom === room
-    ? { allowed: true }
+    ? { allowed: true, ...userOf(decision) }
     : { allowed: false, reason: 'admitted to another room only' };
 }
 

@@ -11,6 +11,7 @@ import { handleLeave, leaveRoom } from './leave.js';
 import { handleSignal } from './relay.js';
 import { handleRecovery } from './recovery.js';
 import { handleReport } from './report.js';
+import { handleUsage, usageLedger } from './usage.js';
 import { strike } from './strikes.js';
 
 type Handler = (ctx: SignalingContext, socket: IcelaneSocket, call: InboundCall) => Promise<void>;
@@ -22,6 +23,7 @@ const HANDLERS: Record<string, Handler> = {
   'ice:refresh': handleIceRefresh,
   'connection:report': handleReport,
   'connection:recovery': handleRecovery,
+  'connection:usage': handleUsage,
 };
 
 /** Sets a new socket up. Events not in the protocol are dropped, each a strike. */
@@ -32,6 +34,7 @@ export function onConnection(ctx: SignalingContext, socket: IcelaneSocket): void
     joining: false,
     buckets: ctx.limiters.socketBuckets(),
     reported: new Set(),
+    usage: usageLedger(),
   };
   ctx.metrics.connectedSockets.inc();
 

@@ -12,6 +12,7 @@ import type { Authorize } from './authorize.js';
 import type { Limiters, SocketBuckets } from './limiters.js';
 import type { Roster } from '../scale/roster.js';
 import type { Peer } from './rooms.js';
+import type { UsageLedger } from './usage.js';
 
 /** The time source; tests pass their own to drive rate limits. */
 export interface Clock {
@@ -31,6 +32,10 @@ export interface SocketState {
   buckets: SocketBuckets;
   /** `peerId:attempt` of the connections this socket already reported, so repeats count once. */
   reported: Set<string>;
+  /** Who the join's authorization said the client is (a JWT's `sub`); `undefined` if it did not. */
+  user?: string;
+  /** The connections whose relay usage this socket reports (see `usage.ts`). */
+  usage: UsageLedger;
 }
 
 // Inbound events are typed as "anything": every payload is untrusted and validated by schema.

@@ -73,6 +73,7 @@ export async function handleJoin(
     }
     if (refusedBy(ctx.limiters.takeAuthorized(state.address))) return;
     if (socket.disconnected) return;
+    state.user = outcome.user;
 
     const sessionId = randomId();
     const release = () => ctx.iceSource.release({ sessionId });

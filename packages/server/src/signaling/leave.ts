@@ -5,6 +5,7 @@
 import { errorAnswer } from '@icelane/protocol';
 import type { InboundCall } from './ack.js';
 import { roomKey, type IcelaneSocket, type SignalingContext } from './context.js';
+import { endUsage } from './usage.js';
 
 export async function handleLeave(
   ctx: SignalingContext,
@@ -19,6 +20,8 @@ export async function handleLeave(
 export function leaveRoom(ctx: SignalingContext, socket: IcelaneSocket): boolean {
   const peer = socket.data.peer;
   if (!peer) return false;
+  // Logged while the peer is still known: the usage lines name it.
+  endUsage(ctx, socket, socket.disconnected ? 'disconnected' : 'left');
   socket.data.peer = null;
   socket.data.reported.clear();
   // A rejoin on another node may have replaced this peer already and told the room (resume.ts).

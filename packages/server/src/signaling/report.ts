@@ -7,6 +7,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { InboundCall } from './ack.js';
 import { admitInRoom } from './admission.js';
 import type { IcelaneSocket, SignalingContext } from './context.js';
+import { notePath } from './usage.js';
 
 const EVENT = 'connection:report';
 /** Bounds the memory of connections a socket reported; older ones may then count again. */
@@ -20,6 +21,7 @@ export async function handleReport(
   const admitted = admitInRoom(ctx, socket, call, EVENT, 'report', connectionReportSchema);
   if (!admitted) return;
   recordReport(ctx.metrics, socket.data.reported, admitted.payload);
+  notePath(ctx, socket, admitted.payload);
   call.reply({ data: { recorded: true } });
 }
 

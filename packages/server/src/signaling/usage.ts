@@ -1,0 +1,221 @@
+/**
+ * `connection:usage`: how many bytes a connection sent and received through the client's own
+ * TURN allocation, and for how long. Relay bandwidth is billed, so the figures feed the relay
+ * metrics and one usage log line per connection end, which a billing job can sum per user.
+ *
+ * A client's figures are claims. The server bounds them: totals may only grow (a smaller one
+ * counts nothing); what a report adds may not exceed what the time since the previous one allows
+ * (`USAGE_BOUNDS`; the excess is dropped for good and counted); a connection ends once, and later
+ * reports of it count nothing; a socket keeps at most `MAX_OPEN` connections open; and reports
+ * share the rate limit of `connection:report`.
+ */
+import {
+  usageReportSchema,
+  type CandidateType,
+  type ConnectionReport,
+  type RelayProtocol,
+  type UsageReport,
+} from '@icelane/protocol';
+import type { InboundCall } from './ack.js';
+import { admitInRoom } from './admission.js';
+import type { IcelaneSocket, SignalingContext } from './context.js';
+
+const EVENT = 'connection:usage';
+
+/** What one report may add, per second since the previous report of its connection. */
+export const USAGE_BOUNDS = {
+  /** Per direction: 100 Mbit/s, far above a mesh call's media. */
+  bytesPerSecond: 12_500_000,
+  /** Added to every allowance: stats read a little before or after the report goes. */
+  slackBytes: 4 * 1024 * 1024,
+  slackMs: 2_000,
+} as const;
+
+/** Connections a socket may have open in the ledger; past it, the oldest is ended. */
+const MAX_OPEN = 64;
+
+interface Totals {
+  bytesSent: number;
+  bytesReceived: number;
+  relayedMs: number;
+}
+
+/** What the server knows of one connection of a socket. */
+interface UsageEntry {
+  peerId: string;
+  attempt: number;
+  openedAt: number;
+  /** When the last report came (or the entry opened): the start of the next allowance. */
+  lastAt: number;
+  /** The client's latest totals, as claimed: the next report's increase is measured from them. */
+  claimed: Totals;
+  /** What was believed of them: the figures that are counted and logged. */
+  counted: Totals;
+  relayProtocol?: RelayProtocol;
+  path?: { relayed: boolean; local: CandidateType; remote: CandidateType };
+  /** Some claim was cut to its bound. */
+  bounded: boolean;
+}
+
+/** The connections of one socket, by `peerId:attempt`. */
+export interface UsageLedger {
+  /** When the socket connected: a first report's allowance starts here. */
+  readonly since: number;
+  readonly open: Map<string, UsageEntry>;
+  /** Connections that ended (a final report), so a late report cannot reopen them. */
+  readonly ended: Set<string>;
+}
+
+export function usageLedger(now = Date.now()): UsageLedger {
+  return { since: now, open: new Map(), ended: new Set() };
+}
+
+export async function handleUsage(
+  ctx: SignalingContext,
+  socket: IcelaneSocket,
+  call: InboundCall,
+): Promise<void> {
+  const admitted = admitInRoom(ctx, socket, call, EVENT, 'report', usageReportSchema);
+  if (!admitted) return;
+  const recorded = recordUsage(ctx, socket, admitted.payload);
+  call.reply({ data: { recorded } });
+}
+
+/** A connection came up (`connection:report`): its path goes into the log line at its end. */
+export function notePath(ctx: SignalingContext, socket: IcelaneSocket, report: ConnectionReport) {
+  const entry = entryFor(ctx, socket, report.peerId, report.attempt);
+  if (!entry) return;
+  entry.path = { relayed: report.relayed, local: report.local.type, remote: report.remote.type };
+}
+
+/** Counts what a report adds within its bounds; ends its connection on `final`. */
+export function recordUsage(
+  ctx: SignalingContext,
+  socket: IcelaneSocket,
+  report: UsageReport,
+  now = Date.now(),
+): boolean {
+  const entry = entryFor(ctx, socket, report.peerId, report.attempt, now);
+  if (!entry) return false;
+  const elapsedMs = Math.max(0, now - entry.lastAt);
+  const byteAllowance = (elapsedMs / 1000) * USAGE_BOUNDS.bytesPerSecond + USAGE_BOUNDS.slackBytes;
+  const added = {
+    bytesSent: bounded(ctx, entry, report.bytesSent, 'bytesSent', byteAllowance),
+    bytesReceived: bounded(ctx, entry, report.bytesReceived, 'bytesReceived', byteAllowance),
+    relayedMs: bounded(ctx, entry, report.relayedMs, 'relayedMs', elapsedMs + USAGE_BOUNDS.slackMs),
+  };
+  entry.lastAt = now;
+  if (report.relayProtocol) entry.relayProtocol = report.relayProtocol;
+  for (const key of ['bytesSent', 'bytesReceived', 'relayedMs'] as const) {
+    entry.claimed[key] = Math.max(entry.claimed[key], report[key]);
+    entry.counted[key] += added[key];
+  }
+  const labels = { provider: provider(ctx), relay_protocol: entry.relayProtocol ?? 'unknown' };
+  if (added.bytesSent > 0)
+    ctx.metrics.relayBytes.inc({ ...labels, direction: 'sent' }, added.bytesSent);
+  if (added.bytesReceived > 0) {
+    ctx.metrics.relayBytes.inc({ ...labels, direction: 'received' }, added.bytesReceived);
+  }
+  if (added.relayedMs > 0) ctx.metrics.relayedSeconds.inc(labels, added.relayedMs / 1000);
+  if (report.final) endEntry(ctx, socket, entry, 'closed');
+  return true;
+}
+
+/** Ends every open connection of the socket (it left its room or disconnected). */
+export function endUsage(
+  ctx: SignalingContext,
+  socket: IcelaneSocket,
+  end: 'left' | 'disconnected',
+) {
+  for (const entry of [...socket.data.usage.open.values()]) endEntry(ctx, socket, entry, end);
+  socket.data.usage.ended.clear();
+}
+
+/** The increase a claim makes over the previous one, cut to `allowance`. */
+function bounded(
+  ctx: SignalingContext,
+  entry: UsageEntry,
+  claimed: number,
+  key: keyof Totals,
+  allowance: number,
+): number {
+  const increase = claimed - entry.claimed[key];
+  if (increase < 0) {
+    entry.bounded = true;
+    ctx.metrics.usageBounded.inc({ reason: 'decreasing' });
+    return 0;
+  }
+  if (increase <= allowance) return increase;
+  entry.bounded = true;
+  ctx.metrics.usageBounded.inc({ reason: 'over-rate' });
+  return Math.floor(allowance);
+}
+
+function entryFor(
+  ctx: SignalingContext,
+  socket: IcelaneSocket,
+  peerId: string,
+  attempt: number,
+  now = Date.now(),
+): UsageEntry | undefined {
+  const ledger = socket.data.usage;
+  const key = `${peerId}:${attempt}`;
+  if (ledger.ended.has(key)) return undefined;
+  let entry = ledger.open.get(key);
+  if (entry) return entry;
+  if (ledger.open.size >= MAX_OPEN) {
+    endEntry(ctx, socket, ledger.open.values().next().value!, 'evicted');
+  }
+  const zero = () => ({ bytesSent: 0, bytesReceived: 0, relayedMs: 0 });
+  // The first report's allowance runs from the socket's connection: no connection is older.
+  entry = {
+    peerId,
+    attempt,
+    openedAt: now,
+    lastAt: ledger.since,
+    claimed: zero(),
+    counted: zero(),
+    bounded: false,
+  };
+  ledger.open.set(key, entry);
+  return entry;
+}
+
+/** The usage log line of a connection: one per connection end, per side. */
+function endEntry(
+  ctx: SignalingContext,
+  socket: IcelaneSocket,
+  entry: UsageEntry,
+  end: 'closed' | 'left' | 'disconnected' | 'evicted',
+): void {
+  const ledger = socket.data.usage;
+  const key = `${entry.peerId}:${entry.attempt}`;
+  ledger.open.delete(key);
+  if (end === 'closed') {
+    if (ledger.ended.size >= MAX_OPEN) ledger.ended.delete(ledger.ended.values().next().value!);
+    ledger.ended.add(key);
+  }
+  const peer = socket.data.peer;
+  const relayedNow = entry.counted.relayedMs > 0 || entry.path?.relayed === true;
+  ctx.metrics.connectionsEnded.inc({ relayed: String(relayedNow), end });
+  ctx.logger.info('connection usage', {
+    user: socket.data.user ?? peer?.peerId ?? null,
+    peerId: peer?.peerId ?? null,
+    remotePeerId: entry.peerId,
+    attempt: entry.attempt,
+    provider: provider(ctx),
+    relayed: relayedNow,
+    ...(entry.path ? { localType: entry.path.local, remoteType: entry.path.remote } : {}),
+    relayProtocol: entry.relayProtocol ?? null,
+    bytesSent: entry.counted.bytesSent,
+    bytesReceived: entry.counted.bytesReceived,
+    relayedMs: Math.round(entry.counted.relayedMs),
+    durationMs: Date.now() - entry.openedAt,
+    bounded: entry.bounded,
+    end,
+  });
+}
+
+function provider(ctx: SignalingContext): string {
+  return ctx.iceSource.health().provider ?? 'none';
+}
