@@ -31,6 +31,7 @@ function start(
     trouble: vi.fn(),
     heardAgain: vi.fn(),
     turnRefused: vi.fn(),
+    usage: vi.fn(),
   } satisfies AttemptHandlers;
   const peers = fakeSimplePeers();
   const connection = new AttemptConnection(

@@ -19,6 +19,7 @@ import { configureIce, keepThroughIceFailure, restartIceAsOfferer } from './ice-
 import { watchLiveCall, type LiveWatch, type TroubleCause } from './live-watch.js';
 import type { AttemptPlan } from './ice-plan.js';
 import { monitorReports, type ReportContext, type ReportMonitor } from './report-monitor.js';
+import { meterUsage, type UsageMeter, type UsageTotals } from './usage-meter.js';
 import type { SimplePeerConstructor, SimplePeerInstance } from './simple-peer-loader.js';
 
 /** What an attempt tells its link. */
@@ -42,6 +43,8 @@ export interface AttemptHandlers {
   heardAgain(): void;
   /** TURN refused the credentials under policy `all`; ICE carries on without the relay. */
   turnRefused(): void;
+  /** Relay usage totals (with `reportToServer`): periodically, and `final` once at the end. */
+  usage(totals: UsageTotals, final: boolean): void;
 }
 
 export interface AttemptSetup {
@@ -63,6 +66,7 @@ export class AttemptConnection {
   private readonly control: ControlChannel;
   private monitor: ReportMonitor | undefined;
   private watch: LiveWatch | undefined;
+  private meter: UsageMeter | undefined;
   private destroyed = false;
   /** This side's ICE generation: the offerer's count of restarts, which the answerer follows. */
   private generation = 0;
@@ -139,6 +143,17 @@ export class AttemptConnection {
           live(handlers.report),
           live(handlers.rtt),
         );
+        if (options.reportToServer) {
+          this.meter = meterUsage(
+            peer._pc,
+            {
+              relayedSampleMs: 1_000,
+              idleSampleMs: options.statsIntervalMs,
+              intervalMs: options.usageIntervalMs,
+            },
+            live(handlers.usage),
+          );
+        }
         if (options.recovery) {
           this.watch = watchLiveCall(peer._pc, options, {
             sendHeartbeat: () => this.control.send({ type: 'heartbeat' }),
@@ -257,8 +272,15 @@ export class AttemptConnection {
     configureIce(pc, iceServers, pc.getConfiguration().iceTransportPolicy ?? 'all');
   }
 
+  /** The meter of relay usage, once connected with `reportToServer`. */
+  get usage(): Pick<UsageMeter, 'flush' | 'rebase'> | undefined {
+    return this.meter;
+  }
+
   destroy(): void {
     if (this.destroyed) return;
+    // The final usage goes out before this connection falls silent.
+    this.meter?.finish();
     this.destroyed = true;
     this.detector.stop();
     this.phases.stop();

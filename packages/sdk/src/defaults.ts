@@ -36,8 +36,13 @@ export interface JoinOptions {
   checksSilentMs: number;
   /** Attempts per peer, the first included. @default 2 */
   maxAttempts: number;
-  /** Send each connection report to the server (`connection:report`). @default true */
+  /**
+   * Send telemetry to the server: each connection report (`connection:report`), each recovery
+   * (`connection:recovery`) and relay usage (`connection:usage`). @default true
+   */
   reportToServer: boolean;
+  /** How often a relayed connection's usage totals are sent, when they changed. @default 60000 */
+  usageIntervalMs: number;
   /**
    * How long before the TURN credentials expire the SDK asks for fresh ones; never before half
    * their remaining life has passed. @default 60000
@@ -75,6 +80,7 @@ export const joinDefaults = {
   checksSilentMs: 1_500,
   maxAttempts: 2,
   reportToServer: true,
+  usageIntervalMs: 60_000,
   iceRefreshLeadMs: 60_000,
   signalingTimeoutMs: 10_000,
   statsIntervalMs: 3_000,
@@ -95,6 +101,7 @@ const DURATIONS = [
   'iceRefreshLeadMs',
   'signalingTimeoutMs',
   'statsIntervalMs',
+  'usageIntervalMs',
   'heartbeatIntervalMs',
   'pathSilentMs',
   'restartTimeoutMs',

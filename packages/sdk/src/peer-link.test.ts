@@ -45,6 +45,7 @@ function openLink(setup: LinkSetup = {}) {
     sendSignal: (to, attempt, data) => sent.push({ to, attempt, data }),
     emit: (event, payload) => events.push([event, payload] as RecordedEvent),
     onReport: vi.fn(),
+    onUsage: vi.fn(),
     onControl: vi.fn(),
     onLost,
     onTrouble: vi.fn(),

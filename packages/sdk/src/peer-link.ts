@@ -9,6 +9,7 @@ import type {
   IcePolicy,
   PeerInfo,
   SignalData,
+  UsageReport,
 } from '@icelane/protocol';
 import { AttemptConnection } from './attempt-connection.js';
 import type { ControlMessage } from './control-channel.js';
@@ -54,6 +55,8 @@ export interface PeerLinkDeps {
   emit: Emitter<RoomEvents>['emit'];
   /** A report to pass on to the server. */
   onReport(report: ConnectionReport): void;
+  /** Relay usage to pass on to the server. */
+  onUsage(report: UsageReport): void;
   /** A message from the far side's SDK on the control channel. */
   onControl(message: ControlMessage): void;
   /** A detached link's connection ended: the peer is gone. */
@@ -173,6 +176,11 @@ export class PeerLink {
 
   close(): void {
     this.dispatch({ type: 'close' });
+  }
+
+  /** The live connection's relay usage: sent now (`flush`), or counted from zero (`rebase`). */
+  get usage() {
+    return this.connection?.usage;
   }
 
   private facts(): AttemptFacts {
@@ -309,6 +317,7 @@ export class PeerLink {
         rtt: (rttMs) => {
           if (this.report) this.report = { ...this.report, rttMs };
         },
+        usage: (totals, final) => this.deps.onUsage({ peerId, attempt, ...totals, final }),
       },
     );
     this.connection = connection;

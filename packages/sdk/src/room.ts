@@ -147,6 +147,8 @@ export class Room {
   /** Leaves the room: closes every connection and the signaling connection. */
   async leave(): Promise<void> {
     if (this.left) return;
+    // The server logs each connection's usage when this peer leaves: give it the latest totals.
+    for (const link of this.links.values()) link.usage?.flush();
     this.left = true;
     this.refresher.stop();
     this.reconnect?.stop();
@@ -240,6 +242,8 @@ export class Room {
       if (this.left) return;
       this.peerId = answer.peerId;
       this.resumeToken = answer.resumeToken;
+      // A new session on the server: what the old one counted is not counted again.
+      for (const link of this.links.values()) link.usage?.rebase();
       this.refresher.replace(answer.ice);
       // A server without resume tokens may still list this peer's previous id: never itself.
       const peers = answer.peers.filter((peer) => peer.peerId !== previousId);
@@ -340,6 +344,9 @@ export class Room {
       },
       emit: (event, payload) => this.emitter.emit(event, payload),
       onReport: (report) => this.sendReport(report),
+      onUsage: (report) => {
+        if (!this.left && this.reporting()) this.socket.emit('connection:usage', report);
+      },
       onControl: (message) => this.onControl(link, message),
       onLost: () => this.removeLink(link.peerId),
       onTrouble: () => this.probe.check(this.peerId),

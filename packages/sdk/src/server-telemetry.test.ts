@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { RecoveryReport } from '@icelane/protocol';
+import type { RecoveryReport, UsageReport } from '@icelane/protocol';
+import type { StatsEntry } from './candidate-report.js';
 import { CONTROL_CHANNEL_ID } from './control-channel.js';
 import type { JoinOptions } from './defaults.js';
 import { useFakeTimersPerTest } from '../test/fakes/fake-timers.js';
@@ -65,5 +66,144 @@ describe('telemetry the room sends the server', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(eventsOf('recovery')).toHaveLength(1);
     expect(socket.emitted.map((e) => e.event)).not.toContain('connection:recovery');
+  });
+});
+
+/** Chrome's stats of a call relayed through this side's allocation, with its pair's byte counters. */
+function relayedStats(bytesSent: number, bytesReceived: number): StatsEntry[] {
+  return [
+    { id: 'T01', type: 'transport', selectedCandidatePairId: 'CPr' },
+    {
+      id: 'CPr',
+      type: 'candidate-pair',
+      localCandidateId: 'Ir',
+      remoteCandidateId: 'Ip',
+      state: 'succeeded',
+      nominated: true,
+      bytesSent,
+      bytesReceived,
+    },
+    {
+      id: 'Ir',
+      type: 'local-candidate',
+      candidateType: 'relay',
+      protocol: 'udp',
+      relayProtocol: 'udp',
+    },
+    { id: 'Ip', type: 'remote-candidate', candidateType: 'prflx', protocol: 'udp' },
+  ];
+}
+
+describe('relay usage the room sends the server', () => {
+  useFakeTimersPerTest(1_000_000);
+
+  async function call(stats: StatsEntry[], options: Partial<JoinOptions> = {}) {
+    const harness = openRoom({ peers: [{ peerId: 'a' }], options });
+    await vi.advanceTimersByTimeAsync(0);
+    const a = harness.peers.last();
+    a._pc.stats = stats;
+    a.connect();
+    const usage = () =>
+      harness.socket.emitted
+        .filter((e) => e.event === 'connection:usage')
+        .map((e) => e.args[0] as UsageReport);
+    return { ...harness, a, usage };
+  }
+
+  it('reports the totals through its own allocation every minute while relayed, and the final ones when the connection ends', async () => {
+    const { socket, a, usage } = await call(relayedStats(1_000, 2_000));
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(usage()).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(usage()).toEqual([
+      {
+        peerId: 'a',
+        attempt: 1,
+        bytesSent: 1_000,
+        bytesReceived: 2_000,
+        relayedMs: 59_000,
+        relayProtocol: 'udp',
+        final: false,
+      },
+    ]);
+    // No new bytes, but still relayed: the time counts, and the report goes on.
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(usage().at(-1)).toMatchObject({ bytesSent: 1_000, relayedMs: 119_000 });
+
+    a._pc.stats = relayedStats(5_000, 9_000);
+    await vi.advanceTimersByTimeAsync(1_500);
+    a.remoteClose();
+    await vi.advanceTimersByTimeAsync(0);
+    socket.serverEmit('peer:left', { peerId: 'a' });
+    expect(usage().at(-1)).toEqual({
+      peerId: 'a',
+      attempt: 1,
+      bytesSent: 5_000,
+      bytesReceived: 9_000,
+      relayedMs: 121_500,
+      relayProtocol: 'udp',
+      final: true,
+    });
+    // Sent without an acknowledgement: an older server ignores the event.
+    expect(
+      socket.emitted
+        .filter((e) => e.event === 'connection:usage')
+        .every((e) => e.args.length === 1),
+    ).toBe(true);
+  });
+
+  it('sends a direct call only its final zeros', async () => {
+    const { socket, a, usage } = await call(chromeSrflx);
+    await vi.advanceTimersByTimeAsync(180_000);
+    expect(usage()).toEqual([]);
+    a.remoteClose();
+    await vi.advanceTimersByTimeAsync(0);
+    socket.serverEmit('peer:left', { peerId: 'a' });
+    expect(usage()).toEqual([
+      { peerId: 'a', attempt: 1, bytesSent: 0, bytesReceived: 0, relayedMs: 0, final: true },
+    ]);
+  });
+
+  it('gives the server its latest totals before leaving the room, and nothing after', async () => {
+    const { room, socket, usage } = await call(relayedStats(3_000, 4_000));
+    await vi.advanceTimersByTimeAsync(10_000);
+    let askedToLeaveAfter = -1;
+    socket.answer('room:leave', () => {
+      askedToLeaveAfter = usage().length;
+      return { data: { left: true } };
+    });
+    await room.leave();
+    expect(askedToLeaveAfter).toBe(1);
+    expect(usage()).toEqual([
+      expect.objectContaining({ bytesSent: 3_000, bytesReceived: 4_000, final: false }),
+    ]);
+  });
+
+  it('counts from zero again after a rejoin: the new session does not count the old one twice', async () => {
+    const { socket, a, usage } = await call(relayedStats(3_000, 4_000));
+    socket.answer('room:join', () => ({
+      data: {
+        peerId: 'me-2',
+        room: 'standup',
+        peers: [{ peerId: 'a' }],
+        ice: { iceServers: [], expiresAt: null, turn: false, policy: 'all' },
+      },
+    }));
+    await vi.advanceTimersByTimeAsync(5_000);
+    socket.drop();
+    socket.reconnect();
+    await vi.advanceTimersByTimeAsync(1_000);
+    a._pc.stats = relayedStats(3_500, 4_100);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(usage().at(-1)).toMatchObject({ bytesSent: 500, bytesReceived: 100, final: false });
+  });
+
+  it('sends nothing with reportToServer off', async () => {
+    const { socket, a, usage } = await call(relayedStats(1_000, 2_000), { reportToServer: false });
+    await vi.advanceTimersByTimeAsync(120_000);
+    a.remoteClose();
+    await vi.advanceTimersByTimeAsync(0);
+    socket.serverEmit('peer:left', { peerId: 'a' });
+    expect(usage()).toEqual([]);
   });
 });

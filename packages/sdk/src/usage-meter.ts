@@ -1,0 +1,154 @@
+/**
+ * Measures how much of a live connection goes through this side's own TURN allocation: bytes on
+ * candidate pairs whose local end is `relay`, and the time the selected pair has a relay local
+ * end. A TURN provider bills that allocation's traffic; the far side's allocation is the far
+ * side's to report (see PROTOCOL.md, `connection:usage`).
+ */
+import type { RelayProtocol } from '@icelane/protocol';
+import {
+  findSelectedPair,
+  normalizeCandidateType,
+  type StatsEntry,
+  type StatsLike,
+} from './candidate-report.js';
+
+/** Totals since the connection came up. */
+export interface UsageTotals {
+  bytesSent: number;
+  bytesReceived: number;
+  relayedMs: number;
+  relayProtocol?: RelayProtocol;
+}
+
+export interface UsageState {
+  totals: UsageTotals;
+  /** Each relayed pair's counters at the previous reading: pairs come and go across restarts. */
+  pairs: Map<string, { sent: number; received: number }>;
+  /** When the previous reading found the selected pair relayed through this side's allocation. */
+  relayedSince: number | undefined;
+}
+
+export function emptyUsage(): UsageState {
+  return {
+    totals: { bytesSent: 0, bytesReceived: 0, relayedMs: 0 },
+    pairs: new Map(),
+    relayedSince: undefined,
+  };
+}
+
+/** Folds one `getStats()` reading taken at `now` into `state`. Pure but for `state` itself. */
+export function foldUsage(state: UsageState, stats: StatsLike, now: number): UsageState {
+  const { totals, pairs } = state;
+  stats.forEach((entry) => {
+    if (entry.type !== 'candidate-pair') return;
+    const local = stats.get(String(entry.localCandidateId));
+    if (normalizeCandidateType(local?.candidateType) !== 'relay') return;
+    const sent = counter(entry.bytesSent);
+    const received = counter(entry.bytesReceived);
+    const before = pairs.get(entry.id) ?? { sent: 0, received: 0 };
+    // A counter never goes down; if it seems to, the pair was made anew under the same id.
+    totals.bytesSent += sent >= before.sent ? sent - before.sent : sent;
+    totals.bytesReceived += received >= before.received ? received - before.received : received;
+    pairs.set(entry.id, { sent, received });
+  });
+  const selected = findSelectedPair(stats);
+  const local = selected ? stats.get(String(selected.localCandidateId)) : undefined;
+  const relayed = normalizeCandidateType(local?.candidateType) === 'relay';
+  if (state.relayedSince !== undefined) totals.relayedMs += Math.max(0, now - state.relayedSince);
+  state.relayedSince = relayed ? now : undefined;
+  const protocol = relayed ? relayProtocolOf(local) : undefined;
+  if (protocol) totals.relayProtocol = protocol;
+  return state;
+}
+
+export interface UsageMeterOptions {
+  /** How often stats are read while the call is relayed (bytes lost at the end are at most this). */
+  relayedSampleMs: number;
+  /** How often they are read otherwise (a direct call may be relayed after a restart). */
+  idleSampleMs: number;
+  /** How often totals that changed are reported. */
+  intervalMs: number;
+}
+
+export interface UsageMeter {
+  /** Reports the totals now if they changed since the last report (before leaving the room). */
+  flush(): void;
+  /** Stops, and reports the final totals (whatever they are: the connection ended). */
+  finish(): void;
+  /**
+   * Counts from zero again: the room was joined anew after a signaling drop, and the server's
+   * new session must not count again what the old one already had.
+   */
+  rebase(): void;
+}
+
+/**
+ * Reads the connection's stats on a timer and calls `report` with the totals every `intervalMs`
+ * when they changed, and once with `final` from {@link UsageMeter.finish}.
+ */
+export function meterUsage(
+  pc: RTCPeerConnection,
+  options: UsageMeterOptions,
+  report: (totals: UsageTotals, final: boolean) => void,
+): UsageMeter {
+  const state = emptyUsage();
+  let stopped = false;
+  let sampleTimer: ReturnType<typeof setTimeout> | undefined;
+  let lastSent = '';
+  let base = { bytesSent: 0, bytesReceived: 0, relayedMs: 0 };
+  const snapshot = (): UsageTotals => ({
+    ...state.totals,
+    bytesSent: state.totals.bytesSent - base.bytesSent,
+    bytesReceived: state.totals.bytesReceived - base.bytesReceived,
+    relayedMs: Math.round(state.totals.relayedMs - base.relayedMs),
+  });
+  const flush = () => {
+    const totals = snapshot();
+    const key = JSON.stringify(totals);
+    if (key === lastSent || (totals.bytesSent === 0 && totals.bytesReceived === 0)) return;
+    lastSent = key;
+    report(totals, false);
+  };
+  const sample = async () => {
+    try {
+      foldUsage(state, (await pc.getStats()) as unknown as StatsLike, Date.now());
+    } catch {
+      // Closed under us: the connection stops the meter.
+    }
+    if (stopped) return;
+    const next = state.relayedSince === undefined ? options.idleSampleMs : options.relayedSampleMs;
+    sampleTimer = setTimeout(() => void sample(), next);
+  };
+  void sample();
+  const reportTimer = setInterval(flush, options.intervalMs);
+
+  return {
+    flush,
+    finish() {
+      if (stopped) return;
+      stopped = true;
+      clearTimeout(sampleTimer);
+      clearInterval(reportTimer);
+      // Time relayed up to now counts; the bytes are those of the last reading.
+      if (state.relayedSince !== undefined) {
+        state.totals.relayedMs += Math.max(0, Date.now() - state.relayedSince);
+        state.relayedSince = undefined;
+      }
+      report(snapshot(), true);
+    },
+    rebase() {
+      const { bytesSent, bytesReceived, relayedMs } = state.totals;
+      base = { bytesSent, bytesReceived, relayedMs };
+      lastSent = '';
+    },
+  };
+}
+
+function counter(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
+}
+
+function relayProtocolOf(entry: StatsEntry | undefined): RelayProtocol | undefined {
+  const value = entry?.relayProtocol;
+  return value === 'udp' || value === 'tcp' || value === 'tls' ? value : undefined;
+}
