@@ -76,7 +76,12 @@ export function createCloudflareProvider(
       const response = await httpCall({
         label,
         url: `${credentialsUrl}/${o.endpoint}`,
-        init: { method: 'POST', headers, body: JSON.stringify({ ttl }) },
+        init: {
+          method: 'POST',
+          headers,
+          // Cloudflare tags the credential's usage with it ("Tag users with custom identifiers").
+          body: JSON.stringify(request.user ? { ttl, customIdentifier: request.user } : { ttl }),
+        },
         okStatuses: [201, 200],
         timeoutMs: o.timeoutMs,
         signal: request.signal,

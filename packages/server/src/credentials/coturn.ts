@@ -25,7 +25,10 @@ export const coturnProviderDefaults: Omit<CoturnProviderOptions, 'urls' | 'secre
   randomId: () => randomBytes(9).toString('base64url'),
 };
 
-/** The TURN REST API username: `"<expiry unix seconds>:<opaque id>"`. */
+/**
+ * The TURN REST API username: `"<expiry unix seconds>:<opaque id>"`; the opaque id is the session
+ * id, and `.<user handle>` when the join named a user.
+ */
 export function turnRestUsername(expiresAtSeconds: number, id: string): string {
   return `${Math.floor(expiresAtSeconds)}:${id}`;
 }
@@ -65,7 +68,11 @@ export function createCoturnProvider(
       const issuedAt = o.now();
       const expiresAtSeconds = Math.floor(issuedAt / 1000 + request.ttlSeconds);
       // coturn splits the username at its first ':'; the id part must not hide another expiry.
-      const id = (request.sessionId ?? o.randomId()).replace(/:/g, '_');
+      // The user handle rides in the opaque part, so coturn's session log names it.
+      const opaque = request.user
+        ? `${request.sessionId ?? o.randomId()}.${request.user}`
+        : undefined;
+      const id = (opaque ?? request.sessionId ?? o.randomId()).replace(/:/g, '_');
       const username = turnRestUsername(expiresAtSeconds, id);
       return Promise.resolve({
         iceServers: [{ urls, username, credential: turnRestCredential(secret, username) }],

@@ -16,10 +16,16 @@ import { createProviderCaller } from './provider-caller.js';
 import { createSessionCredentials } from './session-credentials.js';
 import { lastCredentialMemo } from './shared-answer.js';
 import { memoryStore, type CredentialStore } from './store.js';
+import { userHandle, userHandleKey } from './user-handle.js';
 
 export interface IceSession {
   /** Opaque id of the client session (never a peer id shown to others). */
   sessionId: string;
+  /**
+   * Who the client is, when its authorization said (a JWT's `sub`). Per-session credentials
+   * carry only a keyed hash of it (`user-handle.ts`); a shared credential carries nothing.
+   */
+  user?: string;
 }
 
 /**
@@ -62,6 +68,8 @@ export interface IceSourceDeps {
   now?: () => number;
   /** Backoff jitter. */
   random?: () => number;
+  /** The key of user handles in credentials; random per process unless given. */
+  userHandleKey?: string;
 }
 
 /**
@@ -116,6 +124,7 @@ export function createIceSource(
     { mintTimeoutMs: o.mintTimeoutMs, backoff: o.backoff },
   );
   const scope = o.scope ?? provider.defaultScope;
+  const handleKey = deps.userHandleKey ?? userHandleKey();
   const shared =
     scope === 'shared'
       ? createCredentialCache(
@@ -168,7 +177,10 @@ export function createIceSource(
     async iceFor(session) {
       const credential = shared
         ? (await shared.get()).credential
-        : await sessions!.mint(session.sessionId);
+        : await sessions!.mint(
+            session.sessionId,
+            session.user === undefined ? undefined : userHandle(handleKey, session.user),
+          );
       return answer(credential);
     },
     release: (session) => sessions?.release(session.sessionId),

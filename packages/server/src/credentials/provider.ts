@@ -29,6 +29,11 @@ export interface MintRequest {
   ttlSeconds: number;
   /** Opaque id of the session a per-session credential is bound to. */
   sessionId?: string;
+  /**
+   * A non-identifying handle of the user (see `user-handle.ts`), for providers that attribute
+   * usage per credential: Cloudflare's `customIdentifier`, coturn's REST username.
+   */
+  user?: string;
   /** Aborts the call (join timeout, shutdown). */
   signal?: AbortSignal;
 }

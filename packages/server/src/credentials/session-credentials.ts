@@ -30,8 +30,11 @@ export interface SessionCredentialsDeps {
 }
 
 export interface SessionCredentials {
-  /** A new credential for the session, or `null` (provider failing, backing off, too slow). */
-  mint(sessionId: string): Promise<TurnCredential | null>;
+  /**
+   * A new credential for the session, or `null` (provider failing, backing off, too slow).
+   * `user`: the user's handle, for providers that attribute usage per credential.
+   */
+  mint(sessionId: string, user?: string): Promise<TurnCredential | null>;
   /** Revokes every unexpired credential minted for the session, in the background. */
   release(sessionId: string): void;
   /** How many sessions have credentials remembered for revocation. */
@@ -104,7 +107,7 @@ export function createSessionCredentials(
   };
 
   return {
-    async mint(sessionId) {
+    async mint(sessionId, user) {
       if (closed || !caller.ready()) return null;
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), options.joinTimeoutMs);
@@ -112,6 +115,7 @@ export function createSessionCredentials(
         const credential = await caller.mint({
           ttlSeconds: options.ttlSeconds,
           sessionId,
+          ...(user ? { user } : {}),
           signal: controller.signal,
         });
         onMinted(credential);

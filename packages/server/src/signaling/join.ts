@@ -79,7 +79,10 @@ export async function handleJoin(
     const release = () => ctx.iceSource.release({ sessionId });
     let ice: JoinAnswer['ice'];
     try {
-      ice = await ctx.iceSource.iceFor({ sessionId });
+      ice = await ctx.iceSource.iceFor({
+        sessionId,
+        ...(state.user === undefined ? {} : { user: state.user }),
+      });
     } catch (error) {
       release();
       throw error;

@@ -201,6 +201,8 @@ function endEntry(
   ctx.logger.info('connection usage', {
     user: socket.data.user ?? peer?.peerId ?? null,
     peerId: peer?.peerId ?? null,
+    // In the TURN username of a per-session coturn credential: ties the log to coturn's.
+    sessionId: peer?.sessionId ?? null,
     remotePeerId: entry.peerId,
     attempt: entry.attempt,
     provider: provider(ctx),

@@ -35,7 +35,7 @@ export interface CloudflareApi {
   /** Usernames revoked so far. */
   revoked: string[];
   /** Every TURN username and credential handed out. */
-  issued: Array<{ username: string; credential: string }>;
+  issued: Array<{ username: string; credential: string; customIdentifier?: string }>;
   /** Answers a request as Cloudflare would. */
   handle(request: Request): Promise<Response>;
   /** `handle` as a `fetch`, honouring the abort signal like the real one. */
@@ -114,11 +114,21 @@ export function createCloudflareApi(): CloudflareApi {
             ? 'object'
             : null;
       if (!shape) return failure(404, 'not found');
-      const ttl = (body as { ttl?: unknown } | undefined)?.ttl;
+      const { ttl, customIdentifier } = (body ?? {}) as {
+        ttl?: unknown;
+        customIdentifier?: unknown;
+      };
       const validTtl =
         typeof ttl === 'number' && Number.isInteger(ttl) && ttl >= 1 && ttl <= 172_800;
-      if (request.headers.get('content-type') !== 'application/json' || !validTtl) {
-        return failure(400, 'body must be {"ttl": 1..172800}');
+      // Documented beside `ttl` ("Tag users with custom identifiers"): a string, optional.
+      const validIdentifier =
+        customIdentifier === undefined || typeof customIdentifier === 'string';
+      if (
+        request.headers.get('content-type') !== 'application/json' ||
+        !validTtl ||
+        !validIdentifier
+      ) {
+        return failure(400, 'body must be {"ttl": 1..172800, "customIdentifier"?: string}');
       }
 
       const mode = api.mode;
@@ -133,7 +143,11 @@ export function createCloudflareApi(): CloudflareApi {
       if (mode.kind === 'slow') await new Promise((resolve) => setTimeout(resolve, mode.delayMs));
       const username = hex(48);
       const credential = hex(48);
-      api.issued.push({ username, credential });
+      api.issued.push({
+        username,
+        credential,
+        ...(typeof customIdentifier === 'string' ? { customIdentifier } : {}),
+      });
       const servers = documentedIceServers(username, credential);
       const status = mode.kind === 'ok' ? mode.status : 201;
       if (shape === 'array') return json(status, { iceServers: servers });

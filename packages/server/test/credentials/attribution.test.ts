@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  createCloudflareProvider,
+  createCoturnProvider,
+  createIceSource,
+} from '../../src/credentials/index.js';
+import { userHandle } from '../../src/credentials/user-handle.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import { startCloudflareFake, type CloudflareFake } from './cloudflare-fake.js';
+
+let fake: CloudflareFake | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+const deps = () => ({
+  logger: silentLogger,
+  metrics: createMetrics({ processMetrics: false }),
+  userHandleKey: 'test-handle-key',
+});
+const turnUsername = (ice: { iceServers: { username?: string }[] }) =>
+  ice.iceServers.find((server) => server.username)?.username;
+
+describe('per-user attribution in TURN credentials', () => {
+  it("coturn: the REST username's opaque part carries the session id and a keyed hash of the user, never the user", async () => {
+    const source = createIceSource(
+      { provider: createCoturnProvider({ urls: ['turn:127.0.0.1:3478'], secrets: ['s3cret'] }) },
+      deps(),
+    );
+    const ice = await source.iceFor({ sessionId: 'sess1', user: 'alice@example.com' });
+    const handle = userHandle('test-handle-key', 'alice@example.com');
+    expect(turnUsername(ice)).toMatch(new RegExp(`^\\d+:sess1\\.${handle}$`));
+    expect(handle).toMatch(/^u[A-Za-z0-9_-]{16}$/);
+    expect(turnUsername(ice)).not.toContain('alice');
+    // Stable per user, distinct between users; a join that named nobody has no handle.
+    const again = await source.iceFor({ sessionId: 'sess2', user: 'alice@example.com' });
+    expect(turnUsername(again)!.endsWith(`.${handle}`)).toBe(true);
+    const bob = await source.iceFor({ sessionId: 'sess3', user: 'bob@example.com' });
+    expect(turnUsername(bob)!.endsWith(`.${handle}`)).toBe(false);
+    expect(turnUsername(await source.iceFor({ sessionId: 'sess4' }))).toMatch(/^\d+:sess4$/);
+    await source.close();
+  });
+
+  it("cloudflare, per session: generate-ice-servers gets the user's handle as customIdentifier", async () => {
+    fake = await startCloudflareFake();
+    const provider = createCloudflareProvider({
+      keyId: fake.keyId,
+      apiToken: fake.token,
+      apiUrl: fake.url,
+    });
+    const source = createIceSource({ provider, scope: 'per-session' }, deps());
+    const ice = await source.iceFor({ sessionId: 'sess1', user: 'alice@example.com' });
+    expect(ice.turn).toBe(true);
+    const handle = userHandle('test-handle-key', 'alice@example.com');
+    expect(fake.requests.at(-1)!.body).toEqual({ ttl: 86_400, customIdentifier: handle });
+    expect(fake.issued.at(-1)!.customIdentifier).toBe(handle);
+    await source.iceFor({ sessionId: 'sess2' });
+    expect(fake.requests.at(-1)!.body).toEqual({ ttl: 86_400 });
+    await source.close();
+  });
+
+  it('cloudflare, shared: one credential for everyone carries no identifier', async () => {
+    fake = await startCloudflareFake();
+    const provider = createCloudflareProvider({
+      keyId: fake.keyId,
+      apiToken: fake.token,
+      apiUrl: fake.url,
+    });
+    const source = createIceSource({ provider }, deps());
+    await source.iceFor({ sessionId: 'sess1', user: 'alice@example.com' });
+    expect(fake.requests.map((request) => request.body)).toEqual([{ ttl: 86_400 }]);
+    await source.close();
+  });
+
+  it('the fake refuses a customIdentifier that is not a string, as a wrong request must fail', async () => {
+    fake = await startCloudflareFake();
+    const response = await fetch(
+      `${fake.url}/v1/turn/keys/${fake.keyId}/credentials/generate-ice-servers`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${fake.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ttl: 60, customIdentifier: 42 }),
+      },
+    );
+    expect(response.status).toBe(400);
+  });
+});
