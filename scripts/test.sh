@@ -28,11 +28,27 @@ step() {
 
 step build pnpm run build
 step bundle-budget node bench/bundle/check.mjs
-step typecheck pnpm run typecheck
-step lint pnpm run lint
-step vitest pnpm exec vitest run --reporter=default --reporter=json \
-  --outputFile.json="$results/vitest.json"
-step playwright env PLAYWRIGHT_JSON_OUTPUT_NAME="$results/playwright.json" \
+
+# The static checks and vitest (mostly waiting on servers, Redis and coturn) run beside the
+# browser suites, which keep a core busy: the suite takes the longer of the two, not the sum.
+# Their output is kept and printed after the browsers', so neither interleaves the other.
+beside() {
+  failed_steps=()
+  step typecheck pnpm run typecheck
+  step lint pnpm run lint
+  step vitest pnpm exec vitest run --reporter=default --reporter=json \
+    --outputFile.json="$results/vitest.json"
+  printf '%s\n' "${failed_steps[@]}" >"$results/beside-failed"
+}
+beside >"$results/beside.log" 2>&1 &
+beside_pid=$!
+
+# The packages were just built: the browser suites' setup only builds their test page.
+step playwright env ICELANE_PACKAGES_BUILT=1 PLAYWRIGHT_JSON_OUTPUT_NAME="$results/playwright.json" \
   pnpm exec playwright test --reporter=list,json
+
+wait "$beside_pid"
+cat "$results/beside.log"
+while read -r name; do [ -n "$name" ] && failed_steps+=("$name"); done <"$results/beside-failed"
 
 node scripts/lib/summary.mjs "$results/vitest.json" "$results/playwright.json" "${failed_steps[@]}"
