@@ -4,8 +4,10 @@
  * `durationMs`; prints `{ latencies, failures }` as JSON (failures by error code, `timeout` or
  * `connect-error`). Arguments: url durationMs intervalMs localAddress [token].
  */
+import { setTimeout } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
+import { clearTimeout } from 'node:timers';
 import { io } from 'socket.io-client';
 
 const [url, durationMs, intervalMs, localAddress, token] = process.argv.slice(2);
@@ -21,9 +23,14 @@ async function joinOnce(i) {
     ...(token && { auth: { token } }),
   });
   try {
+    // A server dying mid-handshake closes the transport without a connect_error: hence the
+    // disconnect and the timer (without them the loop would wait forever).
     await new Promise((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('connect_error', () => reject(new Error('connect-error')));
+      const fail = () => reject(new Error('connect-error'));
+      const timer = setTimeout(fail, TIMEOUT_MS);
+      socket.once('connect', () => resolve(clearTimeout(timer)));
+      socket.once('connect_error', fail);
+      socket.once('disconnect', fail);
     });
     const answer = await socket.timeout(TIMEOUT_MS).emitWithAck('room:join', { room: `soak-${i}` });
     return answer.error ? answer.error.code : null;
