@@ -11,7 +11,7 @@ export default defineConfig({
   fullyParallel: false,
   timeout: 90_000,
   expect: { timeout: 15_000 },
-  reporter: process.env.CI ? [['list']] : [['list']],
+  reporter: [['list']],
   use: { launchOptions: chromiumLaunchOptions() },
   projects: [
     { name: 'sdk', testDir: 'e2e/sdk' },
