@@ -29,9 +29,9 @@ step() {
 step build pnpm run build
 step bundle-budget node bench/bundle/check.mjs
 
-# The static checks and vitest (mostly waiting on servers, Redis and coturn) run beside the
-# browser suites, which keep a core busy: the suite takes the longer of the two, not the sum.
-# Their output is kept and printed after the browsers', so neither interleaves the other.
+# The static checks and vitest (mostly waiting on servers, Redis and coturn) run beside the SDK
+# and demo browser suites; the NAT lab, whose calls assert sub-second gaps, runs after them with
+# the machine to itself. Output of the side job is printed after the browsers', not interleaved.
 beside() {
   failed_steps=()
   step typecheck pnpm run typecheck
@@ -44,11 +44,20 @@ beside >"$results/beside.log" 2>&1 &
 beside_pid=$!
 
 # The packages were just built: the browser suites' setup only builds their test page.
-step playwright env ICELANE_PACKAGES_BUILT=1 PLAYWRIGHT_JSON_OUTPUT_NAME="$results/playwright.json" \
-  pnpm exec playwright test --reporter=list,json
+browsers() {
+  local name=$1
+  shift
+  step "playwright $name" env ICELANE_PACKAGES_BUILT=1 \
+    PLAYWRIGHT_JSON_OUTPUT_NAME="$results/playwright-$name.json" \
+    pnpm exec playwright test --reporter=list,json "$@"
+}
+browsers browsers --project=sdk --project=demo
 
 wait "$beside_pid"
 cat "$results/beside.log"
 while read -r name; do [ -n "$name" ] && failed_steps+=("$name"); done <"$results/beside-failed"
 
-node scripts/lib/summary.mjs "$results/vitest.json" "$results/playwright.json" "${failed_steps[@]}"
+browsers nat-lab --project=nat-lab
+
+node scripts/lib/summary.mjs "$results/vitest.json" \
+  "$results/playwright-browsers.json,$results/playwright-nat-lab.json" "${failed_steps[@]}"

@@ -2,7 +2,8 @@
 // Playwright, and which steps failed. Exits non-zero when anything failed.
 import { readFileSync } from 'node:fs';
 
-const [vitestFile, playwrightFile, ...failedSteps] = process.argv.slice(2);
+// Arguments: the vitest report, the Playwright reports (comma-separated), then failed steps.
+const [vitestFile, playwrightFiles = '', ...failedSteps] = process.argv.slice(2);
 
 function read(file) {
   try {
@@ -12,21 +13,22 @@ function read(file) {
   }
 }
 
-const totals = { passed: 0, failed: 0, skipped: 0 };
+const totals = { passed: 0, failed: 0, skipped: 0, flaky: 0 };
 const vitest = read(vitestFile);
 if (vitest) {
   totals.passed += vitest.numPassedTests;
   totals.failed += vitest.numFailedTests;
   totals.skipped += vitest.numPendingTests + (vitest.numTodoTests ?? 0);
 }
-const playwright = read(playwrightFile);
-if (playwright) {
+const playwrights = playwrightFiles.split(',').filter(Boolean).map(read);
+for (const playwright of playwrights.filter(Boolean)) {
   // A flaky test passed on a retry; it is counted as passed and named in the line.
   totals.passed += playwright.stats.expected + playwright.stats.flaky;
   totals.failed += playwright.stats.unexpected;
-  totals.flaky = playwright.stats.flaky;
+  totals.flaky += playwright.stats.flaky;
   totals.skipped += playwright.stats.skipped;
 }
+const playwright = playwrights.length > 0 && playwrights.every(Boolean);
 const missing = [!vitest && 'vitest', !playwright && 'playwright'].filter(Boolean);
 const problems = [
   ...(totals.flaky ? [`${totals.flaky} flaky`] : []),
