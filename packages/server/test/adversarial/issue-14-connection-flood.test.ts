@@ -16,6 +16,15 @@ afterEach(async () => {
 });
 
 const CAP = 50;
+
+/** Waits for `done()`, failing the test after 10 s. */
+async function until(done: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error('condition not met within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 const FLOOD = 400;
 
 describe('a flood of idle connections from one address', () => {
@@ -23,12 +32,13 @@ describe('a flood of idle connections from one address', () => {
     const server = await startTestServer({ options: { maxConnectionsPerAddress: CAP } });
     const memoryBefore = memoryInUse();
     const flood = await idleConnections(server.port, FLOOD);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const open = flood.filter((socket) => !socket.destroyed && !socket.readableEnded);
-    expect(open.length).toBeLessThanOrEqual(CAP);
-    expect(await server.counter('icelane_connections_cut_total', { reason: 'address-cap' })).toBe(
-      FLOOD - CAP,
-    );
+    // The server accepts from its backlog at its own pace: on a busy machine, a while.
+    const refused = () =>
+      server.counter('icelane_connections_cut_total', { reason: 'address-cap' });
+    await until(async () => (await refused()) === FLOOD - CAP);
+    const open = () => flood.filter((socket) => !socket.destroyed && !socket.readableEnded);
+    await until(async () => open().length <= CAP);
+    expect(open()).toHaveLength(CAP);
 
     const latencies = await joinLatencies(server.url, 20);
     const health = await httpRequest(server.port, '/healthz', { localAddress: GOOD_ADDRESS });
