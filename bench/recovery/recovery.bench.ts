@@ -5,10 +5,11 @@
  * bench/results/recovery.json. Nothing here fails on a time: a scenario fails only when none of
  * its calls could be made at all.
  */
-import { cpus, release } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { cpus, loadavg, release } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { SDK_PAGE_DIR } from '../../e2e/support/build-sdk-page.js';
-import { watchCall } from '../../e2e/nat-lab/call-hold.js';
+import { watchCall, type HeldSide } from '../../e2e/nat-lab/call-hold.js';
 import { skipUnlessLabCanRun, test, type LabFixtures } from '../../e2e/nat-lab/fixtures.js';
 import {
   SCENARIOS,
@@ -50,6 +51,9 @@ test.describe.configure({ mode: 'serial' });
 
 const figures: ScenarioFigures[] = [];
 let browserVersion = 'unknown';
+const startedAt = new Date().toISOString();
+/** Other work on the machine (the lab's browsers share its cores): the load when the run began. */
+const loadAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
 
 for (const id of BENCH_SCENARIOS) {
   const scenario = SCENARIOS[id];
@@ -61,7 +65,9 @@ for (const id of BENCH_SCENARIOS) {
         samples[mode].push(sample);
         const said = sample.ok
           ? `data gap ${sample.dataGapMs} ms, video gap ${sample.videoGapMs} ms, ` +
-            `${sample.newStreams} new streams, ${sample.recoveries} recoveries\n    a: ${sample.story[0]}\n    b: ${sample.story[1]}`
+            `${sample.newStreams} new streams, ${sample.recoveries} recoveries, ` +
+            `${sample.reconnects} reconnecting\n    a: ${sample.story[0]}\n    b: ${sample.story[1]}` +
+            `\n    a timeline: ${sample.timeline[0]}\n    b timeline: ${sample.timeline[1]}`
           : `failed: ${sample.error}`;
         console.log(`${id} ${mode} run ${i + 1}/${RUNS}: ${said}`);
       };
@@ -96,6 +102,8 @@ async function oneRun(
     const call = await watchCall(network, { a: options, b: options }, plan);
     const sides = [call.a, call.b];
     const recoveries = sides.flatMap(recoveriesOf);
+    // The control call has no incident: its timeline counts from when one would have been.
+    const zero = call.incident?.startedAt ?? call.startedAt + scenario.beforeMs;
     return {
       ok: true,
       dataGapMs: Math.max(...sides.map((s) => s.dataGapMs)),
@@ -103,8 +111,10 @@ async function oneRun(
       newStreams: sides.reduce((sum, s) => sum + newStreams(s), 0),
       recoveries: recoveries.length,
       causes: recoveries.map((r) => `${r.cause}/${r.step}/${r.outcome}`),
+      reconnects: sides.reduce((sum, s) => sum + reconnects(s), 0),
       dataBack: sides.every((s) => s.receivedInLast2s > 10),
       story: [describeSide(call.a), describeSide(call.b)],
+      timeline: [timelineOf(call.a, zero), timelineOf(call.b, zero)],
     };
   } catch (error) {
     return {
@@ -116,13 +126,72 @@ async function oneRun(
   }
 }
 
+/** `peer:state` `reconnecting` episodes of a side: in the control call, each is a false alarm. */
+function reconnects(side: HeldSide): number {
+  return side.events.filter(
+    (e) => e.event === 'peer:state' && (e.payload as { state: string }).state === 'reconnecting',
+  ).length;
+}
+
+/**
+ * What a side's SDK said after connecting, each event at its time from the incident's start
+ * (`+1134 reconnecting`), so the parts of a gap (detection, signaling, the restart) can be read.
+ */
+function timelineOf(side: HeldSide, zero: number): string {
+  const shown = side.events.flatMap((e) => {
+    const p = e.payload as Record<string, unknown>;
+    const what =
+      e.event === 'peer:state'
+        ? String(p.state)
+        : e.event === 'signaling'
+          ? `signaling ${String(p.state)}`
+          : e.event === 'recovery'
+            ? `recovery ${String(p.cause)}/${String(p.step)}/${String(p.outcome)} gap ${String(p.gapMs)}`
+            : e.event === 'report'
+              ? `report ${pathOf(p.report)}`
+              : e.event === 'fallback'
+                ? `fallback ${String(p.reason)}`
+                : e.event === 'error'
+                  ? `error ${String(p.code)}`
+                  : e.event === 'stream'
+                    ? 'stream'
+                    : undefined;
+    return what ? [`${e.at - zero >= 0 ? '+' : ''}${e.at - zero} ${what}`] : [];
+  });
+  return shown.join(', ') || 'none';
+}
+
+function pathOf(report: unknown): string {
+  const r = report as { local?: { type?: string }; remote?: { type?: string } } | undefined;
+  return `${r?.local?.type ?? '?'}->${r?.remote?.type ?? '?'}`;
+}
+
+/** The commit measured, and whether the SDK, server or lab differed from it in the working tree. */
+function commitMeasured(): { commit: string; dirty: string[] } {
+  const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
+  try {
+    const dirty = git('status', '--porcelain', '--', 'packages', 'e2e').split('\n').filter(Boolean);
+    return { commit: git('rev-parse', 'HEAD'), dirty };
+  } catch {
+    return { commit: 'unknown', dirty: [] };
+  }
+}
+
 test.afterAll(async () => {
   if (figures.length === 0) return;
   console.log(`\nRecovery, ${STRATEGY}, symmetric / symmetric video calls:\n`);
   await printFigures(figures);
+  const { commit, dirty } = commitMeasured();
   await writeFigures(RESULTS, {
     measuredAt: new Date().toISOString(),
+    startedAt,
+    commit,
+    ...(dirty.length > 0 ? { uncommittedChanges: dirty } : {}),
     machine: { cpus: cpus().length, kernel: release(), browser: `Chromium ${browserVersion}` },
+    loadAverage: {
+      atStart: loadAtStart,
+      atEnd: loadavg().map((x) => Math.round(x * 100) / 100),
+    },
     method:
       'NAT lab (network namespaces, coturn and the icelane server on the public segment), ' +
       'symmetric / symmetric, real video calls (camera granted on a secure origin, 320x240 at ' +

@@ -20,11 +20,15 @@ export type RunSample =
       newStreams: number;
       /** `recovery` events, both sides. */
       recoveries: number;
+      /** `peer:state` `reconnecting` episodes, both sides (false alarms in the control call). */
+      reconnects: number;
       causes: string[];
       /** Both sides received data in the last two seconds of the watch. */
       dataBack: boolean;
       /** What each side's SDK said, one line a side. */
       story: [string, string];
+      /** Each side's events after connecting, in ms from the incident's start. */
+      timeline: [string, string];
     }
   | { ok: false; error: string };
 
@@ -38,6 +42,9 @@ export interface ModeFigures {
   newStreams: number;
   runsWithNewStream: number;
   recoveryEvents: number;
+  reconnectingEpisodes: number;
+  /** Runs with a `recovery` event or a `reconnecting` episode (in the control: false alarms). */
+  runsWithRecovery: number;
   causes: Record<string, number>;
   samples: RunSample[];
 }
@@ -63,6 +70,8 @@ export function figuresOf(samples: RunSample[]): ModeFigures {
     newStreams: ok.reduce((sum, s) => sum + s.newStreams, 0),
     runsWithNewStream: ok.filter((s) => s.newStreams > 0).length,
     recoveryEvents: ok.reduce((sum, s) => sum + s.recoveries, 0),
+    reconnectingEpisodes: ok.reduce((sum, s) => sum + s.reconnects, 0),
+    runsWithRecovery: ok.filter((s) => s.recoveries > 0 || s.reconnects > 0).length,
     causes,
     samples,
   };
@@ -88,6 +97,7 @@ export async function printFigures(scenarios: ScenarioFigures[]): Promise<void> 
       'video gap ms (med / p95)',
       'new streams',
       'recovery events',
+      'reconnecting',
       'data not back',
       'failed runs',
     ],
@@ -104,6 +114,7 @@ export async function printFigures(scenarios: ScenarioFigures[]): Promise<void> 
         ms(f.videoGap),
         f.newStreams,
         events,
+        f.reconnectingEpisodes,
         f.notRecovered,
         f.failedRuns,
       ]);
