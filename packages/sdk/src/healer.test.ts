@@ -90,18 +90,52 @@ describe('the healer of a live call', () => {
     expect(calls.at(-1)).toBe('restart ice-restart-relay (path-lost)');
   });
 
-  it('follows the far side up the ladder, and tries a rung again when asked twice', async () => {
+  it('restarts for the far side without an incident of its own when it hears the far side', async () => {
     const { healer: h, calls } = healer();
     h.remoteAsked('ice-restart');
-    expect(calls).toEqual(['reconnecting', 'restart ice-restart (path-lost)']);
+    h.remoteAsked('ice-restart'); // too soon: the first may still be on its way
+    expect(calls).toEqual(['restart ice-restart (path-lost)']);
+    expect(h.healing).toBe(false);
+    await vi.advanceTimersByTimeAsync(1_000);
+    h.remoteAsked('ice-restart-relay');
+    expect(calls.at(-1)).toBe('restart ice-restart-relay (path-lost)');
+    // Nothing to end here, and nothing climbs on its own.
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('ignores a request that crossed its newer offer, unless that offer is old', async () => {
+    const { healer: h, calls } = healer();
+    h.trouble('path-lost');
+    h.remoteAsked('ice-restart', true);
+    expect(calls.filter((c) => c.startsWith('restart'))).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(3_999);
+    h.heardAgain();
+    await vi.advanceTimersByTimeAsync(1_000);
+    h.remoteAsked('ice-restart', true);
+    expect(calls.filter((c) => c.startsWith('restart'))).toHaveLength(2);
+  });
+
+  it('follows the far side up the ladder in an incident, and tries a rung again when asked twice', async () => {
+    const { healer: h, calls } = healer();
+    h.trouble('path-lost');
     h.remoteAsked('ice-restart'); // too soon: the first may still be on its way
     await vi.advanceTimersByTimeAsync(1_000);
     h.remoteAsked('ice-restart');
     h.remoteAsked('ice-restart-relay');
-    expect(calls.slice(2)).toEqual([
+    expect(calls.slice(1)).toEqual([
+      'restart ice-restart (path-lost)',
       'restart ice-restart (path-lost)',
       'restart ice-restart-relay (path-lost)',
     ]);
+  });
+
+  it('an incident right after a restart for the far side rides on it', () => {
+    const { healer: h, calls } = healer();
+    h.remoteAsked('ice-restart');
+    h.trouble('path-lost');
+    expect(calls).toEqual(['restart ice-restart (path-lost)', 'reconnecting']);
+    expect(h.healing).toBe(true);
   });
 
   it('tries the current rung again at once when signaling comes back', () => {

@@ -63,6 +63,8 @@ export class Healer {
   private incident: Incident | undefined;
   private stopped = false;
   private lastHealed: { at: number; rung: number } | undefined;
+  /** The last restart sent, by an incident or for the far side. */
+  private lastRestart: { at: number; step: RestartStep } | undefined;
 
   constructor(private readonly deps: HealerDeps) {}
 
@@ -81,14 +83,24 @@ export class Healer {
   }
 
   /**
-   * The far side asks for `step`: it cannot hear this side. Climb to that rung at least; on the
-   * same rung, try it again (what this side sent may have been lost).
+   * The far side asks for `step`: it cannot hear this side. In an incident, climb to that rung at
+   * least, or try the same rung again (what this side sent may have been lost). Without one, this
+   * side hears the far side, so nothing is wrong here: restart for the far side, and leave the
+   * incident to the side that has it. `stale`: the far side named a generation this side has left
+   * (its request crossed a newer offer), which answers it unless that offer is old.
    */
-  remoteAsked(step: RestartStep): void {
+  remoteAsked(step: RestartStep, stale = false): void {
     if (this.stopped) return;
+    const recent = (gapMs: number) =>
+      this.lastRestart !== undefined && Date.now() - this.lastRestart.at < gapMs;
+    if (stale && recent(this.deps.restartTimeoutMs)) return;
+    const incident = this.incident;
+    if (!incident) {
+      if (this.lastRestart?.step === step && recent(this.deps.retryGapMs)) return;
+      return this.restart(step, 'path-lost');
+    }
     const rung = Math.max(0, this.deps.ladder().indexOf(step));
-    if (!this.incident) return this.start('path-lost', rung);
-    if (rung > this.incident.rung) this.climb(rung);
+    if (rung > incident.rung) this.climb(rung);
     else this.retry();
   }
 
@@ -100,7 +112,7 @@ export class Healer {
     const incident = this.incident;
     if (this.stopped || !incident) return;
     if (!lost && Date.now() - incident.triedAt < this.deps.retryGapMs) return;
-    this.climb(incident.rung);
+    this.climb(incident.rung, true);
   }
 
   /**
@@ -109,7 +121,7 @@ export class Healer {
    */
   refreshPath(): void {
     if (this.stopped || this.incident) return;
-    this.deps.restart('ice-restart', 'credentials-expiring');
+    this.restart('ice-restart', 'credentials-expiring');
   }
 
   /** The far side is heard again. */
@@ -130,6 +142,11 @@ export class Healer {
     this.incident = undefined;
   }
 
+  private restart(step: RestartStep, cause: RecoveryCause): void {
+    this.lastRestart = { at: Date.now(), step };
+    this.deps.restart(step, cause);
+  }
+
   private start(cause: RecoveryCause, rung: number): void {
     const since = this.deps.lastHeardAt();
     this.incident = { cause, since, rung: -1, triedAt: 0, timer: undefined };
@@ -137,7 +154,8 @@ export class Healer {
     this.climb(rung);
   }
 
-  private climb(rung: number): void {
+  /** Moves the incident to `rung` and runs it; `again`: send it even if it just went out. */
+  private climb(rung: number, again = false): void {
     const incident = this.incident!;
     clearTimeout(incident.timer);
     incident.rung = rung;
@@ -148,7 +166,10 @@ export class Healer {
       return;
     }
     incident.triedAt = Date.now();
-    this.deps.restart(step, incident.cause);
+    // A restart of this step just went out for the far side: this incident rides on it.
+    const justSent =
+      this.lastRestart?.step === step && Date.now() - this.lastRestart.at < this.deps.retryGapMs;
+    if (again || !justSent) this.restart(step, incident.cause);
     incident.timer = setTimeout(() => {
       if (this.incident === incident) this.climb(rung + 1);
     }, this.deps.restartTimeoutMs);

@@ -110,12 +110,13 @@ export class InPlaceRecovery {
 
   /** The answerer cannot hear this side on the generation it names: restart past it. */
   restartAsked(data: SignalData): void {
-    if (!this.deps.initiator || !this.deps.connection()) return;
+    const connection = this.deps.connection();
+    if (!this.deps.initiator || !connection) return;
     // The far side's credentials are about to expire: a new path, with nothing broken.
     if (data.cause === 'credentials-expiring') return this.healer.refreshPath();
-    this.healer.remoteAsked(
-      data.step === 'ice-restart-relay' ? 'ice-restart-relay' : 'ice-restart',
-    );
+    const step = data.step === 'ice-restart-relay' ? 'ice-restart-relay' : 'ice-restart';
+    const stale = typeof data.gen === 'number' && data.gen < connection.iceGeneration;
+    this.healer.remoteAsked(step, stale);
   }
 
   stop(): void {
