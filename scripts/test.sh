@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone on Debian 12 with Node 20 and npm: installs what is
 # missing, builds, then runs static checks, unit and integration tests (vitest) and the browser
-# suites in real Chromium (Playwright), and prints one summary line at the end.
+# suites in real Chromium and Firefox (Playwright), and prints one summary line at the end.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/ensure.sh
 
 ensure_debian_packages \
   chromium=/usr/lib/chromium/chromium \
+  firefox-esr=/usr/lib/firefox-esr/firefox-esr \
   coturn=turnserver \
   redis-server=redis-server \
   iptables=iptables \

@@ -12,12 +12,34 @@ export interface RoomPage {
   close(): Promise<void>;
 }
 
+export interface SdkPageOptions {
+  /**
+   * Keep every RTCPeerConnection the page creates, so `rawStats()` can read the browser's own
+   * getStats() beside the SDK's report.
+   */
+  recordPeerConnections?: boolean;
+}
+
 /** Opens the page served by the server at `serverUrl` in a fresh browser context. */
 export async function openSdkPage(
   browser: Browser,
   serverUrl: string,
+  pageOptions: SdkPageOptions = {},
 ): Promise<{ page: Page; context: BrowserContext }> {
   const context = await browser.newContext();
+  if (pageOptions.recordPeerConnections) {
+    await context.addInitScript(() => {
+      const Native = window.RTCPeerConnection;
+      const recorded: RTCPeerConnection[] = [];
+      (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections = recorded;
+      window.RTCPeerConnection = class extends Native {
+        constructor(config?: RTCConfiguration) {
+          super(config);
+          recorded.push(this);
+        }
+      };
+    });
+  }
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
   await page.goto(new URL('/', serverUrl).href);
@@ -31,8 +53,9 @@ export async function joinInPage(
   serverUrl: string,
   room: string,
   options: HarnessJoinOptions = {},
+  pageOptions: SdkPageOptions = {},
 ): Promise<RoomPage> {
-  const { page, context } = await openSdkPage(browser, serverUrl);
+  const { page, context } = await openSdkPage(browser, serverUrl, pageOptions);
   const result = await page.evaluate(([url, name, opts]) => window.harness.join(url, name, opts), [
     serverUrl,
     room,
@@ -56,17 +79,20 @@ export async function joinInPage(
 /**
  * Two pages joining the same room with the same options, in order (the second offers to the
  * first). Each is added to `opened` as soon as it exists, so the caller's cleanup closes it.
+ * `browser` may be a pair: the first joins in `browser[0]`, the one that offers in `browser[1]`.
  */
 export async function joinTwo(
-  browser: Browser,
+  browser: Browser | readonly [Browser, Browser],
   serverUrl: string,
   room: string,
   options: HarnessJoinOptions,
   opened: RoomPage[],
+  pageOptions: SdkPageOptions = {},
 ): Promise<[RoomPage, RoomPage]> {
-  const first = await joinInPage(browser, serverUrl, room, options);
+  const [inFirst, inSecond] = 'newContext' in browser ? [browser, browser] : browser;
+  const first = await joinInPage(inFirst, serverUrl, room, options, pageOptions);
   opened.push(first);
-  const second = await joinInPage(browser, serverUrl, room, options);
+  const second = await joinInPage(inSecond, serverUrl, room, options, pageOptions);
   opened.push(second);
   return [first, second];
 }
@@ -102,4 +128,25 @@ export async function waitForReport(
     report: ConnectionReport;
   }>;
   return reports.find((r) => r.peerId === peerId)!.report;
+}
+
+/** One stats entry as the browser gives it (`RTCStats` plus the fields of its type). */
+export type RawStats = Record<string, unknown> & { id: string; type: string };
+
+/**
+ * The browser's own getStats() for every RTCPeerConnection the page created (opened with
+ * `recordPeerConnections`), newest last; closed connections give an empty list.
+ */
+export async function rawStats(page: Page): Promise<RawStats[][]> {
+  return page.evaluate(async () => {
+    const recorded =
+      (window as unknown as { peerConnections?: RTCPeerConnection[] }).peerConnections ?? [];
+    return Promise.all(
+      recorded.map(async (pc) => {
+        if (pc.connectionState === 'closed') return [];
+        const report = await pc.getStats();
+        return [...report.values()].map((entry) => ({ ...entry }) as RawStats);
+      }),
+    );
+  });
 }

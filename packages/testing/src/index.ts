@@ -14,3 +14,9 @@ export {
   type ServerProcess,
   type ServerProcessOptions,
 } from './server-process.js';
+export {
+  FIREFOX_BIDI_LAUNCHER,
+  FIREFOX_PATH,
+  FIREFOX_PREFS,
+  firefoxLaunchOptions,
+} from './firefox.js';

@@ -1,0 +1,181 @@
+#!/usr/bin/env node
+// Debian's Firefox ESR for Playwright's WebDriver BiDi driver: used as `executablePath`, it starts
+// the real binary ($FIREFOX_PATH) with Playwright's arguments and puts a small WebSocket relay
+// between the two. Playwright (1.65) sets `emulation.setMediaFeaturesOverride` on every new
+// context; Firefox 153 ESR does not know that command and answers `unknown command`, which fails
+// `browser.newContext()`. The relay turns that one answer into a success (it only sets
+// prefers-color-scheme, which no test uses); every other message passes through untouched, and a
+// Firefox that knows the command answers it itself. No dependencies: Node's own net module.
+import { spawn } from 'node:child_process';
+import { Buffer } from 'node:buffer';
+import net from 'node:net';
+
+const TOLERATED = new Set(['emulation.setMediaFeaturesOverride']);
+const firefoxPath = process.env.FIREFOX_PATH || '/usr/lib/firefox-esr/firefox-esr';
+
+const firefox = spawn(firefoxPath, process.argv.slice(2), {
+  stdio: ['ignore', 'inherit', 'pipe'],
+});
+firefox.on('error', (error) => {
+  process.stderr.write(`firefox-bidi: cannot start ${firefoxPath}: ${error.message}\n`);
+  process.exit(1);
+});
+firefox.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
+  process.on(signal, () => firefox.kill(signal));
+}
+
+/** Splits complete WebSocket frames off `buffer`: [{ fin, opcode, payload, raw }], rest. */
+function takeFrames(buffer) {
+  const frames = [];
+  let offset = 0;
+  for (;;) {
+    if (buffer.length - offset < 2) break;
+    const b0 = buffer[offset];
+    const b1 = buffer[offset + 1];
+    let length = b1 & 0x7f;
+    let header = 2;
+    if (length === 126) {
+      if (buffer.length - offset < 4) break;
+      length = buffer.readUInt16BE(offset + 2);
+      header = 4;
+    } else if (length === 127) {
+      if (buffer.length - offset < 10) break;
+      length = Number(buffer.readBigUInt64BE(offset + 2));
+      header = 10;
+    }
+    const masked = (b1 & 0x80) !== 0;
+    const maskAt = offset + header;
+    const start = maskAt + (masked ? 4 : 0);
+    const end = start + length;
+    if (buffer.length < end) break;
+    const payload = Buffer.from(buffer.subarray(start, end));
+    if (masked) {
+      for (let i = 0; i < payload.length; i++) payload[i] ^= buffer[maskAt + (i % 4)];
+    }
+    frames.push({
+      fin: (b0 & 0x80) !== 0,
+      opcode: b0 & 0x0f,
+      payload,
+      raw: buffer.subarray(offset, end),
+    });
+    offset = end;
+  }
+  return [frames, buffer.subarray(offset)];
+}
+
+/** An unmasked, final text frame (server to client). */
+function textFrame(text) {
+  const payload = Buffer.from(text);
+  const n = payload.length;
+  const header =
+    n < 126
+      ? Buffer.from([0x81, n])
+      : n < 65536
+        ? Buffer.from([0x81, 126, n >> 8, n & 0xff])
+        : Buffer.concat([Buffer.from([0x81, 127]), Buffer.alloc(8)]);
+  if (n >= 65536) header.writeBigUInt64BE(BigInt(n), 2);
+  return Buffer.concat([header, payload]);
+}
+
+const parse = (payload) => {
+  try {
+    return JSON.parse(payload.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+};
+
+function relay(client, target) {
+  const upstream = net.connect(target.port, target.host);
+  const tolerated = new Set();
+  const upgraded = { client: false, upstream: false };
+  let fromClient = Buffer.alloc(0);
+  let fromUpstream = Buffer.alloc(0);
+  const end = () => {
+    client.destroy();
+    upstream.destroy();
+  };
+  client.on('error', end).on('close', end);
+  upstream.on('error', end).on('close', end);
+
+  // The HTTP upgrade passes through as it is; frames are read once the headers are over.
+  const afterHeaders = (buffer, side) => {
+    if (upgraded[side]) return buffer;
+    const at = buffer.indexOf('\r\n\r\n');
+    if (at < 0) return undefined;
+    upgraded[side] = true;
+    return buffer.subarray(at + 4);
+  };
+
+  client.on('data', (chunk) => {
+    if (!upgraded.client) {
+      const rest = afterHeaders(chunk, 'client');
+      // Firefox checks the Host header against the address it listens on.
+      const head = chunk.subarray(0, chunk.length - (rest?.length ?? 0)).toString('latin1');
+      upstream.write(head.replace(/^host:.*$/im, `Host: ${target.host}:${target.port}`), 'latin1');
+      if (rest === undefined) return;
+      chunk = rest;
+    }
+    const [frames, rest] = takeFrames(Buffer.concat([fromClient, chunk]));
+    fromClient = rest;
+    for (const frame of frames) {
+      if (frame.fin && frame.opcode === 1) {
+        const message = parse(frame.payload);
+        if (message && TOLERATED.has(message.method)) tolerated.add(message.id);
+      }
+      upstream.write(frame.raw);
+    }
+  });
+
+  upstream.on('data', (chunk) => {
+    if (!upgraded.upstream) {
+      const rest = afterHeaders(chunk, 'upstream');
+      if (rest === undefined) return void client.write(chunk);
+      client.write(chunk.subarray(0, chunk.length - rest.length));
+      chunk = rest;
+    }
+    const [frames, rest] = takeFrames(Buffer.concat([fromUpstream, chunk]));
+    fromUpstream = rest;
+    for (const frame of frames) {
+      if (frame.fin && frame.opcode === 1 && tolerated.size > 0) {
+        const message = parse(frame.payload);
+        if (message && tolerated.has(message.id)) {
+          tolerated.delete(message.id);
+          if (message.type === 'error' && message.error === 'unknown command') {
+            client.write(
+              textFrame(JSON.stringify({ type: 'success', id: message.id, result: {} })),
+            );
+            continue;
+          }
+        }
+      }
+      client.write(frame.raw);
+    }
+  });
+}
+
+// Firefox prints where its BiDi server listens; Playwright reads that line. Start the relay on a
+// free loopback port and print its address in place of Firefox's.
+let pending = '';
+const target = { host: '127.0.0.1', port: 0 };
+const server = net.createServer((socket) => relay(socket, target));
+firefox.stderr.on('data', (chunk) => {
+  pending += chunk.toString();
+  let newline;
+  while ((newline = pending.indexOf('\n')) >= 0) {
+    const line = pending.slice(0, newline);
+    pending = pending.slice(newline + 1);
+    const match = line.match(/WebDriver BiDi listening on ws:\/\/([^:/\s]+):(\d+)/);
+    if (!match) {
+      process.stderr.write(line + '\n');
+      continue;
+    }
+    target.host = match[1];
+    target.port = Number(match[2]);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      process.stderr.write(line.replace(`${match[1]}:${match[2]}`, `127.0.0.1:${port}`) + '\n');
+    });
+  }
+});
