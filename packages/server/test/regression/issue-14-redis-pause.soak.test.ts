@@ -5,6 +5,9 @@
  * Redis is not taken for a dead node; a node that really dies still has its peers cleared.
  *
  * Two CLI nodes on a real `redis-server` frozen by SIGSTOP, with the default liveness settings.
+ * It takes about 90 s, so it runs with the soak tests (`pnpm run test:soak`); the suite keeps the
+ * script-level test of the same rule (issue-14-redis-liveness.test.ts, which fails on the old
+ * scripts where this one did not).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerProcess } from '@icelane/testing';
