@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { chromiumLaunchOptions } from '@icelane/testing';
+import { chromiumLaunchOptions, firefoxLaunchOptions } from '@icelane/testing';
 
 // Browser suites in real Chromium (Debian's build). They run against the built packages: the global
 // setup compiles the SDK and builds its test page (and the server, if it was never built). One worker: the machine has two cores and each test runs two browsers.
@@ -16,6 +16,13 @@ export default defineConfig({
   projects: [
     { name: 'sdk', testDir: 'e2e/sdk' },
     { name: 'demo', testDir: 'e2e/demo' },
+    // The demo's calls again in Debian's Firefox ESR (over WebDriver BiDi; see @icelane/testing).
+    {
+      name: 'demo-firefox',
+      testDir: 'e2e/demo',
+      testMatch: ['call.spec.ts', 'relay.spec.ts', 'network-check.spec.ts'],
+      use: { browserName: 'firefox', launchOptions: firefoxLaunchOptions() },
+    },
     { name: 'nat-lab', testDir: 'e2e/nat-lab' },
   ],
 });

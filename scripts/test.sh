@@ -52,7 +52,7 @@ browsers() {
     PLAYWRIGHT_JSON_OUTPUT_NAME="$results/playwright-$name.json" \
     pnpm exec playwright test --reporter=list,json "$@"
 }
-browsers browsers --project=sdk --project=demo
+browsers browsers --project=sdk --project=demo --project=demo-firefox
 
 wait "$beside_pid"
 cat "$results/beside.log"

@@ -1,12 +1,24 @@
 /** Driving the demo page the way a person does: open a link, join, read the panels. */
 import { fileURLToPath } from 'node:url';
-import { expect, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
+import {
+  expect,
+  test,
+  type Browser,
+  type BrowserContextOptions,
+  type Page,
+} from '@playwright/test';
 
 /** The built page, for specs that start their own server. */
 export const DEMO_DIST = fileURLToPath(new URL('../../packages/demo/dist', import.meta.url));
 
-/** Where a screenshot for the docs goes, whatever directory the suite runs from. */
+/**
+ * Where a screenshot for the docs goes, whatever directory the suite runs from. Only the Chromium
+ * projects refresh the docs; another browser's screenshot goes to the test's output directory.
+ */
 export function docsPath(file: string): string {
+  const info = test.info();
+  const browserName = info.project.use.browserName ?? 'chromium';
+  if (browserName !== 'chromium') return info.outputPath(file);
   return fileURLToPath(new URL(`../../docs/${file}`, import.meta.url));
 }
 
