@@ -28,6 +28,13 @@ export interface IceConfig {
   turn: boolean;
   /** The first-attempt policy the server recommends. */
   policy: IcePolicy;
+  /**
+   * STUN URLs for the network check only, never given to `RTCPeerConnection` in a call (so they
+   * do not count against the cap on `iceServers`): each differs in port or address from the STUN
+   * URL in `iceServers`, so comparing the public ports seen by both tells a symmetric NAT
+   * (a new port per destination) from one that keeps its mapping. Absent when none is configured.
+   */
+  stunProbe?: string[];
 }
 
 /** Free-form, flat, small data a peer publishes about itself (a display colour, a role). */

@@ -54,6 +54,11 @@ export const ENV_VARIABLES = {
     default: ice.stunUrls.join(','),
     help: 'Comma-separated stun: URLs; an empty value means no STUN.',
   },
+  ICELANE_STUN_PROBE_URLS: {
+    group: 'ice',
+    default: '',
+    help: 'Comma-separated stun: URLs for the network check only (handed out as stunProbe, outside the ICE URL cap), each on another port or address than the first STUN URL: coturn with two listening addresses answers on listening port + 1.',
+  },
   ICELANE_TURN_PROVIDER: {
     group: 'ice',
     default: '',
@@ -216,6 +221,11 @@ export function readConfig(env: Env): IcelaneConfig {
     'a stun: or stuns: URL, not on port 53',
     true,
   );
+  const stunProbeUrls = r.list(
+    'ICELANE_STUN_PROBE_URLS',
+    isStunUrl,
+    'a stun: or stuns: URL, not on port 53',
+  );
   const ttlSeconds = r.integer('ICELANE_TURN_TTL_SECONDS', 60, 7 * 86_400);
   const scopeText = r.choice('ICELANE_CREDENTIAL_SCOPE', ['', 'shared', 'per-session'] as const);
   const maxUrls = r.integer('ICELANE_MAX_ICE_URLS', 1, 10);
@@ -239,6 +249,7 @@ export function readConfig(env: Env): IcelaneConfig {
     redisUrl,
     ice: {
       stunUrls,
+      stunProbeUrls,
       scope: scopeText === '' ? null : (scopeText satisfies CredentialScope),
       ttlSeconds,
       minRemainingMs: Math.min(ice.minRemainingMs, Math.floor((ttlSeconds * 1000) / 4)),

@@ -159,6 +159,11 @@ describe('readConfig', () => {
     ],
     ['ICELANE_STUN_URLS', 'stun:stun.example.com:3478?transport=tcp', /ICELANE_STUN_URLS/],
     ['ICELANE_STUN_URLS', 'stun:dns.example.com:53', /ICELANE_STUN_URLS: .*not on port 53/],
+    [
+      'ICELANE_STUN_PROBE_URLS',
+      'stun:stun.cloudflare.com:53',
+      /ICELANE_STUN_PROBE_URLS: .*not on port 53/,
+    ],
     ['ICELANE_COTURN_URLS', 'turn:turn.example.com:53', /ICELANE_COTURN_URLS: .*not on port 53/],
     ['ICELANE_TURN_PROVIDER', 'xirsys', /ICELANE_TURN_PROVIDER: expected one of cloudflare/],
     ['ICELANE_TURN_PROVIDER', 'twilio', /ICELANE_TURN_PROVIDER: twilio is not available/],

@@ -16,6 +16,12 @@ export interface CoturnOptions {
   port: number;
   secret: string;
   realm: string;
+  /**
+   * More addresses to listen on beside `ip`. With two or more listening addresses coturn turns on
+   * RFC 5780 and also answers on its alternative port (`port + 1`) on each of them: a second STUN
+   * endpoint for the network check (`altStunUrl`). With one address it opens no alternative port.
+   */
+  extraListeningIps: string[];
   /** Relay ports come from this range. */
   minRelayPort: number;
   maxRelayPort: number;
@@ -48,6 +54,7 @@ export const coturnDefaults: CoturnOptions = {
   minRelayPort: 49152,
   maxRelayPort: 65535,
   deniedPeerRanges: [],
+  extraListeningIps: [],
   verbose: false,
   prefix: [],
   onLog: () => {},
@@ -64,6 +71,8 @@ export interface Coturn {
   /** `turn:<ip>:<port>?transport=tcp` */
   tcpUrl: string;
   stunUrl: string;
+  /** `stun:<ip>:<port + 1>`, answered only with `extraListeningIps`; otherwise `null`. */
+  altStunUrl: string | null;
   pid: number;
   stop(): Promise<void>;
 }
@@ -76,7 +85,10 @@ export async function startCoturn(options: Partial<CoturnOptions> = {}): Promise
     '-n',
     `--listening-ip=${o.ip}`,
     `--relay-ip=${o.ip}`,
-    `--external-ip=${o.ip}`,
+    // coturn turns RFC 5780 (and its alternative port) off whenever an external IP is set; the
+    // relay address is public here, so the setting only matters without extra addresses.
+    ...(o.extraListeningIps.length > 0 ? [] : [`--external-ip=${o.ip}`]),
+    ...o.extraListeningIps.map((extra) => `--listening-ip=${extra}`),
     `--listening-port=${port}`,
     `--min-port=${o.minRelayPort}`,
     `--max-port=${o.maxRelayPort}`,
@@ -131,6 +143,7 @@ export async function startCoturn(options: Partial<CoturnOptions> = {}): Promise
     udpUrl: `turn:${o.ip}:${port}?transport=udp`,
     tcpUrl: `turn:${o.ip}:${port}?transport=tcp`,
     stunUrl: `stun:${o.ip}:${port}`,
+    altStunUrl: o.extraListeningIps.length > 0 ? `stun:${o.ip}:${port + 1}` : null,
     pid: child.pid!,
     stop,
   };

@@ -15,6 +15,11 @@ import type { CredentialScope, TurnProvider } from './provider.js';
 export interface IceSourceOptions {
   /** STUN URLs handed to every client (`ICELANE_STUN_URLS`). */
   stunUrls: string[];
+  /** STUN URLs for the clients' network check only (`ICELANE_STUN_PROBE_URLS`): handed out as
+   * `stunProbe`, beside `iceServers` and outside its cap. Each should differ in port or address
+   * from the first STUN URL, on a server that answers there (coturn: a second listening address
+   * opens its alternative port, listening port + 1). */
+  stunProbeUrls: string[];
   /** Where TURN credentials come from (`ICELANE_TURN_PROVIDER`); `null` for STUN only. */
   provider: TurnProvider | null;
   /** `ICELANE_CREDENTIAL_SCOPE`; `null` takes the provider's default (shared for Cloudflare and
@@ -47,6 +52,7 @@ export interface IceSourceOptions {
 
 export const iceSourceDefaults: IceSourceOptions = {
   stunUrls: ['stun:stun.cloudflare.com:3478'],
+  stunProbeUrls: [],
   provider: null,
   scope: null,
   ttlSeconds: 86_400,
@@ -62,11 +68,14 @@ export const iceSourceDefaults: IceSourceOptions = {
 
 /** Throws a clear error on options that cannot work; called once at start-up. */
 export function validateIceSourceOptions(o: IceSourceOptions): void {
-  for (const url of o.stunUrls) {
+  for (const url of [...o.stunUrls, ...o.stunProbeUrls]) {
     const parsed = parseIceUrl(url);
     if (!parsed || classifyIceUrl(parsed) !== 'stun') {
       throw new Error(`ICE: "${url}" is not a valid stun: or stuns: URL`);
     }
+  }
+  if (o.stunProbeUrls.some((url) => parseIceUrl(url)!.port === 53)) {
+    throw new Error('ICE: a probe STUN URL on port 53 would be blocked by browsers');
   }
   if (!Number.isInteger(o.maxUrls) || o.maxUrls < 1) {
     throw new Error('ICE: maxUrls must be a positive integer');

@@ -95,11 +95,19 @@ export function createIceSource(
   const provider = o.provider;
   const stun: IceServer[] = o.stunUrls.length > 0 ? [{ urls: [...o.stunUrls] }] : [];
   const stunOnly = assembleIceServers(stun, { maxUrls: o.maxUrls }).iceServers;
+  // Outside `iceServers` and its cap: only the network check uses them.
+  const probe = o.stunProbeUrls.length > 0 ? { stunProbe: [...o.stunProbeUrls] } : {};
 
   if (!provider) {
     return {
       iceFor: () =>
-        Promise.resolve({ iceServers: stunOnly, expiresAt: null, turn: false, policy: o.policy }),
+        Promise.resolve({
+          iceServers: stunOnly,
+          expiresAt: null,
+          turn: false,
+          policy: o.policy,
+          ...probe,
+        }),
       release: () => {},
       health: () => ({
         provider: null,
@@ -163,13 +171,14 @@ export function createIceSource(
     const usable = credential ? assembled(credential) : null;
     if (!credential || !usable?.turn) {
       metrics.stunOnlyAnswers.inc();
-      return { iceServers: stunOnly, expiresAt: null, turn: false, policy: o.policy };
+      return { iceServers: stunOnly, expiresAt: null, turn: false, policy: o.policy, ...probe };
     }
     return {
       iceServers: usable.iceServers,
       expiresAt: credential.expiresAt,
       turn: true,
       policy: o.policy,
+      ...probe,
     };
   };
 

@@ -73,6 +73,20 @@ describe('ICE source', () => {
     ]);
   });
 
+  it('hands out the probe STUN URLs beside iceServers, outside its cap', async () => {
+    const { ice } = coturnSource({
+      stunUrls: ['stun:turn.example.test:3478'],
+      stunProbeUrls: ['stun:turn.example.test:3479'],
+      maxUrls: 3,
+    });
+    const answer = await ice.iceFor({ sessionId: 's' });
+    expect(answer.iceServers.flatMap((server) => server.urls)).toHaveLength(3);
+    expect(answer.stunProbe).toEqual(['stun:turn.example.test:3479']);
+    expect(() => coturnSource({ stunProbeUrls: ['turn:turn.example.test:3479'] })).toThrow(
+      /not a valid stun/,
+    );
+  });
+
   it('recommends the configured relay policy', async () => {
     const { ice } = coturnSource({ policy: 'relay' });
     expect((await ice.iceFor({ sessionId: 's' })).policy).toBe('relay');
