@@ -11,13 +11,16 @@ import { launchBrowserIn } from './browser.js';
 import { blackout, handover, rebind, type IncidentTimes } from './incidents.js';
 import type { NatKind } from './nat-kinds.js';
 import { run } from './run.js';
-import { PUBLIC_HOST, buildLabNetwork, type LabNetwork, type SideName } from './topology.js';
+import { PUBLIC_HOST, buildLabNetwork, ip, type LabNetwork, type SideName } from './topology.js';
 import { TurnLog } from './turn-log.js';
 
 /** The TURN port: every lab has its own public namespace, so a fixed port never clashes. */
 export const TURN_PORT = 3478;
 export const TURN_SECRET = 'icelane-lab-secret';
 export const TURN_REALM = 'icelane.lab';
+/** coturn's second public address with `stunProbe`: two listening addresses open its
+ * alternative port (TURN_PORT + 1), the network check's second STUN endpoint. */
+const SECOND_PUBLIC_HOST = '203.0.113.2';
 /** The clients' private side, which the relay must refuse as a peer (as on the internet). */
 const CGNAT_RANGE = '100.64.0.0-100.127.255.255';
 
@@ -43,6 +46,11 @@ export interface LabOptions {
   spareRouter: boolean;
   /** Run coturn with `--verbose`, so `turnLog` sees every allocation and the username behind it. */
   turnVerbose: boolean;
+  /**
+   * coturn also answers STUN on `stun:203.0.113.1:3479` (a second listening address opens its
+   * alternative port), and the server hands that out as `stunProbe` for the network check.
+   */
+  stunProbe: boolean;
   onLog: (line: string) => void;
 }
 
@@ -55,6 +63,7 @@ export const labDefaults: LabOptions = {
   relayRefusesPrivatePeers: true,
   spareRouter: false,
   turnVerbose: true,
+  stunProbe: false,
   onLog: () => {},
 };
 
@@ -67,6 +76,8 @@ export interface Lab {
   /** `turn:203.0.113.1:3478?transport=…` whether or not coturn runs. */
   turnUrls: { udp: string; tcp: string };
   stunUrl: string;
+  /** `stun:203.0.113.1:3479` with `stunProbe`, else `null`. */
+  probeStunUrl: string | null;
   server: ServerProcess | null;
   /** Whether calls run as real video calls (see `LabOptions.videoCall`). */
   videoCall: boolean;
@@ -120,6 +131,8 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
       return incident;
     };
     const prefix = ['ip', 'netns', 'exec', network.pubNs];
+    if (o.stunProbe)
+      await ip(network.pubNs, 'addr', 'add', `${SECOND_PUBLIC_HOST}/24`, 'dev', 'br0');
 
     const turnLog = new TurnLog();
     const turnOptions = {
@@ -130,6 +143,7 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
       realm: TURN_REALM,
       deniedPeerRanges: o.relayRefusesPrivatePeers ? [CGNAT_RANGE] : [],
       verbose: o.turnVerbose,
+      extraListeningIps: o.stunProbe ? [SECOND_PUBLIC_HOST] : [],
       onLog: (line: string) => {
         turnLog.read(line);
         o.onLog(line);
@@ -156,12 +170,17 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
       tcp: `turn:${PUBLIC_HOST}:${TURN_PORT}?transport=tcp`,
     };
     const stunUrl = `stun:${PUBLIC_HOST}:${TURN_PORT}`;
+    const probeStunUrl = o.stunProbe ? `stun:${PUBLIC_HOST}:${TURN_PORT + 1}` : null;
 
     const server = o.server
       ? await startServerProcess({
           prefix,
           host: PUBLIC_HOST,
-          env: { ...serverTurnEnv(stunUrl, turnUrls), ...o.server.env },
+          env: {
+            ...serverTurnEnv(stunUrl, turnUrls),
+            ...(probeStunUrl ? { ICELANE_STUN_PROBE_URLS: probeStunUrl } : {}),
+            ...o.server.env,
+          },
           onLog: o.onLog,
         })
       : null;
@@ -199,6 +218,7 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
       turnLog,
       turnUrls,
       stunUrl,
+      probeStunUrl,
       server,
       videoCall: o.videoCall,
       browser,

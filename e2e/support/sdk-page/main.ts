@@ -4,6 +4,7 @@
  */
 import {
   IcelaneError,
+  checkNetwork,
   joinDefaults,
   joinRoom,
   type JoinOptions,
@@ -154,6 +155,7 @@ declare global {
   interface Window {
     icelane: {
       joinRoom: typeof joinRoom;
+      checkNetwork: typeof checkNetwork;
       IcelaneError: typeof IcelaneError;
       joinDefaults: typeof joinDefaults;
     };
@@ -161,6 +163,6 @@ declare global {
   }
 }
 
-window.icelane = { joinRoom, IcelaneError, joinDefaults };
+window.icelane = { joinRoom, checkNetwork, IcelaneError, joinDefaults };
 window.harness = harness;
 document.title = 'icelane SDK test page (ready)';

@@ -2,6 +2,7 @@
  * The demo page: settings from the URL and the form, a call through the SDK, and every panel
  * redrawn from one state object (also published as `window.__demo` for tests).
  */
+import { checkNetwork as sdkCheckNetwork } from '@icelane/sdk';
 import { startCall, type Call } from './call.js';
 import { createChat } from './chat.js';
 import { createDemoState, type DemoState, type PeerView } from './demo-state.js';
@@ -214,10 +215,13 @@ async function checkNetwork(): Promise<void> {
   button.disabled = true;
   try {
     const config = call ? call.room.ice : await fetchIceConfig(currentParams().server);
-    const gathering = await gatherCandidates(config);
+    const [gathering, network] = await Promise.all([
+      gatherCandidates(config),
+      sdkCheckNetwork(config, { turn: false }),
+    ]);
     const verdict = judgeNetwork(gathering);
     state.network = { status: 'done', verdict, error: null };
-    renderVerdict(result, verdict, gathering);
+    renderVerdict(result, verdict, gathering, network);
   } catch (error) {
     state.network = { status: 'error', verdict: null, error: (error as Error).message };
     result.textContent = (error as Error).message;

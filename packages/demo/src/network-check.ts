@@ -4,8 +4,10 @@
  * answered and accepted the credentials.
  */
 import type { IceConfig } from '@icelane/protocol';
+import type { NetworkClass } from '@icelane/sdk';
 import { h } from './dom.js';
 import {
+  describeMapping,
   type GatheredCandidate,
   type GatheredType,
   type Gathering,
@@ -78,7 +80,13 @@ function gatheringComplete(pc: RTCPeerConnection, timeoutMs: number): Promise<bo
 }
 
 /** Renders a verdict: the types as badges, the findings as sentences, the conclusion last. */
-export function renderVerdict(target: HTMLElement, verdict: NetworkVerdict, gathering: Gathering) {
+export function renderVerdict(
+  target: HTMLElement,
+  verdict: NetworkVerdict,
+  gathering: Gathering,
+  network: NetworkClass,
+) {
+  const mapping = describeMapping(network);
   target.replaceChildren(
     h(
       'div',
@@ -89,6 +97,8 @@ export function renderVerdict(target: HTMLElement, verdict: NetworkVerdict, gath
     ),
     h('ul', {}, ...verdict.lines.map((line) => h('li', {}, line))),
     h('p', { class: `verdict turn-${verdict.turn}` }, verdict.summary),
+    h('p', { class: 'mapping', 'data-mapping': network.mapping }, mapping.line),
+    h('p', { class: 'prediction' }, mapping.prediction),
     h(
       'p',
       { class: 'muted' },

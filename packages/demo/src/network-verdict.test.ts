@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { judgeNetwork, type GatheredCandidate, type Gathering } from './network-verdict.js';
+import type { NetworkClass } from '@icelane/sdk';
+import {
+  describeMapping,
+  judgeNetwork,
+  type GatheredCandidate,
+  type Gathering,
+} from './network-verdict.js';
 
 const host: GatheredCandidate = { type: 'host', protocol: 'udp', address: '192.168.1.20' };
 const srflx: GatheredCandidate = { type: 'srflx', protocol: 'udp', address: '203.0.113.7' };
@@ -96,5 +102,36 @@ describe('network check verdict', () => {
       gathering({ candidates: [{ type: 'host', protocol: 'udp', address: 'f3a1.local' }] }),
     );
     expect(verdict.lines[0]).toMatch(/hidden behind \.local names/);
+  });
+});
+
+describe('describeMapping', () => {
+  const network = (overrides: Partial<NetworkClass>): NetworkClass => ({
+    mapping: 'unknown',
+    udp: true,
+    turn: null,
+    publicAddress: '203.0.113.11',
+    stunEndpoints: ['stun:a.test:3478', 'stun:a.test:3479'],
+    durationMs: 40,
+    ...overrides,
+  });
+
+  it('predicts the relay behind a symmetric NAT', () => {
+    const { line, prediction } = describeMapping(network({ mapping: 'endpoint-dependent' }));
+    expect(line).toMatch(/symmetric NAT.*203\.0\.113\.11/);
+    expect(prediction).toMatch(/will need the relay/);
+  });
+
+  it('predicts the relay only for a symmetric far side on a cone NAT', () => {
+    expect(describeMapping(network({ mapping: 'endpoint-independent' })).prediction).toBe(
+      'Calls from here will need the relay only when the other side is behind a symmetric NAT.',
+    );
+  });
+
+  it('says why it cannot tell', () => {
+    expect(describeMapping(network({ stunEndpoints: ['stun:a.test'] })).line).toMatch(
+      /ICELANE_STUN_PROBE_URLS/,
+    );
+    expect(describeMapping(network({ udp: false })).prediction).toMatch(/TCP or TLS/);
   });
 });

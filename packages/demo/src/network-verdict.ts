@@ -2,6 +2,7 @@
  * What a candidate gathering says about this network, in words. Pure, so the wording is tested
  * against every combination without a browser.
  */
+import type { NetworkClass } from '@icelane/sdk';
 export type GatheredType = 'host' | 'srflx' | 'prflx' | 'relay';
 
 export interface GatheredCandidate {
@@ -111,6 +112,38 @@ function turnLine(gathering: Gathering, turn: TurnStatus, turnErrors: GatheringE
         : 'TURN gave no relay candidate: the TURN server is unreachable from this network.';
     case 'not-configured':
       return 'The server handed out no TURN server: there is no relay to fall back on.';
+  }
+}
+
+/** The SDK's classification in words, and what it predicts for calls from here. */
+export function describeMapping(network: NetworkClass): { line: string; prediction: string } {
+  const at = network.publicAddress ? ` (public address ${network.publicAddress})` : '';
+  switch (network.mapping) {
+    case 'endpoint-dependent':
+      return {
+        line: `This network is behind a symmetric NAT: a new public port per destination${at}.`,
+        prediction:
+          'Calls from here will need the relay; with TURN on demand, attempt 1 includes TURN.',
+      };
+    case 'endpoint-independent':
+      return {
+        line: `This network keeps one public port per socket (no NAT, or a cone NAT)${at}.`,
+        prediction:
+          'Calls from here will need the relay only when the other side is behind a symmetric NAT.',
+      };
+    case 'unknown':
+      return {
+        line:
+          network.stunEndpoints.length < 2
+            ? 'The NAT type is unknown: the server hands out no second STUN endpoint (ICELANE_STUN_PROBE_URLS).'
+            : network.udp === false
+              ? 'The NAT type is unknown: STUN over UDP did not answer.'
+              : 'The NAT type is unknown: a STUN endpoint did not answer.',
+        prediction:
+          network.udp === false
+            ? 'Calls from here can only go through the relay over TCP or TLS.'
+            : 'Whether calls from here need the relay depends on the other side.',
+      };
   }
 }
 

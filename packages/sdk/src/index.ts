@@ -6,6 +6,13 @@ export { joinRoom } from './join-room.js';
 export { Room, type SendData } from './room.js';
 export { joinDefaults, type JoinOptions } from './defaults.js';
 export {
+  checkNetwork,
+  networkCheckDefaults,
+  type NetworkCheckOptions,
+  type NetworkClass,
+} from './network-check/check.js';
+export type { MappingBehaviour, TurnTransports } from './network-check/classify.js';
+export {
   IcelaneError,
   FAILURE_REASON_TEXT,
   type FailedAttempt,

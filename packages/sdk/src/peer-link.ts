@@ -29,6 +29,8 @@ import type { PeerSnapshot, RoomEvents } from './events.js';
 import type { RecoveryCause } from './healer.js';
 import { InPlaceRecovery, RESTART_SIGNAL } from './in-place-recovery.js';
 import { attemptLimit, planAttempt, type AttemptPlan } from './ice-plan.js';
+import type { MappingBehaviour } from './network-check/classify.js';
+import { NETWORK_SIGNAL, NetworkHint, parseNetworkSignal } from './network-check/network-hint.js';
 import type { SimplePeerConstructor } from './simple-peer-loader.js';
 
 /** How long a closed live connection waits for the reason (peer left, or a retry) to arrive. */
@@ -48,6 +50,8 @@ export interface PeerLinkDeps {
   SimplePeer: SimplePeerConstructor;
   /** The room's latest ICE configuration. */
   ice(): IceConfig;
+  /** This side's mapping from the room's network check, with TURN on demand; else `null`. */
+  ownMapping?: Promise<MappingBehaviour> | null;
   /** ICE configuration fetched after `since` (ms since the epoch); the latest one if that fails. */
   freshIce(since: number): Promise<IceConfig>;
   /** Sends a signal through the server to the peer's current signaling id `to`. */
@@ -85,6 +89,8 @@ export class PeerLink {
   private recovery: InPlaceRecovery | undefined;
   private reconnecting = false;
   private replacement: Replacement | undefined;
+  /** TURN on demand told by both sides' network checks (see network-hint.ts). */
+  private readonly hint: NetworkHint;
 
   constructor(private readonly deps: PeerLinkDeps) {
     this.peerId = deps.remote.peerId;
@@ -92,9 +98,18 @@ export class PeerLink {
     const { strategy, maxAttempts } = deps.options;
     const limit = attemptLimit(strategy, maxAttempts);
     this.state = initialAttemptState(deps.initiator, limit, deps.options.recovery);
+    this.hint = new NetworkHint(deps.ownMapping ?? null, deps.initiator, (data) =>
+      deps.sendSignal(this.signalingId, 1, data),
+    );
     this.plan = planAttempt(deps.options, deps.ice(), 1);
     this.emitState();
-    this.dispatch({ type: 'ready', attempt: 1 });
+    this.hint.whenReady(() => this.dispatch({ type: 'ready', attempt: 1 }));
+  }
+
+  /** The options attempts are planned with: TURN on demand is off when the checks say TURN is needed. */
+  private get planOptions(): ResolvedJoinOptions {
+    const { options } = this.deps;
+    return this.hint.needsTurn ? { ...options, turnOnDemand: false } : options;
   }
 
   snapshot(): PeerSnapshot {
@@ -117,6 +132,9 @@ export class PeerLink {
 
   /** A signal relayed by the server from this peer. */
   receive(attempt: number, data: SignalData): void {
+    if (data.type === NETWORK_SIGNAL) return this.hint.heard(parseNetworkSignal(data));
+    // Any other signal first: the far side sends no network signal.
+    this.hint.silent();
     if (data.type === RESTART_SIGNAL) {
       if (attempt === this.state.attempt) this.recovery?.restartAsked(data);
       return;
@@ -169,12 +187,13 @@ export class PeerLink {
    */
   applyIce(ice: IceConfig): void {
     this.connection?.applyIceServers(
-      planAttempt(this.deps.options, ice, this.state.attempt).iceServers,
+      planAttempt(this.planOptions, ice, this.state.attempt).iceServers,
     );
     this.recovery?.moveToFreshCredentials();
   }
 
   close(): void {
+    this.hint.close();
     this.dispatch({ type: 'close' });
   }
 
@@ -238,12 +257,12 @@ export class PeerLink {
     const failedAt = Date.now();
     this.destroyPeer();
     this.pending = [];
-    this.plan = planAttempt(this.deps.options, this.deps.ice(), attempt);
+    this.plan = planAttempt(this.planOptions, this.deps.ice(), attempt);
     this.deps.emit('fallback', { peerId: this.peerId, attempt, reason, policy: this.plan.policy });
     const ready = refreshIce ? this.deps.freshIce(failedAt) : Promise.resolve(this.deps.ice());
     void ready.then((ice) => {
       if (this.state.attempt !== attempt || this.state.peerReady) return;
-      this.plan = planAttempt(this.deps.options, ice, attempt);
+      this.plan = planAttempt(this.planOptions, ice, attempt);
       this.dispatch({ type: 'ready', attempt });
     });
   }
@@ -251,7 +270,7 @@ export class PeerLink {
   private createPeer(attempt: number, initiator: boolean): void {
     const { options } = this.deps;
     const peerId = this.peerId;
-    const plan = (this.plan = planAttempt(options, this.deps.ice(), attempt));
+    const plan = (this.plan = planAttempt(this.planOptions, this.deps.ice(), attempt));
     const fail = (reason: FailureReason) =>
       this.dispatch({ type: 'local-failure', attempt, reason, ...this.facts() });
     const recovery = options.recovery
@@ -337,7 +356,7 @@ export class PeerLink {
       attempt,
       initiator,
       policy,
-      options: this.deps.options,
+      options: this.planOptions,
       connection: () => this.connection,
       ice: () => this.deps.ice(),
       report: () => this.report,

@@ -18,6 +18,8 @@ import { createEmitter, type Listener, type Unsubscribe } from './emitter.js';
 import { IcelaneError } from './errors.js';
 import type { PeerSnapshot, RoomEvents } from './events.js';
 import { createIceRefresher, type IceRefresher } from './ice-refresher.js';
+import type { MappingBehaviour } from './network-check/classify.js';
+import { mappingForTurnOnDemand } from './network-check/own-mapping.js';
 import { PeerLink } from './peer-link.js';
 import { keepReconnecting, type ReconnectWatch } from './reconnect.js';
 import { recoveryReport } from './server-telemetry.js';
@@ -62,6 +64,8 @@ export class Room {
   private reconnect: ReconnectWatch | undefined;
   /** Sent with the next rejoin so the server drops this peer's previous id at once. */
   private resumeToken: string | undefined;
+  /** This network's mapping behaviour, checked once at join for TURN on demand; else `null`. */
+  private readonly ownMapping: Promise<MappingBehaviour> | null;
 
   /** @internal Use `joinRoom`. */
   constructor(
@@ -75,6 +79,7 @@ export class Room {
     this.room = answer.room;
     this.resumeToken = answer.resumeToken;
     this.probe = signalingProbe(socket, SIGNALING_PROBE_MS);
+    this.ownMapping = mappingForTurnOnDemand(answer.ice, options);
     this.refresher = createIceRefresher(
       answer.ice,
       () => this.ask<IceConfig>('ice:refresh'),
@@ -338,6 +343,7 @@ export class Room {
       options: this.options,
       SimplePeer: this.SimplePeer,
       ice: () => this.refresher.current(),
+      ownMapping: this.ownMapping,
       freshIce: (since) => this.refresher.freshSince(since),
       sendSignal: (to, attempt, data) => {
         if (this.socket.connected) this.socket.emit('signal', { to, attempt, data });
