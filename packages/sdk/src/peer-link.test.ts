@@ -402,3 +402,14 @@ describe('the link healing a live call in place', () => {
     expect(eventsOf('peer:state').map((e) => e.state)).toEqual(['connecting', 'connected']);
   });
 });
+
+describe('signals of a later SDK version', () => {
+  useFakeTimersPerTest(1_000_000);
+
+  it('are dropped, never handed to simple-peer (which would end the connection)', () => {
+    const { link, peers } = openLink({ initiator: false });
+    link.receive(1, { type: 'icelane:something-new', value: 1 });
+    link.receive(1, OFFER);
+    expect(peers.last().received).toEqual([OFFER]);
+  });
+});

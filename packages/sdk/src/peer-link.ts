@@ -33,6 +33,9 @@ import type { MappingBehaviour } from './network-check/classify.js';
 import { NETWORK_SIGNAL, NetworkHint, parseNetworkSignal } from './network-check/network-hint.js';
 import type { SimplePeerConstructor } from './simple-peer-loader.js';
 
+/** The signal types the SDKs send each other (never the browser's: offer, answer, candidate). */
+const SDK_SIGNAL_PREFIX = 'icelane:';
+
 /** How long a closed live connection waits for the reason (peer left, or a retry) to arrive. */
 const CLOSE_GRACE_MS = 1_000;
 
@@ -142,6 +145,10 @@ export class PeerLink {
     if (data.type === RETRY_SIGNAL) {
       const reason = data.reason as FailureReason;
       this.dispatch({ type: 'remote-retry', attempt, reason, ...this.facts() });
+    } else if (data.type.startsWith(SDK_SIGNAL_PREFIX)) {
+      // An SDK message of a later version: simple-peer would take it for bad signal data and
+      // end the connection. Dropped; the far side copes without an answer.
+      return;
     } else {
       this.dispatch({ type: 'signal', attempt, ...this.facts() }, data);
     }
