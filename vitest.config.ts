@@ -15,6 +15,11 @@ export default defineConfig({
       '**/*.e2e.test.ts',
       ...(soak ? [] : ['**/*.soak.test.ts']),
     ],
+    // Built once before any file (scripts/lib/vitest-build.ts), never inside one.
+    globalSetup: ['./scripts/lib/vitest-build.ts'],
+    // Vitest's default on two cores is one worker, one file at a time; most files here wait on
+    // processes (servers, Redis, coturn, Chromium), so four at once take a fraction of the time.
+    maxWorkers: 4,
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

@@ -37,8 +37,8 @@ beside() {
   failed_steps=()
   step typecheck pnpm run typecheck
   step lint pnpm run lint
-  step vitest pnpm exec vitest run --reporter=default --reporter=json \
-    --outputFile.json="$results/vitest.json"
+  step vitest env ICELANE_PACKAGES_BUILT=1 pnpm exec vitest run --reporter=default \
+    --reporter=json --outputFile.json="$results/vitest.json"
   printf '%s\n' "${failed_steps[@]}" >"$results/beside-failed"
 }
 beside >"$results/beside.log" 2>&1 &

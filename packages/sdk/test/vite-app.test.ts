@@ -20,10 +20,8 @@ describe('a plain Vite app importing @icelane/sdk', () => {
   let outDir: string;
 
   beforeAll(async () => {
-    // The app imports the package by name, so it gets `dist` as any app would.
-    await promisify(execFile)('pnpm', ['--filter', '@icelane/sdk...', 'run', 'build'], {
-      cwd: ROOT,
-    });
+    // The app imports the package by name, so it gets `dist` as any app would (built by the
+    // global setup, scripts/lib/vitest-build.ts).
     outDir = await mkdtemp(join(tmpdir(), 'icelane-vite-app-'));
   }, 60_000);
 

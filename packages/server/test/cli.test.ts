@@ -1,19 +1,16 @@
 /**
- * The `icelane-server` CLI as a process, built first and configured only through its
+ * The `icelane-server` CLI as a process (built by the global setup) and configured only through its
  * environment, against a real coturn.
  */
-import { execFile, spawnSync } from 'node:child_process';
-import { promisify } from 'node:util';
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IceServer, JoinAnswer } from '@icelane/protocol';
 import { SERVER_MAIN, startCoturn, startServerProcess, type Coturn } from '@icelane/testing';
 import { connect, disconnectAll, nextEvent, request } from './support/clients.js';
 
-const run = promisify(execFile);
 let coturn: Coturn;
 
 beforeAll(async () => {
-  await run('pnpm', ['--filter', '@icelane/server...', 'run', 'build'], { timeout: 120_000 });
   coturn = await startCoturn();
 }, 180_000);
 

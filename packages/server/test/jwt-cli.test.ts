@@ -2,20 +2,14 @@
  * The JWT settings through the `icelane-server` CLI: the environment switches the check on, a
  * conflicting environment stops the start, and the secret stays out of the logs.
  */
-import { execFile, spawnSync } from 'node:child_process';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SERVER_MAIN, startServerProcess } from '@icelane/testing';
 import { connect, disconnectAll, request } from './support/clients.js';
 import { hs256, inSeconds } from './support/jwt-signer.js';
 
 const SECRET = 'cli-jwt-secret-0123456789abcdef-0123456789';
 
-beforeAll(async () => {
-  await promisify(execFile)('pnpm', ['--filter', '@icelane/server...', 'run', 'build'], {
-    timeout: 120_000,
-  });
-}, 180_000);
 afterAll(() => disconnectAll());
 
 describe('icelane-server with join tokens', () => {

@@ -19,7 +19,6 @@ let certFile: string;
 let keyFile: string;
 
 beforeAll(async () => {
-  await run('pnpm', ['--filter', '@icelane/server...', 'run', 'build'], { timeout: 120_000 });
   dir = mkdtempSync(join(tmpdir(), 'icelane-tls-'));
   certFile = join(dir, 'cert.pem');
   keyFile = join(dir, 'key.pem');

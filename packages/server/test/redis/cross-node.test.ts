@@ -6,15 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerProcess } from '@icelane/testing';
 import { connect, disconnectAll, joined, nextEvent, record, request } from '../support/clients.js';
-import {
-  STATIC_TURN_ENV,
-  buildServer,
-  readyz,
-  redisUpOn,
-  startNode,
-  stopAllNodes,
-  stopNode,
-} from './nodes.js';
+import { STATIC_TURN_ENV, readyz, redisUpOn, startNode, stopAllNodes, stopNode } from './nodes.js';
 import { startRedis, type RedisServer } from './redis-server.js';
 
 const CAP = 3;
@@ -24,7 +16,6 @@ let one: ServerProcess;
 let two: ServerProcess;
 
 beforeAll(async () => {
-  await buildServer();
   redis = await startRedis();
   const env = { ...STATIC_TURN_ENV, ICELANE_ROOM_PEER_CAP: String(CAP) };
   [one, two] = await Promise.all([startNode(redis.url, env), startNode(redis.url, env)]);

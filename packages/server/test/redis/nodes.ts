@@ -2,16 +2,7 @@
  * Several `icelane-server` processes (the built CLI) on one Redis, as a deployment runs them,
  * each stopped by its PID.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { startServerProcess, type ServerProcess } from '@icelane/testing';
-
-const run = promisify(execFile);
-
-/** The CLI the nodes run is `dist/main.js`: build it (and what it imports) first. */
-export async function buildServer(): Promise<void> {
-  await run('pnpm', ['--filter', '@icelane/server...', 'run', 'build'], { timeout: 120_000 });
-}
 
 /** A TURN server with a fixed login, so every join answer carries TURN. */
 export const STATIC_TURN_ENV = {

@@ -9,7 +9,6 @@ import type { ServerProcess } from '@icelane/testing';
 import { disconnectAll, joined, nextEvent, request, type TestClient } from '../support/clients.js';
 import {
   STATIC_TURN_ENV,
-  buildServer,
   eventually,
   logged,
   readyz,
@@ -26,7 +25,6 @@ let one: ServerProcess;
 let two: ServerProcess;
 
 beforeAll(async () => {
-  await buildServer();
   redis = await startRedis({ password: PASSWORD });
   [one, two] = await Promise.all([
     startNode(redis.url, STATIC_TURN_ENV),

@@ -13,14 +13,13 @@ import { createMetrics } from '../../src/observability/metrics.js';
 import { createRedisScaleOut, type ScaleOut } from '../../src/scale/scale-out.js';
 import { startCloudflareFake, type CloudflareFake } from '../credentials/cloudflare-fake.js';
 import { connect, disconnectAll, request } from '../support/clients.js';
-import { buildServer, eventually, logged, redisUpOn, startNode, stopAllNodes } from './nodes.js';
+import { eventually, logged, redisUpOn, startNode, stopAllNodes } from './nodes.js';
 import { startRedis, type RedisServer } from './redis-server.js';
 
 let redis: RedisServer;
 let fake: CloudflareFake;
 
 beforeAll(async () => {
-  await buildServer();
   redis = await startRedis();
 }, 180_000);
 

@@ -14,7 +14,6 @@ import type { ServerProcess } from '@icelane/testing';
 import { disconnectAll, joined, record, request, type TestClient } from '../support/clients.js';
 import {
   STATIC_TURN_ENV,
-  buildServer,
   eventually,
   readyz,
   redisUpOn,
@@ -36,7 +35,6 @@ let one: ServerProcess;
 let two: ServerProcess;
 
 beforeAll(async () => {
-  await buildServer();
   redis = await startRedis();
   [one, two] = await Promise.all([
     startNode(redis.url, STATIC_TURN_ENV),
