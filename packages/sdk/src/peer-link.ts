@@ -26,8 +26,7 @@ import type { ResolvedJoinOptions } from './defaults.js';
 import type { Emitter } from './emitter.js';
 import { IcelaneError, connectFailedError, type FailureReason } from './errors.js';
 import type { PeerSnapshot, RoomEvents } from './events.js';
-import type { RecoveryCause } from './healer.js';
-import { InPlaceRecovery, RESTART_SIGNAL } from './in-place-recovery.js';
+import { InPlaceRecovery, PendingReplacement, RESTART_SIGNAL } from './in-place-recovery.js';
 import { attemptLimit, planAttempt, type AttemptPlan } from './ice-plan.js';
 import type { MappingBehaviour } from './network-check/classify.js';
 import { NETWORK_SIGNAL, NetworkHint, parseNetworkSignal } from './network-check/network-hint.js';
@@ -38,12 +37,6 @@ const SDK_SIGNAL_PREFIX = 'icelane:';
 
 /** How long a closed live connection waits for the reason (peer left, or a retry) to arrive. */
 const CLOSE_GRACE_MS = 1_000;
-
-/** A call replaced by a new connection, until that one is up (or fails). */
-interface Replacement {
-  cause: RecoveryCause;
-  since: number;
-}
 
 export interface PeerLinkDeps {
   remote: PeerInfo;
@@ -91,7 +84,7 @@ export class PeerLink {
   /** The healing of the live connection (with `recovery`), once it is up. */
   private recovery: InPlaceRecovery | undefined;
   private reconnecting = false;
-  private replacement: Replacement | undefined;
+  private readonly replacement = new PendingReplacement();
   /** TURN on demand told by both sides' network checks (see network-hint.ts). */
   private readonly hint: NetworkHint;
 
@@ -375,7 +368,7 @@ export class PeerLink {
         if (on) this.deps.onTrouble();
       },
       replace: (cause, since, reason) => {
-        this.replacement = { cause, since };
+        this.replacement.start(cause, since);
         this.dispatch({ type: 'local-failure', attempt, reason, ...this.facts() });
       },
     });
@@ -383,17 +376,8 @@ export class PeerLink {
 
   /** The outcome of a new connection made as the last step of healing. */
   private endReplacement(outcome: 'recovered' | 'failed'): void {
-    const replacement = this.replacement;
-    if (!replacement) return;
-    this.replacement = undefined;
-    this.deps.emit('recovery', {
-      peerId: this.peerId,
-      cause: replacement.cause,
-      step: 'new-connection',
-      outcome,
-      gapMs: Date.now() - replacement.since,
-      ...(outcome === 'recovered' && this.report ? { report: this.report } : {}),
-    });
+    const event = this.replacement.end(outcome, this.report);
+    if (event) this.deps.emit('recovery', { peerId: this.peerId, ...event });
   }
 
   private emitState(): void {
