@@ -15,7 +15,7 @@ import type { LogLevel } from './observability/logger.js';
 
 const ice = iceSourceDefaults;
 const app = icelaneServerDefaults;
-const PROVIDERS = ['cloudflare', 'coturn', 'static', 'twilio', 'none'] as const;
+const PROVIDERS = ['cloudflare', 'coturn', 'static', 'none'] as const;
 type ProviderChoice = (typeof PROVIDERS)[number];
 
 /** Every environment variable the server reads. */
@@ -311,9 +311,6 @@ function readTurn(r: Reader): TurnConfig {
   switch (provider) {
     case null:
     case 'none':
-      return { provider: 'none' };
-    case 'twilio':
-      r.issue('ICELANE_TURN_PROVIDER', 'twilio is not available in this version');
       return { provider: 'none' };
     case 'cloudflare':
       return {

@@ -166,7 +166,11 @@ describe('readConfig', () => {
     ],
     ['ICELANE_COTURN_URLS', 'turn:turn.example.com:53', /ICELANE_COTURN_URLS: .*not on port 53/],
     ['ICELANE_TURN_PROVIDER', 'xirsys', /ICELANE_TURN_PROVIDER: expected one of cloudflare/],
-    ['ICELANE_TURN_PROVIDER', 'twilio', /ICELANE_TURN_PROVIDER: twilio is not available/],
+    [
+      'ICELANE_TURN_PROVIDER',
+      'twilio',
+      /ICELANE_TURN_PROVIDER: expected one of cloudflare, coturn, static, none/,
+    ],
     ['ICELANE_TURN_TTL_SECONDS', '10', /ICELANE_TURN_TTL_SECONDS: expected an integer from 60/],
     [
       'ICELANE_CREDENTIAL_SCOPE',

@@ -3,7 +3,7 @@
  */
 import type { IceServer } from '@icelane/protocol';
 
-export type ProviderName = 'cloudflare' | 'coturn' | 'static' | 'twilio';
+export type ProviderName = 'cloudflare' | 'coturn' | 'static';
 
 /**
  * `shared`: one credential cached and handed to everyone (for providers where minting costs an
