@@ -1,70 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { IceConfig, SignalData } from '@icelane/protocol';
-import { CONTROL_CHANNEL_ID } from './control-channel.js';
-import { resolveJoinOptions, type JoinOptions } from './defaults.js';
+import type { SignalData } from '@icelane/protocol';
 import { IcelaneError } from './errors.js';
-import { PeerLink } from './peer-link.js';
 import { useFakeTimersPerTest } from '../test/fakes/fake-timers.js';
-import { fakeSimplePeers } from '../test/fakes/fake-simple-peer.js';
+import { openLink } from '../test/fakes/link-harness.js';
 import { iceConfig, TURN_URL } from '../test/fakes/ice.js';
-import type { RecordedEvent } from '../test/fakes/room-harness.js';
 import { chromeSrflx } from '../test/stats-fixtures.js';
 
 const OFFER: SignalData = { type: 'offer', sdp: 'v=0 offer' };
 const ANSWER: SignalData = { type: 'answer', sdp: 'v=0 answer' };
 const CANDIDATE: SignalData = { type: 'candidate', candidate: { candidate: 'candidate:1' } };
-
-interface LinkSetup {
-  initiator?: boolean;
-  options?: Partial<JoinOptions>;
-  /** Fresh ICE servers arrive only when the test resolves them (see `resolveIce`). */
-  holdFreshIce?: boolean;
-}
-
-function openLink(setup: LinkSetup = {}) {
-  const peers = fakeSimplePeers();
-  const sent: { to: string; attempt: number; data: SignalData }[] = [];
-  const events: RecordedEvent[] = [];
-  let ice = iceConfig(1);
-  let issued = 1;
-  const held: (() => void)[] = [];
-  const freshIce = vi.fn((_since: number) => {
-    const next = iceConfig(++issued);
-    const accept = () => (ice = next);
-    if (!setup.holdFreshIce) return Promise.resolve(accept());
-    return new Promise<IceConfig>((resolve) => held.push(() => resolve(accept())));
-  });
-  const onLost = vi.fn();
-  const link = new PeerLink({
-    remote: { peerId: 'p-1', name: 'Ada' },
-    initiator: setup.initiator ?? true,
-    options: resolveJoinOptions(setup.options),
-    SimplePeer: peers.SimplePeer,
-    ice: () => ice,
-    freshIce,
-    sendSignal: (to, attempt, data) => sent.push({ to, attempt, data }),
-    emit: (event, payload) => events.push([event, payload] as RecordedEvent),
-    onReport: vi.fn(),
-    onUsage: vi.fn(),
-    onControl: vi.fn(),
-    onLost,
-    onTrouble: vi.fn(),
-  });
-  return {
-    link,
-    peers,
-    sent,
-    events,
-    freshIce,
-    onLost,
-    /** Lets the held fresh-ICE requests answer. */
-    resolveIce: () => held.splice(0).forEach((release) => release()),
-    eventsOf: <K extends RecordedEvent[0]>(name: K) =>
-      events
-        .filter((event) => event[0] === name)
-        .map((event) => event[1] as Extract<RecordedEvent, [K, unknown]>[1]),
-  };
-}
 
 describe('the link to one peer', () => {
   useFakeTimersPerTest(1_000_000);
@@ -321,95 +265,5 @@ describe('the link to one peer', () => {
     await vi.advanceTimersByTimeAsync(5_000);
     expect(sent).toEqual([]);
     expect(eventsOf('fallback')).toEqual([]);
-  });
-});
-
-describe('the link healing a live call in place', () => {
-  useFakeTimersPerTest(1_000_000);
-
-  /** A connected link whose far side has sent one heartbeat, so its silence counts. */
-  function connected(setup: LinkSetup) {
-    const opened = openLink(setup);
-    const peer = opened.peers.last();
-    peer._pc.stats = chromeSrflx;
-    peer.connect();
-    const control = peer._pc.channel(CONTROL_CHANNEL_ID)!;
-    control.open();
-    const heartbeat = () => control.deliver(JSON.stringify({ type: 'heartbeat' }));
-    heartbeat();
-    return { ...opened, peer, heartbeat };
-  }
-
-  it('the answerer asks the offerer for an ICE restart after 1 s of silence, and says when the call is back', async () => {
-    const { peer, sent, heartbeat, eventsOf, peers } = connected({ initiator: false });
-    await vi.advanceTimersByTimeAsync(1_500);
-    expect(eventsOf('peer:state').map((e) => e.state)).toEqual([
-      'connecting',
-      'connected',
-      'reconnecting',
-    ]);
-    expect(sent.at(-1)).toEqual({
-      to: 'p-1',
-      attempt: 1,
-      data: { type: 'icelane:restart', step: 'ice-restart', cause: 'path-lost', gen: 0 },
-    });
-    heartbeat();
-    await vi.advanceTimersByTimeAsync(0);
-    expect(eventsOf('peer:state').at(-1)!.state).toBe('connected');
-    expect(eventsOf('recovery')).toEqual([
-      expect.objectContaining({ cause: 'path-lost', step: 'ice-restart', outcome: 'recovered' }),
-    ]);
-    expect(eventsOf('recovery')[0]!.gapMs).toBeGreaterThanOrEqual(1_000);
-    // Healed in place: the same connection, no new stream.
-    expect(peers.all).toEqual([peer]);
-    expect(eventsOf('stream')).toEqual([]);
-  });
-
-  it('the offerer restarts ICE when the answerer asks, on the same connection', () => {
-    const { link, peer, eventsOf, peers } = connected({ initiator: true });
-    link.receive(1, { type: 'icelane:restart', step: 'ice-restart', cause: 'path-lost', gen: 0 });
-    expect(peer._pc.iceRestarts).toBe(1);
-    expect(peer.negotiations).toBe(1);
-    // This side still hears the far side: the incident is the answerer's, not this side's.
-    expect(eventsOf('peer:state').at(-1)!.state).toBe('connected');
-    expect(peers.all).toEqual([peer]);
-  });
-
-  it('climbs to a relay-only restart, then makes a new connection, and says so when it is up', async () => {
-    const { peer, peers, eventsOf } = connected({ initiator: true });
-    await vi.advanceTimersByTimeAsync(1_500);
-    expect(peer._pc.iceRestarts).toBe(1);
-    await vi.advanceTimersByTimeAsync(4_000);
-    expect(peer._pc.iceRestarts).toBe(2);
-    expect(peer._pc.getConfiguration().iceTransportPolicy).toBe('relay');
-    await vi.advanceTimersByTimeAsync(4_000);
-    expect(eventsOf('fallback')).toEqual([
-      expect.objectContaining({ attempt: 2, reason: 'path-lost', policy: 'relay' }),
-    ]);
-    expect(peers.all).toHaveLength(2);
-    peers.last()._pc.stats = chromeSrflx;
-    peers.last().connect();
-    await vi.advanceTimersByTimeAsync(0);
-    expect(eventsOf('recovery')).toEqual([
-      expect.objectContaining({ cause: 'path-lost', step: 'new-connection', outcome: 'recovered' }),
-    ]);
-  });
-
-  it('leaves a call alone with recovery off', async () => {
-    const { peer, eventsOf } = connected({ initiator: true, options: { recovery: false } });
-    await vi.advanceTimersByTimeAsync(20_000);
-    expect(peer._pc.iceRestarts).toBe(0);
-    expect(eventsOf('peer:state').map((e) => e.state)).toEqual(['connecting', 'connected']);
-  });
-});
-
-describe('signals of a later SDK version', () => {
-  useFakeTimersPerTest(1_000_000);
-
-  it('are dropped, never handed to simple-peer (which would end the connection)', () => {
-    const { link, peers } = openLink({ initiator: false });
-    link.receive(1, { type: 'icelane:something-new', value: 1 });
-    link.receive(1, OFFER);
-    expect(peers.last().received).toEqual([OFFER]);
   });
 });
