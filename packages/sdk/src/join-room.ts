@@ -4,7 +4,8 @@
 import type { JoinAnswer, JoinRequest } from '@icelane/protocol';
 import { resolveJoinOptions, type JoinOptions } from './defaults.js';
 import { IcelaneError } from './errors.js';
-import { Room, joinError } from './room.js';
+import { joinError } from './room-errors.js';
+import { Room } from './room.js';
 import { connectSignaling, request } from './signaling.js';
 import { loadSimplePeer } from './simple-peer-loader.js';
 

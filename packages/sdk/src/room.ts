@@ -23,7 +23,8 @@ import { mappingForTurnOnDemand } from './network-check/own-mapping.js';
 import { PeerLink } from './peer-link.js';
 import { keepReconnecting, type ReconnectWatch } from './reconnect.js';
 import { recoveryReport } from './server-telemetry.js';
-import { ServerAnswerError, request, type SignalingSocket } from './signaling.js';
+import { joinError, refreshError } from './room-errors.js';
+import { request, type SignalingSocket } from './signaling.js';
 import { signalingProbe, type SignalingProbe } from './signaling-probe.js';
 import type { SimplePeerConstructor } from './simple-peer-loader.js';
 
@@ -391,25 +392,4 @@ export class Room {
   private assertJoined(): void {
     if (this.left) throw new IcelaneError('not-joined', `room ${this.room} was left`);
   }
-}
-
-/** The `join-failed` error for a refused join answer, `signaling-failed` for no answer. */
-export function joinError(error: unknown): IcelaneError {
-  if (error instanceof ServerAnswerError) {
-    return new IcelaneError('join-failed', `the server refused the join: ${error.message}`, {
-      cause: error,
-      details: { code: error.error.code },
-    });
-  }
-  return new IcelaneError('signaling-failed', 'the server did not answer the join in time', {
-    cause: error,
-  });
-}
-
-function refreshError(error: unknown): IcelaneError {
-  const why = error instanceof ServerAnswerError ? error.message : 'no answer in time';
-  return new IcelaneError('ice-refresh-failed', `could not refresh the ICE servers: ${why}`, {
-    cause: error,
-    ...(error instanceof ServerAnswerError ? { details: { code: error.error.code } } : {}),
-  });
 }
