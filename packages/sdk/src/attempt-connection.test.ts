@@ -28,6 +28,7 @@ function start(
     control: vi.fn(),
     report: vi.fn(),
     rtt: vi.fn(),
+    suspect: vi.fn(),
     trouble: vi.fn(),
     heardAgain: vi.fn(),
     turnRefused: vi.fn(),

@@ -39,6 +39,8 @@ export interface AttemptHandlers {
   rtt(rttMs: number): void;
   /** The live call looks broken (only with `recovery`). */
   trouble(cause: TroubleCause): void;
+  /** The live call's path is suspect (silent for half of `pathSilentMs`): it may be lost. */
+  suspect(): void;
   /** The far side is heard again after `trouble`. */
   heardAgain(): void;
   /** TURN refused the credentials under policy `all`; ICE carries on without the relay. */
@@ -157,6 +159,7 @@ export class AttemptConnection {
         if (options.recovery) {
           this.watch = watchLiveCall(peer._pc, options, {
             sendHeartbeat: () => this.control.send({ type: 'heartbeat' }),
+            suspect: live(handlers.suspect),
             trouble: live(handlers.trouble),
             heardAgain: live(handlers.heardAgain),
           });

@@ -25,6 +25,7 @@ function watch() {
       heartbeats += 1;
       return true;
     },
+    suspect: () => seen.push('suspect'),
     trouble: (cause) => seen.push(`trouble ${cause}`),
     heardAgain: () => seen.push('heard again'),
   });
@@ -55,13 +56,51 @@ describe('the live watch', () => {
     await vi.advanceTimersByTimeAsync(750);
     w.live.heard();
     await vi.advanceTimersByTimeAsync(750);
-    expect(w.seen).toEqual([]);
+    // Suspected twice (half a silence each time), lost never.
+    expect(w.seen).toEqual(['suspect', 'suspect']);
     await vi.advanceTimersByTimeAsync(500);
-    expect(w.seen).toEqual(['trouble path-lost']);
+    expect(w.seen).toEqual(['suspect', 'suspect', 'trouble path-lost']);
     // Once: the healer has it now, until the far side is heard.
     await vi.advanceTimersByTimeAsync(5_000);
     w.live.heard();
-    expect(w.seen).toEqual(['trouble path-lost', 'heard again']);
+    expect(w.seen).toEqual(['suspect', 'suspect', 'trouble path-lost', 'heard again']);
+  });
+
+  it('suspects the path halfway through a silence without media, before it counts as lost', async () => {
+    const w = watch();
+    current = w.live;
+    w.live.heard();
+    await vi.advanceTimersByTimeAsync(750);
+    expect(w.seen).toEqual(['suspect']);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(w.seen).toEqual(['suspect', 'trouble path-lost']);
+  });
+
+  it('does not suspect a path whose media keeps arriving while heartbeats are late', async () => {
+    const w = watch();
+    current = w.live;
+    w.live.heard();
+    for (let t = 0; t < 2_000; t += 250) {
+      w.pc.bytesReceived += 1_200;
+      await vi.advanceTimersByTimeAsync(250);
+    }
+    expect(w.seen).toEqual([]);
+  });
+
+  it('slows heartbeats to one a second while the far side is silent, and back when heard', async () => {
+    const w = watch();
+    current = w.live;
+    w.live.heard();
+    await vi.advanceTimersByTimeAsync(250);
+    const beforeSilence = w.heartbeats();
+    expect(beforeSilence).toBe(1);
+    await vi.advanceTimersByTimeAsync(4_000);
+    // Into a dead path: what SCTP carries there it retransmits, backing off (see live-watch.ts).
+    expect(w.heartbeats() - beforeSilence).toBe(4);
+    w.live.heard();
+    const heardAt = w.heartbeats();
+    await vi.advanceTimersByTimeAsync(250);
+    expect(w.heartbeats() - heardAt).toBe(1);
   });
 
   it('raises nothing on an idle call whose heartbeats keep coming', async () => {

@@ -61,7 +61,10 @@ export interface PeerLinkDeps {
   onControl(message: ControlMessage): void;
   /** A detached link's connection ended: the peer is gone. */
   onLost(): void;
-  /** The live call lost its path (its signaling connection may be dead too). */
+  /**
+   * The live call may have lost its path, or did (its signaling connection may be dead too, and
+   * healing needs it).
+   */
   onTrouble(): void;
 }
 
@@ -296,6 +299,10 @@ export class PeerLink {
           this.recovery = recovery;
           this.dispatch({ type: 'connected', attempt });
           this.endReplacement('recovered');
+        },
+        // A path that may be lost: signaling is checked now, before healing needs it.
+        suspect: () => {
+          if (recovery) this.deps.onTrouble();
         },
         trouble: (cause) => recovery?.trouble(cause),
         heardAgain: () => recovery?.heardAgain(),

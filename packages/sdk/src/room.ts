@@ -37,9 +37,6 @@ export type SendData = string | ArrayBufferView | ArrayBuffer | Blob;
  */
 const RENAME_GRACE_MS = 2_000;
 
-/** How long the server may take to answer a probe before its connection counts as dead. */
-const SIGNALING_PROBE_MS = 1_000;
-
 /** How long `leave()` waits for the server to confirm before it closes the connections anyway. */
 const LEAVE_ANSWER_MS = 1_000;
 
@@ -79,7 +76,9 @@ export class Room {
     this.peerId = answer.peerId;
     this.room = answer.room;
     this.resumeToken = answer.resumeToken;
-    this.probe = signalingProbe(socket, SIGNALING_PROBE_MS);
+    this.probe = signalingProbe(socket);
+    // The connection's round trip, for how long a probe in trouble may wait (signaling-probe.ts).
+    this.probe.measure(this.peerId);
     this.ownMapping = mappingForTurnOnDemand(answer.ice, options);
     this.refresher = createIceRefresher(
       answer.ice,

@@ -26,8 +26,9 @@ export function connectSignaling(url: string, options: SignalingOptions): Promis
     // A new connection per room: joins on the same server must not share one socket.
     forceNew: true,
     // A dropped connection is usually a network change under a live call, whose healing waits
-    // on signaling: the first try comes sooner than socket.io's 1 s, later ones back off as usual.
-    reconnectionDelay: 300,
+    // on signaling: the first try comes at once (50-150 ms, socket.io's jitter), not after
+    // socket.io's 1 s; later ones back off as usual, up to its 5 s.
+    reconnectionDelay: 100,
   });
   return new Promise((resolve, reject) => {
     let lastError: Error | undefined;
