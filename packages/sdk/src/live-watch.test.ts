@@ -5,6 +5,13 @@ import { watchLiveCall, type LiveWatch } from './live-watch.js';
 class FakeConnection extends EventTarget {
   iceConnectionState: RTCIceConnectionState = 'connected';
   bytesReceived = 0;
+  /** Whether the far side's media reaches this side (an unmuted track on a receiving transceiver). */
+  media = false;
+  getTransceivers() {
+    return this.media
+      ? [{ currentDirection: 'sendrecv', receiver: { track: { muted: false } } }]
+      : [{ currentDirection: 'sendrecv', receiver: { track: { muted: true } } }];
+  }
   async getStats() {
     return new Map([['t', { id: 't', type: 'transport', bytesReceived: this.bytesReceived }]]);
   }
@@ -76,15 +83,28 @@ describe('the live watch', () => {
     expect(w.seen).toEqual(['suspect', 'trouble path-lost']);
   });
 
-  it('does not suspect a path whose media keeps arriving while heartbeats are late', async () => {
+  it('on a call receiving media, calls the path lost once media stops too, from half pathSilentMs', async () => {
     const w = watch();
     current = w.live;
+    w.pc.media = true;
     w.live.heard();
-    for (let t = 0; t < 2_000; t += 250) {
+    await vi.advanceTimersByTimeAsync(500);
+    expect(w.seen).toEqual(['suspect']);
+    await vi.advanceTimersByTimeAsync(250);
+    expect(w.seen).toEqual(['suspect', 'trouble path-lost']);
+  });
+
+  it('on a call receiving media, keeps a path whose media arrives while heartbeats are late', async () => {
+    const w = watch();
+    current = w.live;
+    w.pc.media = true;
+    w.live.heard();
+    for (let t = 0; t < 5_000; t += 250) {
       w.pc.bytesReceived += 1_200;
       await vi.advanceTimersByTimeAsync(250);
     }
-    expect(w.seen).toEqual([]);
+    // Suspected once (signaling checked), never lost.
+    expect(w.seen).toEqual(['suspect']);
   });
 
   it('slows heartbeats to one a second while the far side is silent, and back when heard', async () => {
@@ -121,7 +141,7 @@ describe('the live watch', () => {
       w.pc.bytesReceived += 1_200;
       await vi.advanceTimersByTimeAsync(250);
     }
-    expect(w.seen).toEqual([]);
+    expect(w.seen).toEqual(['suspect']);
   });
 
   it('says nothing of silence from a far side that never sent a heartbeat (an older SDK)', async () => {

@@ -5,8 +5,9 @@
  * deciding) no byte of media. The browser's own signs come on top: `disconnected` and `failed`
  * (Chromium says them 5–7 s and ~15 s after a path dies), and the OS's network-change hints.
  *
- * Halfway through a silence the path is only suspect: `suspect` lets the room check its signaling
- * connection early, since healing will need it. While the far side is silent, heartbeats slow to
+ * A silence is suspect from a heartbeat and a half on: `suspect` lets the room check its signaling
+ * connection early, since healing will need it. On a call that receives media, a whole heartbeat
+ * interval without a byte of it, from half of `pathSilentMs` on, is enough to call the path lost. While the far side is silent, heartbeats slow to
  * one a second. Measured in the NAT lab: heartbeats at the full rate into a dead path held the
  * data channel back long after the path returned (a 3 s blackout: app data back after 5.85 s
  * instead of 3.30 s, every run), since SCTP, which carries them, retransmits and backs off.
@@ -83,25 +84,31 @@ export function watchLiveCall(
     }
   };
 
-  // Media keeps a path busy even when a heartbeat is late (a busy sender): bytes that grew since
-  // halfway through the silence mean the far side is there.
   const readBytes = async () =>
     transportBytesReceived((await pc.getStats()) as unknown as StatsLike);
 
-  const look = async (silentMs: number) => {
-    if (silentMs < options.pathSilentMs) {
-      if (bytesReceived === undefined) bytesReceived = await readBytes();
-      else if ((await readBytes()) <= bytesReceived && !suspected) {
-        suspected = true;
-        handlers.suspect?.();
-      }
+  /** The first look at a silence: signaling is checked now, since healing may soon need it. */
+  const suspect = () => {
+    if (suspected) return;
+    suspected = true;
+    handlers.suspect?.();
+  };
+
+  // Looks at each tick of a silence. Media keeps a path busy even when a heartbeat is late (a
+  // busy sender): bytes that grew since the last look mean the far side is there. Neither
+  // heartbeat nor media for a whole tick is the sign on a call that receives media (the browser
+  // sends media whatever the page's timers do), from half of `pathSilentMs` on; a call without
+  // media has only its heartbeats, and waits all of `pathSilentMs`.
+  const look = async () => {
+    const before = bytesReceived;
+    const now = (bytesReceived = await readBytes());
+    if (before === undefined) return suspect();
+    if (now > before) {
+      lastHeard = Date.now();
       return;
     }
-    const before = bytesReceived ?? (await readBytes());
-    const now = await readBytes();
-    bytesReceived = undefined;
-    if (now > before) lastHeard = Date.now();
-    else if (Date.now() - lastHeard >= options.pathSilentMs) trouble('path-lost');
+    const lostAfterMs = receivesMedia(pc) ? options.pathSilentMs / 2 : options.pathSilentMs;
+    if (Date.now() - lastHeard >= lostAfterMs) trouble('path-lost');
   };
 
   // While troubled, media arriving again (the path came back, or a restart found a new one)
@@ -133,13 +140,13 @@ export function watchLiveCall(
       return;
     }
     if (!armed || troubled || checking) return;
-    const silentMs = Date.now() - lastHeard;
-    if (silentMs < options.pathSilentMs / 2) {
+    // One heartbeat and a half late: a silence, looked at from now on.
+    if (Date.now() - lastHeard < options.heartbeatIntervalMs * 1.5) {
       bytesReceived = undefined;
       return;
     }
     checking = true;
-    look(silentMs)
+    look()
       .catch(() => {
         // Closed under us: the link ends the watch.
       })
@@ -175,6 +182,19 @@ export function watchLiveCall(
       hints.remove(onNetworkHint);
     },
   };
+}
+
+/**
+ * Whether the connection receives media now: a transceiver that receives, whose track the
+ * browser has not muted (a remote track is muted until its media flows).
+ */
+function receivesMedia(pc: RTCPeerConnection): boolean {
+  if (typeof pc.getTransceivers !== 'function') return false;
+  return pc.getTransceivers().some((transceiver) => {
+    const direction = transceiver.currentDirection;
+    const receiving = direction === 'sendrecv' || direction === 'recvonly';
+    return receiving && transceiver.receiver.track?.muted === false;
+  });
 }
 
 /** The bytes received on every transport of the connection (one with BUNDLE). */
