@@ -4,6 +4,7 @@
  * itself relayed for their allocations (within a few percent), and connect-time quantiles
  * consistent with the times the SDK reported.
  */
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import type { ConnectionReport } from '@icelane/sdk';
 import { startIcelaneStack } from '../support/icelane-stack.js';
@@ -162,6 +163,16 @@ test("Prometheus scraping the server sees the relay share, the bytes coturn rela
       expect(median).toBeGreaterThanOrEqual(low);
       expect(median).toBeLessThanOrEqual(high);
     }
+
+    // The Grafana dashboard's queries run on this Prometheus, and the panels of what these calls
+    // did show data.
+    for (const { panel, expr } of dashboardQueries()) {
+      const promql = expr.replaceAll('$__rate_interval', '1m').replaceAll('$__range', '5m');
+      const samples = await prometheus.query(promql);
+      if (/icelane_(connections|relay_bytes|time_to_connect_seconds|relayed_seconds)_/.test(expr)) {
+        expect(samples.length, `${panel}: ${promql}`).toBeGreaterThan(0);
+      }
+    }
   } finally {
     await Promise.all(pages.map((p) => p.close()));
     await prometheus.stop();
@@ -186,6 +197,21 @@ async function exchangeData(ada: RoomPage, bob: RoomPage): Promise<void> {
   for (const page of [ada, bob]) {
     await page.page.waitForFunction((count) => window.harness.of('data').length >= count, MESSAGES);
   }
+}
+
+/** Every query of the Grafana dashboard in docs/, with its panel's title. */
+function dashboardQueries(): Array<{ panel: string; expr: string }> {
+  interface Panel {
+    title: string;
+    targets?: Array<{ expr?: string }>;
+    panels?: Panel[];
+  }
+  const file = new URL('../../docs/grafana-dashboard.json', import.meta.url);
+  const flat = (panels: Panel[]): Panel[] => panels.flatMap((p) => [p, ...flat(p.panels ?? [])]);
+  const { panels } = JSON.parse(readFileSync(file, 'utf8')) as { panels: Panel[] };
+  return flat(panels).flatMap((panel) =>
+    (panel.targets ?? []).flatMap((t) => (t.expr ? [{ panel: panel.title, expr: t.expr }] : [])),
+  );
 }
 
 interface UsageLine {
