@@ -7,6 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import type { ConnectionReport } from '@icelane/sdk';
+import { readFigures } from '../../packages/demo/src/operator/figures.js';
+import { parseMetricsText } from '../../packages/demo/src/operator/metrics-text.js';
 import { startIcelaneStack } from '../support/icelane-stack.js';
 import { startPrometheus } from '../support/prometheus.js';
 import { joinTwo, waitForReport, type RoomPage } from '../support/room-page.js';
@@ -76,12 +78,13 @@ test("Prometheus scraping the server sees the relay share, the bytes coturn rela
       .poll(() => usageLog(stack.server.logs).filter((line) => line.relayed).length)
       .toBe(4)
       .then(() => usageLog(stack.server.logs).filter((line) => line.relayed));
-    // coturn's REST usernames are `<expiry>:<session id>`: find each session's allocation and
-    // wait until coturn closed it and printed its last usage line.
+    // coturn's REST usernames are `<expiry>:<session id>` (`.<user handle>` after it when the join
+    // named a user): find each session's allocation and wait until coturn closed it and printed
+    // its last usage line.
     const sessions = new Set(usageLines.map((line) => line.sessionId));
     const ours = () =>
       [...turnUsageByUsername(turnLog).values()].filter((u) =>
-        sessions.has(u.username.split(':')[1] ?? ''),
+        sessions.has(u.username.split(':')[1]?.split('.')[0] ?? ''),
       );
     await expect
       .poll(() => ours().filter((u) => u.closed).length, { timeout: 20_000 })
@@ -140,9 +143,17 @@ test("Prometheus scraping the server sees the relay share, the bytes coturn rela
       seconds.reduce((a, b) => a + b, 0),
       6,
     );
+    // The demo's operator view reads the same /metrics text and estimates as PromQL does.
+    const view = readFigures(parseMetricsText(await (await fetch(`${stack.url}/metrics`)).text()));
+    expect(view.connections.relayed / view.connections.total).toBeCloseTo(share, 9);
+    expect(view.relayBytes).toMatchObject({ sent, received });
     for (const q of [0.5, 0.9]) {
       const estimate = await prometheus.scalar(
         `histogram_quantile(${q}, sum by (le) (icelane_time_to_connect_seconds_bucket))`,
+      );
+      expect(q === 0.5 ? view.connectTime.p50Seconds : view.connectTime.p90Seconds).toBeCloseTo(
+        estimate,
+        9,
       );
       const [low, high] = bucketOf(seconds[Math.ceil(q * seconds.length) - 1]!);
       console.log(
