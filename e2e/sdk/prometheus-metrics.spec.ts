@@ -109,6 +109,11 @@ test("Prometheus scraping the server sees the relay share, the bytes coturn rela
       'sum(icelane_connections_total{relayed="true"}) / sum(icelane_connections_total)',
     );
     expect(share).toBeCloseTo(4 / 6, 6);
+    // Scraped all along: while only the relayed calls had been made, the share was 100 %.
+    const peak = await prometheus.scalar(
+      'max_over_time((sum(icelane_connections_total{relayed="true"}) / sum(icelane_connections_total))[5m:1s])',
+    );
+    expect(peak).toBe(1);
     expect(await prometheus.scalar('sum(icelane_connections_ended_total{relayed="true"})')).toBe(4);
 
     // Bytes: the SDK counts what Chrome's candidate pairs count, the packets without TURN's
