@@ -13,7 +13,8 @@ ensure_debian_packages \
   redis-server=redis-server \
   iptables=iptables \
   iproute2=ip \
-  conntrack=conntrack || exit 1
+  conntrack=conntrack \
+  prometheus=/usr/bin/prometheus || exit 1
 ensure_workspace || exit 1
 
 results=$(mktemp -d)

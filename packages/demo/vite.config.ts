@@ -16,5 +16,13 @@ export default defineConfig(({ command }) => ({
       ...Object.fromEntries(serverRoutes.map((route) => [route, { target: serverUrl }])),
     },
   },
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    // Two pages: the call, and the operator view of the server's figures.
+    rolldownOptions: {
+      input: { main: 'index.html', operator: 'operator.html' },
+    },
+  },
 }));

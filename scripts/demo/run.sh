@@ -147,6 +147,7 @@ else
     Forced relay    ${url}?relay=1
     TURN            coturn on $host:$turn_port (udp, tcp), a fresh shared secret
     Metrics         ${url}metrics
+    Operator view   ${url}operator.html
 
   Open the page in two tabs (or share the link with the room in it) to make a call.
   From a phone on the same Wi-Fi: npm run demo -- --https (a link and a QR code to scan).

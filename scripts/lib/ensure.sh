@@ -34,7 +34,19 @@ ensure_debian_packages() {
   fi
   echo "icelane: installing Debian packages: ${missing[*]}" >&2
   "${sudo[@]}" apt-get update -q >&2
+  # Debian starts a package's system service when it is installed (redis-server, prometheus).
+  # icelane's commands never use one: each starts its own process with its own configuration,
+  # storage and port. So services are denied a start during the install (policy-rc.d(8)), unless
+  # the machine has a policy of its own.
+  local policy=/usr/sbin/policy-rc.d placed=0 status
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\n# Placed by icelane while it installs packages.\nexit 101\n' |
+      "${sudo[@]}" tee "$policy" >/dev/null && "${sudo[@]}" chmod 755 "$policy" && placed=1
+  fi
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q "${missing[@]}" >&2
+  status=$?
+  [[ $placed -eq 1 ]] && "${sudo[@]}" rm -f "$policy"
+  return $status
 }
 
 ensure_workspace() {

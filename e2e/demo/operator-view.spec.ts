@@ -1,0 +1,135 @@
+/**
+ * The operator view (`operator.html`) on the demo as `npm run demo` starts it: after a relayed and
+ * a direct call, it shows the same relay share, candidate types, connect-time histogram and bytes
+ * relayed as the server's `/metrics` says, and draws the share over time.
+ */
+import { expect, type Page } from '@playwright/test';
+import type {} from '../../packages/demo/src/operator/operator-state.js';
+import { counterSum, test } from './demo-stack.js';
+import { docsPath, openAndJoin, remotePanel, type JoinedPage } from './call-page.js';
+
+interface Shown {
+  relayed: number;
+  total: number;
+  sent: number;
+  received: number;
+  histogramCount: number;
+  pairs: string[];
+}
+
+/** What the operator page holds right now (`window.__operator`). */
+async function shown(page: Page): Promise<Shown | null> {
+  return page.evaluate(() => {
+    const f = window.__operator.figures;
+    if (!f) return null;
+    return {
+      relayed: f.connections.relayed,
+      total: f.connections.total,
+      sent: f.relayBytes.sent,
+      received: f.relayBytes.received,
+      histogramCount: f.connectTime.buckets.reduce((sum, b) => sum + b.count, 0),
+      pairs: f.candidatePairs.map((p) => `${p.local} → ${p.remote}`),
+    };
+  });
+}
+
+test('the operator view shows the relay share, candidate types, connect times and bytes relayed the server counted', async ({
+  browser,
+  demo,
+}) => {
+  test.setTimeout(120_000);
+  const opened: JoinedPage[] = [];
+  const direct: JoinedPage[] = [];
+  try {
+    // The view is open while the calls happen, as an operator would watch them.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
+    const operator = await context.newPage();
+    opened.push({ page: operator, close: () => context.close() });
+    await operator.goto(new URL('operator.html?every=500', demo.url).href);
+
+    // A relayed call that carries video for a few seconds, then ends with Leave: the SDK sends
+    // its relay usage when it leaves, and the other side's when its connection closes.
+    const relayRoom = `operator-relay-${Date.now()}`;
+    const ada = await openAndJoin(browser, `${demo.url}?room=${relayRoom}&relay=1&name=Ada`);
+    opened.push(ada);
+    const grace = await openAndJoin(browser, `${demo.url}?room=${relayRoom}&relay=1&name=Grace`);
+    opened.push(grace);
+    for (const { page } of [ada, grace]) {
+      await expect(remotePanel(page)).toHaveAttribute('data-relayed', 'true');
+    }
+    await ada.page.waitForTimeout(3_000);
+    await ada.page.getByRole('button', { name: 'Leave' }).click();
+    await expect(ada.page.locator('#status')).toHaveAttribute('data-status', 'idle');
+
+    // A direct call beside it.
+    const directRoom = `operator-direct-${Date.now()}`;
+    for (const name of ['Lin', 'Max']) {
+      const peer = await openAndJoin(browser, `${demo.url}?room=${directRoom}&name=${name}`);
+      opened.push(peer);
+      direct.push(peer);
+    }
+    for (const { page } of direct) {
+      await expect(remotePanel(page)).toHaveAttribute('data-relayed', 'false');
+    }
+    await expect
+      .poll(async () => counterSum(await demo.metrics(), 'icelane_relay_bytes_total', {}))
+      .toBeGreaterThan(0);
+
+    // The page's figures are the server's: compare with /metrics read at the same moment.
+    await expect
+      .poll(
+        async () => {
+          const text = await demo.metrics();
+          const server = {
+            relayed: counterSum(text, 'icelane_connections_total', { relayed: 'true' }),
+            total: counterSum(text, 'icelane_connections_total', {}),
+            sent: counterSum(text, 'icelane_relay_bytes_total', { direction: 'sent' }),
+            received: counterSum(text, 'icelane_relay_bytes_total', { direction: 'received' }),
+          };
+          const page = await shown(operator);
+          return (
+            page && {
+              ...server,
+              match:
+                JSON.stringify(server) ===
+                JSON.stringify({
+                  relayed: page.relayed,
+                  total: page.total,
+                  sent: page.sent,
+                  received: page.received,
+                }),
+            }
+          );
+        },
+        { timeout: 20_000 },
+      )
+      .toMatchObject({ match: true });
+    const figures = (await shown(operator))!;
+    expect(figures.relayed).toBeGreaterThanOrEqual(2);
+    expect(figures.total - figures.relayed).toBeGreaterThanOrEqual(2);
+    expect(figures.histogramCount).toBe(figures.total);
+    expect(figures.pairs).toContain('relay → relay');
+    expect(figures.pairs.some((pair) => !pair.includes('relay'))).toBe(true);
+
+    // What is drawn says the same.
+    const share = operator.locator('#relay-share');
+    await expect(share).toHaveText(`${Math.round((figures.relayed / figures.total) * 100)} %`);
+    await expect(
+      operator.locator('#candidate-types .bar-row[data-label="relay → relay"]'),
+    ).toBeVisible();
+    await expect(operator.locator('#connect-histogram .column')).toHaveCount(9);
+    await expect(operator.locator('#connect-quantiles')).toContainText('median');
+    await expect(operator.locator('#relay-bytes')).toHaveAttribute(
+      'data-sent',
+      String(figures.sent),
+    );
+    await expect(operator.locator('#relay-routes .bar-row[data-label^="coturn / "]')).toBeVisible();
+    // Over time: one point per read, since before the calls.
+    expect(
+      Number(await operator.locator('#share-chart svg').getAttribute('data-samples')),
+    ).toBeGreaterThan(10);
+    await operator.screenshot({ path: docsPath('demo-operator.png'), fullPage: true });
+  } finally {
+    for (const page of opened) await page.close();
+  }
+});

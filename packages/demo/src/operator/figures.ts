@@ -1,0 +1,110 @@
+/**
+ * The operator's figures, read from the server's own metrics (see the server README's metric
+ * table): how many connections went through a relay, over which candidate types, how fast they
+ * connected, and how many bytes clients relayed.
+ */
+import { sumBy, sumOf, type MetricSample } from './metrics-text.js';
+
+/** One histogram bucket: observations up to `le` seconds, on their own (not cumulative). */
+export interface Bucket {
+  le: number;
+  count: number;
+}
+
+export interface OperatorFigures {
+  connections: { total: number; relayed: number };
+  /** Connections by the selected pair's local and remote candidate types, most first. */
+  candidatePairs: Array<{ local: string; remote: string; count: number }>;
+  connectTime: {
+    count: number;
+    sumSeconds: number;
+    /** In the server's bucket order, `+Inf` last. */
+    buckets: Bucket[];
+    /** Estimated from the buckets as PromQL's `histogram_quantile` does; `null` with no data. */
+    p50Seconds: number | null;
+    p90Seconds: number | null;
+  };
+  relayBytes: {
+    sent: number;
+    received: number;
+    /** By provider and relay protocol, both directions together, most first. */
+    byRoute: Array<{ provider: string; relayProtocol: string; bytes: number }>;
+  };
+  relayedSeconds: number;
+  fallbacks: number;
+  recoveries: { recovered: number; failed: number };
+}
+
+export function readFigures(samples: readonly MetricSample[]): OperatorFigures {
+  const pairs = sumBy(samples, 'icelane_connections_total', ['local_type', 'remote_type']);
+  const cumulative = cumulativeBuckets(samples, 'icelane_time_to_connect_seconds_bucket');
+  const routes = sumBy(samples, 'icelane_relay_bytes_total', ['provider', 'relay_protocol']);
+  return {
+    connections: {
+      total: sumOf(samples, 'icelane_connections_total'),
+      relayed: sumOf(samples, 'icelane_connections_total', { relayed: 'true' }),
+    },
+    candidatePairs: [...pairs]
+      .map(([key, count]) => {
+        const [local = '', remote = ''] = key.split('|');
+        return { local, remote, count };
+      })
+      .filter((pair) => pair.count > 0)
+      .sort((a, b) => b.count - a.count),
+    connectTime: {
+      count: sumOf(samples, 'icelane_time_to_connect_seconds_count'),
+      sumSeconds: sumOf(samples, 'icelane_time_to_connect_seconds_sum'),
+      buckets: cumulative.map((bucket, i) => ({
+        le: bucket.le,
+        count: bucket.count - (cumulative[i - 1]?.count ?? 0),
+      })),
+      p50Seconds: histogramQuantile(0.5, cumulative),
+      p90Seconds: histogramQuantile(0.9, cumulative),
+    },
+    relayBytes: {
+      sent: sumOf(samples, 'icelane_relay_bytes_total', { direction: 'sent' }),
+      received: sumOf(samples, 'icelane_relay_bytes_total', { direction: 'received' }),
+      byRoute: [...routes]
+        .map(([key, bytes]) => {
+          const [provider = '', relayProtocol = ''] = key.split('|');
+          return { provider, relayProtocol, bytes };
+        })
+        .sort((a, b) => b.bytes - a.bytes),
+    },
+    relayedSeconds: sumOf(samples, 'icelane_relayed_seconds_total'),
+    fallbacks: sumOf(samples, 'icelane_relay_fallbacks_total'),
+    recoveries: {
+      recovered: sumOf(samples, 'icelane_recoveries_total', { outcome: 'recovered' }),
+      failed: sumOf(samples, 'icelane_recoveries_total', { outcome: 'failed' }),
+    },
+  };
+}
+
+/** A histogram's buckets summed over its other labels, cumulative, in `le` order. */
+export function cumulativeBuckets(samples: readonly MetricSample[], name: string): Bucket[] {
+  const byLe = sumBy(samples, name, ['le']);
+  return [...byLe]
+    .map(([le, count]) => ({ le: le === '+Inf' ? Infinity : Number(le), count }))
+    .sort((a, b) => a.le - b.le);
+}
+
+/**
+ * The `q` quantile of cumulative buckets, as Prometheus' `histogram_quantile` estimates it: the
+ * bucket holding rank `q × count`, interpolated linearly within it (from 0 for the first bucket);
+ * in the `+Inf` bucket, the highest finite bound. `null` without observations.
+ */
+export function histogramQuantile(q: number, cumulative: readonly Bucket[]): number | null {
+  const last = cumulative[cumulative.length - 1];
+  if (cumulative.length < 2 || !last || last.le !== Infinity || last.count === 0) return null;
+  let rank = q * last.count;
+  const b = cumulative.findIndex((bucket) => bucket.count >= rank);
+  if (b === cumulative.length - 1) return cumulative[b - 1]!.le;
+  const start = b === 0 ? 0 : cumulative[b - 1]!.le;
+  const end = cumulative[b]!.le;
+  let count = cumulative[b]!.count;
+  if (b > 0) {
+    count -= cumulative[b - 1]!.count;
+    rank -= cumulative[b - 1]!.count;
+  }
+  return start + (end - start) * (rank / count);
+}
