@@ -48,6 +48,16 @@ describe('the link healing a live call in place', () => {
     expect(eventsOf('stream')).toEqual([]);
   });
 
+  it('checks signaling at the first late heartbeat and a half, before the path counts as lost', async () => {
+    const { onTrouble, eventsOf } = connected({ initiator: false });
+    await vi.advanceTimersByTimeAsync(250);
+    expect(onTrouble).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(250);
+    // Suspect, not lost: signaling is checked, the app hears nothing yet.
+    expect(onTrouble).toHaveBeenCalledTimes(1);
+    expect(eventsOf('peer:state').at(-1)!.state).toBe('connected');
+  });
+
   it('the offerer restarts ICE when the answerer asks, on the same connection', () => {
     const { link, peer, eventsOf, peers } = connected({ initiator: true });
     link.receive(1, { type: 'icelane:restart', step: 'ice-restart', cause: 'path-lost', gen: 0 });

@@ -31,6 +31,7 @@ export function openLink(setup: LinkSetup = {}) {
     return new Promise<IceConfig>((resolve) => held.push(() => resolve(accept())));
   });
   const onLost: Mock<() => void> = vi.fn();
+  const onTrouble: Mock<() => void> = vi.fn();
   const link = new PeerLink({
     remote: { peerId: 'p-1', name: 'Ada' },
     initiator: setup.initiator ?? true,
@@ -44,7 +45,7 @@ export function openLink(setup: LinkSetup = {}) {
     onUsage: vi.fn(),
     onControl: vi.fn(),
     onLost,
-    onTrouble: vi.fn(),
+    onTrouble,
   });
   return {
     link,
@@ -53,6 +54,7 @@ export function openLink(setup: LinkSetup = {}) {
     events,
     freshIce,
     onLost,
+    onTrouble,
     /** Lets the held fresh-ICE requests answer. */
     resolveIce: () => held.splice(0).forEach((release) => release()),
     eventsOf: <K extends RecordedEvent[0]>(name: K) =>
