@@ -43,8 +43,9 @@ ensure_debian_packages() {
     printf '#!/bin/sh\n# Placed by icelane while it installs packages.\nexit 101\n' |
       "${sudo[@]}" tee "$policy" >/dev/null && "${sudo[@]}" chmod 755 "$policy" && placed=1
   fi
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q "${missing[@]}" >&2
-  status=$?
+  # Under `set -e` too, the policy is removed whatever the install did.
+  status=0
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q "${missing[@]}" >&2 || status=$?
   [[ $placed -eq 1 ]] && "${sudo[@]}" rm -f "$policy"
   return $status
 }
