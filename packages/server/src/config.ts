@@ -7,6 +7,7 @@
 import { parseIceUrl, type IcePolicy } from '@icelane/protocol';
 import type { IcelaneServerOptions } from './app.js';
 import { iceSourceDefaults, type IceSourceOptions } from './credentials/ice-source.js';
+import { MIN_USER_HANDLE_KEY_BYTES } from './credentials/user-handle.js';
 import type { CredentialScope } from './credentials/provider.js';
 import { MIN_SECRET_BYTES } from './auth/jwt-verifier.js';
 import { readLimits, type LimitOptions } from './config-limits.js';
@@ -35,6 +36,9 @@ export type TurnConfig =
   | { provider: 'coturn'; urls: string[]; secrets: string[] }
   | { provider: 'static'; urls: string[]; username?: string; credential?: string };
 
+/** A provider that mints TURN credentials: any but `none`. */
+export type ProviderTurnConfig = Exclude<TurnConfig, { provider: 'none' }>;
+
 /** PEM files to serve HTTPS with; read by the CLI, which names the variable when they are bad. */
 export interface TlsConfig {
   certFile: string;
@@ -47,14 +51,24 @@ export interface IcelaneConfig {
   /** `null`: plain HTTP. */
   tls: TlsConfig | null;
   logLevel: LogLevel;
+  /** The provider new joins ask first. */
   turn: TurnConfig;
+  /** The providers asked next, in order, when it fails (the rest of `ICELANE_TURN_PROVIDER`). */
+  turnFallbacks: ProviderTurnConfig[];
+  /** The key of the user handles in per-session credentials; `null`: random per process. */
+  userHandleKey: string | null;
   jwt: JwtConfig | null;
   /** The Redis several nodes share; `null` for a single node. */
   redisUrl: string | null;
   /** Everything of the ICE source but the provider, built from `turn`. */
   ice: Omit<
     IceSourceOptions,
-    'provider' | 'backoff' | 'mintTimeoutMs' | 'refreshAheadRatio' | 'maxRevocableSessions'
+    | 'provider'
+    | 'fallbacks'
+    | 'backoff'
+    | 'mintTimeoutMs'
+    | 'refreshAheadRatio'
+    | 'maxRevocableSessions'
   >;
   server: Pick<
     IcelaneServerOptions,
@@ -100,7 +114,12 @@ export function readConfig(env: Env): IcelaneConfig {
   const maxUrls = r.integer('ICELANE_MAX_ICE_URLS', 1, 10);
   const joinTimeoutMs = r.integer('ICELANE_JOIN_TIMEOUT_MS', 100, 60_000);
   const policy: IcePolicy = r.choice('ICELANE_RELAY_POLICY', ['all', 'relay'] as const);
-  const turn = readTurn(r);
+  const { turn, fallbacks: turnFallbacks } = readTurnList(r);
+  const breaker = {
+    failureThreshold: r.integer('ICELANE_FAILOVER_THRESHOLD', 1, 1_000),
+    cooldownMs: r.integer('ICELANE_FAILOVER_COOLDOWN_MS', 1_000, 86_400_000),
+  };
+  const userHandleKey = readUserHandleKey(r);
   const jwt = readJwt(r);
   const redisUrl = readRedisUrl(r);
   if (policy === 'relay' && turn.provider === 'none') {
@@ -114,6 +133,8 @@ export function readConfig(env: Env): IcelaneConfig {
     tls,
     logLevel,
     turn,
+    turnFallbacks,
+    userHandleKey,
     jwt,
     redisUrl,
     ice: {
@@ -125,6 +146,7 @@ export function readConfig(env: Env): IcelaneConfig {
       maxUrls,
       joinTimeoutMs,
       policy,
+      breaker,
     },
     server: { roomPeerCap, corsOrigins, staticDir, trustedProxies, ...limits },
     secrets: [...r.secretValues(), ...redisPassword(redisUrl)],
@@ -174,9 +196,56 @@ function redisPassword(url: string | null): string[] {
   return password ? [password, decodeURIComponent(password)] : [];
 }
 
-function readTurn(r: Reader): TurnConfig {
-  const chosen = r.choice('ICELANE_TURN_PROVIDER', ['', ...PROVIDERS] as const);
-  const provider: ProviderChoice | null = chosen === '' ? inferProvider(r) : chosen;
+/**
+ * `ICELANE_TURN_PROVIDER`: one provider as before, or an ordered list of them (the failover
+ * order); absent, the provider whose variables are set.
+ */
+function readTurnList(r: Reader): { turn: TurnConfig; fallbacks: ProviderTurnConfig[] } {
+  const none = { turn: { provider: 'none' } as const, fallbacks: [] };
+  if (!r.isSet('ICELANE_TURN_PROVIDER')) {
+    return { turn: readTurn(r, inferProvider(r)), fallbacks: [] };
+  }
+  const names = r
+    .text('ICELANE_TURN_PROVIDER')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const known = (name: string): name is ProviderChoice =>
+    (PROVIDERS as readonly string[]).includes(name);
+  const unknown = names.filter((name) => !known(name));
+  if (unknown.length > 0) {
+    r.issue(
+      'ICELANE_TURN_PROVIDER',
+      `expected one of ${PROVIDERS.join(', ')}, or an ordered list such as cloudflare,coturn; ` +
+        `got ${unknown.map((name) => JSON.stringify(name.slice(0, 64))).join(', ')}`,
+    );
+    return none;
+  }
+  if (names.length > 1 && names.includes('none')) {
+    r.issue('ICELANE_TURN_PROVIDER', 'none cannot be part of a list of providers');
+    return none;
+  }
+  if (new Set(names).size !== names.length) {
+    r.issue('ICELANE_TURN_PROVIDER', `each provider may be listed once; got ${names.join(',')}`);
+    return none;
+  }
+  const [first, ...rest] = names.filter(known).map((name) => readTurn(r, name));
+  return {
+    turn: first ?? { provider: 'none' },
+    fallbacks: rest.filter((turn): turn is ProviderTurnConfig => turn.provider !== 'none'),
+  };
+}
+
+function readUserHandleKey(r: Reader): string | null {
+  if (!r.isSet('ICELANE_USER_HANDLE_KEY')) return null;
+  const key = r.text('ICELANE_USER_HANDLE_KEY');
+  if (Buffer.byteLength(key) < MIN_USER_HANDLE_KEY_BYTES) {
+    r.issue('ICELANE_USER_HANDLE_KEY', `must be at least ${MIN_USER_HANDLE_KEY_BYTES} bytes`);
+  }
+  return key;
+}
+
+function readTurn(r: Reader, provider: ProviderChoice | null): TurnConfig {
   switch (provider) {
     case null:
     case 'none':
@@ -262,7 +331,8 @@ function inferProvider(r: Reader): ProviderChoice | null {
   if (configured.length > 1) {
     r.issue(
       'ICELANE_TURN_PROVIDER',
-      `variables of several providers are set (${configured.join(', ')}); choose one`,
+      `variables of several providers are set (${configured.join(', ')}); choose one, or list ` +
+        `them in the order to try them (e.g. ${configured.join(',')})`,
     );
   }
   return configured[0] ?? null;

@@ -5,7 +5,9 @@
 import { icelaneServerDefaults } from './app.js';
 import { MIN_SECRET_BYTES } from './auth/jwt-verifier.js';
 import { LIMIT_VARIABLES } from './config-limits.js';
+import { breakerDefaults } from './credentials/breaker.js';
 import { iceSourceDefaults } from './credentials/ice-source.js';
+import { MIN_USER_HANDLE_KEY_BYTES } from './credentials/user-handle.js';
 import { formatHelp, type EnvVariable } from './env-reader.js';
 
 const ice = iceSourceDefaults;
@@ -58,7 +60,7 @@ export const ENV_VARIABLES = {
   ICELANE_TURN_PROVIDER: {
     group: 'ice',
     default: '',
-    help: `${PROVIDERS.join(', ')}; inferred from the provider variables set when absent.`,
+    help: `${PROVIDERS.join(', ')}, or an ordered list of providers such as cloudflare,coturn: new joins get the first that works (see the failover variables); inferred from the provider variables set when absent.`,
   },
   ICELANE_TURN_TTL_SECONDS: {
     group: 'ice',
@@ -84,6 +86,22 @@ export const ENV_VARIABLES = {
     group: 'ice',
     default: ice.policy,
     help: 'all or relay: the first-attempt ICE policy recommended to clients.',
+  },
+  ICELANE_USER_HANDLE_KEY: {
+    group: 'ice',
+    default: '',
+    help: `Key (at least ${MIN_USER_HANDLE_KEY_BYTES} bytes) of the user handles per-session credentials carry (Cloudflare customIdentifier, coturn username); the same on every node keeps a user's handle the same across nodes and restarts. Unset: random per process.`,
+    secret: true,
+  },
+  ICELANE_FAILOVER_THRESHOLD: {
+    group: 'failover',
+    default: String(breakerDefaults.failureThreshold),
+    help: 'Joins in a row a provider failed (no usable TURN in time, or credentials refused) before new joins skip it for the next.',
+  },
+  ICELANE_FAILOVER_COOLDOWN_MS: {
+    group: 'failover',
+    default: String(breakerDefaults.cooldownMs),
+    help: 'How long a skipped provider is left alone before a probe asks it again; when the probe succeeds, new joins return to it.',
   },
   CLOUDFLARE_TURN_KEY_ID: { group: 'cloudflare', default: '', help: 'The TURN key id.' },
   CLOUDFLARE_TURN_API_TOKEN: {
@@ -148,6 +166,7 @@ export type EnvName = keyof typeof ENV_VARIABLES;
 const GROUP_TITLES: Record<string, string> = {
   server: 'Server',
   ice: 'ICE servers',
+  failover: 'Provider failover (ICELANE_TURN_PROVIDER lists several; the last is always asked)',
   cloudflare: 'Cloudflare TURN (ICELANE_TURN_PROVIDER=cloudflare)',
   coturn: 'coturn TURN REST API (ICELANE_TURN_PROVIDER=coturn)',
   static: 'A TURN server with a fixed login (ICELANE_TURN_PROVIDER=static)',

@@ -12,6 +12,7 @@ export {
   type EnvName,
   type IcelaneConfig,
   type JwtConfig,
+  type ProviderTurnConfig,
   type TurnConfig,
 } from './config.js';
 export { ConfigError, type ConfigIssue, type Env } from './env-reader.js';
@@ -78,6 +79,7 @@ export {
   CLOUDFLARE_MAX_TTL_SECONDS,
   ProviderError,
   backoffDefaults,
+  breakerDefaults,
   cloudflareDefaults,
   coturnProviderDefaults,
   createCloudflareProvider,
@@ -91,6 +93,8 @@ export {
   turnRestCredential,
   turnRestUsername,
   type BackoffOptions,
+  type BreakerOptions,
+  type BreakerState,
   type CloudflareOptions,
   type CoturnProviderOptions,
   type CredentialScope,
@@ -106,6 +110,7 @@ export {
   type ProviderHealth,
   type ProviderName,
   type ProviderState,
+  type ProviderStatus,
   type StaticProviderOptions,
   type TurnCredential,
   type TurnProvider,

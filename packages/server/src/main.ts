@@ -12,6 +12,7 @@ import {
   readConfig,
   helpText,
   type IcelaneConfig,
+  type ProviderTurnConfig,
   type TlsConfig,
   type TurnConfig,
 } from './config.js';
@@ -40,9 +41,11 @@ const HTTP_TIMEOUTS = { headersTimeout: 10_000, connectionsCheckingInterval: 2_0
 const CLOSE_CONNECTIONS_AFTER_MS = 2_000;
 
 function providerFor(turn: TurnConfig): TurnProvider | null {
+  return turn.provider === 'none' ? null : mintingProvider(turn);
+}
+
+function mintingProvider(turn: ProviderTurnConfig): TurnProvider {
   switch (turn.provider) {
-    case 'none':
-      return null;
     case 'cloudflare':
       return createCloudflareProvider(turn);
     case 'coturn':
@@ -136,8 +139,17 @@ function main(args: readonly string[]): void {
   let iceSource: IceSource;
   try {
     iceSource = createIceSource(
-      { ...config.ice, provider: providerFor(config.turn) },
-      { logger, metrics, ...(scaleOut && { store: scaleOut.credentialStore }) },
+      {
+        ...config.ice,
+        provider: providerFor(config.turn),
+        fallbacks: config.turnFallbacks.map(mintingProvider),
+      },
+      {
+        logger,
+        metrics,
+        ...(scaleOut && { store: scaleOut.credentialStore }),
+        ...(config.userHandleKey !== null && { userHandleKey: config.userHandleKey }),
+      },
     );
   } catch (error) {
     // readConfig catches what it can name; this is what only the providers know.
@@ -171,6 +183,7 @@ function main(args: readonly string[]): void {
       port,
       tls: tls !== null,
       provider: config.turn.provider,
+      fallbacks: config.turnFallbacks.map((turn) => turn.provider),
       joinTokens: config.jwt === null ? 'off' : config.jwt.secret !== null ? 'HS256' : 'JWKS',
       stunUrls: config.ice.stunUrls.length,
       // Whether, never where: the URL may hold a password.

@@ -9,6 +9,7 @@ import {
   type IcePolicy,
 } from '@icelane/protocol';
 import { backoffDefaults, type BackoffOptions } from './backoff.js';
+import { breakerDefaults, validateBreakerOptions, type BreakerOptions } from './breaker.js';
 import type { CredentialScope, TurnProvider } from './provider.js';
 
 /** The options of {@link createIceSource}; each field notes the environment variable it comes from. */
@@ -20,8 +21,14 @@ export interface IceSourceOptions {
    * from the first STUN URL, on a server that answers there (coturn: a second listening address
    * opens its alternative port, listening port + 1). */
   stunProbeUrls: string[];
-  /** Where TURN credentials come from (`ICELANE_TURN_PROVIDER`); `null` for STUN only. */
+  /** Where TURN credentials come from (the first of `ICELANE_TURN_PROVIDER`); `null` for STUN
+   * only. */
   provider: TurnProvider | null;
+  /** Providers asked in order when `provider` has nothing usable (the rest of
+   * `ICELANE_TURN_PROVIDER`); each must have another name. */
+  fallbacks: TurnProvider[];
+  /** When a provider of the failover list is skipped, and for how long (see breaker.ts). */
+  breaker: BreakerOptions;
   /** `ICELANE_CREDENTIAL_SCOPE`; `null` takes the provider's default (shared for Cloudflare and
    * static, per-session for coturn). */
   scope: CredentialScope | null;
@@ -54,6 +61,8 @@ export const iceSourceDefaults: IceSourceOptions = {
   stunUrls: ['stun:stun.cloudflare.com:3478'],
   stunProbeUrls: [],
   provider: null,
+  fallbacks: [],
+  breaker: breakerDefaults,
   scope: null,
   ttlSeconds: 86_400,
   minRemainingMs: 2 * 3600_000,
@@ -101,6 +110,19 @@ export function validateIceSourceOptions(o: IceSourceOptions): void {
   if (o.policy === 'relay' && !o.provider) {
     throw new Error('ICE: policy "relay" needs a TURN provider');
   }
+  if (o.fallbacks.length > 0 && !o.provider) {
+    throw new Error('ICE: fallbacks need a provider to fall back from');
+  }
+  const names = [o.provider, ...o.fallbacks].flatMap((provider) =>
+    provider ? [provider.name] : [],
+  );
+  if (new Set(names).size !== names.length) {
+    // Their shared credentials, metrics and health are told apart by name.
+    throw new Error(
+      `ICE: each provider of the failover list must be of another kind (${names.join(', ')})`,
+    );
+  }
+  validateBreakerOptions(o.breaker);
   if (o.scope !== null && o.scope !== 'shared' && o.scope !== 'per-session') {
     throw new Error('ICE: scope must be "shared" or "per-session"');
   }

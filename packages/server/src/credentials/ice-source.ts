@@ -1,22 +1,22 @@
 /**
  * What the signaling layer asks for: the ICE configuration to hand a client. Implemented by the
- * credentials module (STUN list + provider + scope + cache + assembly).
+ * credentials module: the STUN list, then TURN from the first provider of the failover list that
+ * has a usable answer (provider-source.ts, failover.ts), assembled and capped.
  */
-import { assembleIceServers, hasTurn, type IceConfig, type IceServer } from '@icelane/protocol';
+import { assembleIceServers, type IceConfig, type IceServer } from '@icelane/protocol';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { createCredentialCache } from './cache.js';
+import type { BreakerState } from './breaker.js';
+import { createFailover, type Failover } from './failover.js';
 import {
   iceSourceDefaults,
   validateIceSourceOptions,
   type IceSourceOptions,
 } from './ice-source-options.js';
-import type { ProviderName, TurnCredential } from './provider.js';
-import { createProviderCaller } from './provider-caller.js';
-import { createSessionCredentials } from './session-credentials.js';
-import { lastCredentialMemo } from './shared-answer.js';
-import { memoryStore, type CredentialStore } from './store.js';
-import { userHandle, userHandleKey } from './user-handle.js';
+import type { ProviderName } from './provider.js';
+import { createProviderSource } from './provider-source.js';
+import type { CredentialStore } from './store.js';
+import { checkUserHandleKey, userHandleKey } from './user-handle.js';
 
 export interface IceSession {
   /** Opaque id of the client session (never a peer id shown to others). */
@@ -42,7 +42,12 @@ export interface ProviderHealth {
   lastSuccessAt: number | null;
   /** A short, secret-free description of the last failure. */
   lastError: string | null;
+  /** With a failover list (several providers): each of them, in order, with its breaker. */
+  providers?: ProviderStatus[];
 }
+
+/** One provider of a failover list, as `/readyz` shows it. */
+export type ProviderStatus = Omit<ProviderHealth, 'providers'> & { breaker: BreakerState };
 
 export interface IceSource {
   /**
@@ -53,6 +58,12 @@ export interface IceSource {
   iceFor(session: IceSession): Promise<IceConfig>;
   /** The session ended: revoke its per-session credential where the provider allows. */
   release(session: IceSession): void;
+  /**
+   * The provider whose TURN servers the session was last handed (with a failover list, joins
+   * may be served by different providers); `null` when none. Optional for other implementations:
+   * callers then take `health().provider`.
+   */
+  providerFor?(session: IceSession): ProviderName | null;
   health(): ProviderHealth;
   /** Stops background refreshes and pending timers. */
   close(): Promise<void>;
@@ -68,14 +79,17 @@ export interface IceSourceDeps {
   now?: () => number;
   /** Backoff jitter. */
   random?: () => number;
-  /** The key of user handles in credentials; random per process unless given. */
+  /** The key of user handles in credentials (`ICELANE_USER_HANDLE_KEY`); random per process
+   * unless given, so handles then change at each restart and differ between nodes. */
   userHandleKey?: string;
 }
 
 /**
  * Builds the {@link IceSource} the signaling layer asks on join and on `ice:refresh`.
  * Throws at start-up on a configuration that cannot work (malformed STUN URL, relay policy
- * without a provider, a TTL shorter than the minimum remaining life).
+ * without a provider, a TTL shorter than the minimum remaining life, two providers of one name).
+ *
+ * `fallbacks` are asked, in order, when `provider` has nothing usable (see failover.ts).
  *
  * @example
  * const ice = createIceSource(
@@ -83,6 +97,12 @@ export interface IceSourceDeps {
  *   { logger, metrics },
  * );
  * const config = await ice.iceFor({ sessionId });
+ *
+ * // Cloudflare first; coturn for new joins while Cloudflare fails.
+ * const withFailover = createIceSource(
+ *   { provider: cloudflare, fallbacks: [coturn], breaker: { failureThreshold: 3, cooldownMs: 30_000 } },
+ *   { logger, metrics },
+ * );
  */
 export function createIceSource(
   options: Partial<IceSourceOptions>,
@@ -109,6 +129,7 @@ export function createIceSource(
           ...probe,
         }),
       release: () => {},
+      providerFor: () => null,
       health: () => ({
         provider: null,
         state: 'none',
@@ -120,84 +141,46 @@ export function createIceSource(
     };
   }
 
-  for (const secret of provider.secrets) logger.redact(secret);
-  const onMinted = (credential: TurnCredential) => {
-    for (const server of credential.iceServers) {
-      if (server.credential) logger.redact(server.credential);
-    }
-  };
-  const caller = createProviderCaller(
-    provider,
-    { logger, metrics, now, random: deps.random ?? Math.random },
-    { mintTimeoutMs: o.mintTimeoutMs, backoff: o.backoff },
-  );
-  const scope = o.scope ?? provider.defaultScope;
   const handleKey = deps.userHandleKey ?? userHandleKey();
-  const shared =
-    scope === 'shared'
-      ? createCredentialCache(
-          { caller, store: deps.store ?? memoryStore({ now }), metrics, now, onMinted },
-          { ...o, key: `icelane:turn:${provider.name}`, leaseMs: o.mintTimeoutMs + 5_000 },
-        )
-      : null;
-  // Per-session credentials are not registered for redaction: one entry per join would grow the
-  // logger's list without bound. Nothing here logs them.
-  const sessions = shared
-    ? null
-    : createSessionCredentials(
-        { caller, logger, onMinted: () => {}, now },
-        { ...o, maxSessions: o.maxRevocableSessions },
-      );
-
-  // A shared credential is handed out many times: say once that it was unusable.
-  const warned = new WeakSet<TurnCredential>();
-  const assemble = (credential: TurnCredential): { iceServers: IceServer[]; turn: boolean } => {
-    const { iceServers, dropped } = assembleIceServers([...stun, ...credential.iceServers], {
-      maxUrls: o.maxUrls,
-    });
-    const turn = hasTurn(iceServers);
-    if (!turn && !warned.has(credential)) {
-      warned.add(credential);
-      logger.warn('no usable TURN URL in the minted credential', {
-        provider: provider.name,
-        dropped: dropped.map(({ url, reason }) => ({ url, reason })),
-      });
-    }
-    return { iceServers, turn };
-  };
-  // A per-session credential serves one join: there is nothing to reuse.
-  const assembled = shared ? lastCredentialMemo(assemble) : assemble;
-  const answer = (credential: TurnCredential | null): IceConfig => {
-    const usable = credential ? assembled(credential) : null;
-    if (!credential || !usable?.turn) {
-      metrics.stunOnlyAnswers.inc();
-      return { iceServers: stunOnly, expiresAt: null, turn: false, policy: o.policy, ...probe };
-    }
-    return {
-      iceServers: usable.iceServers,
-      expiresAt: credential.expiresAt,
-      turn: true,
-      policy: o.policy,
-      ...probe,
-    };
-  };
+  checkUserHandleKey(handleKey);
+  logger.redact(handleKey);
+  const sources = [provider, ...o.fallbacks].map((each) =>
+    createProviderSource(each, o, {
+      logger,
+      metrics,
+      now,
+      random: deps.random ?? Math.random,
+      store: deps.store,
+      userHandleKey: handleKey,
+      stun,
+    }),
+  );
+  const failover: Failover = createFailover(
+    sources,
+    { breaker: o.breaker, maxSessions: o.maxRevocableSessions },
+    { logger, metrics, now },
+  );
 
   return {
     async iceFor(session) {
-      const credential = shared
-        ? (await shared.get()).credential
-        : await sessions!.mint(
-            session.sessionId,
-            session.user === undefined ? undefined : userHandle(handleKey, session.user),
-          );
-      return answer(credential);
+      const served = await failover.turnFor(session);
+      if (!served) {
+        metrics.stunOnlyAnswers.inc();
+        return { iceServers: stunOnly, expiresAt: null, turn: false, policy: o.policy, ...probe };
+      }
+      return {
+        iceServers: served.iceServers,
+        expiresAt: served.expiresAt,
+        turn: true,
+        policy: o.policy,
+        ...probe,
+      };
     },
-    release: (session) => sessions?.release(session.sessionId),
-    health: () => caller.health(),
+    release: (session) => failover.release(session),
+    providerFor: (session) => failover.providerFor(session),
+    health: () => failover.health(),
     close: () => {
-      shared?.close();
-      sessions?.close();
-      caller.close();
+      failover.close();
       return Promise.resolve();
     },
   };

@@ -5,6 +5,13 @@ export {
   type BackoffOptions,
 } from './backoff.js';
 export {
+  breakerDefaults,
+  createBreaker,
+  type Breaker,
+  type BreakerOptions,
+  type BreakerState,
+} from './breaker.js';
+export {
   createCredentialCache,
   credentialCacheDefaults,
   type CachedCredential,
@@ -34,6 +41,7 @@ export {
   type IceSourceOptions,
   type ProviderHealth,
   type ProviderState,
+  type ProviderStatus,
 } from './ice-source.js';
 export {
   ProviderError,

@@ -5,9 +5,23 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 
-/** A key for {@link userHandle}; the same on every node keeps handles stable across nodes. */
+/** The shortest key {@link userHandle} accepts: a shorter one could be guessed, and with it the
+ * users behind the handles. */
+export const MIN_USER_HANDLE_KEY_BYTES = 32;
+
+/**
+ * A random key for {@link userHandle}. Handles made with it change when the process restarts and
+ * differ between nodes: give every node the same key (`ICELANE_USER_HANDLE_KEY`) for stable ones.
+ */
 export function userHandleKey(): string {
   return randomBytes(32).toString('base64url');
+}
+
+/** Throws, without showing the key, when it is too short to keep the users behind handles secret. */
+export function checkUserHandleKey(key: string): void {
+  if (Buffer.byteLength(key) < MIN_USER_HANDLE_KEY_BYTES) {
+    throw new Error(`the user handle key must be at least ${MIN_USER_HANDLE_KEY_BYTES} bytes`);
+  }
 }
 
 /** `u` and 16 URL-safe characters (96 bits) of HMAC-SHA256(key, user): no `:`, no PII. */

@@ -16,6 +16,14 @@ export interface Metrics {
   readonly credentialCache: Counter<'result'>;
   /** ICE answers sent without TURN because no usable credential was at hand. */
   readonly stunOnlyAnswers: Counter;
+  /** ICE answers sent with TURN, by the provider whose credential they carry. */
+  readonly turnAnswers: Counter<'provider'>;
+  /** 1 for the provider new joins are sent to first, 0 for the others. */
+  readonly turnProviderServing: Gauge<'provider'>;
+  /** The circuit breaker of each provider of a failover list but the last: 0 closed, 1 half-open, 2 open. */
+  readonly turnBreakerState: Gauge<'provider'>;
+  /** Moves of new joins from one provider to another: away from a failing one, back when it recovers. */
+  readonly turnFailovers: Counter<'from' | 'to'>;
   readonly joins: Counter<'outcome'>;
   readonly iceRefreshes: Counter<'outcome'>;
   readonly signals: Counter;
@@ -81,6 +89,30 @@ export function createMetrics(options: Partial<MetricsOptions> = {}): Metrics {
     stunOnlyAnswers: new Counter({
       name: 'icelane_stun_only_answers_total',
       help: 'ICE answers sent without TURN because no usable credential was available.',
+      registers,
+    }),
+    turnAnswers: new Counter({
+      name: 'icelane_turn_answers_total',
+      help: 'ICE answers sent with TURN, by the provider whose credential they carry.',
+      labelNames: ['provider'],
+      registers,
+    }),
+    turnProviderServing: new Gauge({
+      name: 'icelane_turn_provider_serving',
+      help: '1 for the TURN provider new joins are sent to first, 0 for the others.',
+      labelNames: ['provider'],
+      registers,
+    }),
+    turnBreakerState: new Gauge({
+      name: 'icelane_turn_breaker_state',
+      help: 'Circuit breaker of each TURN provider of a failover list but the last: 0 closed, 1 half-open (probing), 2 open (skipped).',
+      labelNames: ['provider'],
+      registers,
+    }),
+    turnFailovers: new Counter({
+      name: 'icelane_turn_failovers_total',
+      help: 'Moves of new joins from one TURN provider to another: away from a failing one, and back when it recovers.',
+      labelNames: ['from', 'to'],
       registers,
     }),
     joins: new Counter({

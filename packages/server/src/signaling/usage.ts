@@ -110,7 +110,10 @@ export function recordUsage(
     entry.claimed[key] = Math.max(entry.claimed[key], report[key]);
     entry.counted[key] += added[key];
   }
-  const labels = { provider: provider(ctx), relay_protocol: entry.relayProtocol ?? 'unknown' };
+  const labels = {
+    provider: provider(ctx, socket),
+    relay_protocol: entry.relayProtocol ?? 'unknown',
+  };
   if (added.bytesSent > 0)
     ctx.metrics.relayBytes.inc({ ...labels, direction: 'sent' }, added.bytesSent);
   if (added.bytesReceived > 0) {
@@ -205,7 +208,7 @@ function endEntry(
     sessionId: peer?.sessionId ?? null,
     remotePeerId: entry.peerId,
     attempt: entry.attempt,
-    provider: provider(ctx),
+    provider: provider(ctx, socket),
     relayed: relayedNow,
     ...(entry.path ? { localType: entry.path.local, remoteType: entry.path.remote } : {}),
     relayProtocol: entry.relayProtocol ?? null,
@@ -218,6 +221,9 @@ function endEntry(
   });
 }
 
-function provider(ctx: SignalingContext): string {
-  return ctx.iceSource.health().provider ?? 'none';
+/** The provider whose TURN servers the peer's session was handed (several may serve, in turn). */
+function provider(ctx: SignalingContext, socket: IcelaneSocket): string {
+  const session = socket.data.peer ? { sessionId: socket.data.peer.sessionId } : null;
+  const served = session && ctx.iceSource.providerFor?.(session);
+  return served ?? ctx.iceSource.health().provider ?? 'none';
 }

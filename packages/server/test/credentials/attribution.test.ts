@@ -15,10 +15,13 @@ afterEach(async () => {
   fake = undefined;
 });
 
+/** At least 32 bytes, as every user handle key must be. */
+const HANDLE_KEY = 'test-handle-key-of-at-least-32-bytes';
+
 const deps = () => ({
   logger: silentLogger,
   metrics: createMetrics({ processMetrics: false }),
-  userHandleKey: 'test-handle-key',
+  userHandleKey: HANDLE_KEY,
 });
 const turnUsername = (ice: { iceServers: { username?: string }[] }) =>
   ice.iceServers.find((server) => server.username)?.username;
@@ -30,7 +33,7 @@ describe('per-user attribution in TURN credentials', () => {
       deps(),
     );
     const ice = await source.iceFor({ sessionId: 'sess1', user: 'alice@example.com' });
-    const handle = userHandle('test-handle-key', 'alice@example.com');
+    const handle = userHandle(HANDLE_KEY, 'alice@example.com');
     expect(turnUsername(ice)).toMatch(new RegExp(`^\\d+:sess1\\.${handle}$`));
     expect(handle).toMatch(/^u[A-Za-z0-9_-]{16}$/);
     expect(turnUsername(ice)).not.toContain('alice');
@@ -53,7 +56,7 @@ describe('per-user attribution in TURN credentials', () => {
     const source = createIceSource({ provider, scope: 'per-session' }, deps());
     const ice = await source.iceFor({ sessionId: 'sess1', user: 'alice@example.com' });
     expect(ice.turn).toBe(true);
-    const handle = userHandle('test-handle-key', 'alice@example.com');
+    const handle = userHandle(HANDLE_KEY, 'alice@example.com');
     expect(fake.requests.at(-1)!.body).toEqual({ ttl: 86_400, customIdentifier: handle });
     expect(fake.issued.at(-1)!.customIdentifier).toBe(handle);
     await source.iceFor({ sessionId: 'sess2' });
@@ -85,5 +88,27 @@ describe('per-user attribution in TURN credentials', () => {
       },
     );
     expect(response.status).toBe(400);
+  });
+
+  it('gives a user the same handle on every node (and after a restart) that shares the key, and another with another key', async () => {
+    const coturn = () =>
+      createCoturnProvider({ urls: ['turn:127.0.0.1:3478'], secrets: ['s3cret'] });
+    const handleOf = async (userHandleKey: string) => {
+      const source = createIceSource({ provider: coturn() }, { ...deps(), userHandleKey });
+      const ice = await source.iceFor({ sessionId: 'sess', user: 'alice@example.com' });
+      await source.close();
+      return turnUsername(ice)!.split('.')[1];
+    };
+    const nodeA = await handleOf(HANDLE_KEY);
+    expect(await handleOf(HANDLE_KEY)).toBe(nodeA);
+    expect(await handleOf(`${HANDLE_KEY}-rotated`)).not.toBe(nodeA);
+  });
+
+  it('refuses a user handle key shorter than 32 bytes, without showing it', () => {
+    const provider = createCoturnProvider({ urls: ['turn:127.0.0.1:3478'], secrets: ['s3cret'] });
+    const short = 'too-short-a-key';
+    expect(() => createIceSource({ provider }, { ...deps(), userHandleKey: short })).toThrow(
+      /^the user handle key must be at least 32 bytes$/,
+    );
   });
 });

@@ -3,14 +3,14 @@
  * `turnutils_uclient` allocates a relay and exchanges messages through it only when coturn
  * accepts the credential.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCoturn, stopChild, type Coturn } from '@icelane/testing';
+import { startCoturn, type Coturn } from '@icelane/testing';
 import { createCoturnProvider } from '../../src/credentials/coturn.js';
 import { createIceSource } from '../../src/credentials/ice-source.js';
 import type { TurnCredential } from '../../src/credentials/provider.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { captureLogger } from './log-capture.js';
+import { receivedMessages, allocateAndRelay } from './turn-allocation.js';
 
 let coturn: Coturn;
 
@@ -21,49 +21,8 @@ afterAll(async () => {
   await coturn?.stop();
 });
 
-interface ClientRun {
-  code: number | null;
-  output: string;
-}
-
-/** Allocates with the credential and sends one message through the relay. */
-async function relayWith(credential: Pick<TurnCredential, 'iceServers'>): Promise<ClientRun> {
-  const { username, credential: password } = credential.iceServers.find(
-    (server) => server.username,
-  )!;
-  const args = [
-    '-y',
-    '-n',
-    '1',
-    '-c',
-    '-u',
-    username!,
-    '-w',
-    password!,
-    '-p',
-    String(coturn.port),
-    coturn.ip,
-  ];
-  const child = spawn('turnutils_uclient', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
-  );
-  const timer = setTimeout(() => void stopChild(child), 15_000);
-  try {
-    return { code: await exited, output };
-  } finally {
-    clearTimeout(timer);
-    await stopChild(child);
-  }
-}
-
-const receivedMessages = (output: string): number => {
-  const counts = [...output.matchAll(/tot_recv_msgs=(\d+)/g)].map((match) => Number(match[1]));
-  return counts.length > 0 ? Math.max(...counts) : 0;
-};
+const relayWith = (credential: Pick<TurnCredential, 'iceServers'>) =>
+  allocateAndRelay(coturn, credential);
 
 describe('coturn provider against a real coturn', () => {
   it('mints credentials coturn accepts, and the relay carries messages', async () => {

@@ -3,6 +3,7 @@
  * captured logger and its own metrics registry: the shared-credential tests run on fake timers.
  */
 import type { Counter } from 'prom-client';
+import { afterEach, beforeEach, vi } from 'vitest';
 import { createCloudflareProvider } from '../../src/credentials/cloudflare.js';
 import {
   createIceSource,
@@ -71,4 +72,20 @@ export async function counted<L extends string>(
       Object.entries(labels).every(([key, wanted]) => value.labels[key as L] === wanted),
     )
     .reduce((sum, value) => sum + value.value, 0);
+}
+
+/**
+ * Fake timers and a fake clock, from 2026-01-01, around every test of the file that calls it
+ * (first, so that its own `afterEach` closes what it opened while the clock is still fake).
+ */
+export function fakeClockPerTest(): void {
+  beforeEach(() => {
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    });
+    vi.setSystemTime(new Date('2026-01-01T00:00:00Z'));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 }

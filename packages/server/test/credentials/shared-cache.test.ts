@@ -3,10 +3,10 @@
  * fake timers: one provider call per refresh whatever the join rate, refresh ahead of expiry,
  * stale answers during an outage and STUN-only after, backoff, and joins that never hang.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { IceConfig } from '@icelane/protocol';
 import { memoryStore } from '../../src/credentials/store.js';
-import { cloudflareSetup, counted, type CloudflareSetup } from './fixtures.js';
+import { cloudflareSetup, counted, fakeClockPerTest, type CloudflareSetup } from './fixtures.js';
 
 const session = { sessionId: 'session-1' };
 const turnUsername = (answer: IceConfig) =>
@@ -15,16 +15,10 @@ const settled = () => vi.advanceTimersByTimeAsync(0);
 
 let setup: CloudflareSetup | undefined;
 
-beforeEach(() => {
-  vi.useFakeTimers({
-    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
-  });
-  vi.setSystemTime(new Date('2026-01-01T00:00:00Z'));
-});
+fakeClockPerTest();
 afterEach(async () => {
   await setup?.ice.close();
   setup = undefined;
-  vi.useRealTimers();
 });
 
 describe('shared credential cache', () => {

@@ -72,6 +72,7 @@ export async function startTestServer(setup: TestServerSetup = {}): Promise<Test
       released.push(session.sessionId);
       real.release(session);
     },
+    providerFor: (session: IceSession) => real.providerFor?.(session) ?? null,
     health: () => real.health(),
     close: async () => {
       await setup.closeGate;
