@@ -103,16 +103,18 @@ describe('fuzzing every event', () => {
     });
     const pair = await steadyPair(server);
 
-    const peerIds: string[] = [];
+    const seen = { peerIds: [] as string[], resumeTokens: [] as string[] };
     const unanswered: FuzzCall[] = [];
     const malformed: Array<{ call: FuzzCall; answer: unknown }> = [];
     const answeredBy = new Map<string, number>();
+    /** Answers with `data`: payloads that passed validation and reached the handler's work. */
+    const acceptedBy = new Map<string, number>();
     const fuzzer = async (index: number) => {
       const random = seededRandom(seed + index);
       let socket: TestClient = await connect(server.url);
       for (let done = 0; done < CALLS / SOCKETS;) {
         const batch = Array.from({ length: Math.min(IN_FLIGHT, CALLS / SOCKETS - done) }, () =>
-          randomCall(random, peerIds),
+          randomCall(random, seen),
         );
         done += batch.length;
         await Promise.all(
@@ -126,8 +128,13 @@ describe('fuzzing every event', () => {
             }
             if (!isWellFormedAnswer(answer)) return void malformed.push({ call, answer });
             answeredBy.set(call.event, (answeredBy.get(call.event) ?? 0) + 1);
-            const joinedAs = (answer as { data?: { peerId?: unknown } }).data?.peerId;
-            if (call.event === 'room:join' && typeof joinedAs === 'string') peerIds.push(joinedAs);
+            if ('data' in (answer as object)) {
+              acceptedBy.set(call.event, (acceptedBy.get(call.event) ?? 0) + 1);
+            }
+            if (call.event !== 'room:join') return;
+            const data = (answer as { data?: { peerId?: unknown; resumeToken?: unknown } }).data;
+            if (typeof data?.peerId === 'string') seen.peerIds.push(data.peerId);
+            if (typeof data?.resumeToken === 'string') seen.resumeTokens.push(data.resumeToken);
           }),
         );
         if (!socket.connected) socket = await connect(server.url);
@@ -147,7 +154,7 @@ describe('fuzzing every event', () => {
     await Promise.all([...Array.from({ length: SOCKETS }, (_, i) => fuzzer(i)), oversize()]);
     const sent = await pair.stop();
     console.log(
-      `fuzz: ${CALLS} calls in ${Date.now() - started} ms; answers by event ${JSON.stringify(Object.fromEntries(answeredBy))}; steady pair sent ${sent} each way`,
+      `fuzz: ${CALLS} calls in ${Date.now() - started} ms; answers by event ${JSON.stringify(Object.fromEntries(answeredBy))}, accepted ${JSON.stringify(Object.fromEntries(acceptedBy))}; steady pair sent ${sent} each way`,
     );
 
     expect(unanswered, `seed ${seed}`).toEqual([]);

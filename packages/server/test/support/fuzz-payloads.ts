@@ -3,7 +3,7 @@
  * failing run can be replayed. Each call names an event, its arguments, and whether the last
  * argument is an acknowledgement function (then an answer is owed).
  */
-import { PROTOCOL_LIMITS as L } from '@icelane/protocol';
+import { ClientEvent, PROTOCOL_LIMITS as L } from '@icelane/protocol';
 
 export type Random = () => number;
 
@@ -14,14 +14,11 @@ export interface FuzzCall {
   wantsAnswer: boolean;
 }
 
-/** The events the server handles; a call to one of them with an ack must be answered. */
-export const HANDLED_EVENTS = [
-  'room:join',
-  'room:leave',
-  'signal',
-  'ice:refresh',
-  'connection:report',
-];
+/**
+ * The events the server handles, taken from the protocol's own list so that an event added there
+ * is fuzzed too; a call to one of them with an ack must be answered.
+ */
+export const HANDLED_EVENTS: readonly string[] = Object.values(ClientEvent);
 /** Events nobody listens to (socket.io's reserved names are refused by the client itself). */
 const UNKNOWN_EVENTS = [
   'admin:kick',
@@ -122,11 +119,26 @@ export function randomValue(random: Random, depth = 0): unknown {
   return object;
 }
 
+/** What earlier answers handed out, for payloads that name real peers and real resume tokens. */
+export interface FuzzSeen {
+  peerIds: readonly string[];
+  resumeTokens: readonly string[];
+}
+
 /** A payload that is almost right for `event`: one field missing, mistyped or oversized. */
-function nearlyValid(random: Random, event: string, peerIds: readonly string[]): unknown {
+function nearlyValid(random: Random, event: string, seen: FuzzSeen): unknown {
+  const { peerIds, resumeTokens } = seen;
   const peer = peerIds.length > 0 && random() < 0.7 ? pick(random, peerIds) : 'AAAAAAAAAAAAAAAA';
+  // Another socket's token: the join replaces that peer (a rejoin after a drop).
+  const resume =
+    resumeTokens.length > 0 && random() < 0.3 ? { resume: pick(random, resumeTokens) } : {};
   const base: Record<string, Record<string, unknown>> = {
-    'room:join': { room: `fuzz-${int(random, 6)}`, name: 'Fuzzy', meta: { role: 'guest' } },
+    'room:join': {
+      room: `fuzz-${int(random, 6)}`,
+      name: 'Fuzzy',
+      meta: { role: 'guest' },
+      ...resume,
+    },
     signal: {
       to: peer,
       attempt: 1 + int(random, 3),
@@ -140,6 +152,32 @@ function nearlyValid(random: Random, event: string, peerIds: readonly string[]):
       remote: { type: 'relay', protocol: 'udp', relayProtocol: 'tcp' },
       relayed: true,
       timeToConnectMs: 250,
+      rttMs: 12,
+      phases: {
+        signalingMs: 40,
+        gatheringMs: 60,
+        checksMs: 100,
+        dtlsMs: 30,
+        dataChannelMs: 20,
+        totalMs: 250,
+      },
+    },
+    'connection:recovery': {
+      peerId: peer,
+      cause: pick(random, ['path-lost', 'ice-failed', 'network-change', 'credentials-expiring']),
+      step: pick(random, ['ice-restart', 'ice-restart-relay', 'new-connection']),
+      outcome: pick(random, ['recovered', 'failed']),
+      gapMs: int(random, 5_000),
+    },
+    'connection:usage': {
+      peerId: peer,
+      attempt: 1 + int(random, 2),
+      // Totals near and past what the server believes for the time elapsed, and its caps.
+      bytesSent: pick(random, [0, 1_000, 50_000_000, L.usageBytesMax]),
+      bytesReceived: pick(random, [0, 1_000, 50_000_000, L.usageBytesMax]),
+      relayedMs: pick(random, [0, 1_000, L.usageRelayedMaxMs]),
+      relayProtocol: pick(random, ['udp', 'tcp', 'tls']),
+      final: random() < 0.2,
     },
   };
   const payload = { ...(base[event] ?? {}) };
@@ -172,10 +210,10 @@ function roughSize(value: unknown): number {
 }
 
 /** One call: a handled or unknown event, a payload, and an ack that may be missing or wrong. */
-export function randomCall(random: Random, peerIds: readonly string[]): FuzzCall {
+export function randomCall(random: Random, seen: FuzzSeen): FuzzCall {
   const known = random() < 0.9;
   const event = known ? pick(random, HANDLED_EVENTS) : pick(random, UNKNOWN_EVENTS);
-  let payload = random() < 0.5 ? nearlyValid(random, event, peerIds) : randomValue(random);
+  let payload = random() < 0.5 ? nearlyValid(random, event, seen) : randomValue(random);
   if (roughSize(payload) > TRANSPORT_BUDGET) payload = randomString(random).slice(0, 100);
   const ackRoll = random();
   // Unknown events have no listener, so they never owe an answer.
