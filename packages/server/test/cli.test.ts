@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IceServer, JoinAnswer } from '@icelane/protocol';
 import { SERVER_MAIN, startCoturn, startServerProcess, type Coturn } from '@icelane/testing';
 import { connect, disconnectAll, nextEvent, request } from './support/clients.js';
+import { startRefusingCloudflare } from './support/cloudflare-fake.js';
 
 let coturn: Coturn;
 
@@ -112,6 +113,55 @@ describe('icelane-server', () => {
       expect(logs).not.toContain(turn.credential!);
     } finally {
       await server.stop();
+    }
+  });
+
+  it('fails over from a Cloudflare that refuses its token to coturn, from ICELANE_TURN_PROVIDER=cloudflare,coturn', async () => {
+    const cloudflare = await startRefusingCloudflare();
+    const handleKey = 'a-user-handle-key-of-at-least-32-bytes';
+    const server = await startServerProcess({
+      env: {
+        HOST: '127.0.0.1',
+        ICELANE_TURN_PROVIDER: 'cloudflare,coturn',
+        ICELANE_FAILOVER_THRESHOLD: '1',
+        CLOUDFLARE_TURN_KEY_ID: 'key-id',
+        CLOUDFLARE_TURN_API_TOKEN: 'refused-cloudflare-token',
+        CLOUDFLARE_TURN_API_URL: cloudflare.url,
+        ICELANE_STUN_URLS: coturn.stunUrl,
+        ICELANE_COTURN_URLS: coturn.udpUrl,
+        ICELANE_COTURN_SECRETS: coturn.secret,
+        ICELANE_USER_HANDLE_KEY: handleKey,
+        ICELANE_LOG_LEVEL: 'debug',
+      },
+    });
+    try {
+      const socket = await connect(server.url);
+      const answer = await request<JoinAnswer>(socket, 'room:join', { room: 'cli-failover' });
+      if (!('data' in answer)) throw new Error(JSON.stringify(answer));
+      const turn = answer.data.ice.iceServers.find((s) => String(s.urls).startsWith('turn:'))!;
+      expect(turn.urls).toBe(coturn.udpUrl);
+      expect(turnAccepts(turn)).toBe(true);
+      expect(cloudflare.requests.length).toBeGreaterThan(0);
+      const ready = (await (await fetch(`${server.url}/readyz`)).json()) as unknown;
+      expect(ready).toMatchObject({
+        ready: true,
+        provider: {
+          provider: 'coturn',
+          providers: [
+            { provider: 'cloudflare', state: 'misconfigured', breaker: 'open' },
+            { provider: 'coturn', state: 'ok', breaker: 'closed' },
+          ],
+        },
+      });
+      const logs = server.logs.join('\n');
+      expect(logs).toContain('"fallbacks":["coturn"]');
+      expect(logs).toContain('turn provider failover');
+      for (const secret of ['refused-cloudflare-token', handleKey, coturn.secret]) {
+        expect(logs).not.toContain(secret);
+      }
+    } finally {
+      await server.stop();
+      await cloudflare.close();
     }
   });
 });
