@@ -116,6 +116,12 @@ describe('TURN provider failover, end to end', () => {
       expect(joined.provider).toBe('coturn');
       expect(joined.answer.ice.turn).toBe(true);
     }
+    // A client that stays in its call, on coturn's servers, through the recovery below.
+    const held = await connect(server.url);
+    const heldJoin = await request<JoinAnswer>(held, 'room:join', { room: 'failover-held' });
+    if (!('data' in heldJoin)) throw new Error(JSON.stringify(heldJoin));
+    expect(heldJoin.data.ice.iceServers.some((s) => s.urls === coturn.udpUrl)).toBe(true);
+
     // The credentials a client received really open a relay on coturn.
     const run = await allocateAndRelay(coturn, joins[0]!.answer.ice);
     expect(run.code, run.output).toBe(0);
@@ -135,7 +141,15 @@ describe('TURN provider failover, end to end', () => {
     // after each cool-down time out.
     api.mode = { kind: 'hang' };
     const hangStart = Date.now();
-    while (Date.now() - hangStart < 2 * COOLDOWN_MS + 500) {
+    const timedOut = () =>
+      server.counter('icelane_credential_mints_total', {
+        provider: 'cloudflare',
+        outcome: 'timeout',
+      });
+    // Two cool-downs at least, and until a probe's call has timed out (a probe that finds the
+    // provider still backing off makes no call).
+    while (Date.now() - hangStart < 2 * COOLDOWN_MS + 500 || (await timedOut()) === 0) {
+      if (Date.now() - hangStart > 20_000) throw new Error('no probe timed out within 20 s');
       expect((await join('failover-hang')).provider).toBe('coturn');
       await sleep(100);
     }
@@ -162,11 +176,25 @@ describe('TURN provider failover, end to end', () => {
     expect((await join('failover-after')).provider).toBe('cloudflare');
 
     const counter = (name: string, labels?: Record<string, string>) => server.counter(name, labels);
+    // Its relay usage, reported now that Cloudflare serves again, is still coturn's.
+    const report = {
+      peerId: 'remotePeerId0001',
+      attempt: 1,
+      bytesSent: 1_000,
+      bytesReceived: 2_000,
+      relayedMs: 500,
+      relayProtocol: 'udp',
+      final: true,
+    };
+    expect(await request(held, 'connection:usage', report)).toEqual({ data: { recorded: true } });
+    expect(await counter('icelane_relay_bytes_total', { provider: 'coturn' })).toBe(3_000);
+    expect(await counter('icelane_relay_bytes_total', { provider: 'cloudflare' })).toBe(0);
     const moves = (from: string, to: string) =>
       counter('icelane_turn_failovers_total', { from, to });
     expect(await moves('cloudflare', 'coturn')).toBe(1);
     expect(await moves('coturn', 'cloudflare')).toBe(1);
-    expect(await counter('icelane_turn_answers_total', { provider: 'coturn' })).toBe(onCoturn);
+    // The held client's join too.
+    expect(await counter('icelane_turn_answers_total', { provider: 'coturn' })).toBe(onCoturn + 1);
     expect(await counter('icelane_turn_answers_total', { provider: 'cloudflare' })).toBe(2);
     expect(await counter('icelane_stun_only_answers_total')).toBe(0);
     const cloudflareCalls = (outcome: string) =>

@@ -115,7 +115,8 @@ export function createFailover(
     const source = sources[index]!;
     // Not a user's session: whatever it mints is released (revoked where it can be) at once.
     const session = { sessionId: `probe-${randomBytes(9).toString('base64url')}` };
-    const part = await source.turnFor(session);
+    // `turnFor` never rejects; should a source break that promise, the probe simply failed.
+    const part = await source.turnFor(session).catch(() => null);
     source.release(session);
     if (closed) return;
     const ok = usable(index, part);
