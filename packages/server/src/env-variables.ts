@@ -80,7 +80,7 @@ export const ENV_VARIABLES = {
   ICELANE_JOIN_TIMEOUT_MS: {
     group: 'ice',
     default: String(ice.joinTimeoutMs),
-    help: 'The longest a join waits for TURN credentials before answering STUN-only.',
+    help: 'The longest a join waits for TURN credentials from one provider (a failover list asks them in turn) before answering STUN-only.',
   },
   ICELANE_RELAY_POLICY: {
     group: 'ice',

@@ -42,8 +42,8 @@ export interface IceSourceOptions {
   refreshAheadRatio: number;
   /** The most URLs in an answer (`ICELANE_MAX_ICE_URLS`); Firefox warns above a few. */
   maxUrls: number;
-  /** The longest a join waits for TURN credentials before answering STUN-only
-   * (`ICELANE_JOIN_TIMEOUT_MS`). */
+  /** The longest a join waits for TURN credentials from one provider before going on to the
+   * next, or answering STUN-only after the last (`ICELANE_JOIN_TIMEOUT_MS`). */
   joinTimeoutMs: number;
   /** A provider call that has not settled after this long counts as failed. */
   mintTimeoutMs: number;
