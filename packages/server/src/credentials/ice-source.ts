@@ -52,7 +52,8 @@ export type ProviderStatus = Omit<ProviderHealth, 'providers'> & { breaker: Brea
 export interface IceSource {
   /**
    * The ICE configuration for a session. Never rejects and never waits longer than the configured
-   * join timeout: when no usable TURN credential is at hand, it answers STUN-only (`turn: false`).
+   * join timeout per provider it asks: when no provider has a usable TURN credential at hand, it
+   * answers STUN-only (`turn: false`).
    * Answers from one credential share their `iceServers` list: read it, never modify it.
    */
   iceFor(session: IceSession): Promise<IceConfig>;
