@@ -179,8 +179,12 @@ describe('relay usage the room sends the server', () => {
     ]);
   });
 
-  it('counts from zero again after a rejoin: the new session does not count the old one twice', async () => {
+  it('after a rejoin, tells the new session what the old one was not told, and nothing twice', async () => {
     const { socket, a, usage } = await call(relayedStats(3_000, 4_000));
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(usage().at(-1)).toMatchObject({ bytesSent: 3_000, bytesReceived: 4_000 });
+    // Used after that report, before the drop: the old session never hears of it.
+    a._pc.stats = relayedStats(3_200, 4_050);
     socket.answer('room:join', () => ({
       data: {
         peerId: 'me-2',
@@ -195,6 +199,7 @@ describe('relay usage the room sends the server', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     a._pc.stats = relayedStats(3_500, 4_100);
     await vi.advanceTimersByTimeAsync(60_000);
+    // From the last report on: what went unreported before the drop counts once, in the new one.
     expect(usage().at(-1)).toMatchObject({ bytesSent: 500, bytesReceived: 100, final: false });
   });
 

@@ -76,8 +76,9 @@ export interface UsageMeter {
   /** Stops, and reports the final totals (whatever they are: the connection ended). */
   finish(): void;
   /**
-   * Counts from zero again: the room was joined anew after a signaling drop, and the server's
-   * new session must not count again what the old one already had.
+   * The room was joined anew after a signaling drop: the server's new session counts from what
+   * the old one was last told, so it never counts that again, and what was used since that last
+   * report (up to `intervalMs` of it) is not lost but reported to the new session.
    */
   rebase(): void;
 }
@@ -96,6 +97,8 @@ export function meterUsage(
   let sampleTimer: ReturnType<typeof setTimeout> | undefined;
   let lastSent = '';
   let base = { bytesSent: 0, bytesReceived: 0, relayedMs: 0 };
+  /** The raw totals of the last report: what the server's session has been told. */
+  let reported = base;
   const snapshot = (): UsageTotals => ({
     ...state.totals,
     bytesSent: state.totals.bytesSent - base.bytesSent,
@@ -107,6 +110,8 @@ export function meterUsage(
     const key = JSON.stringify(totals);
     if (key === lastSent || (totals.bytesSent === 0 && totals.bytesReceived === 0)) return;
     lastSent = key;
+    const { bytesSent, bytesReceived, relayedMs } = state.totals;
+    reported = { bytesSent, bytesReceived, relayedMs };
     report(totals, false);
   };
   const sample = async () => {
@@ -137,8 +142,7 @@ export function meterUsage(
       report(snapshot(), true);
     },
     rebase() {
-      const { bytesSent, bytesReceived, relayedMs } = state.totals;
-      base = { bytesSent, bytesReceived, relayedMs };
+      base = reported;
       lastSent = '';
     },
   };
