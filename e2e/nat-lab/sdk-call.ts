@@ -4,6 +4,7 @@
  * SDK's own events (its connection report, its fallbacks, its error).
  */
 import { randomBytes } from 'node:crypto';
+import type { BrowserContext } from '@playwright/test';
 import type { ConnectionReport, FailedAttempt, IcelaneError, RoomEvents } from '@icelane/sdk';
 import type { HarnessJoinOptions } from '../support/sdk-page/main.js';
 import { joinInPage, type RoomPage } from '../support/room-page.js';
@@ -29,31 +30,54 @@ export interface SideOutcome {
 }
 
 /**
+ * A browser profile that outlives one call: what the page stored (its `localStorage`) is kept
+ * when the call ends and given to the next call's page.
+ */
+export interface BrowserProfile {
+  storageState?: Awaited<ReturnType<BrowserContext['storageState']>>;
+}
+
+/**
  * Joins side a then side b to a fresh room and waits until each side connected or gave up. In a
- * lab made for video calls, each side sends its (fake) camera as a real call would.
+ * lab made for video calls, each side sends its (fake) camera as a real call would. Each call
+ * starts with empty storage unless `profiles` carries it from call to call.
  */
 export async function sdkCall(
   lab: Lab,
   options: Record<SideName, HarnessJoinOptions>,
   timeoutMs = 40_000,
+  profiles?: Record<SideName, BrowserProfile>,
 ): Promise<Record<SideName, SideOutcome>> {
   const url = lab.server!.url;
   const room = `lab-${randomBytes(4).toString('hex')}`;
   const pages: RoomPage[] = [];
-  const join = async (side: SideName) =>
-    joinInPage(await lab.browser(side), url, room, withMedia(lab, options[side]));
+  const join = async (side: SideName) => {
+    const storageState = profiles?.[side].storageState;
+    const page = await joinInPage(
+      await lab.browser(side),
+      url,
+      room,
+      withMedia(lab, options[side]),
+      storageState ? { storageState } : {},
+    );
+    pages.push(page);
+    return page;
+  };
   try {
-    pages.push(await join('a'));
+    const a = await join('a');
     const startedAt = Date.now();
-    pages.push(await join('b'));
-    const [a, b] = pages as [RoomPage, RoomPage];
+    const b = await join('b');
     const [outcomeA, outcomeB] = await Promise.all([
       outcome(a, b.peerId, startedAt, timeoutMs),
       outcome(b, a.peerId, startedAt, timeoutMs),
     ]);
     return { a: outcomeA, b: outcomeB };
   } finally {
-    for (const page of pages) await page.close();
+    for (const [i, page] of pages.entries()) {
+      const profile = profiles?.[i === 0 ? 'a' : 'b'];
+      if (profile) profile.storageState = await page.context.storageState().catch(() => undefined);
+      await page.close();
+    }
   }
 }
 

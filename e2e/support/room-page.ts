@@ -1,7 +1,7 @@
 /**
  * Driving the SDK test page from a test: open it, join a room, wait for events.
  */
-import type { Browser, BrowserContext, Page } from '@playwright/test';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from '@playwright/test';
 import type { ConnectionReport } from '@icelane/sdk';
 import type { HarnessJoinOptions } from './sdk-page/main.js';
 
@@ -18,6 +18,8 @@ export interface SdkPageOptions {
    * getStats() beside the SDK's report.
    */
   recordPeerConnections?: boolean;
+  /** Open the page with this storage (cookies, `localStorage`): a browser profile used before. */
+  storageState?: BrowserContextOptions['storageState'];
 }
 
 /** Opens the page served by the server at `serverUrl` in a fresh browser context. */
@@ -26,7 +28,9 @@ export async function openSdkPage(
   serverUrl: string,
   pageOptions: SdkPageOptions = {},
 ): Promise<{ page: Page; context: BrowserContext }> {
-  const context = await browser.newContext();
+  const context = await browser.newContext(
+    pageOptions.storageState ? { storageState: pageOptions.storageState } : {},
+  );
   if (pageOptions.recordPeerConnections) {
     await context.addInitScript(() => {
       const Native = window.RTCPeerConnection;

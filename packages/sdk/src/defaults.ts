@@ -25,6 +25,15 @@ export interface JoinOptions {
   strategy: Strategy;
   /** With `auto`: keep TURN out of attempt 1 (STUN only) to save relay cost. @default false */
   turnOnDemand: boolean;
+  /**
+   * With `auto`: remember, per network, a first attempt that failed there and the path that
+   * connected instead, so the next call from that network starts on that path. Kept in
+   * `localStorage` under `icelane:paths`, keyed by a hash of the network's public address; nothing
+   * is kept where `localStorage` is missing or refuses. @default true
+   */
+  rememberPaths: boolean;
+  /** How long a remembered path holds before attempt 1 is tried as configured again. @default 86400000 (24 h) */
+  rememberPathsForMs: number;
   /** Overrides the first-attempt policy the server recommends (`auto` only). */
   policy?: IcePolicy;
   /** How long one attempt may take before it counts as failed. @default 5000 */
@@ -76,6 +85,8 @@ export const joinDefaults = {
   dataChannel: true,
   strategy: 'auto',
   turnOnDemand: false,
+  rememberPaths: true,
+  rememberPathsForMs: 86_400_000,
   connectTimeoutMs: 5_000,
   checksSilentMs: 1_500,
   maxAttempts: 2,
@@ -106,6 +117,7 @@ const DURATIONS = [
   'pathSilentMs',
   'restartTimeoutMs',
   'networkHintDebounceMs',
+  'rememberPathsForMs',
 ] as const;
 
 /** Merges options over {@link joinDefaults} and rejects what cannot work, naming the option. */

@@ -72,4 +72,36 @@ describe('attempt plans', () => {
       expectRelay: true,
     });
   });
+
+  describe("a network's remembered first path", () => {
+    const onDemand = { ...auto, turnOnDemand: true };
+
+    it('turn: TURN on demand takes TURN into attempt 1 where STUN alone failed before', () => {
+      expect(planAttempt({ ...onDemand, firstPath: 'turn' }, ice, 1)).toMatchObject({
+        policy: 'all',
+        iceServers: [stun, turn],
+        turn: true,
+      });
+    });
+
+    it('relay: attempt 1 is relay-only where STUN + TURN under policy all failed before', () => {
+      for (const options of [auto, onDemand]) {
+        expect(planAttempt({ ...options, firstPath: 'relay' }, ice, 1)).toMatchObject({
+          policy: 'relay',
+          iceServers: [turn],
+          expectRelay: true,
+        });
+      }
+    });
+
+    it('changes nothing without TURN servers, nor for the relay and direct strategies', () => {
+      const stunOnly: IceConfig = { ...ice, iceServers: [stun], turn: false };
+      expect(planAttempt({ ...onDemand, firstPath: 'relay' }, stunOnly, 1)).toMatchObject({
+        policy: 'all',
+        iceServers: [stun],
+      });
+      const direct = { ...auto, strategy: 'direct' as const, firstPath: 'relay' as const };
+      expect(planAttempt(direct, ice, 1)).toMatchObject({ policy: 'all', iceServers: [stun] });
+    });
+  });
 });

@@ -4,12 +4,15 @@
  */
 import { hasTurn, onlyTurn, withoutTurn } from '@icelane/protocol';
 import type { IceConfig, IcePolicy, IceServer, Strategy } from '@icelane/protocol';
+import type { FirstPath } from './path-memory/first-path.js';
 
 export interface PlanOptions {
   strategy: Strategy;
   turnOnDemand: boolean;
   /** Overrides the server's recommended first-attempt policy. */
   policy?: IcePolicy;
+  /** What this network's memory says attempt 1 needs (`auto` only; see path-memory/). */
+  firstPath?: FirstPath | undefined;
 }
 
 /** What `RTCPeerConnection` is configured with for one attempt. */
@@ -43,7 +46,10 @@ export function planAttempt(options: PlanOptions, ice: IceConfig, attempt: numbe
 
   if (options.strategy === 'direct') return stunOnly();
   if (options.strategy === 'relay' || attempt > 1) return relayOnly();
-  if (options.turnOnDemand) return stunOnly();
+  // A remembered path needs TURN: without TURN servers now, it is today's plan after all.
+  const remembered = hasTurn(ice.iceServers) ? options.firstPath : undefined;
+  if (remembered === 'relay') return relayOnly();
+  if (options.turnOnDemand && !remembered) return stunOnly();
   const policy = options.policy ?? ice.policy;
   if (policy === 'relay') return relayOnly();
   const iceServers = [...ice.iceServers];

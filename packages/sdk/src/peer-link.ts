@@ -30,6 +30,8 @@ import { InPlaceRecovery, PendingReplacement, RESTART_SIGNAL } from './in-place-
 import { attemptLimit, planAttempt, type AttemptPlan } from './ice-plan.js';
 import type { MappingBehaviour } from './network-check/classify.js';
 import { NETWORK_SIGNAL, NetworkHint, parseNetworkSignal } from './network-check/network-hint.js';
+import { memoryOutgrown, pathAfterFailure, type FirstPath } from './path-memory/first-path.js';
+import type { NetworkPaths } from './path-memory/network-paths.js';
 import type { SimplePeerConstructor } from './simple-peer-loader.js';
 
 /** The signal types the SDKs send each other (never the browser's: offer, answer, candidate). */
@@ -48,6 +50,8 @@ export interface PeerLinkDeps {
   ice(): IceConfig;
   /** This side's mapping from the room's network check, with TURN on demand; else `null`. */
   ownMapping?: Promise<MappingBehaviour> | null;
+  /** The paths remembered for this network (`rememberPaths`); else `null`. */
+  paths?: NetworkPaths | null;
   /** ICE configuration fetched after `since` (ms since the epoch); the latest one if that fails. */
   freshIce(since: number): Promise<IceConfig>;
   /** Sends a signal through the server to the peer's current signaling id `to`. */
@@ -90,6 +94,10 @@ export class PeerLink {
   private readonly replacement = new PendingReplacement();
   /** TURN on demand told by both sides' network checks (see network-hint.ts). */
   private readonly hint: NetworkHint;
+  /** What this network's memory said attempt 1 needs, read once when attempt 1 is planned. */
+  private firstPath: FirstPath | undefined;
+  /** Whether a connection ever came up: only the first one teaches the memory. */
+  private everConnected = false;
 
   constructor(private readonly deps: PeerLinkDeps) {
     this.peerId = deps.remote.peerId;
@@ -102,13 +110,27 @@ export class PeerLink {
     );
     this.plan = planAttempt(deps.options, deps.ice(), 1);
     this.emitState();
-    this.hint.whenReady(() => this.dispatch({ type: 'ready', attempt: 1 }));
+    const start = () => {
+      this.firstPath = deps.paths?.recall();
+      const announced = this.plan.policy;
+      this.plan = planAttempt(this.planOptions, deps.ice(), 1);
+      if (this.plan.policy !== announced) this.emitState();
+      this.hint.whenReady(() => this.dispatch({ type: 'ready', attempt: 1 }));
+    };
+    // Attempt 1 waits for the network's key only when some path is remembered at all.
+    const known = deps.paths?.whenKnown();
+    if (known) void known.then(start);
+    else start();
   }
 
-  /** The options attempts are planned with: TURN on demand is off when the checks say TURN is needed. */
-  private get planOptions(): ResolvedJoinOptions {
+  /**
+   * The options attempts are planned with: TURN on demand is off when the checks say TURN is
+   * needed, and the network's remembered path applies.
+   */
+  private get planOptions(): ResolvedJoinOptions & { firstPath?: FirstPath } {
     const { options } = this.deps;
-    return this.hint.needsTurn ? { ...options, turnOnDemand: false } : options;
+    const told = this.hint.needsTurn ? { ...options, turnOnDemand: false } : options;
+    return this.firstPath ? { ...told, firstPath: this.firstPath } : told;
   }
 
   snapshot(): PeerSnapshot {
@@ -296,6 +318,7 @@ export class PeerLink {
       {
         signal: (data) => this.deps.sendSignal(this.signalingId, attempt, data),
         connected: () => {
+          this.learn(attempt);
           this.recovery = recovery;
           this.dispatch({ type: 'connected', attempt });
           this.endReplacement('recovered');
@@ -335,6 +358,9 @@ export class PeerLink {
             }),
           ),
         report: (report) => {
+          if (attempt === 1 && memoryOutgrown(this.firstPath, report.relayed)) {
+            this.deps.paths?.forget();
+          }
           this.report = report;
           this.deps.emit('report', { peerId, report });
           this.deps.onReport(report);
@@ -347,6 +373,15 @@ export class PeerLink {
       },
     );
     this.connection = connection;
+  }
+
+  /** The first connection after attempt 1 failed on its path teaches the network's memory. */
+  private learn(attempt: number): void {
+    if (this.everConnected) return;
+    this.everConnected = true;
+    const failed = this.state.failures.find((failure) => failure.attempt === 1);
+    const path = attempt > 1 && failed ? pathAfterFailure(failed) : undefined;
+    if (path) this.deps.paths?.remember(path);
   }
 
   private destroyPeer(): void {

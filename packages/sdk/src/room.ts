@@ -19,7 +19,9 @@ import { IcelaneError } from './errors.js';
 import type { PeerSnapshot, RoomEvents } from './events.js';
 import { createIceRefresher, type IceRefresher } from './ice-refresher.js';
 import type { MappingBehaviour } from './network-check/classify.js';
-import { mappingForTurnOnDemand } from './network-check/own-mapping.js';
+import { networkAtJoin } from './network-check/at-join.js';
+import { networkPaths, type NetworkPaths } from './path-memory/network-paths.js';
+import { PathStore, browserStorage } from './path-memory/path-store.js';
 import { PeerLink } from './peer-link.js';
 import { keepReconnecting, type ReconnectWatch } from './reconnect.js';
 import { recoveryReport } from './server-telemetry.js';
@@ -64,6 +66,8 @@ export class Room {
   private resumeToken: string | undefined;
   /** This network's mapping behaviour, checked once at join for TURN on demand; else `null`. */
   private readonly ownMapping: Promise<MappingBehaviour> | null;
+  /** The paths remembered for this network (`rememberPaths`); else `null`. */
+  private readonly paths: NetworkPaths | null;
 
   /** @internal Use `joinRoom`. */
   constructor(
@@ -79,7 +83,14 @@ export class Room {
     this.probe = signalingProbe(socket);
     // The connection's round trip, for how long a probe in trouble may wait (signaling-probe.ts).
     this.probe.measure(this.peerId);
-    this.ownMapping = mappingForTurnOnDemand(answer.ice, options);
+    const network = networkAtJoin(answer.ice, options);
+    this.ownMapping = network.mapping;
+    this.paths = network.publicAddress
+      ? networkPaths(
+          network.publicAddress,
+          new PathStore(browserStorage(), options.rememberPathsForMs),
+        )
+      : null;
     this.refresher = createIceRefresher(
       answer.ice,
       () => this.ask<IceConfig>('ice:refresh'),
@@ -344,6 +355,7 @@ export class Room {
       SimplePeer: this.SimplePeer,
       ice: () => this.refresher.current(),
       ownMapping: this.ownMapping,
+      paths: this.paths,
       freshIce: (since) => this.refresher.freshSince(since),
       sendSignal: (to, attempt, data) => {
         if (this.socket.connected) this.socket.emit('signal', { to, attempt, data });

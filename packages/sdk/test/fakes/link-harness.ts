@@ -6,6 +6,7 @@ import { vi, type Mock } from 'vitest';
 import type { IceConfig, SignalData } from '@icelane/protocol';
 import { resolveJoinOptions, type JoinOptions } from '../../src/defaults.js';
 import { PeerLink } from '../../src/peer-link.js';
+import type { NetworkPaths } from '../../src/path-memory/network-paths.js';
 import { fakeSimplePeers } from './fake-simple-peer.js';
 import { iceConfig } from './ice.js';
 import type { RecordedEvent } from './room-harness.js';
@@ -15,6 +16,8 @@ export interface LinkSetup {
   options?: Partial<JoinOptions>;
   /** Fresh ICE servers arrive only when the test resolves them (see `resolveIce`). */
   holdFreshIce?: boolean;
+  /** The paths remembered for the link's network. */
+  paths?: NetworkPaths;
 }
 
 export function openLink(setup: LinkSetup = {}) {
@@ -38,6 +41,7 @@ export function openLink(setup: LinkSetup = {}) {
     options: resolveJoinOptions(setup.options),
     SimplePeer: peers.SimplePeer,
     ice: () => ice,
+    paths: setup.paths ?? null,
     freshIce,
     sendSignal: (to, attempt, data) => sent.push({ to, attempt, data }),
     emit: (event, payload) => events.push([event, payload] as RecordedEvent),
