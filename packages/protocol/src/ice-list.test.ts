@@ -204,6 +204,36 @@ describe('assembleIceServers', () => {
     expect(urlsOf(iceServers)).toEqual(['stun:a.test', 'turn:t.test?transport=udp']);
   });
 
+  it('keeps a TURNS URL on 443 under any cap, as the one path through a TCP-443-only firewall', () => {
+    const servers = [
+      { urls: ['stun:a.test'] },
+      {
+        urls: [
+          'turn:t.test:3478?transport=udp',
+          'turn:t.test:3478?transport=tcp',
+          'turns:t.test:5349',
+          'turns:t.test:443?transport=tcp',
+        ],
+        ...cred,
+      },
+    ];
+    for (const maxUrls of [1, 2, 3, 4, 5]) {
+      const urls = urlsOf(assembleIceServers(servers, { maxUrls }).iceServers);
+      expect(urls).toHaveLength(maxUrls);
+      expect(urls).toContain('turns:t.test:443?transport=tcp');
+    }
+    expect(urlsOf(assembleIceServers(servers, { maxUrls: 2 }).iceServers)).toEqual([
+      'stun:a.test',
+      'turns:t.test:443?transport=tcp',
+    ]);
+    // Without one on 443, TURNS takes its turn after the other transports as before.
+    const no443 = [servers[0]!, { urls: ['turn:t.test:3478', 'turns:t.test:5349'], ...cred }];
+    expect(urlsOf(assembleIceServers(no443, { maxUrls: 2 }).iceServers)).toEqual([
+      'stun:a.test',
+      'turn:t.test:3478',
+    ]);
+  });
+
   it('returns an empty list when nothing is usable', () => {
     expect(assembleIceServers([{ urls: 'turn:t.test:53' }]).iceServers).toEqual([]);
   });

@@ -86,8 +86,10 @@ const CLASS_ORDER: readonly IceUrlClass[] = ['stun', 'turn-udp', 'turn-tcp', 'tu
  * 1. rejects malformed URLs and TURN URLs without a username and credential;
  * 2. drops URLs on port 53 (browsers block them, and without trickle they stall gathering);
  * 3. de-duplicates (the same server and credentials, however the URL is written);
- * 4. caps the URL count, first taking one URL of each transport class — STUN, TURN/UDP,
- *    TURN/TCP, TURNS (port 443 preferred) — then filling up in the given order.
+ * 4. caps the URL count: a TURNS URL on port 443 first, whenever there is one (through a
+ *    firewall that lets only TCP 443 out, it is the one path left, and the one a low cap must
+ *    not cut), then one URL of each transport class — STUN, TURN/UDP, TURN/TCP, TURNS — then
+ *    filling up in the given order.
  *
  * Servers keep their credentials; the result keeps the input order.
  */
@@ -138,13 +140,12 @@ export function assembleIceServers(
   }
 
   const chosen = new Set<Entry>();
+  const tlsOn443 = entries.find((entry) => entry.cls === 'turns' && entry.parsed.port === 443);
+  if (tlsOn443 && maxUrls > 0) chosen.add(tlsOn443);
   for (const cls of CLASS_ORDER) {
     if (chosen.size >= maxUrls) break;
-    const candidates = entries.filter((entry) => entry.cls === cls);
-    const pick =
-      cls === 'turns'
-        ? (candidates.find((entry) => entry.parsed.port === 443) ?? candidates[0])
-        : candidates[0];
+    if (cls === 'turns' && tlsOn443) continue;
+    const pick = entries.find((entry) => entry.cls === cls);
     if (pick) chosen.add(pick);
   }
   for (const entry of entries) {

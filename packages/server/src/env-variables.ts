@@ -75,7 +75,7 @@ export const ENV_VARIABLES = {
   ICELANE_MAX_ICE_URLS: {
     group: 'ice',
     default: String(ice.maxUrls),
-    help: 'The most ICE server URLs handed to a client.',
+    help: 'The most ICE server URLs handed to a client: one per transport where possible, and a turns: URL on port 443 whenever one is configured.',
   },
   ICELANE_JOIN_TIMEOUT_MS: {
     group: 'ice',
