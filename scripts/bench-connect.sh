@@ -26,7 +26,8 @@ ensure_debian_packages \
   chromium=/usr/lib/chromium/chromium \
   coturn=turnserver \
   iptables=iptables \
-  iproute2=ip
+  iproute2=ip \
+  libnss3-tools=certutil
 ensure_workspace
 # What the lab runs: the server CLI and the SDK (its test page is built by Playwright's setup).
 pnpm --filter '@icelane/server...' --filter '@icelane/sdk...' run build >&2

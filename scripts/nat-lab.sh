@@ -12,7 +12,8 @@ ensure_debian_packages \
   coturn=turnserver \
   iptables=iptables \
   iproute2=ip \
-  conntrack=conntrack
+  conntrack=conntrack \
+  libnss3-tools=certutil
 ensure_workspace
 # Only what the lab runs: the server CLI and the SDK (its test page is built by Playwright's setup).
 pnpm --filter '@icelane/server...' --filter '@icelane/sdk...' run build >&2

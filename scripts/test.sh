@@ -14,7 +14,8 @@ ensure_debian_packages \
   iptables=iptables \
   iproute2=ip \
   conntrack=conntrack \
-  prometheus=/usr/bin/prometheus || exit 1
+  prometheus=/usr/bin/prometheus \
+  libnss3-tools=certutil || exit 1
 ensure_workspace || exit 1
 
 results=$(mktemp -d)

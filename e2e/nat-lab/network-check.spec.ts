@@ -49,12 +49,14 @@ const publicAddress: Record<SideName, Record<NatKind, string | null>> = {
     'port-restricted': '203.0.113.11',
     symmetric: '203.0.113.11',
     'udp-blocked': null,
+    'tcp-443-only': null,
   },
   b: {
     none: '203.0.113.22',
     'port-restricted': '203.0.113.12',
     symmetric: '203.0.113.12',
     'udp-blocked': null,
+    'tcp-443-only': null,
   },
 };
 
@@ -71,6 +73,11 @@ const expected: Record<NatKind, Partial<NetworkClass>> = {
     turn: { udp: true, tcp: true, tls: null },
   },
   'udp-blocked': { mapping: 'unknown', udp: false, turn: { udp: false, tcp: true, tls: null } },
+  'tcp-443-only': {
+    mapping: 'unknown',
+    udp: false,
+    turn: { udp: false, tcp: false, tls: null },
+  },
 };
 
 for (const videoCall of [false, true]) {

@@ -8,10 +8,14 @@ import { join } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import { CHROMIUM_PATH, chromiumLaunchOptions } from '@icelane/testing';
 
-/** Writes the wrapper for `ns` into `dir` and returns its path. */
-export async function writeBrowserWrapper(dir: string, ns: string): Promise<string> {
+/**
+ * Writes the wrapper for `ns` into `dir` and returns its path. With `home`, Chromium runs with
+ * that `HOME`: on Linux it trusts the certificate authorities in `$HOME/.pki/nssdb`.
+ */
+export async function writeBrowserWrapper(dir: string, ns: string, home?: string): Promise<string> {
   const path = join(dir, `chromium-${ns}.sh`);
-  await writeFile(path, `#!/bin/sh\nexec ip netns exec ${ns} ${CHROMIUM_PATH} "$@"\n`);
+  const env = home ? `HOME=${home} ` : '';
+  await writeFile(path, `#!/bin/sh\n${env}exec ip netns exec ${ns} ${CHROMIUM_PATH} "$@"\n`);
   await chmod(path, 0o755);
   return path;
 }
@@ -25,8 +29,9 @@ export async function launchBrowserIn(
   dir: string,
   ns: string,
   secureOrigin?: string,
+  home?: string,
 ): Promise<Browser> {
-  const options = chromiumLaunchOptions(await writeBrowserWrapper(dir, ns));
+  const options = chromiumLaunchOptions(await writeBrowserWrapper(dir, ns, home));
   if (secureOrigin) options.args.push(`--unsafely-treat-insecure-origin-as-secure=${secureOrigin}`);
   return chromium.launch(options);
 }

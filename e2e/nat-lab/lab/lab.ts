@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { startCoturn, startServerProcess, type Coturn, type ServerProcess } from '@icelane/testing';
 import { launchBrowserIn } from './browser.js';
+import { makeLabCa } from './lab-ca.js';
 import { blackout, handover, rebind, type IncidentTimes } from './incidents.js';
-import type { NatKind } from './nat-kinds.js';
+import { WEB_HOST, type NatKind } from './nat-kinds.js';
 import { run } from './run.js';
 import { PUBLIC_HOST, buildLabNetwork, ip, type LabNetwork, type SideName } from './topology.js';
 import { TurnLog } from './turn-log.js';
@@ -19,8 +20,11 @@ export const TURN_PORT = 3478;
 export const TURN_SECRET = 'icelane-lab-secret';
 export const TURN_REALM = 'icelane.lab';
 /** coturn's second public address with `stunProbe`: two listening addresses open its
- * alternative port (TURN_PORT + 1), the network check's second STUN endpoint. */
-const SECOND_PUBLIC_HOST = '203.0.113.2';
+ * alternative port (TURN_PORT + 1), the network check's second STUN endpoint. With `turnTls`,
+ * the signaling server's address instead (see `WEB_HOST`). */
+const SECOND_PUBLIC_HOST = WEB_HOST;
+/** Where coturn serves TURN over TLS with `turnTls`. */
+export const TURN_TLS_PORT = 443;
 /** The clients' private side, which the relay must refuse as a peer (as on the internet). */
 const CGNAT_RANGE = '100.64.0.0-100.127.255.255';
 
@@ -51,6 +55,12 @@ export interface LabOptions {
    * alternative port), and the server hands that out as `stunProbe` for the network check.
    */
   stunProbe: boolean;
+  /**
+   * coturn also serves `turns:203.0.113.1:443` with a certificate from a CA made for the lab,
+   * which the lab's browsers trust; the server hands that URL out; the signaling server listens
+   * on the web app's host (`WEB_HOST`), the one a `tcp-443-only` firewall lets through besides 443.
+   */
+  turnTls: boolean;
   onLog: (line: string) => void;
 }
 
@@ -64,6 +74,7 @@ export const labDefaults: LabOptions = {
   spareRouter: false,
   turnVerbose: true,
   stunProbe: false,
+  turnTls: false,
   onLog: () => {},
 };
 
@@ -73,8 +84,8 @@ export interface Lab {
   readonly coturn: Coturn | null;
   /** What coturn printed about allocations and requests, per username (needs `turnVerbose`). */
   turnLog: TurnLog;
-  /** `turn:203.0.113.1:3478?transport=…` whether or not coturn runs. */
-  turnUrls: { udp: string; tcp: string };
+  /** `turn:203.0.113.1:3478?transport=…` whether or not coturn runs; `tls` with `turnTls`. */
+  turnUrls: { udp: string; tcp: string; tls?: string };
   stunUrl: string;
   /** `stun:203.0.113.1:3479` with `stunProbe`, else `null`. */
   probeStunUrl: string | null;
@@ -131,8 +142,10 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
       return incident;
     };
     const prefix = ['ip', 'netns', 'exec', network.pubNs];
-    if (o.stunProbe)
+    if (o.stunProbe && o.turnTls) throw new Error('stunProbe and turnTls both use 203.0.113.2');
+    if (o.stunProbe || o.turnTls)
       await ip(network.pubNs, 'addr', 'add', `${SECOND_PUBLIC_HOST}/24`, 'dev', 'br0');
+    const ca = o.turnTls ? await makeLabCa(dir, PUBLIC_HOST) : null;
 
     const turnLog = new TurnLog();
     const turnOptions = {
@@ -144,6 +157,7 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
       deniedPeerRanges: o.relayRefusesPrivatePeers ? [CGNAT_RANGE] : [],
       verbose: o.turnVerbose,
       extraListeningIps: o.stunProbe ? [SECOND_PUBLIC_HOST] : [],
+      tls: ca ? { port: TURN_TLS_PORT, certFile: ca.certFile, keyFile: ca.keyFile } : null,
       onLog: (line: string) => {
         turnLog.read(line);
         o.onLog(line);
@@ -168,6 +182,7 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
     const turnUrls = {
       udp: `turn:${PUBLIC_HOST}:${TURN_PORT}?transport=udp`,
       tcp: `turn:${PUBLIC_HOST}:${TURN_PORT}?transport=tcp`,
+      ...(ca ? { tls: `turns:${PUBLIC_HOST}:${TURN_TLS_PORT}?transport=tcp` } : {}),
     };
     const stunUrl = `stun:${PUBLIC_HOST}:${TURN_PORT}`;
     const probeStunUrl = o.stunProbe ? `stun:${PUBLIC_HOST}:${TURN_PORT + 1}` : null;
@@ -175,7 +190,7 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
     const server = o.server
       ? await startServerProcess({
           prefix,
-          host: PUBLIC_HOST,
+          host: o.turnTls ? WEB_HOST : PUBLIC_HOST,
           env: {
             ...serverTurnEnv(stunUrl, turnUrls),
             ...(probeStunUrl ? { ICELANE_STUN_PROBE_URLS: probeStunUrl } : {}),
@@ -193,6 +208,7 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
         dir,
         network.sides[side].ns,
         o.videoCall && server ? server.url : undefined,
+        ca?.browserHome,
       ).then((launched) => {
         cleanups.push(() => launched.close());
         return launched;
@@ -237,11 +253,11 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
 }
 
 /** The server's TURN configuration for the lab's coturn (the coturn provider, shared secret). */
-function serverTurnEnv(stunUrl: string, turnUrls: { udp: string; tcp: string }) {
+function serverTurnEnv(stunUrl: string, turnUrls: Lab['turnUrls']) {
   return {
     ICELANE_TURN_PROVIDER: 'coturn',
     ICELANE_COTURN_SECRETS: TURN_SECRET,
-    ICELANE_COTURN_URLS: [turnUrls.udp, turnUrls.tcp].join(','),
+    ICELANE_COTURN_URLS: [turnUrls.udp, turnUrls.tcp, turnUrls.tls].filter(Boolean).join(','),
     ICELANE_STUN_URLS: stunUrl,
   };
 }

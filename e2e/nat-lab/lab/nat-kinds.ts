@@ -10,10 +10,22 @@
  * - `symmetric`: a new public port per destination (`--random-fully`), like carrier-grade NAT;
  *   only a TURN relay crosses it.
  * - `udp-blocked`: symmetric, and UDP to the public side is dropped, so only TURN over TCP works.
+ * - `tcp-443-only`: symmetric, and only TCP to port 443 gets out (the office firewall), besides
+ *   TCP to the web app's own host {@link WEB_HOST} (its page and signaling; on the internet they
+ *   too come over 443). Only TURN over TLS on 443 relays.
  */
-export type NatKind = 'none' | 'port-restricted' | 'symmetric' | 'udp-blocked';
+export type NatKind = 'none' | 'port-restricted' | 'symmetric' | 'udp-blocked' | 'tcp-443-only';
 
-export const natKinds: readonly NatKind[] = ['none', 'port-restricted', 'symmetric', 'udp-blocked'];
+export const natKinds: readonly NatKind[] = [
+  'none',
+  'port-restricted',
+  'symmetric',
+  'udp-blocked',
+  'tcp-443-only',
+];
+
+/** The web app's host behind a `tcp-443-only` firewall: the lab's second public address. */
+export const WEB_HOST = '203.0.113.2';
 
 /** Interface names inside a router namespace. */
 export interface RouterInterfaces {
@@ -40,7 +52,12 @@ export function natRules(
     ...(kind === 'udp-blocked'
       ? [['-A', 'FORWARD', '-i', lan, '-o', wan, '-p', 'udp', '-j', 'DROP']]
       : []),
-    ['-A', 'FORWARD', '-i', lan, '-o', wan, '-j', 'ACCEPT'],
+    ...(kind === 'tcp-443-only'
+      ? [
+          ['-A', 'FORWARD', '-i', lan, '-o', wan, '-p', 'tcp', '--dport', '443', '-j', 'ACCEPT'],
+          ['-A', 'FORWARD', '-i', lan, '-o', wan, '-p', 'tcp', '-d', WEB_HOST, '-j', 'ACCEPT'],
+        ]
+      : [['-A', 'FORWARD', '-i', lan, '-o', wan, '-j', 'ACCEPT']]),
     ['-A', 'FORWARD', ...established],
   ];
 }

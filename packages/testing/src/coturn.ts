@@ -44,6 +44,8 @@ export interface CoturnOptions {
   /** Lines coturn prints, for debugging a failed test (or reading its allocations). */
   onLog: (line: string) => void;
   startTimeoutMs: number;
+  /** Serve TURN over TLS (`turns:`) on this port with this certificate chain and key (PEM files). */
+  tls: { port: number; certFile: string; keyFile: string } | null;
 }
 
 export const coturnDefaults: CoturnOptions = {
@@ -59,6 +61,7 @@ export const coturnDefaults: CoturnOptions = {
   prefix: [],
   onLog: () => {},
   startTimeoutMs: 10_000,
+  tls: null,
 };
 
 export interface Coturn {
@@ -96,7 +99,13 @@ export async function startCoturn(options: Partial<CoturnOptions> = {}): Promise
     `--static-auth-secret=${o.secret}`,
     `--realm=${o.realm}`,
     '--fingerprint',
-    '--no-tls',
+    ...(o.tls
+      ? [
+          `--tls-listening-port=${o.tls.port}`,
+          `--cert=${o.tls.certFile}`,
+          `--pkey=${o.tls.keyFile}`,
+        ]
+      : ['--no-tls']),
     '--no-dtls',
     '--no-cli',
     '--no-multicast-peers',

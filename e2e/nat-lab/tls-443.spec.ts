@@ -1,0 +1,33 @@
+/**
+ * Issue 13, part 4: the office firewall that lets only TCP to port 443 out. coturn serves
+ * `turns:` on 443 with a certificate from the lab's own CA, which the lab's Chromium trusts
+ * through its NSS database; `auto` connects through TURN over TLS.
+ */
+import { SDK_PAGE_DIR } from '../support/build-sdk-page.js';
+import { expect, skipUnlessLabCanRun, test } from './fixtures.js';
+import { sdkCall } from './sdk-call.js';
+
+skipUnlessLabCanRun();
+
+test('behind a firewall that lets only TCP 443 out, auto connects through TURN over TLS', async ({
+  lab,
+}) => {
+  const network = await lab({
+    a: 'tcp-443-only',
+    b: 'symmetric',
+    turnTls: true,
+    server: { env: { ICELANE_STATIC_DIR: SDK_PAGE_DIR } },
+  });
+  const call = await sdkCall(network, { a: {}, b: {} });
+  console.log(
+    `tcp-443-only / symmetric, auto: attempt ${call.a.report?.attempt}, ` +
+      `time to connect ${call.a.report?.timeToConnectMs} / ${call.b.report?.timeToConnectMs} ms, ` +
+      `a: ${JSON.stringify(call.a.report?.local)}`,
+  );
+  expect(call.a.error).toBeUndefined();
+  expect(call.b.error).toBeUndefined();
+  expect(call.a.report).toMatchObject({
+    relayed: true,
+    local: { type: 'relay', relayProtocol: 'tls' },
+  });
+});
