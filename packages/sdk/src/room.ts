@@ -64,10 +64,13 @@ export class Room {
   private reconnect: ReconnectWatch | undefined;
   /** Sent with the next rejoin so the server drops this peer's previous id at once. */
   private resumeToken: string | undefined;
-  /** This network's mapping behaviour, checked once at join for TURN on demand; else `null`. */
-  private readonly ownMapping: Promise<MappingBehaviour> | null;
-  /** The paths remembered for this network (`rememberPaths`); else `null`. */
-  private readonly paths: NetworkPaths | null;
+  /**
+   * This network's mapping behaviour for TURN on demand, checked at join and again at each rejoin
+   * (a handover drops signaling, and the new network may map differently); else `null`.
+   */
+  private ownMapping: Promise<MappingBehaviour> | null = null;
+  /** The paths remembered for this network (`rememberPaths`), from the same check; else `null`. */
+  private paths: NetworkPaths | null = null;
 
   /** @internal Use `joinRoom`. */
   constructor(
@@ -83,14 +86,7 @@ export class Room {
     this.probe = signalingProbe(socket);
     // The connection's round trip, for how long a probe in trouble may wait (signaling-probe.ts).
     this.probe.measure(this.peerId);
-    const network = networkAtJoin(answer.ice, options);
-    this.ownMapping = network.mapping;
-    this.paths = network.publicAddress
-      ? networkPaths(
-          network.publicAddress,
-          new PathStore(browserStorage(), options.rememberPathsForMs),
-        )
-      : null;
+    this.checkNetwork(answer.ice);
     this.refresher = createIceRefresher(
       answer.ice,
       () => this.ask<IceConfig>('ice:refresh'),
@@ -261,6 +257,8 @@ export class Room {
       // A new session on the server: what the old one counted is not counted again.
       for (const link of this.links.values()) link.usage?.rebase();
       this.refresher.replace(answer.ice);
+      // Links made from now on are planned for the network this side is on now.
+      this.checkNetwork(answer.ice);
       // A server without resume tokens may still list this peer's previous id: never itself.
       const peers = answer.peers.filter((peer) => peer.peerId !== previousId);
       // A peer the server still lists under the same id kept its signaling; any other is either
@@ -276,6 +274,18 @@ export class Room {
     } catch (error) {
       this.emitter.emit('error', joinError(error));
     }
+  }
+
+  /** Runs the room's network check (see network-check/at-join.ts) for the links made next. */
+  private checkNetwork(ice: IceConfig): void {
+    const network = networkAtJoin(ice, this.options);
+    this.ownMapping = network.mapping;
+    this.paths = network.publicAddress
+      ? networkPaths(
+          network.publicAddress,
+          new PathStore(browserStorage(), this.options.rememberPathsForMs),
+        )
+      : null;
   }
 
   /** The far side of `link` rejoined the room: its signals now come from, and go to, `peerId`. */
