@@ -37,6 +37,7 @@ for (const scenario of SCENARIOS) {
       server: { env: { ICELANE_STATIC_DIR: SDK_PAGE_DIR } },
       videoCall: sdk?.mode === 'video',
       ...(sdk?.relayRefusesPrivatePeers === false ? { relayRefusesPrivatePeers: false } : {}),
+      ...sdk?.lab,
     });
     browserVersion = (await network.browser('a')).version();
     const call = (holdMs = 0) =>
@@ -45,6 +46,7 @@ for (const scenario of SCENARIOS) {
     // baseline, ~16 s a call and not about milliseconds, has none.
     if (sdk) await call();
 
+    const allocationsBefore = network.turnLog.allocations().length;
     const samples: (SdkRunResult | BaselineRunResult)[] = [];
     for (let i = 0; i < scenario.runs; i++) {
       const sample: SdkRunResult | BaselineRunResult = await call(sdk?.holdMs).catch(
@@ -58,7 +60,8 @@ for (const scenario of SCENARIOS) {
       const hold = 'hold' in sample && sample.hold ? `, ${describeHold(sample.hold)}` : '';
       console.log(`${scenario.id} call ${i + 1}/${scenario.runs}: ${took}${hold}`);
     }
-    figures.push(figuresOf(scenario, samples));
+    const allocations = network.turnLog.allocations().length - allocationsBefore;
+    figures.push({ ...figuresOf(scenario, samples), allocations });
     if (samples.every((s) => !s.ok)) throw new Error(`no call of "${scenario.title}" connected`);
   });
 }

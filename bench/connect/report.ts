@@ -46,6 +46,8 @@ export interface ScenarioFigures {
    * in video calls, without a new frame.
    */
   hold?: { holdMs: number; held: number; of: number; dataGap?: Summary; videoGap?: Summary };
+  /** TURN allocations coturn made during the counted calls (both sides, every attempt). */
+  allocations?: number;
   /** Baseline: when the browser said `failed`, and the relay attempt alone. */
   failedAfter?: Summary;
   relayAttempt?: Summary;
@@ -141,6 +143,7 @@ export function formatTable(all: ScenarioFigures[]): string {
     'DTLS',
     'data channel',
     'attempt total',
+    'TURN allocations',
     heldHeader(all),
   ];
   const rows = all.map((f) => [
@@ -149,6 +152,7 @@ export function formatTable(all: ScenarioFigures[]): string {
     `${f.calls - f.failedCalls}/${f.calls}`,
     cell(f.joinToOpen),
     ...PHASE_NAMES.map((name) => cell(f.phases?.[name])),
+    f.allocations === undefined ? '–' : String(f.allocations),
     f.hold ? `${f.hold.held}/${f.hold.of}` : '–',
   ]);
   const lines = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`);

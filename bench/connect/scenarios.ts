@@ -4,6 +4,7 @@
  * baseline an app without icelane gets behind symmetric NATs.
  */
 import type { HarnessJoinOptions } from '../../e2e/support/sdk-page/main.js';
+import type { LabOptions } from '../../e2e/nat-lab/lab/lab.js';
 import type { NatKind } from '../../e2e/nat-lab/lab/nat-kinds.js';
 
 interface ScenarioBase {
@@ -29,6 +30,8 @@ export interface SdkScenario extends ScenarioBase {
   holdMs: number;
   /** `false`: coturn relays to the clients' private addresses (a comparison, never a default). */
   relayRefusesPrivatePeers?: false;
+  /** What the lab serves besides STUN and TURN over UDP and TCP (see `LabOptions`). */
+  lab?: Partial<Pick<LabOptions, 'stunProbe' | 'turnTls'>>;
 }
 
 /** Plain simple-peer: STUN only until the browser says `failed`, then relay only. */
@@ -72,6 +75,11 @@ export const HOLD_MS = countFrom('BENCH_CONNECT_HOLD_MS', 30_000, 'milliseconds'
 export const RELAY_TO_PRIVATE_RUNS = countFrom('BENCH_CONNECT_RELAY_TO_PRIVATE_RUNS', 0, 'calls');
 
 const symmetric = { a: 'symmetric', b: 'symmetric' } as const;
+const portRestricted = { a: 'port-restricted', b: 'port-restricted' } as const;
+
+function hiddenOnly(scenario: Omit<SdkScenario, 'kind' | 'mode' | 'runs' | 'holdMs'>): SdkScenario {
+  return { ...scenario, kind: 'sdk', mode: 'hidden', runs: SDK_RUNS, holdMs: HOLD_MS };
+}
 
 /** Each SDK scenario, made both ways: addresses hidden, then as a video call. */
 function bothWays(scenario: Omit<SdkScenario, 'kind' | 'mode' | 'runs' | 'holdMs'>): SdkScenario[] {
@@ -106,6 +114,35 @@ export const SCENARIOS: Scenario[] = [
     title: 'auto + turnOnDemand, symmetric NATs',
     nat: symmetric,
     options: { strategy: 'auto', turnOnDemand: true },
+  }),
+  // Issue 13: the network check predicts the path. Each beside today's behaviour above (the same
+  // options without the probe endpoint, or auto / direct on the same NATs). Addresses hidden only.
+  hiddenOnly({
+    id: 'auto-turn-on-demand-check',
+    title: 'auto + turnOnDemand + network check, symmetric NATs',
+    nat: symmetric,
+    options: { strategy: 'auto', turnOnDemand: true },
+    lab: { stunProbe: true },
+  }),
+  hiddenOnly({
+    id: 'auto-port-restricted',
+    title: 'auto, port-restricted NATs',
+    nat: portRestricted,
+    options: { strategy: 'auto' },
+  }),
+  hiddenOnly({
+    id: 'auto-turn-on-demand-check-port-restricted',
+    title: 'auto + turnOnDemand + network check, port-restricted NATs',
+    nat: portRestricted,
+    options: { strategy: 'auto', turnOnDemand: true },
+    lab: { stunProbe: true },
+  }),
+  hiddenOnly({
+    id: 'auto-tls-443',
+    title: 'auto, TCP-443-only firewall / symmetric NAT, turns: on 443',
+    nat: { a: 'tcp-443-only', b: 'symmetric' },
+    options: { strategy: 'auto' },
+    lab: { turnTls: true },
   }),
   {
     id: 'baseline',

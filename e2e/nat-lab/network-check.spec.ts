@@ -109,30 +109,6 @@ for (const videoCall of [false, true]) {
 }
 
 test.describe('TURN on demand told by the check', () => {
-  // Which attempt 1 connects faster where a side is symmetric: STUN + TURN under policy `all`
-  // (what the check chooses) or relay only. Measured, not asserted: NAT_LAB_MEASURE=1.
-  test('measure: STUN + TURN (all) against relay only, symmetric NATs', async ({ lab }) => {
-    test.skip(!process.env.NAT_LAB_MEASURE, 'set NAT_LAB_MEASURE=1 to measure');
-    test.setTimeout(600_000);
-    const network = await probeLab(lab, { a: 'symmetric', b: 'symmetric' });
-    const runs = Number(process.env.NAT_LAB_MEASURE) > 1 ? Number(process.env.NAT_LAB_MEASURE) : 10;
-    const times: Record<string, number[]> = { 'turnOnDemand + check': [], relay: [] };
-    for (let i = 0; i < runs; i++) {
-      for (const [name, options] of [
-        ['turnOnDemand + check', { turnOnDemand: true }],
-        ['relay', { strategy: 'relay' as const }],
-      ] as const) {
-        const call = await sdkCall(network, { a: options, b: options });
-        times[name]!.push(Math.max(call.a.report!.timeToConnectMs, call.b.report!.timeToConnectMs));
-      }
-    }
-    for (const [name, values] of Object.entries(times)) {
-      const sorted = [...values].sort((x, y) => x - y);
-      const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-      console.log(`${name}: median ${at(0.5)} ms, p95 ${at(0.95)} ms (${values.join(', ')})`);
-    }
-  });
-
   test('symmetric NATs connect on attempt 1 through the relay, without the dead wait', async ({
     lab,
   }) => {
