@@ -60,16 +60,17 @@ describe('ICE source', () => {
     expect(b.iceServers[1]!.username).toMatch(/:beta$/);
   });
 
-  it('caps the answer at maxUrls, keeping one URL per transport', async () => {
+  it('caps the answer at maxUrls, keeping one URL per transport and the TURNS URL on 443', async () => {
     const { ice } = coturnSource({
       stunUrls: ['stun:a.test', 'stun:b.test', 'stun:c.test'],
       maxUrls: 3,
     });
     const answer = await ice.iceFor({ sessionId: 's' });
+    // Through a firewall that lets only TCP 443 out, TURNS on 443 is the one path left.
     expect(answer.iceServers.flatMap((server) => server.urls)).toEqual([
       'stun:a.test',
       'turn:turn.example.test:3478?transport=udp',
-      'turn:turn.example.test:3478?transport=tcp',
+      'turns:turn.example.test:443?transport=tcp',
     ]);
   });
 
