@@ -217,6 +217,7 @@ export class AttemptConnection {
         if (this.initiator || data.type !== 'offer') return;
         // The offerer restarted ICE: gather for the new generation with its policy.
         this.generation = gen;
+        this.watch?.restarting();
         if (data.policy === 'all' || data.policy === 'relay') {
           configureIce(this.peer._pc, this.iceServers, data.policy);
         }
@@ -235,6 +236,7 @@ export class AttemptConnection {
     if (this.destroyed) return;
     this.iceServers = iceServers;
     configureIce(this.peer._pc, iceServers, policy);
+    this.watch?.restarting();
     if (!this.initiator) return;
     this.generation += 1;
     this.restartPolicy = policy;

@@ -21,7 +21,12 @@ class FakeConnection extends EventTarget {
   }
 }
 
-const options = { heartbeatIntervalMs: 250, pathSilentMs: 1_000, networkHintDebounceMs: 250 };
+const options = {
+  heartbeatIntervalMs: 250,
+  pathSilentMs: 1_000,
+  networkHintDebounceMs: 250,
+  restartTimeoutMs: 4_000,
+};
 
 function watch() {
   const pc = new FakeConnection();
@@ -89,6 +94,19 @@ describe('the live watch', () => {
     w.pc.media = true;
     w.live.heard();
     await vi.advanceTimersByTimeAsync(500);
+    expect(w.seen).toEqual(['suspect']);
+    await vi.advanceTimersByTimeAsync(250);
+    expect(w.seen).toEqual(['suspect', 'trouble path-lost']);
+  });
+
+  it('while an ICE restart is on, waits all of pathSilentMs even on a call receiving media', async () => {
+    const w = watch();
+    current = w.live;
+    w.pc.media = true;
+    w.live.heard();
+    w.live.restarting();
+    await vi.advanceTimersByTimeAsync(750);
+    // The move to the new pair may pause media: not lost yet.
     expect(w.seen).toEqual(['suspect']);
     await vi.advanceTimersByTimeAsync(250);
     expect(w.seen).toEqual(['suspect', 'trouble path-lost']);

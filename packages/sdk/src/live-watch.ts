@@ -7,7 +7,8 @@
  *
  * A silence is suspect from a heartbeat and a half on: `suspect` lets the room check its signaling
  * connection early, since healing will need it. On a call that receives media, a whole heartbeat
- * interval without a byte of it, from half of `pathSilentMs` on, is enough to call the path lost. While the far side is silent, heartbeats slow to
+ * interval without a byte of it, from half of `pathSilentMs` on, is enough to call the path lost
+ * (except while an ICE restart moves the call to a new pair, which may pause media). While the far side is silent, heartbeats slow to
  * one a second. Measured in the NAT lab: heartbeats at the full rate into a dead path held the
  * data channel back long after the path returned (a 3 s blackout: app data back after 5.85 s
  * instead of 3.30 s, every run), since SCTP, which carries them, retransmits and backs off.
@@ -27,6 +28,8 @@ export interface LiveWatchOptions {
   pathSilentMs: number;
   /** How long network-change hints are gathered before acting on them. */
   networkHintDebounceMs: number;
+  /** How long an ICE restart may take (see {@link LiveWatch.restarting}). */
+  restartTimeoutMs: number;
 }
 
 export interface LiveWatchHandlers {
@@ -45,6 +48,11 @@ export interface LiveWatch {
   heard(): void;
   /** When the far side was last heard (ms since the epoch). */
   lastHeardAt(): number;
+  /**
+   * An ICE restart is on (this side's or the far side's): until `restartTimeoutMs` has passed,
+   * a silence is judged by `pathSilentMs` alone, since the move to the new pair may pause media.
+   */
+  restarting(): void;
   stop(): void;
 }
 
@@ -65,6 +73,8 @@ export function watchLiveCall(
   let checking = false;
   let suspected = false;
   let lastHeartbeatAt = 0;
+  /** Until when a restart is on and media may pause without a lost path. */
+  let restartingUntil = 0;
   let hintTimer: ReturnType<typeof setTimeout> | undefined;
 
   const trouble = (cause: TroubleCause) => {
@@ -107,7 +117,8 @@ export function watchLiveCall(
       lastHeard = Date.now();
       return;
     }
-    const lostAfterMs = receivesMedia(pc) ? options.pathSilentMs / 2 : options.pathSilentMs;
+    const mediaTells = receivesMedia(pc) && Date.now() >= restartingUntil;
+    const lostAfterMs = mediaTells ? options.pathSilentMs / 2 : options.pathSilentMs;
     if (Date.now() - lastHeard >= lostAfterMs) trouble('path-lost');
   };
 
@@ -173,6 +184,9 @@ export function watchLiveCall(
   return {
     heard,
     lastHeardAt: () => lastHeard,
+    restarting() {
+      restartingUntil = Date.now() + options.restartTimeoutMs;
+    },
     stop() {
       if (stopped) return;
       stopped = true;
