@@ -42,6 +42,8 @@ export async function sdkCall(
   const pages: RoomPage[] = [];
   const join = async (side: SideName) =>
     joinInPage(await lab.browser(side), url, room, withMedia(lab, options[side]));
+  // Both browsers first: launching one (Firefox takes seconds) is not part of the call.
+  await Promise.all([lab.browser('a'), lab.browser('b')]);
   try {
     pages.push(await join('a'));
     const startedAt = Date.now();

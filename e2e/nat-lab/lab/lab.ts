@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
+import type { BrowserName } from '../../support/browsers.js';
 import { startCoturn, startServerProcess, type Coturn, type ServerProcess } from '@icelane/testing';
 import { launchBrowserIn } from './browser.js';
 import { blackout, handover, rebind, type IncidentTimes } from './incidents.js';
@@ -51,6 +52,8 @@ export interface LabOptions {
    * alternative port), and the server hands that out as `stunProbe` for the network check.
    */
   stunProbe: boolean;
+  /** The browser each side runs (Debian's Chromium or Firefox ESR). */
+  browsers: Record<SideName, BrowserName>;
   onLog: (line: string) => void;
 }
 
@@ -64,6 +67,7 @@ export const labDefaults: LabOptions = {
   spareRouter: false,
   turnVerbose: true,
   stunProbe: false,
+  browsers: { a: 'chromium', b: 'chromium' },
   onLog: () => {},
 };
 
@@ -81,6 +85,8 @@ export interface Lab {
   server: ServerProcess | null;
   /** Whether calls run as real video calls (see `LabOptions.videoCall`). */
   videoCall: boolean;
+  /** The browser each side runs. */
+  browsers: Record<SideName, BrowserName>;
   /** The browser whose traffic comes from that side's namespace, launched on first use. */
   browser(side: SideName): Promise<Browser>;
   /** A new page in that side's browser. */
@@ -187,15 +193,16 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
     if (server) cleanups.push(() => server.stop());
 
     // Promises, so two callers asking at once share one browser.
-    const browsers: Partial<Record<SideName, Promise<Browser>>> = {};
+    const launched: Partial<Record<SideName, Promise<Browser>>> = {};
     const browser = (side: SideName) =>
-      (browsers[side] ??= launchBrowserIn(
+      (launched[side] ??= launchBrowserIn(
+        o.browsers[side],
         dir,
         network.sides[side].ns,
         o.videoCall && server ? server.url : undefined,
-      ).then((launched) => {
-        cleanups.push(() => launched.close());
-        return launched;
+      ).then((started) => {
+        cleanups.push(() => started.close());
+        return started;
       }));
     const page = async (side: SideName) => (await browser(side)).newPage();
 
@@ -221,6 +228,7 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
       probeStunUrl,
       server,
       videoCall: o.videoCall,
+      browsers: o.browsers,
       browser,
       page,
       fetchFromPublic,

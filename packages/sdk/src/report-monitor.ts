@@ -39,6 +39,12 @@ export interface ReportMonitorOptions {
   intervalMs: number;
   /** Until a pair is selected, read again this soon. */
   retryMs: number;
+  /**
+   * How long the first report of a pair waits for the signaled candidate behind a remote end
+   * Firefox knows only from its checks (see `remoteUnsignaled`): the check often comes a few
+   * milliseconds before the candidate, and Firefox keeps calling that end prflx until then.
+   */
+  signaledRemoteWaitMs: number;
 }
 
 export interface ReportMonitor {
@@ -61,6 +67,8 @@ export function monitorReports(
   let stopped = false;
   let pairId: string | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** The pair waiting for its remote end's signaled candidate, and since when. */
+  let waiting: { pairId: string; since: number } | undefined;
 
   const read = async () => {
     if (stopped) return;
@@ -72,6 +80,14 @@ export function monitorReports(
       // The connection closed under us; the link stops the monitor.
     }
     if (stopped) return;
+    if (selected?.remoteUnsignaled && selected.pairId !== pairId) {
+      if (waiting?.pairId !== selected.pairId)
+        waiting = { pairId: selected.pairId, since: Date.now() };
+      if (Date.now() - waiting.since < options.signaledRemoteWaitMs) {
+        timer = setTimeout(() => void read(), options.retryMs);
+        return;
+      }
+    }
     if (selected && selected.pairId !== pairId) {
       pairId = selected.pairId;
       onReport(buildConnectionReport(selected, context));
