@@ -32,7 +32,7 @@ function monitorAnswering(answers: StatsEntry[][]) {
     (r) => reports.push(r),
     () => {},
   );
-  return { reports, stop: () => monitor.stop() };
+  return { reports, readNow: () => monitor.readNow(), stop: () => monitor.stop() };
 }
 
 describe('report monitor', () => {
@@ -49,6 +49,14 @@ describe('report monitor', () => {
     monitor.stop();
     expect(monitor.reports).toHaveLength(1);
     expect(monitor.reports[0]).toMatchObject({ relayed: true, remote: { type: 'relay' } });
+  });
+
+  it('reports a new pair at once when asked to read now (after an ICE restart)', async () => {
+    const monitor = monitorAnswering([beforeSignaled]);
+    await monitor.readNow();
+    monitor.stop();
+    expect(monitor.reports).toHaveLength(1);
+    expect(monitor.reports[0]).toMatchObject({ remote: { type: 'prflx' } });
   });
 
   it('reports prflx once the wait is over when no candidate matches', async () => {

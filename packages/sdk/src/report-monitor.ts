@@ -48,7 +48,10 @@ export interface ReportMonitorOptions {
 }
 
 export interface ReportMonitor {
-  /** Reads the selected pair now (after an ICE restart); resolves once `onReport` had its say. */
+  /**
+   * Reads the selected pair now (after an ICE restart) and reports a new pair as it is; resolves
+   * once `onReport` had its say.
+   */
   readNow(): Promise<void>;
   stop(): void;
 }
@@ -70,7 +73,8 @@ export function monitorReports(
   /** The pair waiting for its remote end's signaled candidate, and since when. */
   let waiting: { pairId: string; since: number } | undefined;
 
-  const read = async () => {
+  /** `now`: report the pair as it is, without waiting for a signaled remote candidate. */
+  const read = async (now = false) => {
     if (stopped) return;
     clearTimeout(timer);
     let selected: SelectedPair | undefined;
@@ -80,7 +84,7 @@ export function monitorReports(
       // The connection closed under us; the link stops the monitor.
     }
     if (stopped) return;
-    if (selected?.remoteUnsignaled && selected.pairId !== pairId) {
+    if (!now && selected?.remoteUnsignaled && selected.pairId !== pairId) {
       if (waiting?.pairId !== selected.pairId)
         waiting = { pairId: selected.pairId, since: Date.now() };
       if (Date.now() - waiting.since < options.signaledRemoteWaitMs) {
@@ -103,7 +107,7 @@ export function monitorReports(
   void read();
 
   return {
-    readNow: read,
+    readNow: () => read(true),
     stop() {
       stopped = true;
       clearTimeout(timer);
