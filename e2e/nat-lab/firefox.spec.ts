@@ -46,7 +46,7 @@ async function callInTurn(
     const call = await sdkCall(network, scenario.join);
     console.log(`${pairing.name}: ${scenario.describe(call)}`);
     const metrics = metricsSince(before, await serverMetrics(network));
-    scenario.check(call, metrics, `${pairing.name}, ${scenario.title}`);
+    scenario.check(call, metrics, `${pairing.name}, ${scenario.title}`, pairing.browsers);
   }
 }
 
