@@ -3,7 +3,7 @@
  * use, built twice in a row, or abandoned by a run that died.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { expect, skipUnlessLabCanRun, test } from './fixtures.js';
 import { createLab } from './lab/lab.js';
 import { namespaceName } from './lab/names.js';
@@ -22,8 +22,13 @@ test('two labs in a row, with browsers and coturn, leave no namespace, link or p
   const before = await ownResources();
   expect(before).toEqual({ namespaces: [], links: [] });
 
-  for (let run = 0; run < 2; run++) {
-    const lab = await createLab({ a: 'symmetric', b: 'none', turn: true });
+  // The second lab runs Firefox on side a: its launcher outside the namespace, the connector and
+  // Firefox inside must end with it too.
+  for (const browsers of [
+    { a: 'chromium', b: 'chromium' },
+    { a: 'firefox', b: 'chromium' },
+  ] as const) {
+    const lab = await createLab({ a: 'symmetric', b: 'none', turn: true, browsers });
     try {
       await (await lab.page('a')).goto('about:blank');
       await (await lab.page('b')).goto('about:blank');
@@ -34,6 +39,15 @@ test('two labs in a row, with browsers and coturn, leave no namespace, link or p
       );
       expect(pids).toContain(String(lab.coturn!.pid));
       expect(pids.length).toBeGreaterThan(3);
+      if (browsers.a === 'firefox') {
+        const firefoxSide = firefoxProcesses(lab.network.sides.a.ns);
+        // Firefox and the connector in the namespace; outside it, the launcher, and Firefox's
+        // sandboxed children, which its Linux sandbox puts in network namespaces of their own.
+        const inside = firefoxSide.filter((pid) => pids.includes(String(pid)));
+        expect(inside.length).toBeGreaterThanOrEqual(2);
+        expect(firefoxSide.length).toBeGreaterThan(inside.length);
+        pids.push(...firefoxSide.filter((pid) => !inside.includes(pid)).map(String));
+      }
       expect((await ownResources()).namespaces.sort()).toEqual([...namespaces].sort());
 
       await lab.close();
@@ -107,6 +121,22 @@ test('the sweep leaves alone a lab whose run is still alive', async ({ lab }) =>
   for (const ns of live.network.namespaces) expect(swept).not.toContain(ns);
   expect((await ownResources()).namespaces.sort()).toEqual([...live.network.namespaces].sort());
 });
+
+/** Processes whose environment names `ns` as the Firefox launcher's namespace. */
+function firefoxProcesses(ns: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'latin1')
+          .split('\0')
+          .includes(`FIREFOX_NETNS=${ns}`);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 
 /** Alive and not a zombie (an exited child nobody has reaped yet is gone for our purpose). */
 function isRunning(pid: number): boolean {

@@ -63,6 +63,8 @@ export async function sdkCall(
     pages.push(page);
     return page;
   };
+  // Both browsers first: launching one (Firefox takes seconds) is not part of the call.
+  await Promise.all([lab.browser('a'), lab.browser('b')]);
   try {
     const a = await join('a');
     const startedAt = Date.now();

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { BROWSER_NAMES, expect, test } from '../support/browsers.js';
 import { freePort, startCoturn, startServerProcess, type ServerProcess } from '@icelane/testing';
 import { SDK_PAGE_DIR } from '../support/build-sdk-page.js';
 import { coturnServerEnv } from '../support/icelane-stack.js';
@@ -28,85 +29,92 @@ async function expectData(page: Page, peerId: string, data: string): Promise<voi
 const framesFrom = (page: Page, peerId: string) =>
   page.evaluate((from) => window.harness.framesFrom(from), peerId);
 
-test('the server restarts during a call: media and data keep flowing, both rejoin and keep their peer, new joins work', async ({
-  browser,
-}) => {
-  const coturn = await startCoturn();
-  const port = await freePort();
-  const env = { ...coturnServerEnv(coturn), ICELANE_STATIC_DIR: SDK_PAGE_DIR, PORT: String(port) };
-  let server: ServerProcess | undefined = await startServerProcess({ env });
-  const pages: RoomPage[] = [];
-  try {
-    const options = { fakeMedia: true };
-    const [ada, bob] = await joinTwo(browser, server.url, 'restart', options, pages);
-    await waitForReport(ada.page, bob.peerId);
-    await waitForReport(bob.page, ada.peerId);
+for (const browserName of BROWSER_NAMES) {
+  test(`the server restarts during a call: media and data keep flowing, both rejoin and keep their peer, new joins work, in ${browserName}`, async ({
+    browsers,
+  }) => {
+    const browser = await browsers(browserName);
+    const coturn = await startCoturn();
+    const port = await freePort();
+    const env = {
+      ...coturnServerEnv(coturn),
+      ICELANE_STATIC_DIR: SDK_PAGE_DIR,
+      PORT: String(port),
+    };
+    let server: ServerProcess | undefined = await startServerProcess({ env });
+    const pages: RoomPage[] = [];
+    try {
+      const options = { fakeMedia: true };
+      const [ada, bob] = await joinTwo(browser, server.url, 'restart', options, pages);
+      await waitForReport(ada.page, bob.peerId);
+      await waitForReport(bob.page, ada.peerId);
 
-    // A graceful stop: the server announces `server:shutdown`, then disconnects everyone.
-    await server.stop();
-    server = undefined;
-    await waitForEvents(ada.page, 'signaling');
-    await waitForEvents(bob.page, 'signaling');
-    expect(await recorded(ada.page, 'signaling')).toEqual([{ state: 'reconnecting' }]);
+      // A graceful stop: the server announces `server:shutdown`, then disconnects everyone.
+      await server.stop();
+      server = undefined;
+      await waitForEvents(ada.page, 'signaling');
+      await waitForEvents(bob.page, 'signaling');
+      expect(await recorded(ada.page, 'signaling')).toEqual([{ state: 'reconnecting' }]);
 
-    // The call is peer to peer: with no server at all, data and video still arrive.
-    await bob.page.evaluate(
-      (to) => window.harness.send('while the server is down', to),
-      ada.peerId,
-    );
-    await expectData(ada.page, bob.peerId, 'while the server is down');
-    const framesBefore = await framesFrom(ada.page, bob.peerId);
-    await expect.poll(() => framesFrom(ada.page, bob.peerId)).toBeGreaterThan(framesBefore + 10);
+      // The call is peer to peer: with no server at all, data and video still arrive.
+      await bob.page.evaluate(
+        (to) => window.harness.send('while the server is down', to),
+        ada.peerId,
+      );
+      await expectData(ada.page, bob.peerId, 'while the server is down');
+      const framesBefore = await framesFrom(ada.page, bob.peerId);
+      await expect.poll(() => framesFrom(ada.page, bob.peerId)).toBeGreaterThan(framesBefore + 10);
 
-    server = await startServerProcess({ env });
-    for (const { page } of [ada, bob]) {
-      const [, back] = await waitForEvents<{ state: string }>(page, 'signaling', 2, 30_000);
-      expect(back).toEqual({ state: 'connected' });
+      server = await startServerProcess({ env });
+      for (const { page } of [ada, bob]) {
+        const [, back] = await waitForEvents<{ state: string }>(page, 'signaling', 2, 30_000);
+        expect(back).toEqual({ state: 'connected' });
+      }
+      // Each side has a new id on the new server...
+      const adaId = await ada.page.evaluate(() => window.harness.room!.peerId);
+      const bobId = await bob.page.evaluate(() => window.harness.room!.peerId);
+      expect(adaId).not.toBe(ada.peerId);
+      expect(bobId).not.toBe(bob.peerId);
+
+      // ...yet each keeps the same connection to the other, under the id the app knows: no peer
+      // left or joined, no new attempt.
+      for (const [page, other] of [
+        [ada.page, bob.peerId],
+        [bob.page, ada.peerId],
+      ] as const) {
+        expect(
+          await page.evaluate(() =>
+            window.harness.peers().map((p) => [p.peerId, p.state, p.attempt]),
+          ),
+        ).toEqual([[other, 'connected', 1]]);
+        expect(await recorded(page, 'peer:left')).toEqual([]);
+        expect(await recorded(page, 'peer:joined')).toHaveLength(1);
+      }
+      await ada.page.evaluate((to) => window.harness.send('after the restart', to), bob.peerId);
+      await expectData(bob.page, ada.peerId, 'after the restart');
+
+      // The rejoined pair is reachable through the new server: a newcomer connects to both.
+      const carol = await joinInPage(browser, server.url, 'restart', options);
+      pages.push(carol);
+      await waitForReport(carol.page, adaId);
+      await waitForReport(carol.page, bobId);
+      await waitForReport(ada.page, carol.peerId);
+      await waitForReport(bob.page, carol.peerId);
+      expect(await ada.page.evaluate(() => window.harness.peers().map((p) => p.peerId))).toEqual([
+        bob.peerId,
+        carol.peerId,
+      ]);
+
+      // And a peer that leaves for good is gone on both sides once its connection closes.
+      await bob.close();
+      pages.splice(pages.indexOf(bob), 1);
+      await expect
+        .poll(() => recorded(ada.page, 'peer:left'), { timeout: 15_000 })
+        .toEqual([{ peerId: bob.peerId }]);
+    } finally {
+      await Promise.all(pages.map((p) => p.close()));
+      await server?.stop();
+      await coturn.stop();
     }
-    // Each side has a new id on the new server...
-    const adaId = await ada.page.evaluate(() => window.harness.room!.peerId);
-    const bobId = await bob.page.evaluate(() => window.harness.room!.peerId);
-    expect(adaId).not.toBe(ada.peerId);
-    expect(bobId).not.toBe(bob.peerId);
-
-    // ...yet each keeps the same connection to the other, under the id the app knows: no peer
-    // left or joined, no new attempt.
-    for (const [page, other] of [
-      [ada.page, bob.peerId],
-      [bob.page, ada.peerId],
-    ] as const) {
-      expect(
-        await page.evaluate(() =>
-          window.harness.peers().map((p) => [p.peerId, p.state, p.attempt]),
-        ),
-      ).toEqual([[other, 'connected', 1]]);
-      expect(await recorded(page, 'peer:left')).toEqual([]);
-      expect(await recorded(page, 'peer:joined')).toHaveLength(1);
-    }
-    await ada.page.evaluate((to) => window.harness.send('after the restart', to), bob.peerId);
-    await expectData(bob.page, ada.peerId, 'after the restart');
-
-    // The rejoined pair is reachable through the new server: a newcomer connects to both.
-    const carol = await joinInPage(browser, server.url, 'restart', options);
-    pages.push(carol);
-    await waitForReport(carol.page, adaId);
-    await waitForReport(carol.page, bobId);
-    await waitForReport(ada.page, carol.peerId);
-    await waitForReport(bob.page, carol.peerId);
-    expect(await ada.page.evaluate(() => window.harness.peers().map((p) => p.peerId))).toEqual([
-      bob.peerId,
-      carol.peerId,
-    ]);
-
-    // And a peer that leaves for good is gone on both sides once its connection closes.
-    await bob.close();
-    pages.splice(pages.indexOf(bob), 1);
-    await expect
-      .poll(() => recorded(ada.page, 'peer:left'), { timeout: 15_000 })
-      .toEqual([{ peerId: bob.peerId }]);
-  } finally {
-    await Promise.all(pages.map((p) => p.close()));
-    await server?.stop();
-    await coturn.stop();
-  }
-});
+  });
+}

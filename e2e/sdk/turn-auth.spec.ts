@@ -1,77 +1,80 @@
-import { expect, test } from '@playwright/test';
+import { BROWSER_NAMES, expect, test } from '../support/browsers.js';
 import { startCoturn } from '@icelane/testing';
 import { SDK_PAGE_DIR } from '../support/build-sdk-page.js';
 import { startServerProcess } from '@icelane/testing';
 import { startTurnKeyApi } from '../support/turn-key-api.js';
 import { joinInPage, waitForEvents, waitForReport, type RoomPage } from '../support/room-page.js';
 
-test('refused TURN credentials are refreshed and the relay-only retry connects as attempt 2', async ({
-  browser,
-}) => {
-  const coturn = await startCoturn();
-  // The provider's first two mints (one per join) are signed with a wrong secret: coturn says 401.
-  const api = await startTurnKeyApi(coturn, 2);
-  const server = await startServerProcess({
-    env: {
-      ...api.env(),
-      ICELANE_STUN_URLS: coturn.stunUrl,
-      ICELANE_STATIC_DIR: SDK_PAGE_DIR,
-      // The server recommends relay first: with host candidates on this machine a policy-all
-      // attempt could connect directly before the 401 arrives.
-      ICELANE_RELAY_POLICY: 'relay',
-    },
-  });
-  const pages: RoomPage[] = [];
-  try {
-    const ada = await joinInPage(browser, server.url, 'refused', { name: 'Ada' });
-    pages.push(ada);
-    const bob = await joinInPage(browser, server.url, 'refused', { name: 'Bob' });
-    pages.push(bob);
-    const firstUsername = await ada.page.evaluate(
-      () => window.harness.room!.ice.iceServers.find((s) => s.username)?.username,
-    );
+for (const browserName of BROWSER_NAMES) {
+  test(`refused TURN credentials are refreshed and the relay-only retry connects as attempt 2, in ${browserName}`, async ({
+    browsers,
+  }) => {
+    const browser = await browsers(browserName);
+    const coturn = await startCoturn();
+    // The provider's first two mints (one per join) are signed with a wrong secret: coturn says 401.
+    const api = await startTurnKeyApi(coturn, 2);
+    const server = await startServerProcess({
+      env: {
+        ...api.env(),
+        ICELANE_STUN_URLS: coturn.stunUrl,
+        ICELANE_STATIC_DIR: SDK_PAGE_DIR,
+        // The server recommends relay first: with host candidates on this machine a policy-all
+        // attempt could connect directly before the 401 arrives.
+        ICELANE_RELAY_POLICY: 'relay',
+      },
+    });
+    const pages: RoomPage[] = [];
+    try {
+      const ada = await joinInPage(browser, server.url, 'refused', { name: 'Ada' });
+      pages.push(ada);
+      const bob = await joinInPage(browser, server.url, 'refused', { name: 'Bob' });
+      pages.push(bob);
+      const firstUsername = await ada.page.evaluate(
+        () => window.harness.room!.ice.iceServers.find((s) => s.username)?.username,
+      );
 
-    for (const [self, other] of [
-      [ada, bob],
-      [bob, ada],
-    ] as const) {
-      const report = await waitForReport(self.page, other.peerId);
-      const [firstState] = await waitForEvents(self.page, 'peer:state');
-      expect(firstState).toMatchObject({ state: 'connecting', attempt: 1, policy: 'relay' });
-      expect(report).toMatchObject({
-        attempt: 2,
-        strategy: 'auto',
-        relayed: true,
-        local: { type: 'relay' },
-      });
-      const [fallback] = await waitForEvents<{ attempt: number; reason: string; policy: string }>(
-        self.page,
-        'fallback',
+      for (const [self, other] of [
+        [ada, bob],
+        [bob, ada],
+      ] as const) {
+        const report = await waitForReport(self.page, other.peerId);
+        const [firstState] = await waitForEvents(self.page, 'peer:state');
+        expect(firstState).toMatchObject({ state: 'connecting', attempt: 1, policy: 'relay' });
+        expect(report).toMatchObject({
+          attempt: 2,
+          strategy: 'auto',
+          relayed: true,
+          local: { type: 'relay' },
+        });
+        const [fallback] = await waitForEvents<{ attempt: number; reason: string; policy: string }>(
+          self.page,
+          'fallback',
+        );
+        expect(fallback).toMatchObject({ peerId: other.peerId, attempt: 2, policy: 'relay' });
+        console.log(
+          `turn-auth: fallback reason ${fallback!.reason}, connected on attempt 2 in ${report.timeToConnectMs} ms`,
+        );
+      }
+      // Ada's side saw its own credentials refused; it fetched fresh ones before retrying.
+      const [adaFallback] = await waitForEvents<{ reason: string }>(ada.page, 'fallback');
+      const bobFallbacks = await waitForEvents<{ reason: string }>(bob.page, 'fallback');
+      expect([adaFallback!.reason, bobFallbacks[0]!.reason]).toContain('turn-auth');
+      const [freshIce] = await waitForEvents<{ iceServers: Array<{ username?: string }> }>(
+        ada.page,
+        'ice',
       );
-      expect(fallback).toMatchObject({ peerId: other.peerId, attempt: 2, policy: 'relay' });
-      console.log(
-        `turn-auth: fallback reason ${fallback!.reason}, connected on attempt 2 in ${report.timeToConnectMs} ms`,
-      );
+      expect(freshIce!.iceServers.find((s) => s.username)?.username).not.toBe(firstUsername);
+      expect(api.minted()).toBeGreaterThanOrEqual(3);
+      await expect
+        .poll(async () => (await fetch(`${server.url}/metrics`)).text())
+        .toMatch(/^icelane_relay_fallbacks_total 2$/m);
+      // No error event: the retry succeeded.
+      expect(await ada.page.evaluate(() => window.harness.of('error'))).toEqual([]);
+    } finally {
+      await Promise.all(pages.map((p) => p.close()));
+      await server.stop();
+      await api.close();
+      await coturn.stop();
     }
-    // Ada's side saw its own credentials refused; it fetched fresh ones before retrying.
-    const [adaFallback] = await waitForEvents<{ reason: string }>(ada.page, 'fallback');
-    const bobFallbacks = await waitForEvents<{ reason: string }>(bob.page, 'fallback');
-    expect([adaFallback!.reason, bobFallbacks[0]!.reason]).toContain('turn-auth');
-    const [freshIce] = await waitForEvents<{ iceServers: Array<{ username?: string }> }>(
-      ada.page,
-      'ice',
-    );
-    expect(freshIce!.iceServers.find((s) => s.username)?.username).not.toBe(firstUsername);
-    expect(api.minted()).toBeGreaterThanOrEqual(3);
-    await expect
-      .poll(async () => (await fetch(`${server.url}/metrics`)).text())
-      .toMatch(/^icelane_relay_fallbacks_total 2$/m);
-    // No error event: the retry succeeded.
-    expect(await ada.page.evaluate(() => window.harness.of('error'))).toEqual([]);
-  } finally {
-    await Promise.all(pages.map((p) => p.close()));
-    await server.stop();
-    await api.close();
-    await coturn.stop();
-  }
-});
+  });
+}

@@ -1,16 +1,25 @@
 /**
- * Chromium inside a namespace. Playwright starts the browser through a two-line wrapper used as
- * `executablePath`; `exec` keeps the pipe Playwright talks over, and the wrapper calls the binary
- * itself, not Debian's `/usr/bin/chromium` shell script.
+ * A browser inside a namespace, Chromium or Firefox.
+ *
+ * Chromium: Playwright starts it through a two-line wrapper used as `executablePath`; `exec` keeps
+ * the pipe Playwright talks over, and the wrapper calls the binary itself, not Debian's
+ * `/usr/bin/chromium` shell script.
+ *
+ * Firefox: Playwright talks WebDriver BiDi over a WebSocket, and Firefox listens for it on the
+ * namespace's own loopback, out of Playwright's reach. Its launcher (@icelane/testing) runs
+ * Firefox in the namespace and stays outside itself, reaching in through a connector process
+ * that hands it sockets over a unix socket pair: no address, link or port is added to any
+ * namespace, and both processes end with the browser.
  */
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser } from '@playwright/test';
-import { CHROMIUM_PATH, chromiumLaunchOptions } from '@icelane/testing';
+import { chromium, firefox, type Browser } from '@playwright/test';
+import { CHROMIUM_PATH, chromiumLaunchOptions, firefoxLaunchOptions } from '@icelane/testing';
+import type { BrowserName } from '../../support/browsers.js';
 
 /**
- * Writes the wrapper for `ns` into `dir` and returns its path. With `home`, Chromium runs with
- * that `HOME`: on Linux it trusts the certificate authorities in `$HOME/.pki/nssdb`.
+ * Writes the Chromium wrapper for `ns` into `dir` and returns its path. With `home`, Chromium runs
+ * with that `HOME`: on Linux it trusts the certificate authorities in `$HOME/.pki/nssdb`.
  */
 export async function writeBrowserWrapper(dir: string, ns: string, home?: string): Promise<string> {
   const path = join(dir, `chromium-${ns}.sh`);
@@ -21,16 +30,22 @@ export async function writeBrowserWrapper(dir: string, ns: string, home?: string
 }
 
 /**
- * Launches headless Chromium whose every socket lives in `ns`. With `secureOrigin`, that plain-http
+ * Launches headless `name` whose every socket lives in `ns`. With `secureOrigin`, that plain-http
  * origin counts as secure, so a page there can take the (fake) camera as a real video call does —
- * and then Chromium shows its host addresses instead of mDNS names.
+ * and then the browser shows its host addresses instead of mDNS names.
  */
 export async function launchBrowserIn(
+  name: BrowserName,
   dir: string,
   ns: string,
   secureOrigin?: string,
   home?: string,
 ): Promise<Browser> {
+  if (name === 'firefox') {
+    // The lab's certificate authority (`home`) is Chromium's only: Firefox keeps its own store.
+    const secureOrigins = secureOrigin ? [secureOrigin] : [];
+    return firefox.launch(firefoxLaunchOptions({ netns: ns, secureOrigins }));
+  }
   const options = chromiumLaunchOptions(await writeBrowserWrapper(dir, ns, home));
   if (secureOrigin) options.args.push(`--unsafely-treat-insecure-origin-as-secure=${secureOrigin}`);
   return chromium.launch(options);

@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
+import type { BrowserName } from '../../support/browsers.js';
 import { startCoturn, startServerProcess, type Coturn, type ServerProcess } from '@icelane/testing';
 import { launchBrowserIn } from './browser.js';
 import { makeLabCa } from './lab-ca.js';
@@ -57,10 +58,12 @@ export interface LabOptions {
   stunProbe: boolean;
   /**
    * coturn also serves `turns:203.0.113.1:443` with a certificate from a CA made for the lab,
-   * which the lab's browsers trust; the server hands that URL out; the signaling server listens
+   * which the lab's Chromium trusts; the server hands that URL out; the signaling server listens
    * on the web app's host (`WEB_HOST`), the one a `tcp-443-only` firewall lets through besides 443.
    */
   turnTls: boolean;
+  /** The browser each side runs (Debian's Chromium or Firefox ESR). */
+  browsers: Record<SideName, BrowserName>;
   onLog: (line: string) => void;
 }
 
@@ -75,6 +78,7 @@ export const labDefaults: LabOptions = {
   turnVerbose: true,
   stunProbe: false,
   turnTls: false,
+  browsers: { a: 'chromium', b: 'chromium' },
   onLog: () => {},
 };
 
@@ -92,6 +96,8 @@ export interface Lab {
   server: ServerProcess | null;
   /** Whether calls run as real video calls (see `LabOptions.videoCall`). */
   videoCall: boolean;
+  /** The browser each side runs. */
+  browsers: Record<SideName, BrowserName>;
   /** The browser whose traffic comes from that side's namespace, launched on first use. */
   browser(side: SideName): Promise<Browser>;
   /** A new page in that side's browser. */
@@ -202,16 +208,17 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
     if (server) cleanups.push(() => server.stop());
 
     // Promises, so two callers asking at once share one browser.
-    const browsers: Partial<Record<SideName, Promise<Browser>>> = {};
+    const launched: Partial<Record<SideName, Promise<Browser>>> = {};
     const browser = (side: SideName) =>
-      (browsers[side] ??= launchBrowserIn(
+      (launched[side] ??= launchBrowserIn(
+        o.browsers[side],
         dir,
         network.sides[side].ns,
         o.videoCall && server ? server.url : undefined,
         ca?.browserHome,
-      ).then((launched) => {
-        cleanups.push(() => launched.close());
-        return launched;
+      ).then((started) => {
+        cleanups.push(() => started.close());
+        return started;
       }));
     const page = async (side: SideName) => (await browser(side)).newPage();
 
@@ -237,6 +244,7 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
       probeStunUrl,
       server,
       videoCall: o.videoCall,
+      browsers: o.browsers,
       browser,
       page,
       fetchFromPublic,

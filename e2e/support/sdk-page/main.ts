@@ -63,6 +63,22 @@ function serializable(event: keyof RoomEvents, payload: unknown): unknown {
   return payload;
 }
 
+/**
+ * Frames each peer's <video> presented, counted with requestVideoFrameCallback. Firefox leaves
+ * getVideoPlaybackQuality() at 0 for a MediaStream (WebRTC) source and counts its frames only in
+ * the non-standard mozPaintedFrames (Mozilla bug 1379050); the callback fires in both browsers.
+ */
+const presentedFrames = new Map<string, number>();
+
+function countPresentedFrames(peerId: string, video: HTMLVideoElement): void {
+  if (typeof video.requestVideoFrameCallback !== 'function') return;
+  const onFrame = () => {
+    presentedFrames.set(peerId, (presentedFrames.get(peerId) ?? 0) + 1);
+    video.requestVideoFrameCallback(onFrame);
+  };
+  video.requestVideoFrameCallback(onFrame);
+}
+
 function showStream(peerId: string, stream: MediaStream): void {
   let video = document.getElementById(`video-${peerId}`) as HTMLVideoElement | null;
   if (!video) {
@@ -72,6 +88,7 @@ function showStream(peerId: string, stream: MediaStream): void {
     video.autoplay = true;
     video.playsInline = true;
     document.getElementById('videos')!.append(video);
+    countPresentedFrames(peerId, video);
   }
   video.srcObject = stream;
   void video.play().catch(() => {});
@@ -113,10 +130,11 @@ const harness = {
     harness.room!.send(data, peerId);
   },
 
-  /** Video frames decoded so far from a peer's stream. */
+  /** Video frames shown so far from a peer's stream (see `presentedFrames` for Firefox). */
   framesFrom(peerId: string): number {
     const video = document.getElementById(`video-${peerId}`) as HTMLVideoElement | null;
-    return video?.getVideoPlaybackQuality().totalVideoFrames ?? 0;
+    const counted = video?.getVideoPlaybackQuality().totalVideoFrames ?? 0;
+    return Math.max(counted, presentedFrames.get(peerId) ?? 0);
   },
 
   /**

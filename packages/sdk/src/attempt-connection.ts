@@ -141,7 +141,7 @@ export class AttemptConnection {
         this.monitor = monitorReports(
           peer._pc,
           { ...setup.reportContext(), ...(measured ? { phases: measured } : {}) },
-          { intervalMs: options.statsIntervalMs, retryMs: 250 },
+          { intervalMs: options.statsIntervalMs, retryMs: 250, signaledRemoteWaitMs: 1_000 },
           live(handlers.report),
           live(handlers.rtt),
         );

@@ -8,6 +8,7 @@ import {
   chromeSrflx,
   firefoxLegacyTypes,
   firefoxRelayToPrflx,
+  firefoxSignaledRelayAfterPrflx,
   safariHost,
   safariRelayTls,
   statsOf,
@@ -52,7 +53,28 @@ describe('selected pair extraction', () => {
       remote: { type: 'prflx', protocol: 'udp' },
       relayed: true,
       rttMs: 30,
+      // Firefox shows the address: the signaled candidate behind it may still come.
+      remoteUnsignaled: true,
     });
+  });
+
+  it('reports the signaled type of a remote end Firefox first learned as peer-reflexive', () => {
+    expect(extractSelectedPair(statsOf(firefoxSignaledRelayAfterPrflx))).toMatchObject({
+      pairId: '9f5838dc',
+      local: { type: 'relay' },
+      remote: { type: 'relay', protocol: 'udp' },
+      relayed: true,
+    });
+  });
+
+  it('keeps prflx when no signaled candidate has that address and port', () => {
+    const prflxOnly = firefoxSignaledRelayAfterPrflx.filter((e) => e.id !== 'a0f8ef55');
+    expect(extractSelectedPair(statsOf(prflxOnly))?.remote.type).toBe('prflx');
+    // Chrome hides a prflx candidate's address: nothing to match it with.
+    const hidden = firefoxSignaledRelayAfterPrflx.map((e) =>
+      e.id === '15b00a52' ? { ...e, address: '' } : e,
+    );
+    expect(extractSelectedPair(statsOf(hidden))?.remote.type).toBe('prflx');
   });
 
   it('counts a pair as relayed when only the remote end is relay', () => {

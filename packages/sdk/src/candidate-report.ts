@@ -25,6 +25,11 @@ export interface SelectedPair {
   /** True when either end is a relay candidate. */
   relayed: boolean;
   rttMs?: number;
+  /**
+   * The remote end is known only from its checks (prflx, address shown, as Firefox shows it) and
+   * no signaled candidate matches it yet: its real type may still arrive by signaling.
+   */
+  remoteUnsignaled?: true;
 }
 
 const LEGACY_TYPES: Record<string, CandidateType> = {
@@ -62,8 +67,9 @@ export function findSelectedPair(stats: StatsLike): StatsEntry | undefined {
 export function extractSelectedPair(stats: StatsLike): SelectedPair | undefined {
   const pair = findSelectedPair(stats);
   if (!pair) return undefined;
+  const remoteEntry = signaledTwin(stats, stats.get(String(pair.remoteCandidateId)));
   const local = summarize(stats.get(String(pair.localCandidateId)));
-  const remote = summarize(stats.get(String(pair.remoteCandidateId)));
+  const remote = summarize(remoteEntry);
   if (!local || !remote) return undefined;
   const selected: SelectedPair = {
     pairId: pair.id,
@@ -71,9 +77,33 @@ export function extractSelectedPair(stats: StatsLike): SelectedPair | undefined 
     remote,
     relayed: local.type === 'relay' || remote.type === 'relay',
   };
+  if (remote.type === 'prflx' && remoteEntry?.address) selected.remoteUnsignaled = true;
   const rttMs = roundTripMs(pair);
   if (rttMs !== undefined) selected.rttMs = rttMs;
   return selected;
+}
+
+/**
+ * The signaled remote candidate behind a peer-reflexive one, or the entry itself. A check can
+ * arrive before the other side's candidate is signaled; the browser then learns that address as
+ * prflx. When the candidate arrives, Chromium puts it on the pair; Firefox keeps the prflx entry
+ * on the selected pair and lists the signaled one (same address, port and protocol) beside it, so
+ * a relay-to-relay call would read as relay to prflx.
+ */
+function signaledTwin(stats: StatsLike, entry: StatsEntry | undefined): StatsEntry | undefined {
+  if (normalizeCandidateType(entry?.candidateType) !== 'prflx') return entry;
+  if (!entry?.address || entry.port === undefined) return entry;
+  let twin: StatsEntry | undefined;
+  stats.forEach((other) => {
+    const sameEndpoint =
+      other.type === 'remote-candidate' &&
+      other.address === entry.address &&
+      other.port === entry.port &&
+      other.protocol === entry.protocol;
+    const type = normalizeCandidateType(other.candidateType);
+    if (sameEndpoint && type !== undefined && type !== 'prflx') twin ??= other;
+  });
+  return twin ?? entry;
 }
 
 function summarize(entry: StatsEntry | undefined): CandidateSummary | undefined {

@@ -39,10 +39,19 @@ export interface ReportMonitorOptions {
   intervalMs: number;
   /** Until a pair is selected, read again this soon. */
   retryMs: number;
+  /**
+   * How long the first report of a pair waits for the signaled candidate behind a remote end
+   * Firefox knows only from its checks (see `remoteUnsignaled`): the check often comes a few
+   * milliseconds before the candidate, and Firefox keeps calling that end prflx until then.
+   */
+  signaledRemoteWaitMs: number;
 }
 
 export interface ReportMonitor {
-  /** Reads the selected pair now (after an ICE restart); resolves once `onReport` had its say. */
+  /**
+   * Reads the selected pair now (after an ICE restart) and reports a new pair as it is; resolves
+   * once `onReport` had its say.
+   */
   readNow(): Promise<void>;
   stop(): void;
 }
@@ -61,8 +70,11 @@ export function monitorReports(
   let stopped = false;
   let pairId: string | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** The pair waiting for its remote end's signaled candidate, and since when. */
+  let waiting: { pairId: string; since: number } | undefined;
 
-  const read = async () => {
+  /** `now`: report the pair as it is, without waiting for a signaled remote candidate. */
+  const read = async (now = false) => {
     if (stopped) return;
     clearTimeout(timer);
     let selected: SelectedPair | undefined;
@@ -72,6 +84,14 @@ export function monitorReports(
       // The connection closed under us; the link stops the monitor.
     }
     if (stopped) return;
+    if (!now && selected?.remoteUnsignaled && selected.pairId !== pairId) {
+      if (waiting?.pairId !== selected.pairId)
+        waiting = { pairId: selected.pairId, since: Date.now() };
+      if (Date.now() - waiting.since < options.signaledRemoteWaitMs) {
+        timer = setTimeout(() => void read(), options.retryMs);
+        return;
+      }
+    }
     if (selected && selected.pairId !== pairId) {
       pairId = selected.pairId;
       onReport(buildConnectionReport(selected, context));
@@ -87,7 +107,7 @@ export function monitorReports(
   void read();
 
   return {
-    readNow: read,
+    readNow: () => read(true),
     stop() {
       stopped = true;
       clearTimeout(timer);

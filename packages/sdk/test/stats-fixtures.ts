@@ -182,6 +182,67 @@ export const firefoxRelayToPrflx: StatsEntry[] = [
   },
 ];
 
+/**
+ * Firefox 153, relay-only behind two symmetric NATs (the NAT lab): the other side's check came
+ * through its relay before its candidate was signaled, so Firefox paired it as peer-reflexive. The
+ * signaled relay candidate arrived later with the same address and port; Firefox lists it beside
+ * the prflx one but keeps the prflx one on the selected pair (Chromium swaps it in).
+ */
+export const firefoxSignaledRelayAfterPrflx: StatsEntry[] = [
+  {
+    id: '9f5838dc',
+    type: 'candidate-pair',
+    localCandidateId: '48f90c7c',
+    remoteCandidateId: '15b00a52',
+    state: 'succeeded',
+    nominated: true,
+    selected: true,
+  },
+  {
+    id: '5080c189',
+    type: 'candidate-pair',
+    localCandidateId: '48f90c7c',
+    remoteCandidateId: 'a0f8ef55',
+    state: 'cancelled',
+    nominated: false,
+    selected: false,
+  },
+  { id: '679a975c', type: 'transport', selectedCandidatePairId: '9f5838dc' },
+  {
+    id: '48f90c7c',
+    type: 'local-candidate',
+    candidateType: 'relay',
+    protocol: 'udp',
+    relayProtocol: 'udp',
+    address: '203.0.113.1',
+    port: 49466,
+  },
+  {
+    id: '6600d487',
+    type: 'remote-candidate',
+    candidateType: 'relay',
+    protocol: 'udp',
+    address: '203.0.113.1',
+    port: 49685,
+  },
+  {
+    id: '15b00a52',
+    type: 'remote-candidate',
+    candidateType: 'prflx',
+    protocol: 'udp',
+    address: '203.0.113.1',
+    port: 57018,
+  },
+  {
+    id: 'a0f8ef55',
+    type: 'remote-candidate',
+    candidateType: 'relay',
+    protocol: 'udp',
+    address: '203.0.113.1',
+    port: 57018,
+  },
+];
+
 /** Older Firefox spelled the candidate types out. */
 export const firefoxLegacyTypes: StatsEntry[] = [
   {

@@ -6,14 +6,26 @@
 // `browser.newContext()`. The relay turns that one answer into a success (it only sets
 // prefers-color-scheme, which no test uses); every other message passes through untouched, and a
 // Firefox that knows the command answers it itself. No dependencies: Node's own net module.
+//
+// With FIREFOX_NETNS=<namespace>, Firefox runs inside that network namespace (`ip netns exec`)
+// while this relay stays outside, where Playwright can reach it. Firefox's BiDi server listens on
+// the namespace's own loopback, which nothing outside can connect to, so a connector process
+// (netns-connector.mjs) runs in the namespace too: for each connection Playwright opens, it
+// connects to Firefox there and hands the connected socket back over its IPC channel (a unix
+// socket pair, which crosses network namespaces). No port, address or file is added anywhere;
+// the connector exits with this process.
 import { spawn } from 'node:child_process';
 import { Buffer } from 'node:buffer';
 import net from 'node:net';
+import { URL, fileURLToPath } from 'node:url';
 
 const TOLERATED = new Set(['emulation.setMediaFeaturesOverride']);
 const firefoxPath = process.env.FIREFOX_PATH || '/usr/lib/firefox-esr/firefox-esr';
+const netns = process.env.FIREFOX_NETNS || '';
+const inNetns = (command, args) =>
+  netns ? ['ip', ['netns', 'exec', netns, command, ...args]] : [command, args];
 
-const firefox = spawn(firefoxPath, process.argv.slice(2), {
+const firefox = spawn(...inNetns(firefoxPath, process.argv.slice(2)), {
   stdio: ['ignore', 'inherit', 'pipe'],
 });
 firefox.on('error', (error) => {
@@ -23,6 +35,41 @@ firefox.on('error', (error) => {
 firefox.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
   process.on(signal, () => firefox.kill(signal));
+}
+
+/** Connects to Firefox's BiDi server: directly, or from inside FIREFOX_NETNS via the connector. */
+const connectToFirefox = netns
+  ? netnsConnector()
+  : async (target) => net.connect(target.port, target.host);
+
+/**
+ * Starts the connector in FIREFOX_NETNS and returns `connect(target)`, which resolves with a
+ * socket connected to `target` inside the namespace.
+ */
+function netnsConnector() {
+  const script = fileURLToPath(new URL('./netns-connector.mjs', import.meta.url));
+  const connector = spawn(...inNetns(process.execPath, [script]), {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const waiting = new Map();
+  let nextId = 1;
+  connector.on('message', ({ id, error }, socket) => {
+    const pending = waiting.get(id);
+    waiting.delete(id);
+    if (!pending) return void socket?.destroy();
+    if (socket) pending.resolve(socket);
+    else pending.reject(new Error(`firefox-bidi: cannot reach Firefox in ${netns}: ${error}`));
+  });
+  connector.on('exit', () => {
+    for (const pending of waiting.values()) pending.reject(new Error('the connector exited'));
+    waiting.clear();
+  });
+  return (target) =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      waiting.set(id, { resolve, reject });
+      connector.send({ id, host: target.host, port: target.port });
+    });
 }
 
 /** Splits complete WebSocket frames off `buffer`: [{ fin, opcode, payload, raw }], rest. */
@@ -86,8 +133,16 @@ const parse = (payload) => {
   }
 };
 
-function relay(client, target) {
-  const upstream = net.connect(target.port, target.host);
+async function relay(client, target) {
+  // Nothing is read from Playwright before Firefox's end of the relay exists.
+  client.pause();
+  let upstream;
+  try {
+    upstream = await connectToFirefox(target);
+  } catch (error) {
+    process.stderr.write(`${error.message}\n`);
+    return void client.destroy();
+  }
   const tolerated = new Set();
   const upgraded = { client: false, upstream: false };
   let fromClient = Buffer.alloc(0);
@@ -153,13 +208,14 @@ function relay(client, target) {
       client.write(frame.raw);
     }
   });
+  client.resume();
 }
 
 // Firefox prints where its BiDi server listens; Playwright reads that line. Start the relay on a
 // free loopback port and print its address in place of Firefox's.
 let pending = '';
 const target = { host: '127.0.0.1', port: 0 };
-const server = net.createServer((socket) => relay(socket, target));
+const server = net.createServer((socket) => void relay(socket, target));
 firefox.stderr.on('data', (chunk) => {
   pending += chunk.toString();
   let newline;

@@ -28,20 +28,44 @@ export const FIREFOX_PREFS: Record<string, string | number | boolean> = {
   'app.shield.optoutstudies.enabled': false,
 };
 
+/** Where and how `firefoxLaunchOptions` runs Firefox. */
+export interface FirefoxLaunchSettings {
+  /** The Firefox binary the launcher starts. */
+  executablePath: string;
+  /**
+   * A network namespace to run Firefox in (`ip netns exec`, needs root). Playwright and the relay
+   * stay outside; the relay reaches Firefox's BiDi server through a connector in the namespace.
+   */
+  netns?: string;
+  /** Origins (scheme://host:port) Firefox counts as secure contexts, so they can use the camera. */
+  secureOrigins: string[];
+}
+
+export const firefoxLaunchDefaults: FirefoxLaunchSettings = {
+  executablePath: FIREFOX_PATH,
+  secureOrigins: [],
+};
+
 /**
  * Launch options for Playwright's `firefox.launch()`, or `use.launchOptions` of a project with
- * `browserName: 'firefox'`. `launcher` is what Playwright executes (a netns wrapper may exec
- * FIREFOX_BIDI_LAUNCHER); the launcher finds Firefox at `executablePath`.
+ * `browserName: 'firefox'`. Playwright executes FIREFOX_BIDI_LAUNCHER, which starts Firefox.
  */
-export function firefoxLaunchOptions(
-  executablePath: string = FIREFOX_PATH,
-  launcher: string = FIREFOX_BIDI_LAUNCHER,
-) {
+export function firefoxLaunchOptions(settings: Partial<FirefoxLaunchSettings> = {}) {
+  const { executablePath, netns, secureOrigins } = { ...firefoxLaunchDefaults, ...settings };
+  const prefs = { ...FIREFOX_PREFS };
+  if (secureOrigins.length > 0) {
+    // Firefox's allow-list holds host names (any port, any scheme).
+    prefs['dom.securecontext.allowlist'] = secureOrigins.map((o) => new URL(o).hostname).join(',');
+  }
   return {
     channel: 'moz-firefox',
-    executablePath: launcher,
+    executablePath: FIREFOX_BIDI_LAUNCHER,
     headless: true,
-    firefoxUserPrefs: { ...FIREFOX_PREFS },
-    env: { ...process.env, FIREFOX_PATH: executablePath },
+    firefoxUserPrefs: prefs,
+    env: {
+      ...process.env,
+      FIREFOX_PATH: executablePath,
+      ...(netns ? { FIREFOX_NETNS: netns } : {}),
+    },
   };
 }

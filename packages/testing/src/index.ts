@@ -18,5 +18,7 @@ export {
   FIREFOX_BIDI_LAUNCHER,
   FIREFOX_PATH,
   FIREFOX_PREFS,
+  firefoxLaunchDefaults,
   firefoxLaunchOptions,
+  type FirefoxLaunchSettings,
 } from './firefox.js';
