@@ -52,6 +52,19 @@ describe('a room rejoining with resume tokens', () => {
     expect(peers.all).toEqual([a]);
   });
 
+  it('takes a late signal from an id that left for nothing, not for a newcomer that replaces the live call', async () => {
+    const { socket, a, peers, eventsOf } = await roomWithOne();
+    a.connect();
+    // Its signaling died (no resume yet): the call goes on without it.
+    socket.serverEmit('peer:left', { peerId: 'a' });
+    // A signal that dead connection sent before it went, relayed after its leave.
+    socket.serverEmit('signal', { from: 'a', attempt: 1, data: CANDIDATE });
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(peers.all).toEqual([a]);
+    expect(eventsOf('peer:joined')).toEqual([{ peerId: 'a' }]);
+    expect(eventsOf('peer:state').map((e) => e.state)).not.toContain('closed');
+  });
+
   it('follows a peer the server says rejoined under a new id, with nothing for the app', async () => {
     const { socket, a, peers, eventsOf } = await roomWithOne();
     a.connect();

@@ -39,6 +39,9 @@ export type SendData = string | ArrayBufferView | ArrayBuffer | Blob;
  */
 const RENAME_GRACE_MS = 2_000;
 
+/** How many ids of peers that left a room remembers (see `Room.gone`). */
+const GONE_IDS_KEPT = 1_000;
+
 /** How long `leave()` waits for the server to confirm before it closes the connections anyway. */
 const LEAVE_ANSWER_MS = 1_000;
 
@@ -57,6 +60,11 @@ export class Room {
   private readonly routes = new Map<string, string>();
   /** Peers announced under an unknown id while live links wait for their peers' new ids. */
   private readonly deferred = new Map<string, PeerInfo>();
+  /**
+   * Signaling ids the server said left. Ids are never reused, so a signal from one (a dead
+   * connection's last words, relayed late by an older server) is not a newcomer's offer.
+   */
+  private readonly gone = new Set<string>();
   private readonly refresher: IceRefresher;
   /** Finds a dead signaling connection when a call loses its path (see signaling-probe.ts). */
   private readonly probe: SignalingProbe;
@@ -181,6 +189,7 @@ export class Room {
     this.links.clear();
     this.routes.clear();
     this.deferred.clear();
+    this.gone.clear();
     this.socket.disconnect();
     this.emitter.clear();
   }
@@ -201,6 +210,7 @@ export class Room {
       });
     });
     socket.on('peer:left', ({ peerId, rejoinedAs }: PeerLeft) => {
+      this.forget(peerId);
       const link = this.linkAt(peerId);
       if (!link) return;
       if (!link.live) return this.removeLink(link.peerId);
@@ -215,6 +225,7 @@ export class Room {
       // A newcomer's offer can overtake its `peer:joined`, or come while that is deferred:
       // answer it all the same.
       let link = this.linkAt(message.from);
+      if (!link && this.gone.has(message.from)) return;
       if (!link) {
         const peer = this.deferred.get(message.from) ?? { peerId: message.from };
         this.deferred.delete(message.from);
@@ -381,6 +392,12 @@ export class Room {
     });
     this.links.set(peer.peerId, link);
     return link;
+  }
+
+  /** Remembers that `peerId` left, within a bound: a room's ids come and go all day. */
+  private forget(peerId: string): void {
+    this.gone.add(peerId);
+    if (this.gone.size > GONE_IDS_KEPT) this.gone.delete(this.gone.values().next().value!);
   }
 
   private removeLink(peerId: string): void {

@@ -24,6 +24,12 @@ export async function handleSignal(
   if (target === null) {
     return call.reply(errorAnswer('unknown-peer', 'no such peer in this room'));
   }
+  // The sender may have gone while the target was looked up (a dead connection's last signals
+  // arrive beside its close): its `peer:left` is out, and a signal from its id now would reach
+  // the far side as one from a stranger, who would take it for a newcomer.
+  if (!socket.connected || socket.data.peer !== sender) {
+    return call.reply(errorAnswer('not-in-room', 'left the room before the signal was relayed'));
+  }
   // A peer on this node is reached directly; a plain emit would also publish it to Redis.
   (target.local ? ctx.io.local : ctx.io)
     .to(target.socketId)
