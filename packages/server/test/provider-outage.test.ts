@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JoinAnswer } from '@icelane/protocol';
 import { createCloudflareProvider } from '../src/credentials/index.js';
-import { startCloudflareFake, type CloudflareFake } from './credentials/cloudflare-fake.js';
+import { startCloudflareFake, type CloudflareFake } from '@icelane/testing';
 import { connect, disconnectAll, request } from './support/clients.js';
 import { closeAll, startTestServer } from './support/server.js';
 

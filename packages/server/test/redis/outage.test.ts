@@ -5,38 +5,36 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JoinAnswer } from '@icelane/protocol';
-import type { ServerProcess } from '@icelane/testing';
-import { disconnectAll, joined, nextEvent, request, type TestClient } from '../support/clients.js';
 import {
-  STATIC_TURN_ENV,
   eventually,
   logged,
   readyz,
   redisUpOn,
-  startNode,
-  stopAllNodes,
-} from './nodes.js';
-import { startRedis, type RedisServer } from './redis-server.js';
+  startRedis,
+  startRedisNodes,
+  type RedisNodes,
+  type RedisServer,
+  type ServerProcess,
+} from '@icelane/testing';
+import { disconnectAll, joined, nextEvent, request, type TestClient } from '../support/clients.js';
+import { STATIC_TURN_ENV } from './static-turn-env.js';
 
 const PASSWORD = 'redis-password-4f9c2e';
 const offer = { type: 'offer', sdp: 'v=0\r\n' };
+let cluster: RedisNodes;
 let redis: RedisServer;
 let one: ServerProcess;
 let two: ServerProcess;
 
 beforeAll(async () => {
-  redis = await startRedis({ password: PASSWORD });
-  [one, two] = await Promise.all([
-    startNode(redis.url, STATIC_TURN_ENV),
-    startNode(redis.url, STATIC_TURN_ENV),
-  ]);
-  await redisUpOn(one, two);
+  cluster = await startRedisNodes({ env: STATIC_TURN_ENV, redis: { password: PASSWORD } });
+  ({ redis } = cluster);
+  [one, two] = cluster.nodes as [ServerProcess, ServerProcess];
 }, 180_000);
 
 afterAll(async () => {
   disconnectAll();
-  await stopAllNodes();
-  await redis?.stop();
+  await cluster?.stop();
 });
 
 /** Sends a signal and waits for it at the other end; `false` when it does not arrive. */
@@ -141,7 +139,7 @@ describe('Redis going away and coming back', () => {
     const late = await startRedis();
     await late.stop();
     try {
-      const node = await startNode(late.url, STATIC_TURN_ENV);
+      const node = await cluster.startNode(STATIC_TURN_ENV, late.url);
       await eventually(() => logged(node, 'redis unavailable').length === 1, 'outage logged');
       expect((await readyz(node)).body).toMatchObject({ ready: true, redis: { state: 'down' } });
       const alice = await joined(node.url, 'early');
@@ -149,7 +147,7 @@ describe('Redis going away and coming back', () => {
 
       await late.start();
       await redisUpOn(node);
-      const other = await startNode(late.url, STATIC_TURN_ENV);
+      const other = await cluster.startNode(STATIC_TURN_ENV, late.url);
       await redisUpOn(other);
       const bob = await joined(other.url, 'early');
       expect(bob.answer.peers).toEqual([{ peerId: alice.answer.peerId }]);

@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisStore } from '../../src/credentials/redis-store.js';
 import type { TurnCredential } from '../../src/credentials/provider.js';
-import { startRedis, type RedisServer } from './redis-server.js';
+import { startRedis, type RedisServer } from '@icelane/testing';
 
 let server: RedisServer;
 let nodeA: Redis;
