@@ -53,3 +53,4 @@ export {
   type RedisNodes,
   type RedisNodesOptions,
 } from './redis-nodes.js';
+export { counterSum } from './prometheus-text.js';
