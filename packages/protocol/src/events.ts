@@ -1,10 +1,10 @@
 /**
  * icelane wire protocol v1: the socket.io events both ends speak, and their payloads.
  *
- * Every acknowledgement is an {@link Ack}: `{ data }` on success, `{ error }` otherwise. Nothing
+ * Every acknowledgement is an `Ack` (ack.ts): `{ data }` on success, `{ error }` otherwise. Nothing
  * is ever thrown across the wire.
  */
-import type { ErrorCode } from './errors.js';
+import type { AckCallback } from './ack.js';
 
 /** The protocol version this package describes. */
 export const PROTOCOL_VERSION = 1;
@@ -205,16 +205,6 @@ export interface ShutdownNotice {
   /** How long the client should wait before reconnecting. */
   reconnectAfterMs: number;
 }
-
-export interface ProtocolError {
-  code: ErrorCode;
-  message: string;
-  /** Set on `rate-limited`: when trying again may succeed. */
-  retryAfterMs?: number;
-}
-
-export type Ack<T> = { data: T } | { error: ProtocolError };
-export type AckCallback<T> = (answer: Ack<T>) => void;
 
 /** Events a client emits. */
 export interface ClientToServerEvents {

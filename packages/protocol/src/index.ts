@@ -2,8 +2,6 @@ export {
   PROTOCOL_VERSION,
   ClientEvent,
   ServerEvent,
-  type Ack,
-  type AckCallback,
   type CandidateSummary,
   type CandidateType,
   type ClientToServerEvents,
@@ -18,7 +16,6 @@ export {
   type PeerJoined,
   type PeerLeft,
   type PeerMeta,
-  type ProtocolError,
   type RecoveryCause,
   type RecoveryReport,
   type RecoveryStep,
@@ -32,7 +29,14 @@ export {
   type TransportProtocol,
   type UsageReport,
 } from './events.js';
-export { ERROR_CODES, errorAnswer, isErrorAnswer, type ErrorCode } from './errors.js';
+export { ERROR_CODES, type ErrorCode } from './errors.js';
+export {
+  errorAnswer,
+  isErrorAnswer,
+  type Ack,
+  type AckCallback,
+  type ProtocolError,
+} from './ack.js';
 export { PROTOCOL_LIMITS } from './limits.js';
 export { jsonSize } from './json-size.js';
 export {
