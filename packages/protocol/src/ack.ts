@@ -22,8 +22,3 @@ export function errorAnswer(
 ): { error: ProtocolError } {
   return { error: { code, message, ...extra } };
 }
-
-/** Narrows an acknowledgement to its error branch. */
-export function isErrorAnswer<T>(answer: Ack<T>): answer is { error: ProtocolError } {
-  return typeof answer === 'object' && answer !== null && 'error' in answer;
-}

@@ -6,9 +6,6 @@
  */
 import type { AckCallback } from './ack.js';
 
-/** The protocol version this package describes. */
-export const PROTOCOL_VERSION = 1;
-
 /** An ICE server as `RTCPeerConnection` takes it (`RTCIceServer`). */
 export interface IceServer {
   urls: string | string[];
@@ -225,21 +222,3 @@ export interface ServerToClientEvents {
   signal: (message: SignalMessage) => void;
   'server:shutdown': (notice: ShutdownNotice) => void;
 }
-
-/** The event names, for code that needs them as values. */
-export const ClientEvent = {
-  Join: 'room:join',
-  Leave: 'room:leave',
-  Signal: 'signal',
-  IceRefresh: 'ice:refresh',
-  ConnectionReport: 'connection:report',
-  ConnectionRecovery: 'connection:recovery',
-  ConnectionUsage: 'connection:usage',
-} as const satisfies Record<string, keyof ClientToServerEvents>;
-
-export const ServerEvent = {
-  PeerJoined: 'peer:joined',
-  PeerLeft: 'peer:left',
-  Signal: 'signal',
-  Shutdown: 'server:shutdown',
-} as const satisfies Record<string, keyof ServerToClientEvents>;

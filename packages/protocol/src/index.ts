@@ -1,7 +1,4 @@
 export {
-  PROTOCOL_VERSION,
-  ClientEvent,
-  ServerEvent,
   type CandidateSummary,
   type CandidateType,
   type ClientToServerEvents,
@@ -30,13 +27,7 @@ export {
   type UsageReport,
 } from './events.js';
 export { ERROR_CODES, type ErrorCode } from './errors.js';
-export {
-  errorAnswer,
-  isErrorAnswer,
-  type Ack,
-  type AckCallback,
-  type ProtocolError,
-} from './ack.js';
+export { errorAnswer, type Ack, type AckCallback, type ProtocolError } from './ack.js';
 export { PROTOCOL_LIMITS } from './limits.js';
 export { jsonSize } from './json-size.js';
 export {
