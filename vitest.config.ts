@@ -16,6 +16,7 @@ const UNIT_IN_TEST_FOLDERS = [
   'packages/server/test/{config,jwt-compose,jwt-config}.test.ts',
   'packages/server/test/credentials/{backoff,coturn,shared-answer,shared-cache,static,store}.test.ts',
   'packages/server/test/redis/redis-url-config.test.ts',
+  'packages/server/test/observability/grafana-dashboard.test.ts',
 ];
 
 const EXCLUDE = [
