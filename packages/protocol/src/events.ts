@@ -222,3 +222,14 @@ export interface ServerToClientEvents {
   signal: (message: SignalMessage) => void;
   'server:shutdown': (notice: ShutdownNotice) => void;
 }
+
+/** The event names a client sends, for code that needs them as values. */
+export const ClientEvent = {
+  Join: 'room:join',
+  Leave: 'room:leave',
+  Signal: 'signal',
+  IceRefresh: 'ice:refresh',
+  ConnectionReport: 'connection:report',
+  ConnectionRecovery: 'connection:recovery',
+  ConnectionUsage: 'connection:usage',
+} as const satisfies Record<string, keyof ClientToServerEvents>;

@@ -1,4 +1,5 @@
 export {
+  ClientEvent,
   type CandidateSummary,
   type CandidateType,
   type ClientToServerEvents,
