@@ -39,6 +39,7 @@ beside() {
   failed_steps=()
   step typecheck pnpm run typecheck
   step lint pnpm run lint
+  # Both projects, unit and integration (vitest.config.ts), in one run sharing its workers.
   step vitest env ICELANE_PACKAGES_BUILT=1 pnpm exec vitest run --reporter=default \
     --reporter=json --outputFile.json="$results/vitest.json"
   printf '%s\n' "${failed_steps[@]}" >"$results/beside-failed"

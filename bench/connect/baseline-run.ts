@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import type { Page } from '@playwright/test';
 import { TURN_SECRET, type Lab } from '../../e2e/nat-lab/lab/lab.js';
 import type { SideName } from '../../e2e/nat-lab/lab/topology.js';
-import { turnRestCredential } from '../../e2e/nat-lab/turn-credential.js';
+import { turnRestCredential } from '@icelane/testing';
 import { installBaselinePeer, type BaselineOutcome } from './baseline-page.js';
 
 /** simple-peer's own prebuilt browser bundle, as an app without icelane loads it. */

@@ -11,7 +11,7 @@ import { buildReport, printReport } from './report.mjs';
 
 const RESULTS = fileURLToPath(new URL('../results/server.json', import.meta.url));
 const CLOUDFLARE_FAKE = fileURLToPath(
-  new URL('../../packages/server/test/credentials/cloudflare-fake.ts', import.meta.url),
+  new URL('../../packages/testing/src/cloudflare-fake.ts', import.meta.url),
 );
 
 export const serverBenchDefaults = {
@@ -44,7 +44,7 @@ const quickOverrides = {
 async function main() {
   const quick = process.argv.includes('--quick');
   const o = { ...serverBenchDefaults, ...(quick ? quickOverrides : {}) };
-  // The stand-in for Cloudflare's API used by the tests, loaded from its TypeScript source.
+  // The stand-in for Cloudflare's API of @icelane/testing, loaded from its TypeScript source.
   const { module } = await runnerImport(CLOUDFLARE_FAKE, { configFile: false, logLevel: 'silent' });
   const fake = await module.startCloudflareFake();
   const cloudflare = { apiUrl: fake.url, keyId: fake.keyId, token: fake.token };

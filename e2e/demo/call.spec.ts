@@ -3,7 +3,8 @@
  * the other's video moving, the chat goes both ways, and each panel shows how the call connected.
  */
 import { expect } from '@playwright/test';
-import { counterSum, test } from './demo-stack.js';
+import { counterSum } from '@icelane/testing';
+import { test } from './demo-stack.js';
 import { docsPath, openAndJoin, remotePanel, videoAdvances } from './call-page.js';
 
 test('two pages in one room see each other, chat both ways, and show how they connected', async ({

@@ -91,24 +91,6 @@ export const test = base.extend<object, { demo: DemoStack }>({
   ],
 });
 
-/** Sums a Prometheus counter over the series whose labels include every given pair. */
-export function counterSum(
-  metricsText: string,
-  name: string,
-  labels: Record<string, string>,
-): number {
-  let sum = 0;
-  for (const line of metricsText.split('\n')) {
-    const match = /^(\w+)(?:\{(.*)\})?\s+(\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const series = match[2] ?? '';
-    if (Object.entries(labels).every(([k, v]) => series.includes(`${k}="${v}"`))) {
-      sum += Number(match[3]);
-    }
-  }
-  return sum;
-}
-
 /**
  * SIGTERM, as Ctrl-C would; the script then stops coturn and the server and waits for them, so it
  * gets a while before it is killed (which would orphan them).

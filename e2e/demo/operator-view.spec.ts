@@ -5,7 +5,8 @@
  */
 import { expect, type Page } from '@playwright/test';
 import type {} from '../../packages/demo/src/operator/operator-state.js';
-import { counterSum, test } from './demo-stack.js';
+import { counterSum } from '@icelane/testing';
+import { test } from './demo-stack.js';
 import { docsPath, openAndJoin, remotePanel, type JoinedPage } from './call-page.js';
 
 interface Shown {

@@ -4,7 +4,8 @@
  * connections; TURN on demand (`?ondemand=1`) keeps the relay out of the first attempt.
  */
 import { expect } from '@playwright/test';
-import { counterSum, test } from './demo-stack.js';
+import { counterSum } from '@icelane/testing';
+import { test } from './demo-stack.js';
 import { docsPath, openAndJoin, remotePanel, videoAdvances } from './call-page.js';
 
 test('with ?relay=1 both peers connect through the local coturn and the server counts it', async ({

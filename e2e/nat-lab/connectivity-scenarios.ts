@@ -4,7 +4,7 @@
  * outcome and the server's /metrics. `sdk-connectivity.spec.ts` runs them in Chromium,
  * `firefox.spec.ts` the meaningful ones with Firefox on one side and on both.
  */
-import { counterSum } from '../demo/demo-stack.js';
+import { counterSum } from '@icelane/testing';
 import type { BrowserName } from '../support/browsers.js';
 import type { HarnessJoinOptions } from '../support/sdk-page/main.js';
 import { expect } from './fixtures.js';

@@ -8,7 +8,7 @@ import { TURN_SECRET } from './lab/lab.js';
 import { observeMapping } from './lab/mapping-probe.js';
 import { runIn } from './lab/run.js';
 import { rawCall } from './raw-peer.js';
-import { turnRestCredential } from './turn-credential.js';
+import { turnRestCredential } from '@icelane/testing';
 
 skipUnlessLabCanRun();
 

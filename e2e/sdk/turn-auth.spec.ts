@@ -1,8 +1,11 @@
 import { BROWSER_NAMES, expect, test } from '../support/browsers.js';
-import { startCoturn } from '@icelane/testing';
+import {
+  startCloudflareFake,
+  startCoturn,
+  startServerProcess,
+  turnRestCredential,
+} from '@icelane/testing';
 import { SDK_PAGE_DIR } from '../support/build-sdk-page.js';
-import { startServerProcess } from '@icelane/testing';
-import { startTurnKeyApi } from '../support/turn-key-api.js';
 import { joinInPage, waitForEvents, waitForReport, type RoomPage } from '../support/room-page.js';
 
 for (const browserName of BROWSER_NAMES) {
@@ -12,10 +15,21 @@ for (const browserName of BROWSER_NAMES) {
     const browser = await browsers(browserName);
     const coturn = await startCoturn();
     // The provider's first two mints (one per join) are signed with a wrong secret: coturn says 401.
-    const api = await startTurnKeyApi(coturn, 2);
+    const api = await startCloudflareFake({
+      iceServers: ({ ttl, count }) => {
+        const secret = count <= 2 ? `not-${coturn.secret}` : coturn.secret;
+        const login = turnRestCredential(secret, `key-api-${count}`, ttl);
+        return [{ urls: [coturn.udpUrl, coturn.tcpUrl], ...login }];
+      },
+    });
     const server = await startServerProcess({
       env: {
-        ...api.env(),
+        ICELANE_TURN_PROVIDER: 'cloudflare',
+        CLOUDFLARE_TURN_API_URL: api.url,
+        CLOUDFLARE_TURN_KEY_ID: api.keyId,
+        CLOUDFLARE_TURN_API_TOKEN: api.token,
+        // Minted per join and per refresh, so a refresh brings new credentials.
+        ICELANE_CREDENTIAL_SCOPE: 'per-session',
         ICELANE_STUN_URLS: coturn.stunUrl,
         ICELANE_STATIC_DIR: SDK_PAGE_DIR,
         // The server recommends relay first: with host candidates on this machine a policy-all
@@ -64,7 +78,7 @@ for (const browserName of BROWSER_NAMES) {
         'ice',
       );
       expect(freshIce!.iceServers.find((s) => s.username)?.username).not.toBe(firstUsername);
-      expect(api.minted()).toBeGreaterThanOrEqual(3);
+      expect(api.issued.length).toBeGreaterThanOrEqual(3);
       await expect
         .poll(async () => (await fetch(`${server.url}/metrics`)).text())
         .toMatch(/^icelane_relay_fallbacks_total 2$/m);

@@ -1,5 +1,3 @@
-import type { Ack, ProtocolError } from './events.js';
-
 /**
  * Error codes the server answers with. Each is documented in PROTOCOL.md.
  *
@@ -35,17 +33,3 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'shutting-down',
   'internal',
 ];
-
-/** Builds the `{ error }` branch of an acknowledgement. */
-export function errorAnswer(
-  code: ErrorCode,
-  message: string,
-  extra?: Pick<ProtocolError, 'retryAfterMs'>,
-): { error: ProtocolError } {
-  return { error: { code, message, ...extra } };
-}
-
-/** Narrows an acknowledgement to its error branch. */
-export function isErrorAnswer<T>(answer: Ack<T>): answer is { error: ProtocolError } {
-  return typeof answer === 'object' && answer !== null && 'error' in answer;
-}

@@ -1,13 +1,10 @@
 /**
  * icelane wire protocol v1: the socket.io events both ends speak, and their payloads.
  *
- * Every acknowledgement is an {@link Ack}: `{ data }` on success, `{ error }` otherwise. Nothing
+ * Every acknowledgement is an `Ack` (ack.ts): `{ data }` on success, `{ error }` otherwise. Nothing
  * is ever thrown across the wire.
  */
-import type { ErrorCode } from './errors.js';
-
-/** The protocol version this package describes. */
-export const PROTOCOL_VERSION = 1;
+import type { AckCallback } from './ack.js';
 
 /** An ICE server as `RTCPeerConnection` takes it (`RTCIceServer`). */
 export interface IceServer {
@@ -206,16 +203,6 @@ export interface ShutdownNotice {
   reconnectAfterMs: number;
 }
 
-export interface ProtocolError {
-  code: ErrorCode;
-  message: string;
-  /** Set on `rate-limited`: when trying again may succeed. */
-  retryAfterMs?: number;
-}
-
-export type Ack<T> = { data: T } | { error: ProtocolError };
-export type AckCallback<T> = (answer: Ack<T>) => void;
-
 /** Events a client emits. */
 export interface ClientToServerEvents {
   'room:join': (request: JoinRequest, ack: AckCallback<JoinAnswer>) => void;
@@ -236,7 +223,7 @@ export interface ServerToClientEvents {
   'server:shutdown': (notice: ShutdownNotice) => void;
 }
 
-/** The event names, for code that needs them as values. */
+/** The event names a client sends, for code that needs them as values. */
 export const ClientEvent = {
   Join: 'room:join',
   Leave: 'room:leave',
@@ -246,10 +233,3 @@ export const ClientEvent = {
   ConnectionRecovery: 'connection:recovery',
   ConnectionUsage: 'connection:usage',
 } as const satisfies Record<string, keyof ClientToServerEvents>;
-
-export const ServerEvent = {
-  PeerJoined: 'peer:joined',
-  PeerLeft: 'peer:left',
-  Signal: 'signal',
-  Shutdown: 'server:shutdown',
-} as const satisfies Record<string, keyof ServerToClientEvents>;

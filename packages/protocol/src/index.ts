@@ -1,9 +1,5 @@
 export {
-  PROTOCOL_VERSION,
   ClientEvent,
-  ServerEvent,
-  type Ack,
-  type AckCallback,
   type CandidateSummary,
   type CandidateType,
   type ClientToServerEvents,
@@ -18,7 +14,6 @@ export {
   type PeerJoined,
   type PeerLeft,
   type PeerMeta,
-  type ProtocolError,
   type RecoveryCause,
   type RecoveryReport,
   type RecoveryStep,
@@ -32,7 +27,8 @@ export {
   type TransportProtocol,
   type UsageReport,
 } from './events.js';
-export { ERROR_CODES, errorAnswer, isErrorAnswer, type ErrorCode } from './errors.js';
+export { ERROR_CODES, type ErrorCode } from './errors.js';
+export { errorAnswer, type Ack, type AckCallback, type ProtocolError } from './ack.js';
 export { PROTOCOL_LIMITS } from './limits.js';
 export { jsonSize } from './json-size.js';
 export {

@@ -1,7 +1,7 @@
 /**
  * `joinRoom`: connect to the server, join a room, and start connecting to everyone in it.
  */
-import type { JoinAnswer, JoinRequest } from '@icelane/protocol';
+import type { JoinRequest } from '@icelane/protocol';
 import { resolveJoinOptions, type JoinOptions } from './defaults.js';
 import { IcelaneError } from './errors.js';
 import { joinError } from './room-errors.js';
@@ -41,12 +41,7 @@ export async function joinRoom(
     connectSignaling(url, { token: resolved.token, timeoutMs: resolved.signalingTimeoutMs }),
   ]);
   try {
-    const answer = await request<JoinAnswer>(
-      socket,
-      'room:join',
-      resolved.signalingTimeoutMs,
-      joinRequest,
-    );
+    const answer = await request(socket, 'room:join', resolved.signalingTimeoutMs, joinRequest);
     return new Room(socket, answer, joinRequest, resolved, SimplePeer);
   } catch (error) {
     socket.disconnect();

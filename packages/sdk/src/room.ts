@@ -26,7 +26,7 @@ import { PeerLink } from './peer-link.js';
 import { keepReconnecting, type ReconnectWatch } from './reconnect.js';
 import { recoveryReport } from './server-telemetry.js';
 import { joinError, refreshError } from './room-errors.js';
-import { request, type SignalingSocket } from './signaling.js';
+import { request, type AnswerOf, type RequestPayload, type SignalingSocket } from './signaling.js';
 import { signalingProbe, type SignalingProbe } from './signaling-probe.js';
 import type { SimplePeerConstructor } from './simple-peer-loader.js';
 
@@ -97,7 +97,7 @@ export class Room {
     this.checkNetwork(answer.ice);
     this.refresher = createIceRefresher(
       answer.ice,
-      () => this.ask<IceConfig>('ice:refresh'),
+      () => this.ask('ice:refresh'),
       { leadMs: options.iceRefreshLeadMs, retryMs: 5_000 },
       (ice) => {
         for (const link of this.links.values()) link.applyIce(ice);
@@ -258,7 +258,7 @@ export class Room {
     try {
       const previousId = this.peerId;
       const resume = this.resumeToken;
-      const answer = await this.ask<JoinAnswer>(
+      const answer = await this.ask(
         'room:join',
         resume === undefined ? this.request : { ...this.request, resume },
       );
@@ -420,11 +420,11 @@ export class Room {
     return this.options.reportToServer && this.socket.connected;
   }
 
-  private ask<T>(
-    event: 'room:join' | 'ice:refresh' | 'room:leave',
-    ...args: unknown[]
-  ): Promise<T> {
-    return request<T>(this.socket, event, this.options.signalingTimeoutMs, ...args);
+  private ask<E extends 'room:join' | 'ice:refresh' | 'room:leave'>(
+    event: E,
+    ...payload: RequestPayload<E>
+  ): Promise<AnswerOf<E>> {
+    return request(this.socket, event, this.options.signalingTimeoutMs, ...payload);
   }
 
   private assertJoined(): void {

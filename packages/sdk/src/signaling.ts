@@ -5,6 +5,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type {
   Ack,
+  AckCallback,
   ClientToServerEvents,
   ProtocolError,
   ServerToClientEvents,
@@ -76,22 +77,38 @@ export class ServerAnswerError extends Error {
   }
 }
 
-type AckEvent = 'room:join' | 'ice:refresh' | 'room:leave' | 'connection:report';
+/** The requests the SDK waits on, each typed by the protocol's event contract. */
+export type AckEvent = 'room:join' | 'ice:refresh' | 'room:leave' | 'connection:report';
+
+/** An event's arguments, its acknowledgement made required. */
+type EventArgs<E extends AckEvent> = Required<Parameters<ClientToServerEvents[E]>>;
+
+/** What `event` sends before its acknowledgement: its payload, or nothing. */
+export type RequestPayload<E extends AckEvent> =
+  EventArgs<E> extends [unknown] ? [] : EventArgs<E> extends [infer P, unknown] ? [P] : never;
+
+/** The `data` that `event`'s acknowledgement answers with. */
+export type AnswerOf<E extends AckEvent> =
+  EventArgs<E> extends [...unknown[], AckCallback<infer T>] ? T : never;
 
 /**
  * Emits an event whose last argument is an acknowledgement and resolves with its `data`.
  * Rejects with {@link ServerAnswerError} on an `{ error }` answer, or a timeout error.
  */
-export async function request<T>(
+export async function request<E extends AckEvent>(
   socket: SignalingSocket,
-  event: AckEvent,
+  event: E,
   timeoutMs: number,
-  ...args: unknown[]
-): Promise<T> {
-  const loose = socket.timeout(timeoutMs) as unknown as {
-    emitWithAck(event: string, ...args: unknown[]): Promise<Ack<T>>;
-  };
-  const answer = await loose.emitWithAck(event, ...args);
+  ...payload: RequestPayload<E>
+): Promise<AnswerOf<E>> {
+  const timed = socket.timeout(timeoutMs);
+  // socket.io pairs a payload with its event only for a known event; `E` is still generic here,
+  // so the call takes the types this signature derived from the same contract.
+  const emitWithAck = timed.emitWithAck.bind(timed) as (
+    event: E,
+    ...payload: RequestPayload<E>
+  ) => Promise<Ack<AnswerOf<E>>>;
+  const answer = await emitWithAck(event, ...payload);
   if ('error' in answer) throw new ServerAnswerError(answer.error);
   return answer.data;
 }

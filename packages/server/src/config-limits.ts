@@ -4,8 +4,8 @@
  */
 import { icelaneServerDefaults, TRANSPORT_NAMES, type IcelaneServerOptions } from './app.js';
 import type { EnvReader, EnvVariable } from './env-reader.js';
-import { rateLimitsDefaults, type RateLimits } from './signaling/limiters.js';
-import type { RateLimit } from './signaling/rate-limit.js';
+import { rateLimitsDefaults, type RateLimits } from './clients/limiters.js';
+import type { RateLimit } from './clients/rate-limit.js';
 
 const app = icelaneServerDefaults;
 const shown = (limit: RateLimit) => `${limit.burst}/${limit.perSecond}`;

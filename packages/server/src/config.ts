@@ -13,7 +13,7 @@ import { MIN_SECRET_BYTES } from './auth/jwt-verifier.js';
 import { readLimits, type LimitOptions } from './config-limits.js';
 import { EnvReader, type Env } from './env-reader.js';
 import { ENV_VARIABLES, PROVIDERS, helpText, type EnvName } from './env-variables.js';
-import { isAddressOrRange } from './http/ip-address.js';
+import { isAddressOrRange } from './clients/ip-address.js';
 import type { LogLevel } from './observability/logger.js';
 
 const ice = iceSourceDefaults;

@@ -1,3 +1,5 @@
+// The server's public API: what an app needs to mount icelane on its own HTTP server (the CLI,
+// main.ts, is one such app). Internals (rosters, Redis links, stores, helpers) stay private.
 export {
   createIcelaneServer,
   icelaneServerDefaults,
@@ -5,93 +7,22 @@ export {
   type IcelaneServerDeps,
   type IcelaneServerOptions,
 } from './app.js';
-export {
-  ENV_VARIABLES,
-  helpText,
-  readConfig,
-  type EnvName,
-  type IcelaneConfig,
-  type JwtConfig,
-  type ProviderTurnConfig,
-  type TurnConfig,
-} from './config.js';
-export { ConfigError, type ConfigIssue, type Env } from './env-reader.js';
-export {
-  createRedisScaleOut,
-  fallbackStore,
-  localRoster,
-  redisLinkDefaults,
-  redisRosterDefaults,
-  redisScaleOutDefaults,
-  redisStore,
-  redisStoreDefaults,
-  type ClaimResult,
-  type FallbackStoreDeps,
-  type RedisHealth,
-  type RedisLinkOptions,
-  type RedisRosterOptions,
-  type RedisScaleOutOptions,
-  type RedisState,
-  type RedisStoreOptions,
-  type PeerLocation,
-  type Roster,
-  type ScaleHealth,
-  type ScaleOut,
-} from './scale/index.js';
-export { rateLimitsDefaults, type RateLimits } from './signaling/limiters.js';
-export type { RateLimit } from './signaling/rate-limit.js';
-export type { AuthDecision, AuthRequest, Authorize } from './signaling/authorize.js';
-export {
-  JwtError,
-  allOf,
-  createJwtAuthorize,
-  createJwtVerifier,
-  jwksDefaults,
-  jwtVerifierDefaults,
-  type JwksOptions,
-  type JwtAuthorizeDeps,
-  type JwtRefusal,
-  type JwtVerifier,
-  type JwtVerifierInput,
-  type JwtVerifierOptions,
-  type VerifiedJwt,
-} from './auth/index.js';
 export type { Clock } from './signaling/context.js';
 export type { CorsOrigins } from './http/cors.js';
+export { helpText, readConfig, type IcelaneConfig } from './config.js';
+export { ConfigError, type ConfigIssue, type Env } from './env-reader.js';
 export {
-  createLogger,
-  loggerDefaults,
-  silentLogger,
-  type LogFields,
-  type LogLevel,
-  type Logger,
-  type LoggerOptions,
-} from './observability/logger.js';
-export {
-  createMetrics,
-  metricsDefaults,
-  type CacheResult,
-  type Metrics,
-  type MetricsOptions,
-  type MintOutcome,
-} from './observability/metrics.js';
-export {
-  CLOUDFLARE_MAX_TTL_SECONDS,
-  ProviderError,
+  createIceSource,
+  iceSourceDefaults,
   backoffDefaults,
   breakerDefaults,
-  cloudflareDefaults,
-  coturnProviderDefaults,
   createCloudflareProvider,
+  cloudflareDefaults,
   createCoturnProvider,
-  createIceSource,
+  coturnProviderDefaults,
   createStaticProvider,
-  iceSourceDefaults,
-  memoryStore,
-  memoryStoreDefaults,
   staticProviderDefaults,
-  turnRestCredential,
-  turnRestUsername,
+  ProviderError,
   type BackoffOptions,
   type BreakerOptions,
   type BreakerState,
@@ -104,7 +35,6 @@ export {
   type IceSourceDeps,
   type IceSourceOptions,
   type LockResult,
-  type MemoryStoreOptions,
   type MintRequest,
   type ProviderErrorKind,
   type ProviderHealth,
@@ -115,3 +45,35 @@ export {
   type TurnCredential,
   type TurnProvider,
 } from './credentials/index.js';
+export {
+  createRedisScaleOut,
+  redisScaleOutDefaults,
+  type RedisScaleOutOptions,
+  type ScaleHealth,
+  type ScaleOut,
+} from './scale/index.js';
+export type { AuthDecision, AuthRequest, Authorize } from './clients/authorize.js';
+export {
+  allOf,
+  createJwtAuthorize,
+  jwtVerifierDefaults,
+  type JwtAuthorizeDeps,
+  type JwtVerifierInput,
+  type VerifiedJwt,
+} from './auth/index.js';
+export { rateLimitsDefaults, type RateLimits } from './clients/limiters.js';
+export type { RateLimit } from './clients/rate-limit.js';
+export {
+  createLogger,
+  loggerDefaults,
+  silentLogger,
+  type LogLevel,
+  type Logger,
+  type LoggerOptions,
+} from './observability/logger.js';
+export {
+  createMetrics,
+  metricsDefaults,
+  type Metrics,
+  type MetricsOptions,
+} from './observability/metrics.js';

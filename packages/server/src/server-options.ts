@@ -3,8 +3,8 @@
  * here is described in the README's threat model, with what it guards and how to tune it.
  */
 import type { CorsOrigins } from './http/cors.js';
-import { isAddressOrRange } from './http/ip-address.js';
-import { rateLimitsDefaults, type RateLimits } from './signaling/limiters.js';
+import { isAddressOrRange } from './clients/ip-address.js';
+import { rateLimitsDefaults, type RateLimits } from './clients/limiters.js';
 
 /** The socket.io transports a server may accept. */
 export type TransportName = 'polling' | 'websocket';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AuthRequest } from '../src/signaling/authorize.js';
+import type { AuthRequest } from '../src/clients/authorize.js';
 import { connect, disconnectAll, request } from './support/clients.js';
 import { closeAll, startTestServer } from './support/server.js';
 

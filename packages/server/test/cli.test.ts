@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IceServer, JoinAnswer } from '@icelane/protocol';
 import { SERVER_MAIN, startCoturn, startServerProcess, type Coturn } from '@icelane/testing';
 import { connect, disconnectAll, nextEvent, request } from './support/clients.js';
-import { startRefusingCloudflare } from './support/cloudflare-fake.js';
+import { startCloudflareFake } from '@icelane/testing';
 
 let coturn: Coturn;
 
@@ -117,7 +117,8 @@ describe('icelane-server', () => {
   });
 
   it('fails over from a Cloudflare that refuses its token to coturn, from ICELANE_TURN_PROVIDER=cloudflare,coturn', async () => {
-    const cloudflare = await startRefusingCloudflare();
+    // The key's API refuses a token it does not know (401).
+    const cloudflare = await startCloudflareFake();
     const handleKey = 'a-user-handle-key-of-at-least-32-bytes';
     const server = await startServerProcess({
       env: {

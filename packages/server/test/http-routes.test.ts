@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IceConfig } from '@icelane/protocol';
+import { startCloudflareFake, type CloudflareFake } from '@icelane/testing';
 import { createCloudflareProvider } from '../src/credentials/index.js';
 import { disconnectAll } from './support/clients.js';
-import { startRefusingCloudflare, type CloudflareFake } from './support/cloudflare-fake.js';
 import { STATIC_TURN, closeAll, startTestServer } from './support/server.js';
 
 let fake: CloudflareFake | null = null;
@@ -100,11 +100,16 @@ describe('health and metrics', () => {
   });
 
   it('/readyz is 503 when the provider refuses our credentials, without the token', async () => {
-    fake = await startRefusingCloudflare();
+    fake = await startCloudflareFake();
+    // Not the key's token: the API answers 401.
     const token = 'cf-api-token-0123456789';
     const server = await startTestServer({
       ice: {
-        provider: createCloudflareProvider({ keyId: 'key-1', apiToken: token, apiUrl: fake.url }),
+        provider: createCloudflareProvider({
+          keyId: fake.keyId,
+          apiToken: token,
+          apiUrl: fake.url,
+        }),
       },
     });
     const ice = (await (await fetch(`${server.url}/ice`)).json()) as IceConfig;

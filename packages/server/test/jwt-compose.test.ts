@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { allOf, createJwtAuthorize } from '../src/auth/index.js';
-import type { AuthRequest, Authorize } from '../src/signaling/authorize.js';
+import type { AuthRequest, Authorize } from '../src/clients/authorize.js';
 import { hs256, inSeconds } from './support/jwt-signer.js';
 
 const SECRET = 'compose-test-secret-of-at-least-32-bytes';

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { JoinAnswer } from '@icelane/protocol';
 import { startCoturn, type Coturn } from '@icelane/testing';
 import { createCloudflareProvider, createCoturnProvider } from '../src/credentials/index.js';
-import { startCloudflareFake, type CloudflareFake } from './credentials/cloudflare-fake.js';
+import { startCloudflareFake, type CloudflareFake } from '@icelane/testing';
 import { allocateAndRelay, receivedMessages } from './credentials/turn-allocation.js';
 import { connect, disconnectAll, request } from './support/clients.js';
 import { closeAll, startTestServer, type TestServer } from './support/server.js';

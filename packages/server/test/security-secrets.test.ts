@@ -10,7 +10,7 @@ import type { IceConfig } from '@icelane/protocol';
 import { createJwtAuthorize } from '../src/auth/index.js';
 import { createCloudflareProvider, createCoturnProvider } from '../src/credentials/index.js';
 import { captureLogger } from './credentials/log-capture.js';
-import { startCloudflareFake, type CloudflareFake } from './credentials/cloudflare-fake.js';
+import { startCloudflareFake, type CloudflareFake } from '@icelane/testing';
 import { connect, disconnectAll, request } from './support/clients.js';
 import { hs256, inSeconds } from './support/jwt-signer.js';
 import { closeAll, startTestServer } from './support/server.js';

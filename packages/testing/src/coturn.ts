@@ -4,10 +4,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './ports.js';
+import { freePort, waitForPort } from './ports.js';
 
 export interface CoturnOptions {
   /** The address coturn listens, relays and advertises on. */
@@ -138,7 +137,13 @@ export async function startCoturn(options: Partial<CoturnOptions> = {}): Promise
   };
 
   try {
-    await waitForTcp(o.ip, port, child, o.startTimeoutMs, o.prefix);
+    if (o.prefix.length === 0) {
+      await waitForPort(o.ip, port, child, o.startTimeoutMs, 100);
+    } else {
+      // Inside a namespace the port is not reachable from here: give coturn time to bind instead.
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}`);
+    }
   } catch (error) {
     await stop();
     throw new Error(`coturn did not start: ${(error as Error).message}\n${output.join('\n')}`);
@@ -156,36 +161,6 @@ export async function startCoturn(options: Partial<CoturnOptions> = {}): Promise
     pid: child.pid!,
     stop,
   };
-}
-
-async function waitForTcp(
-  ip: string,
-  port: number,
-  child: ChildProcess,
-  timeoutMs: number,
-  prefix: string[],
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`turnserver exited with ${child.exitCode}`);
-    // Inside a namespace the port is not reachable from here: give coturn time to bind instead.
-    if (prefix.length > 0) {
-      await new Promise((resolve) => setTimeout(resolve, 700));
-      if (child.exitCode !== null) throw new Error(`turnserver exited with ${child.exitCode}`);
-      return;
-    }
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host: ip, port });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`no TCP listener on ${ip}:${port} after ${timeoutMs} ms`);
 }
 
 /** SIGTERM, then SIGKILL if the process has not exited within a second. */

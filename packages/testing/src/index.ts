@@ -1,4 +1,4 @@
-export { freePort } from './ports.js';
+export { freePort, waitForPort } from './ports.js';
 export { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumLaunchOptions } from './chromium.js';
 export {
   startCoturn,
@@ -22,3 +22,35 @@ export {
   firefoxLaunchOptions,
   type FirefoxLaunchSettings,
 } from './firefox.js';
+export {
+  cloudflareFakeDefaults,
+  createCloudflareApi,
+  documentedIceServers,
+  startCloudflareFake,
+  type CloudflareApi,
+  type CloudflareFake,
+  type CloudflareFakeOptions,
+  type FakeIceServer,
+  type FakeMode,
+  type FakeRequest,
+} from './cloudflare-fake.js';
+export { turnRestCredential, turnRestPassword } from './turn-rest.js';
+export {
+  REDIS_SERVER,
+  redisServerDefaults,
+  startRedis,
+  type RedisServer,
+  type RedisServerOptions,
+} from './redis.js';
+export {
+  eventually,
+  logged,
+  readyz,
+  redisNodesDefaults,
+  redisUpOn,
+  startRedisNodes,
+  type Readiness,
+  type RedisNodes,
+  type RedisNodesOptions,
+} from './redis-nodes.js';
+export { counterSum } from './prometheus-text.js';

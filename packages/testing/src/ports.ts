@@ -1,4 +1,5 @@
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import { connect, createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
 
 /** A port free for both TCP and UDP on `host` right now (coturn listens on both). */
@@ -20,4 +21,32 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
     if (udpFree) return port;
   }
   throw new Error(`no port free for both TCP and UDP on ${host}`);
+}
+
+/**
+ * Resolves once something accepts TCP connections on `host:port`, polling every `everyMs`; fails
+ * early when `child` (the process meant to listen) exits first, and after `timeoutMs`.
+ */
+export async function waitForPort(
+  host: string,
+  port: number,
+  child: ChildProcess,
+  timeoutMs: number,
+  everyMs = 50,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host, port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+  throw new Error(`no TCP listener on ${host}:${port} after ${timeoutMs} ms`);
 }

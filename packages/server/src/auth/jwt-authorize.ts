@@ -4,7 +4,7 @@
  */
 import type { Logger } from '../observability/logger.js';
 import { silentLogger } from '../observability/logger.js';
-import type { AuthDecision, AuthRequest, Authorize } from '../signaling/authorize.js';
+import type { AuthDecision, AuthRequest, Authorize } from '../clients/authorize.js';
 import { JwtError, type JwtRefusal } from './jwt-error.js';
 import { createJwtVerifier, type JwtVerifierInput, type VerifiedJwt } from './jwt-verifier.js';
 

@@ -7,7 +7,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Metrics } from '../observability/metrics.js';
-import { subnetKey, type TrustedProxies } from './ip-address.js';
+import { subnetKey, type TrustedProxies } from '../clients/ip-address.js';
 
 export function capConnectionsPerAddress(
   httpServer: HttpServer,

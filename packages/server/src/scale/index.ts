@@ -14,7 +14,12 @@ export {
   type RedisState,
 } from './redis-link.js';
 export { redisRosterDefaults, type RedisRosterOptions } from './redis-roster.js';
-export { localRoster, type ClaimResult, type PeerLocation, type Roster } from './roster.js';
+export {
+  localRoster,
+  type ClaimResult,
+  type PeerLocation,
+  type Roster,
+} from '../signaling/roster.js';
 export { fallbackStore, type FallbackStoreDeps } from './fallback-store.js';
 export {
   redisStore,

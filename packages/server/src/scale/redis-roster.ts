@@ -10,7 +10,7 @@
  * `roster-scripts.ts`).
  */
 import type { Logger } from '../observability/logger.js';
-import { randomId } from '../signaling/ids.js';
+import { randomId } from '../clients/ids.js';
 import type { Peer, RoomRegistry } from '../signaling/rooms.js';
 import type { RedisLink } from './redis-link.js';
 import { CLAIM, COUNT, EVICT, HEARTBEAT } from './roster-scripts.js';
@@ -21,7 +21,7 @@ import {
   locateLocally,
   type ClaimResult,
   type Roster,
-} from './roster.js';
+} from '../signaling/roster.js';
 
 export interface RedisRosterOptions {
   /** Prefix of every key the roster writes. */

@@ -17,7 +17,7 @@ import {
   type RedisLinkOptions,
 } from './redis-link.js';
 import { redisRoster, redisRosterDefaults, type RedisRosterOptions } from './redis-roster.js';
-import type { Roster } from './roster.js';
+import type { Roster } from '../signaling/roster.js';
 
 /** What `/readyz` says of Redis; `none` when the node runs alone by configuration. */
 export type ScaleHealth = RedisHealth | { state: 'none' };

@@ -6,8 +6,8 @@
 import { errorAnswer, parsePayload } from '@icelane/protocol';
 import type { InboundCall } from './ack.js';
 import type { IcelaneSocket, SignalingContext } from './context.js';
-import type { SocketLimit } from './limiters.js';
-import type { TakeResult } from './rate-limit.js';
+import type { SocketLimit } from '../clients/limiters.js';
+import type { TakeResult } from '../clients/rate-limit.js';
 import type { Peer } from './rooms.js';
 import { strike } from './strikes.js';
 

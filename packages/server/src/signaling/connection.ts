@@ -2,7 +2,7 @@
  * One signaling connection: its state, its event handlers, and what happens when it goes.
  */
 import { errorAnswer } from '@icelane/protocol';
-import { clientAddress } from '../http/client-address.js';
+import { clientAddress } from '../clients/client-address.js';
 import { inboundCall, type InboundCall } from './ack.js';
 import type { IcelaneSocket, SignalingContext } from './context.js';
 import { handleIceRefresh } from './ice-refresh.js';

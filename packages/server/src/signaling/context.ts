@@ -6,11 +6,11 @@ import type { ServerToClientEvents } from '@icelane/protocol';
 import type { IceSource } from '../credentials/ice-source.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { TrustedProxies } from '../http/ip-address.js';
+import type { TrustedProxies } from '../clients/ip-address.js';
 import type { InboundCall } from './ack.js';
-import type { Authorize } from './authorize.js';
-import type { Limiters, SocketBuckets } from './limiters.js';
-import type { Roster } from '../scale/roster.js';
+import type { Authorize } from '../clients/authorize.js';
+import type { Limiters, SocketBuckets } from '../clients/limiters.js';
+import type { Roster } from './roster.js';
 import type { Peer } from './rooms.js';
 import type { UsageLedger } from './usage.js';
 

@@ -10,9 +10,9 @@ import {
   type JoinAnswer,
 } from '@icelane/protocol';
 import type { InboundCall } from './ack.js';
-import { bearerToken, decide, refusalMessage } from './authorize.js';
+import { bearerToken, decide, refusalMessage } from '../clients/authorize.js';
 import { roomKey, type IcelaneSocket, type SignalingContext } from './context.js';
-import { randomId } from './ids.js';
+import { randomId } from '../clients/ids.js';
 import { refuseInvalid, refusedByLimit } from './admission.js';
 import { announceResumed, evictPrevious, issueResumeToken } from './resume.js';
 import { peerInfo, type Peer } from './rooms.js';

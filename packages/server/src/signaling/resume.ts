@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import type { PeerLeft } from '@icelane/protocol';
 import { roomKey, type IcelaneSocket, type SignalingContext } from './context.js';
-import { randomId } from './ids.js';
+import { randomId } from '../clients/ids.js';
 import type { Peer } from './rooms.js';
 
 export interface ResumeToken {

@@ -13,7 +13,7 @@
  */
 import type { Metrics } from '../observability/metrics.js';
 import type { IcelaneIo } from './context.js';
-import type { Limiters } from './limiters.js';
+import type { Limiters } from '../clients/limiters.js';
 
 /** One socket.io namespace is used; a client that reconnects it on one connection gets a few. */
 const CONNECTS_PER_CONNECTION = 4;

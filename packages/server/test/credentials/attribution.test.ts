@@ -7,7 +7,7 @@ import {
 import { userHandle } from '../../src/credentials/user-handle.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
-import { startCloudflareFake, type CloudflareFake } from './cloudflare-fake.js';
+import { startCloudflareFake, type CloudflareFake } from '@icelane/testing';
 
 let fake: CloudflareFake | undefined;
 afterEach(async () => {

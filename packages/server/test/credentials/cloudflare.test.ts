@@ -5,7 +5,7 @@ import {
   createCloudflareProvider,
 } from '../../src/credentials/cloudflare.js';
 import { ProviderError, type TurnProvider } from '../../src/credentials/provider.js';
-import { startCloudflareFake, type CloudflareFake } from './cloudflare-fake.js';
+import { startCloudflareFake, type CloudflareFake } from '@icelane/testing';
 
 let fake: CloudflareFake;
 let clock: number;

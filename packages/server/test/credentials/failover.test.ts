@@ -15,7 +15,7 @@ import {
   type IceSourceOptions,
 } from '../../src/credentials/index.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
-import { createCloudflareApi, type CloudflareApi } from './cloudflare-fake.js';
+import { createCloudflareApi, type CloudflareApi } from '@icelane/testing';
 import { metricSum } from '../support/metric-counter.js';
 import { counted, fakeClockPerTest, seededRandom } from './fixtures.js';
 import { captureLogger, type CapturedLogger } from './log-capture.js';

@@ -12,7 +12,7 @@ import {
 } from '../../src/credentials/ice-source.js';
 import type { CredentialStore } from '../../src/credentials/store.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
-import { createCloudflareApi, type CloudflareApi } from './cloudflare-fake.js';
+import { createCloudflareApi, type CloudflareApi } from '@icelane/testing';
 import { captureLogger, type CapturedLogger } from './log-capture.js';
 
 export interface CloudflareSetup {

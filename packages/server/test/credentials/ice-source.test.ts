@@ -4,7 +4,8 @@
  * redaction, and configuration errors at start-up.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createCoturnProvider, turnRestCredential } from '../../src/credentials/coturn.js';
+import { turnRestPassword } from '@icelane/testing';
+import { createCoturnProvider } from '../../src/credentials/coturn.js';
 import { createIceSource, type IceSource } from '../../src/credentials/ice-source.js';
 import { createStaticProvider } from '../../src/credentials/static.js';
 import { createMetrics } from '../../src/observability/metrics.js';
@@ -55,7 +56,7 @@ describe('ICE source', () => {
       policy: 'all',
     });
     const turn = a.iceServers[1]!;
-    expect(turn.credential).toBe(turnRestCredential('coturn-shared-secret', turn.username!));
+    expect(turn.credential).toBe(turnRestPassword('coturn-shared-secret', turn.username!));
     expect(a.expiresAt!).toBeGreaterThanOrEqual(before + 86_400_000 - 1_000);
     expect(b.iceServers[1]!.username).toMatch(/:beta$/);
   });

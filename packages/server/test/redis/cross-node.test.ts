@@ -4,28 +4,32 @@
  * leave, and share one room cap; rooms stay apart; a node that dies has its peers cleared.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerProcess } from '@icelane/testing';
+import {
+  readyz,
+  redisUpOn,
+  startRedisNodes,
+  type RedisNodes,
+  type ServerProcess,
+} from '@icelane/testing';
 import { connect, disconnectAll, joined, nextEvent, record, request } from '../support/clients.js';
-import { STATIC_TURN_ENV, readyz, redisUpOn, startNode, stopAllNodes, stopNode } from './nodes.js';
-import { startRedis, type RedisServer } from './redis-server.js';
+import { STATIC_TURN_ENV } from './static-turn-env.js';
 
 const CAP = 3;
 const offer = { type: 'offer', sdp: 'v=0\r\n' };
-let redis: RedisServer;
+let cluster: RedisNodes;
 let one: ServerProcess;
 let two: ServerProcess;
 
 beforeAll(async () => {
-  redis = await startRedis();
-  const env = { ...STATIC_TURN_ENV, ICELANE_ROOM_PEER_CAP: String(CAP) };
-  [one, two] = await Promise.all([startNode(redis.url, env), startNode(redis.url, env)]);
-  await redisUpOn(one, two);
+  cluster = await startRedisNodes({
+    env: { ...STATIC_TURN_ENV, ICELANE_ROOM_PEER_CAP: String(CAP) },
+  });
+  [one, two] = cluster.nodes as [ServerProcess, ServerProcess];
 }, 180_000);
 
 afterAll(async () => {
   disconnectAll();
-  await stopAllNodes();
-  await redis?.stop();
+  await cluster?.stop();
 });
 
 describe('a room across two nodes', () => {
@@ -103,7 +107,7 @@ describe('a room across two nodes', () => {
   });
 
   it('tells only its own clients when a node shuts down, and their rooms at once', async () => {
-    const three = await startNode(redis.url, STATIC_TURN_ENV);
+    const three = await cluster.startNode(STATIC_TURN_ENV);
     await redisUpOn(three);
     const alice = await joined(one.url, 'shutdown');
     const carol = await joined(three.url, 'shutdown');
@@ -111,7 +115,7 @@ describe('a room across two nodes', () => {
     const carolHears = nextEvent(carol.socket, 'server:shutdown');
     const left = nextEvent(alice.socket, 'peer:left', 10_000);
 
-    await stopNode(three);
+    await cluster.stopNode(three);
     expect(await carolHears).toMatchObject({ reconnectAfterMs: expect.any(Number) });
     // Well before the node's liveness would have run out: it said goodbye itself.
     expect(await left).toEqual({ peerId: carol.answer.peerId });
@@ -122,7 +126,7 @@ describe('a room across two nodes', () => {
   });
 
   it('clears the peers of a node that died, tells their rooms, and frees their places', async () => {
-    const three = await startNode(redis.url, {
+    const three = await cluster.startNode({
       ...STATIC_TURN_ENV,
       ICELANE_ROOM_PEER_CAP: String(CAP),
     });

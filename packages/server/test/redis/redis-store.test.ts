@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisStore } from '../../src/credentials/redis-store.js';
 import type { TurnCredential } from '../../src/credentials/provider.js';
-import { startRedis, type RedisServer } from './redis-server.js';
+import { startRedis, type RedisServer } from '@icelane/testing';
 
 let server: RedisServer;
 let nodeA: Redis;
@@ -35,7 +35,26 @@ const credential = (expiresAt: number | null): TurnCredential => ({
 
 let keys = 0;
 const freshKey = () => `test:turn:${++keys}`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A lease holder's work that ends when the test says so, and tells when it began. */
+function heldWork<T>(value: T) {
+  let began!: () => void;
+  let finish!: () => void;
+  const started = new Promise<void>((resolve) => (began = resolve));
+  const work = () => {
+    began();
+    return new Promise<T>((resolve) => (finish = () => resolve(value)));
+  };
+  return { work, started, finish: () => finish() };
+}
+
+/** Polls Redis (its own clock expires leases) until `check` holds. */
+async function untilRedis(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('Redis did not get there within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 describe('Redis credential store', () => {
   it('hands one node the credential another node stored', async () => {
@@ -67,13 +86,9 @@ describe('Redis credential store', () => {
 
   it('gives the lease to one node at a time, and frees it when the holder is done', async () => {
     const key = freshKey();
-    let release!: () => void;
-    const holding = redisStore(nodeA).withLock(
-      key,
-      10_000,
-      () => new Promise<string>((resolve) => (release = () => resolve('minted by A'))),
-    );
-    await sleep(50);
+    const a = heldWork('minted by A');
+    const holding = redisStore(nodeA).withLock(key, 10_000, a.work);
+    await a.started;
     let ranOnB = false;
     const refused = await redisStore(nodeB).withLock(key, 10_000, async () => {
       ranOnB = true;
@@ -81,7 +96,7 @@ describe('Redis credential store', () => {
     expect(refused).toEqual({ acquired: false });
     expect(ranOnB).toBe(false);
 
-    release();
+    a.finish();
     expect(await holding).toEqual({ acquired: true, value: 'minted by A' });
     expect(await nodeA.exists(`${key}:lock`)).toBe(0);
     expect(await redisStore(nodeB).withLock(key, 10_000, async () => 'B')).toEqual({
@@ -101,29 +116,22 @@ describe('Redis credential store', () => {
 
   it('lets another node take a lease that ran out, and the late holder does not free it', async () => {
     const key = freshKey();
-    let finishA!: () => void;
-    const slowA = redisStore(nodeA).withLock(
-      key,
-      200,
-      () => new Promise<void>((resolve) => (finishA = resolve)),
-    );
+    const a = heldWork(undefined);
+    const slowA = redisStore(nodeA).withLock(key, 200, a.work);
+    await a.started;
     // A node that died while minting must not block the others past its lease.
-    await sleep(400);
-    let finishB!: () => void;
-    const takenByB = redisStore(nodeB).withLock(
-      key,
-      10_000,
-      () => new Promise<void>((resolve) => (finishB = resolve)),
-    );
-    await sleep(50);
-    finishA();
+    await untilRedis(async () => (await nodeA.exists(`${key}:lock`)) === 0);
+    const b = heldWork(undefined);
+    const takenByB = redisStore(nodeB).withLock(key, 10_000, b.work);
+    await b.started;
+    a.finish();
     expect(await slowA).toEqual({ acquired: true, value: undefined });
     // A's release ran after its lease had passed to B: B's lease must still be there.
     expect(await nodeA.exists(`${key}:lock`)).toBe(1);
     expect(await redisStore(nodeA).withLock(key, 10_000, async () => 'A again')).toEqual({
       acquired: false,
     });
-    finishB();
+    b.finish();
     await takenByB;
     expect(await nodeA.exists(`${key}:lock`)).toBe(0);
   });

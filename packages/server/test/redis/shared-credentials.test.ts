@@ -6,28 +6,36 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JoinAnswer } from '@icelane/protocol';
+import {
+  eventually,
+  logged,
+  redisUpOn,
+  startCloudflareFake,
+  startRedisNodes,
+  type CloudflareFake,
+  type RedisNodes,
+  type RedisServer,
+} from '@icelane/testing';
 import { createCloudflareProvider } from '../../src/credentials/cloudflare.js';
 import { createIceSource, type IceSource } from '../../src/credentials/ice-source.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { createRedisScaleOut, type ScaleOut } from '../../src/scale/scale-out.js';
-import { startCloudflareFake, type CloudflareFake } from '../credentials/cloudflare-fake.js';
 import { connect, disconnectAll, request } from '../support/clients.js';
-import { eventually, logged, redisUpOn, startNode, stopAllNodes } from './nodes.js';
-import { startRedis, type RedisServer } from './redis-server.js';
 
+let cluster: RedisNodes;
 let redis: RedisServer;
 let fake: CloudflareFake;
 
 beforeAll(async () => {
-  redis = await startRedis();
+  cluster = await startRedisNodes({ nodes: 0 });
+  ({ redis } = cluster);
 }, 180_000);
 
 afterAll(async () => {
   disconnectAll();
-  await stopAllNodes();
+  await cluster?.stop();
   await fake?.close();
-  await redis?.stop();
 });
 
 const mints = () => fake.requests.filter((r) => r.path.endsWith('/generate-ice-servers')).length;
@@ -47,7 +55,7 @@ describe('a TURN credential shared by several nodes', () => {
       // Each client speaks for its own address, as behind a proxy, so per-IP limits stay out.
       ICELANE_TRUSTED_PROXIES: '127.0.0.1',
     };
-    const nodes = await Promise.all([startNode(redis.url, env), startNode(redis.url, env)]);
+    const nodes = await Promise.all([cluster.startNode(env), cluster.startNode(env)]);
     await redisUpOn(...nodes);
 
     const sockets = await Promise.all(

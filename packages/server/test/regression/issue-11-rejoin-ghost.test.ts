@@ -19,8 +19,7 @@ import {
   type TestClient,
 } from '../support/clients.js';
 import { closeAll, startTestServer } from '../support/server.js';
-import { eventually } from '../redis/nodes.js';
-import { startRedis, type RedisServer } from '../redis/redis-server.js';
+import { eventually, startRedis, type RedisServer } from '@icelane/testing';
 
 let redis: RedisServer;
 

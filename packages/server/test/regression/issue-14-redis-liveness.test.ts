@@ -7,7 +7,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEARTBEAT } from '../../src/scale/roster-scripts.js';
-import { startRedis, type RedisServer } from '../redis/redis-server.js';
+import { startRedis, type RedisServer } from '@icelane/testing';
 
 const PREFIX = 'liveness:';
 const LIVENESS_MS = 1_500;

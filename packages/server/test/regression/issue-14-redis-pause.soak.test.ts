@@ -10,17 +10,17 @@
  * scripts where this one did not).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerProcess } from '@icelane/testing';
-import { disconnectAll, joined, record, request, type TestClient } from '../support/clients.js';
 import {
-  STATIC_TURN_ENV,
   eventually,
   readyz,
   redisUpOn,
-  startNode,
-  stopAllNodes,
-} from '../redis/nodes.js';
-import { startRedis, type RedisServer } from '../redis/redis-server.js';
+  startRedisNodes,
+  type RedisNodes,
+  type RedisServer,
+  type ServerProcess,
+} from '@icelane/testing';
+import { disconnectAll, joined, record, request, type TestClient } from '../support/clients.js';
+import { STATIC_TURN_ENV } from '../redis/static-turn-env.js';
 
 const ROOMS = 4;
 /** Peers of each room on the node that stays alive / on the node that dies in the end. */
@@ -30,23 +30,20 @@ const PAUSE_MS = 20_000;
 /** The default liveness (15 s) and two heartbeats (5 s each), with room to spare. */
 const AFTER_RESUME_MS = 27_000;
 
+let cluster: RedisNodes;
 let redis: RedisServer;
 let one: ServerProcess;
 let two: ServerProcess;
 
 beforeAll(async () => {
-  redis = await startRedis();
-  [one, two] = await Promise.all([
-    startNode(redis.url, STATIC_TURN_ENV),
-    startNode(redis.url, STATIC_TURN_ENV),
-  ]);
-  await redisUpOn(one, two);
+  cluster = await startRedisNodes({ env: STATIC_TURN_ENV });
+  ({ redis } = cluster);
+  [one, two] = cluster.nodes as [ServerProcess, ServerProcess];
 }, 180_000);
 
 afterAll(async () => {
   disconnectAll();
-  await stopAllNodes();
-  await redis?.stop();
+  await cluster?.stop();
 });
 
 interface Member {

@@ -10,8 +10,8 @@ import { createIceSource, type IceSource } from '../../src/credentials/ice-sourc
 import type { TurnProvider } from '../../src/credentials/provider.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
-import { randomId } from '../../src/signaling/ids.js';
-import { startCloudflareFake, type CloudflareFake } from '../credentials/cloudflare-fake.js';
+import { randomId } from '../../src/clients/ids.js';
+import { startCloudflareFake, type CloudflareFake } from '@icelane/testing';
 import { connect, disconnectAll, joined, request } from '../support/clients.js';
 import { closeAll, startTestServer } from '../support/server.js';
 import { bytesKeptPerCall } from '../support/heap.js';

@@ -4,8 +4,8 @@
  * as an outage and a recovery look to the nodes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect } from 'node:net';
-import { freePort, stopChild } from '@icelane/testing';
+import { stopChild } from './coturn.js';
+import { freePort, waitForPort } from './ports.js';
 
 export const REDIS_SERVER = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
 
@@ -60,7 +60,7 @@ export async function startRedis(options: Partial<RedisServerOptions> = {}): Pro
     started.stdout!.on('data', keep);
     started.stderr!.on('data', keep);
     try {
-      await waitForPort(port, started, o.startTimeoutMs);
+      await waitForPort('127.0.0.1', port, started, o.startTimeoutMs);
     } catch (error) {
       await stopChild(started);
       throw new Error(
@@ -85,22 +85,4 @@ export async function startRedis(options: Partial<RedisServerOptions> = {}): Pro
     resume: () => void child?.kill('SIGCONT'),
     start,
   };
-}
-
-async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}`);
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host: '127.0.0.1', port });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`no listener on 127.0.0.1:${port} after ${timeoutMs} ms`);
 }

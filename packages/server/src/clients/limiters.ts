@@ -3,7 +3,7 @@
  * and ICE refreshes (they hand out TURN credentials, and relay bandwidth is billed), a budget of
  * their own for refused requests, and the refusals a socket may collect before it is cut off.
  */
-import { subnetKey } from '../http/ip-address.js';
+import { subnetKey } from './ip-address.js';
 import {
   KeyedRateLimiter,
   fullBucket,

@@ -42,6 +42,26 @@ export interface CloudflareApi {
   fetch: typeof fetch;
 }
 
+/** One TURN server entry of an answer, as Cloudflare writes it. */
+export interface FakeIceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
+export interface CloudflareFakeOptions {
+  /**
+   * The `iceServers` of the `count`-th successful mint (from 1), asked with `ttl` seconds. The
+   * default is Cloudflare's documented answer with fresh random credentials; a test with a real
+   * TURN server mints credentials that server accepts (or, on purpose, refuses).
+   */
+  iceServers: (mint: { ttl: number; count: number }) => FakeIceServer[];
+}
+
+export const cloudflareFakeDefaults: CloudflareFakeOptions = {
+  iceServers: () => documentedIceServers(hex(48), hex(48)),
+};
+
 export interface CloudflareFake extends CloudflareApi {
   url: string;
   close(): Promise<void>;
@@ -54,7 +74,13 @@ const json = (status: number, payload: unknown) =>
     headers: { 'content-type': 'application/json' },
   });
 const failure = (status: number, message: string) =>
-  json(status, { success: false, errors: [{ code: status, message }], messages: [], result: null });
+  json(status, {
+    success: false,
+    // Cloudflare's API answers a token it refuses with error 10000, "Authentication error".
+    errors: [{ code: status === 401 ? 10_000 : status, message }],
+    messages: [],
+    result: null,
+  });
 
 /** The `iceServers` of Cloudflare's documented `generate-ice-servers` answer. */
 export function documentedIceServers(username: string, credential: string) {
@@ -75,7 +101,8 @@ export function documentedIceServers(username: string, credential: string) {
   ];
 }
 
-export function createCloudflareApi(): CloudflareApi {
+export function createCloudflareApi(options: Partial<CloudflareFakeOptions> = {}): CloudflareApi {
+  const o = { ...cloudflareFakeDefaults, ...options };
   const keyId = hex(16);
   const base = `/v1/turn/keys/${keyId}/credentials`;
   const revokePath = new RegExp(`^${base}/([^/]+)/revoke$`);
@@ -141,20 +168,20 @@ export function createCloudflareApi(): CloudflareApi {
       }
       if (mode.kind === 'hang') await new Promise(() => {});
       if (mode.kind === 'slow') await new Promise((resolve) => setTimeout(resolve, mode.delayMs));
-      const username = hex(48);
-      const credential = hex(48);
+      const servers = o.iceServers({ ttl: ttl as number, count: api.issued.length + 1 });
+      const turn = servers.find((server) => server.username !== undefined);
+      const username = turn?.username ?? '';
+      const credential = turn?.credential ?? '';
       api.issued.push({
         username,
         credential,
         ...(typeof customIdentifier === 'string' ? { customIdentifier } : {}),
       });
-      const servers = documentedIceServers(username, credential);
       const status = mode.kind === 'ok' ? mode.status : 201;
       if (shape === 'array') return json(status, { iceServers: servers });
-      const turnUrls = servers[1]!.urls;
-      return json(status, {
-        iceServers: { urls: ['stun:stun.cloudflare.com:3478', ...turnUrls], username, credential },
-      });
+      // The older endpoint answers one object holding every URL.
+      const urls = servers.flatMap((server) => server.urls);
+      return json(status, { iceServers: { urls, username, credential } });
     },
 
     fetch: (input, init) => {
@@ -171,8 +198,10 @@ export function createCloudflareApi(): CloudflareApi {
 }
 
 /** The same API on `http://127.0.0.1:<free port>`. */
-export async function startCloudflareFake(): Promise<CloudflareFake> {
-  const api = createCloudflareApi();
+export async function startCloudflareFake(
+  options: Partial<CloudflareFakeOptions> = {},
+): Promise<CloudflareFake> {
+  const api = createCloudflareApi(options);
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];

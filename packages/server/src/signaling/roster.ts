@@ -4,7 +4,7 @@
  * nodes answer from Redis (see `redisRoster`), each still keeping its own peers in memory.
  */
 import type { PeerInfo } from '@icelane/protocol';
-import { peerInfo, type Peer, type RoomRegistry } from '../signaling/rooms.js';
+import { peerInfo, type Peer, type RoomRegistry } from './rooms.js';
 
 export type ClaimResult =
   /** The peer is in the room; `others` were there before it, in join order. */
