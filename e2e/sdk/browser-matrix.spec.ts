@@ -90,9 +90,22 @@ async function expectFrames({ pair, pages }: Call): Promise<void> {
   }
 }
 
-/** Video frames decoded on the page's newest connection. */
+/**
+ * The page's call among its connections: the one whose data channel is open. (The room's network
+ * check makes a short-lived connection of its own at join, whose code loads lazily, so the newest
+ * connection is not always the call's.)
+ */
+function callConnection(connections: RawStats[][]): RawStats[] {
+  const call = connections.filter((stats) =>
+    stats.some((s) => s.type === 'data-channel' && s.state === 'open'),
+  );
+  expect(call, 'one connection of the page carries the call').toHaveLength(1);
+  return call[0]!;
+}
+
+/** Video frames decoded on the page's call. */
 function framesDecoded(connections: RawStats[][]): number {
-  return (connections.at(-1) ?? [])
+  return callConnection(connections)
     .filter((s) => s.type === 'inbound-rtp' && s.kind === 'video')
     .reduce((sum, s) => sum + Number(s.framesDecoded ?? 0), 0);
 }
@@ -147,13 +160,10 @@ test.describe('strategies', () => {
         const [state] = await waitForEvents<{ policy: string }>(call.pages[i]!.page, 'peer:state');
         expect(state).toMatchObject({ state: 'connecting', attempt: 1, policy: 'all' });
       }
-      // No relay candidate was gathered: TURN stayed out of the attempt. The call's connection is
-      // the page's newest (the room's network check at join made one before it).
+      // No relay candidate was gathered: TURN stayed out of the attempt.
       for (const page of call.pages) {
-        const stats = (await rawStats(page.page)).at(-1);
-        const types = stats!
-          .filter((s) => s.type === 'local-candidate')
-          .map((s) => s.candidateType);
+        const stats = callConnection(await rawStats(page.page));
+        const types = stats.filter((s) => s.type === 'local-candidate').map((s) => s.candidateType);
         expect(types, label(call.pair)).not.toContain('relay');
       }
     }
