@@ -172,9 +172,15 @@ export class PeerLink {
     }
   }
 
-  /** Whether the connection is up (media and data flow, with or without signaling). */
+  /**
+   * Whether the link holds a call: its connection is up (media and data flow, with or without
+   * signaling), or was and is being healed in place. A browser may report a connection down while
+   * its path is gone (Firefox, after its network interface went away), and the heal brings it back:
+   * a rejoin or a peer's leave must not end it meanwhile.
+   */
   get live(): boolean {
-    return this.connection?.connected === true;
+    if (!this.connection) return false;
+    return this.connection.connected || this.reconnecting;
   }
 
   /** Keeps the live connection without signaling; it ends the link when it ends. */
