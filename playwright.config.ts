@@ -6,7 +6,7 @@ import { chromiumLaunchOptions, firefoxLaunchOptions } from '@icelane/testing';
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
-  globalSetup: './e2e/support/global-setup.ts',
+  globalSetup: './packages/testing/src/browser-suite/global-setup.ts',
   workers: 1,
   fullyParallel: false,
   timeout: 90_000,

@@ -7,7 +7,7 @@ import { chromiumLaunchOptions } from '@icelane/testing';
 export default defineConfig({
   testDir: 'connect',
   testMatch: '**/*.bench.ts',
-  globalSetup: '../e2e/support/global-setup.ts',
+  globalSetup: '../packages/testing/src/browser-suite/global-setup.ts',
   // Two browsers per call on a two-core machine: one scenario at a time.
   workers: 1,
   fullyParallel: false,

@@ -6,8 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Page } from '@playwright/test';
-import { TURN_SECRET, type Lab } from '../../e2e/nat-lab/lab/lab.js';
-import type { SideName } from '../../e2e/nat-lab/lab/topology.js';
+import { TURN_SECRET, type Lab, type SideName } from '@icelane/testing/nat-lab';
 import { turnRestCredential } from '@icelane/testing';
 import { installBaselinePeer, type BaselineOutcome } from './baseline-page.js';
 

@@ -7,9 +7,8 @@
  */
 import { cpus, loadavg, release } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { SDK_PAGE_DIR } from '../../e2e/support/build-sdk-page.js';
-import { skipUnlessLabCanRun, test } from '../../e2e/nat-lab/fixtures.js';
-import type { Lab } from '../../e2e/nat-lab/lab/lab.js';
+import { SDK_PAGE_DIR } from '@icelane/testing/browser-suite';
+import { skipUnlessLabCanRun, test, type Lab } from '@icelane/testing/nat-lab';
 import { baselineRun, type BaselineRunResult } from './baseline-run.js';
 import { figuresOf, formatTable, writeFigures, type ScenarioFigures } from './report.js';
 import { HOLD_MS, SCENARIOS } from './scenarios.js';

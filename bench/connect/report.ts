@@ -9,7 +9,7 @@ import type { ConnectPhases } from '@icelane/sdk';
 import type { BaselineRunResult } from './baseline-run.js';
 import type { CallMode, Scenario } from './scenarios.js';
 import type { SdkRunResult } from './sdk-run.js';
-import { summarize, type Summary } from './stats.js';
+import { summarize, type Summary } from '../lib/stats.js';
 
 export const PHASE_NAMES = [
   'signalingMs',

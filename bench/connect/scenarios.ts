@@ -3,9 +3,8 @@
  * both ways a browser makes calls (host addresses hidden, and as a real video call), and the
  * baseline an app without icelane gets behind symmetric NATs.
  */
-import type { HarnessJoinOptions } from '../../e2e/support/sdk-page/main.js';
-import type { LabOptions } from '../../e2e/nat-lab/lab/lab.js';
-import type { NatKind } from '../../e2e/nat-lab/lab/nat-kinds.js';
+import type { HarnessJoinOptions } from '@icelane/testing/browser-suite';
+import type { LabOptions, NatKind } from '@icelane/testing/nat-lab';
 
 interface ScenarioBase {
   id: string;

@@ -13,11 +13,10 @@ import {
   holdJoinOptions,
   sideHeld,
   type HeldSide,
-} from '../../e2e/nat-lab/call-hold.js';
-import type { Lab } from '../../e2e/nat-lab/lab/lab.js';
-import type { SideName } from '../../e2e/nat-lab/lab/topology.js';
-import { openSdkPage } from '../../e2e/support/room-page.js';
-import type { HarnessJoinOptions } from '../../e2e/support/sdk-page/main.js';
+  type Lab,
+  type SideName,
+} from '@icelane/testing/nat-lab';
+import { openSdkPage, type HarnessJoinOptions } from '@icelane/testing/browser-suite';
 
 /** How one side saw the call. */
 export interface SdkSideResult {

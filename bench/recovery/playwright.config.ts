@@ -7,7 +7,7 @@ import { chromiumLaunchOptions } from '@icelane/testing';
 export default defineConfig({
   testDir: '.',
   testMatch: '**/*.bench.ts',
-  globalSetup: '../../e2e/support/global-setup.ts',
+  globalSetup: '../../packages/testing/src/browser-suite/global-setup.ts',
   workers: 1,
   fullyParallel: false,
   // A scenario is ten runs of two ~30 s calls.

@@ -8,10 +8,13 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, release } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { SDK_PAGE_DIR } from '../../e2e/support/build-sdk-page.js';
-import { watchCall, type HeldSide } from '../../e2e/nat-lab/call-hold.js';
-import { skipUnlessLabCanRun, test, type LabFixtures } from '../../e2e/nat-lab/fixtures.js';
+import { SDK_PAGE_DIR } from '@icelane/testing/browser-suite';
 import {
+  watchCall,
+  type HeldSide,
+  skipUnlessLabCanRun,
+  test,
+  type LabFixtures,
   SCENARIOS,
   describeSide,
   newStreams,
@@ -20,7 +23,7 @@ import {
   scenarioLabOptions,
   type RecoveryScenario,
   type ScenarioId,
-} from '../../e2e/nat-lab/recovery-scenarios.js';
+} from '@icelane/testing/nat-lab';
 import {
   figuresOf,
   printFigures,

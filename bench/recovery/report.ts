@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { summarize, type Summary } from '../connect/stats.js';
+import { summarize, type Summary } from '../lib/stats.js';
 
 export type Mode = 'recovery' | 'baseline';
 

@@ -4,7 +4,7 @@
  * call connected on attempt 2 through the relay. (The page is on plain http from another host
  * here, so browsers give it no camera: it joins without media, as it says.)
  */
-import { expect, skipUnlessLabCanRun, test } from '../nat-lab/fixtures.js';
+import { expect, skipUnlessLabCanRun, test } from '@icelane/testing/nat-lab';
 import { DEMO_DIST, docsPath, openAndJoin, remotePanel } from './call-page.js';
 
 skipUnlessLabCanRun();

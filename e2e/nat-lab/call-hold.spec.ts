@@ -3,10 +3,15 @@
  * call (camera granted on a secure origin, so host addresses are shown) with a data message every
  * 100 ms. A call that connects and then drops by itself is a failed call.
  */
-import { SDK_PAGE_DIR } from '../support/build-sdk-page.js';
-import { holdCall, type HeldSide } from './call-hold.js';
-import { expect, skipUnlessLabCanRun, test } from './fixtures.js';
-import type { LabOptions } from './lab/lab.js';
+import { SDK_PAGE_DIR } from '@icelane/testing/browser-suite';
+import {
+  holdCall,
+  type HeldSide,
+  expect,
+  skipUnlessLabCanRun,
+  test,
+  type LabOptions,
+} from '@icelane/testing/nat-lab';
 
 skipUnlessLabCanRun();
 

@@ -6,11 +6,9 @@
  * story in the SDK's events. And a TURN server refusing its credentials must not break a call that
  * needs no relay.
  */
-import { SDK_PAGE_DIR } from '../support/build-sdk-page.js';
-import { skipUnlessLabCanRun, expect, test } from './fixtures.js';
-import { SCENARIOS } from './recovery-scenarios.js';
+import { SDK_PAGE_DIR } from '@icelane/testing/browser-suite';
+import { skipUnlessLabCanRun, expect, test, SCENARIOS, sdkCall } from '@icelane/testing/nat-lab';
 import { checkRecoveries, runRecoveries } from './recovery-run.js';
-import { sdkCall } from './sdk-call.js';
 
 skipUnlessLabCanRun();
 

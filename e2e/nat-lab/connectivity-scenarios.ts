@@ -5,12 +5,14 @@
  * `firefox.spec.ts` the meaningful ones with Firefox on one side and on both.
  */
 import { counterSum } from '@icelane/testing';
-import type { BrowserName } from '../support/browsers.js';
-import type { HarnessJoinOptions } from '../support/sdk-page/main.js';
-import { expect } from './fixtures.js';
-import type { Lab, LabOptions } from './lab/lab.js';
-import type { SideName } from './lab/topology.js';
-import type { SideOutcome } from './sdk-call.js';
+import type { BrowserName, HarnessJoinOptions } from '@icelane/testing/browser-suite';
+import {
+  expect,
+  type Lab,
+  type LabOptions,
+  type SideName,
+  type SideOutcome,
+} from '@icelane/testing/nat-lab';
 
 /** The server's counters a scenario checks (connections reported, fallbacks to relay). */
 export interface ServerMetrics {

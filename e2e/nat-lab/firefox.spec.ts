@@ -7,20 +7,23 @@
  * credentials (the handover: see below). The assertions are those of sdk-connectivity.spec.ts and
  * call-recovery.spec.ts.
  */
-import { SDK_PAGE_DIR } from '../support/build-sdk-page.js';
-import type { BrowserName } from '../support/browsers.js';
+import { SDK_PAGE_DIR, type BrowserName } from '@icelane/testing/browser-suite';
 import {
   CONNECTIVITY,
   metricsSince,
   serverMetrics,
   type ConnectivityId,
 } from './connectivity-scenarios.js';
-import { skipUnlessLabCanRun, test } from './fixtures.js';
-import type { Lab, LabOptions } from './lab/lab.js';
-import type { SideName } from './lab/topology.js';
-import { SCENARIOS } from './recovery-scenarios.js';
+import {
+  skipUnlessLabCanRun,
+  test,
+  type Lab,
+  type LabOptions,
+  type SideName,
+  SCENARIOS,
+  sdkCall,
+} from '@icelane/testing/nat-lab';
 import { checkRecoveries, runRecoveries } from './recovery-run.js';
-import { sdkCall } from './sdk-call.js';
 
 skipUnlessLabCanRun();
 

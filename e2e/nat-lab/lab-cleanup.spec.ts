@@ -4,10 +4,15 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { expect, skipUnlessLabCanRun, test } from './fixtures.js';
-import { createLab } from './lab/lab.js';
-import { namespaceName } from './lab/names.js';
-import { labResources, sweepLeftovers } from './lab/teardown.js';
+import {
+  expect,
+  skipUnlessLabCanRun,
+  test,
+  createLab,
+  namespaceName,
+  labResources,
+  sweepLeftovers,
+} from '@icelane/testing/nat-lab';
 
 skipUnlessLabCanRun();
 

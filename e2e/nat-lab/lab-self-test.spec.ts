@@ -2,11 +2,15 @@
  * The lab proves itself with plain RTCPeerConnection pages, independently of the SDK: STUN alone
  * crosses port-restricted NATs but not symmetric ones, and a TURN relay crosses symmetric ones.
  */
-import { SDK_PAGE_DIR } from '../support/build-sdk-page.js';
-import { expect, skipUnlessLabCanRun, test } from './fixtures.js';
-import { TURN_SECRET } from './lab/lab.js';
-import { observeMapping } from './lab/mapping-probe.js';
-import { runIn } from './lab/run.js';
+import { SDK_PAGE_DIR } from '@icelane/testing/browser-suite';
+import {
+  expect,
+  skipUnlessLabCanRun,
+  test,
+  TURN_SECRET,
+  observeMapping,
+  runIn,
+} from '@icelane/testing/nat-lab';
 import { rawCall } from './raw-peer.js';
 import { turnRestCredential } from '@icelane/testing';
 

@@ -6,13 +6,17 @@
  */
 import type { Browser } from '@playwright/test';
 import type { IceConfig, NetworkClass } from '@icelane/sdk';
-import { SDK_PAGE_DIR } from '../support/build-sdk-page.js';
-import { openSdkPage } from '../support/room-page.js';
-import { expect, skipUnlessLabCanRun, test } from './fixtures.js';
-import type { Lab, LabOptions } from './lab/lab.js';
-import type { NatKind } from './lab/nat-kinds.js';
-import type { SideName } from './lab/topology.js';
-import { sdkCall } from './sdk-call.js';
+import { SDK_PAGE_DIR, openSdkPage } from '@icelane/testing/browser-suite';
+import {
+  expect,
+  skipUnlessLabCanRun,
+  test,
+  type Lab,
+  type LabOptions,
+  type NatKind,
+  type SideName,
+  sdkCall,
+} from '@icelane/testing/nat-lab';
 
 skipUnlessLabCanRun();
 

@@ -4,9 +4,14 @@
  * next call from the same browsers on the same networks takes TURN into attempt 1 and connects
  * there, without the dead wait.
  */
-import { SDK_PAGE_DIR } from '../support/build-sdk-page.js';
-import { expect, skipUnlessLabCanRun, test } from './fixtures.js';
-import { sdkCall, type BrowserProfile } from './sdk-call.js';
+import { SDK_PAGE_DIR } from '@icelane/testing/browser-suite';
+import {
+  expect,
+  skipUnlessLabCanRun,
+  test,
+  sdkCall,
+  type BrowserProfile,
+} from '@icelane/testing/nat-lab';
 
 skipUnlessLabCanRun();
 

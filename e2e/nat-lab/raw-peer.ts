@@ -3,7 +3,7 @@
  * exchanged whole after gathering (no trickle), carried between the two browsers by the test.
  * The browser-side functions are self-contained: Playwright serialises them into the page.
  */
-import type { Lab } from './lab/lab.js';
+import type { Lab } from '@icelane/testing/nat-lab';
 
 export interface RawPeerConfig {
   iceServers: RTCIceServer[];

@@ -5,12 +5,13 @@
  * a new allocation under new credentials. Shared by call-recovery.spec.ts (Chromium) and
  * firefox.spec.ts.
  */
-import { SDK_PAGE_DIR } from '../support/build-sdk-page.js';
-import type { HarnessJoinOptions } from '../support/sdk-page/main.js';
-import { watchCall, type WatchedCall } from './call-hold.js';
-import { expect } from './fixtures.js';
-import type { Lab, LabOptions } from './lab/lab.js';
+import { SDK_PAGE_DIR, type HarnessJoinOptions } from '@icelane/testing/browser-suite';
 import {
+  watchCall,
+  type WatchedCall,
+  expect,
+  type Lab,
+  type LabOptions,
   describeSide,
   newStreams,
   planOf,
@@ -18,7 +19,7 @@ import {
   scenarioLabOptions,
   storyProblems,
   type RecoveryScenario,
-} from './recovery-scenarios.js';
+} from '@icelane/testing/nat-lab';
 
 /** Data must flow again within this long of the path dying (generous: the targets are ~1.5 s). */
 export const RECOVERY_BOUND_MS = 10_000;

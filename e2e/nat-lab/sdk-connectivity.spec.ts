@@ -6,10 +6,9 @@
  * shown, which changes the candidate pairs ICE tries). The scenarios are in
  * connectivity-scenarios.ts; firefox.spec.ts runs them with Firefox.
  */
-import { SDK_PAGE_DIR } from '../support/build-sdk-page.js';
+import { SDK_PAGE_DIR } from '@icelane/testing/browser-suite';
 import { CONNECTIVITY, serverMetrics } from './connectivity-scenarios.js';
-import { skipUnlessLabCanRun, test } from './fixtures.js';
-import { sdkCall } from './sdk-call.js';
+import { skipUnlessLabCanRun, test, sdkCall } from '@icelane/testing/nat-lab';
 
 skipUnlessLabCanRun();
 

@@ -3,9 +3,8 @@
  * `turns:` on 443 with a certificate from the lab's own CA, which the lab's Chromium trusts
  * through its NSS database; `auto` connects through TURN over TLS.
  */
-import { SDK_PAGE_DIR } from '../support/build-sdk-page.js';
-import { expect, skipUnlessLabCanRun, test } from './fixtures.js';
-import { sdkCall } from './sdk-call.js';
+import { SDK_PAGE_DIR } from '@icelane/testing/browser-suite';
+import { expect, skipUnlessLabCanRun, test, sdkCall } from '@icelane/testing/nat-lab';
 
 skipUnlessLabCanRun();
 

@@ -6,17 +6,19 @@
  */
 import type { Browser } from '@playwright/test';
 import type { ConnectionReport } from '@icelane/sdk';
-import { expect, test, type BrowserName } from '../support/browsers.js';
-import { startIcelaneStack, type IcelaneStack } from '../support/icelane-stack.js';
 import {
+  expect,
+  test,
+  type BrowserName,
   joinTwo,
   rawStats,
   waitForEvents,
   type RawStats,
   waitForReport,
   type RoomPage,
-} from '../support/room-page.js';
-import type { HarnessJoinOptions } from '../support/sdk-page/main.js';
+  type HarnessJoinOptions,
+} from '@icelane/testing/browser-suite';
+import { startIcelaneStack, type IcelaneStack } from '../support/icelane-stack.js';
 
 const FULL = process.env.ICELANE_BROWSER_MATRIX === 'full';
 

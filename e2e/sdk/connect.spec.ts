@@ -1,6 +1,11 @@
 import { expect, test } from '@playwright/test';
 import { startIcelaneStack, type IcelaneStack } from '../support/icelane-stack.js';
-import { joinInPage, waitForEvents, waitForReport, type RoomPage } from '../support/room-page.js';
+import {
+  joinInPage,
+  waitForEvents,
+  waitForReport,
+  type RoomPage,
+} from '@icelane/testing/browser-suite';
 
 let stack: IcelaneStack;
 const pages: RoomPage[] = [];

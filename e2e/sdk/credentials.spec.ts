@@ -6,7 +6,7 @@ import {
   waitForEvents,
   waitForReport,
   type RoomPage,
-} from '../support/room-page.js';
+} from '@icelane/testing/browser-suite';
 
 const TTL_SECONDS = 60;
 

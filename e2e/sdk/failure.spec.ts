@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { freePort } from '@icelane/testing';
 import { startIcelaneStack } from '../support/icelane-stack.js';
-import { joinTwo, waitForEvents, type RoomPage } from '../support/room-page.js';
+import { joinTwo, waitForEvents, type RoomPage } from '@icelane/testing/browser-suite';
 
 interface ErrorRecord {
   code: string;

@@ -11,7 +11,7 @@ import { readFigures } from '../../packages/demo/src/operator/figures.js';
 import { parseMetricsText } from '../../packages/demo/src/operator/metrics-text.js';
 import { startIcelaneStack } from '../support/icelane-stack.js';
 import { startPrometheus } from '../support/prometheus.js';
-import { joinTwo, waitForReport, type RoomPage } from '../support/room-page.js';
+import { joinTwo, waitForReport, type RoomPage } from '@icelane/testing/browser-suite';
 import { turnUsageByUsername } from '../support/turn-usage.js';
 
 /** The server's buckets for `icelane_time_to_connect_seconds` (observability/metrics.ts). */

@@ -1,15 +1,17 @@
 import type { Page } from '@playwright/test';
-import { BROWSER_NAMES, expect, test } from '../support/browsers.js';
-import { freePort, startCoturn, startServerProcess, type ServerProcess } from '@icelane/testing';
-import { SDK_PAGE_DIR } from '../support/build-sdk-page.js';
-import { coturnServerEnv } from '../support/icelane-stack.js';
 import {
+  BROWSER_NAMES,
+  expect,
+  test,
+  SDK_PAGE_DIR,
   joinInPage,
   joinTwo,
   waitForEvents,
   waitForReport,
   type RoomPage,
-} from '../support/room-page.js';
+} from '@icelane/testing/browser-suite';
+import { freePort, startCoturn, startServerProcess, type ServerProcess } from '@icelane/testing';
+import { coturnServerEnv } from '../support/icelane-stack.js';
 
 /** Every event of `name` the page recorded. */
 const recorded = (page: Page, name: string) =>

@@ -1,6 +1,11 @@
 import { expect, test } from '@playwright/test';
 import { startIcelaneStack } from '../support/icelane-stack.js';
-import { joinTwo, waitForEvents, waitForReport, type RoomPage } from '../support/room-page.js';
+import {
+  joinTwo,
+  waitForEvents,
+  waitForReport,
+  type RoomPage,
+} from '@icelane/testing/browser-suite';
 
 // One TURN URL per run: with both offered, Chrome selects whichever relay pair answers first, so
 // the relay protocol a report must show is only known when one transport is configured.

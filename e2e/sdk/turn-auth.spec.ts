@@ -1,12 +1,19 @@
-import { BROWSER_NAMES, expect, test } from '../support/browsers.js';
+import {
+  BROWSER_NAMES,
+  expect,
+  test,
+  SDK_PAGE_DIR,
+  joinInPage,
+  waitForEvents,
+  waitForReport,
+  type RoomPage,
+} from '@icelane/testing/browser-suite';
 import {
   startCloudflareFake,
   startCoturn,
   startServerProcess,
   turnRestCredential,
 } from '@icelane/testing';
-import { SDK_PAGE_DIR } from '../support/build-sdk-page.js';
-import { joinInPage, waitForEvents, waitForReport, type RoomPage } from '../support/room-page.js';
 
 for (const browserName of BROWSER_NAMES) {
   test(`refused TURN credentials are refreshed and the relay-only retry connects as attempt 2, in ${browserName}`, async ({

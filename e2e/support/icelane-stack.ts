@@ -9,7 +9,7 @@ import {
   type CoturnOptions,
   type ServerProcess,
 } from '@icelane/testing';
-import { SDK_PAGE_DIR } from './build-sdk-page.js';
+import { SDK_PAGE_DIR } from '@icelane/testing/browser-suite';
 
 export interface IcelaneStackOptions {
   /**

@@ -7,11 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'vite';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
 const PAGE_SOURCE = fileURLToPath(new URL('./sdk-page', import.meta.url));
 
 /** Where {@link buildSdkTestPage} writes the page; serve it with `ICELANE_STATIC_DIR`. */
-export const SDK_PAGE_DIR = fileURLToPath(new URL('../../.icelane/sdk-test-page', import.meta.url));
+export const SDK_PAGE_DIR = fileURLToPath(
+  new URL('../../../../.icelane/sdk-test-page', import.meta.url),
+);
 
 /** Compiles the SDK and the packages it uses (the page imports their `dist`, as an app would). */
 export async function buildSdkPackages(): Promise<void> {

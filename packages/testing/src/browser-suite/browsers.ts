@@ -4,7 +4,7 @@
  * gets a Playwright `Browser`; everything else (pages, helpers, assertions) is the same.
  */
 import { test as base, chromium, firefox, type Browser } from '@playwright/test';
-import { chromiumLaunchOptions, firefoxLaunchOptions } from '@icelane/testing';
+import { chromiumLaunchOptions, firefoxLaunchOptions } from '../index.js';
 
 export type BrowserName = 'chromium' | 'firefox';
 

@@ -8,13 +8,13 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { SERVER_MAIN } from '@icelane/testing';
+import { SERVER_MAIN } from '../index.js';
 import { buildSdkPackages, buildSdkTestPage } from './build-sdk-page.js';
 
 export default async function globalSetup(): Promise<void> {
   if (!process.env.ICELANE_PACKAGES_BUILT) await buildSdkPackages();
   if (!existsSync(SERVER_MAIN)) {
-    const cwd = fileURLToPath(new URL('../..', import.meta.url));
+    const cwd = fileURLToPath(new URL('../../../..', import.meta.url));
     await promisify(execFile)('pnpm', ['--filter', '@icelane/server...', 'run', 'build'], { cwd });
   }
   await buildSdkTestPage();

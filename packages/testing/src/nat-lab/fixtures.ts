@@ -4,9 +4,9 @@
  * died are swept first.
  */
 import { test as base } from '@playwright/test';
-import { canRunLab, cannotRunReason } from './lab/can-run.js';
-import { createLab, type Lab, type LabOptions } from './lab/lab.js';
-import { sweepLeftovers } from './lab/teardown.js';
+import { canRunLab, cannotRunReason } from './can-run.js';
+import { createLab, type Lab, type LabOptions } from './lab.js';
+import { sweepLeftovers } from './teardown.js';
 
 export interface LabFixtures {
   /** Builds a lab; several in one test are allowed and all are closed at the end. */

@@ -6,10 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import type { BrowserContext } from '@playwright/test';
 import type { ConnectionReport, FailedAttempt, IcelaneError, RoomEvents } from '@icelane/sdk';
-import type { HarnessJoinOptions } from '../support/sdk-page/main.js';
-import { joinInPage, type RoomPage } from '../support/room-page.js';
-import type { Lab } from './lab/lab.js';
-import type { SideName } from './lab/topology.js';
+import type { HarnessJoinOptions } from '../browser-suite/sdk-page/main.js';
+import { joinInPage, type RoomPage } from '../browser-suite/room-page.js';
+import type { Lab } from './lab.js';
+import type { SideName } from './topology.js';
 
 /** An SDK error as the test page records it (an `IcelaneError`'s plain fields). */
 export type RecordedError = Pick<IcelaneError, 'code' | 'message' | 'peerId'> & {

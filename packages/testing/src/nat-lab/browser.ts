@@ -14,8 +14,8 @@
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, firefox, type Browser } from '@playwright/test';
-import { CHROMIUM_PATH, chromiumLaunchOptions, firefoxLaunchOptions } from '@icelane/testing';
-import type { BrowserName } from '../../support/browsers.js';
+import { CHROMIUM_PATH, chromiumLaunchOptions, firefoxLaunchOptions } from '../index.js';
+import type { BrowserName } from '../browser-suite/browsers.js';
 
 /**
  * Writes the Chromium wrapper for `ns` into `dir` and returns its path. With `home`, Chromium runs

@@ -6,12 +6,12 @@
  * read the story the SDK told.
  */
 import { randomBytes } from 'node:crypto';
-import type { RecordedEvent } from '../support/sdk-page/main.js';
-import { joinInPage, waitForReport, type RoomPage } from '../support/room-page.js';
-import type { HarnessJoinOptions } from '../support/sdk-page/main.js';
-import type { IncidentTimes } from './lab/incidents.js';
-import type { Lab } from './lab/lab.js';
-import type { SideName } from './lab/topology.js';
+import type { RecordedEvent } from '../browser-suite/sdk-page/main.js';
+import { joinInPage, waitForReport, type RoomPage } from '../browser-suite/room-page.js';
+import type { HarnessJoinOptions } from '../browser-suite/sdk-page/main.js';
+import type { IncidentTimes } from './incidents.js';
+import type { Lab } from './lab.js';
+import type { SideName } from './topology.js';
 import { withMedia } from './sdk-call.js';
 
 /** A small picture keeps six browsers on two cores from starving each other's frames. */

@@ -3,11 +3,11 @@
  * each says how to build its lab, what to do to it once the call runs, and which causes the SDK
  * may give for the recovery it should make. Then the one check of the story the SDK told.
  */
-import type { RecordedEvent } from '../support/sdk-page/main.js';
+import type { RecordedEvent } from '../browser-suite/sdk-page/main.js';
 import type { CallSide, HeldSide, HoldPlan } from './call-hold.js';
-import type { IncidentTimes } from './lab/incidents.js';
-import type { Lab, LabOptions } from './lab/lab.js';
-import type { SideName } from './lab/topology.js';
+import type { IncidentTimes } from './incidents.js';
+import type { Lab, LabOptions } from './lab.js';
+import type { SideName } from './topology.js';
 
 /** Why the SDK says it recovered (the `recovery` event's `cause`). */
 export type RecoveryCause =
