@@ -4,6 +4,7 @@
  * outcome and the server's /metrics. `sdk-connectivity.spec.ts` runs them in Chromium,
  * `firefox.spec.ts` the meaningful ones with Firefox on one side and on both.
  */
+import { joinDefaults, type FailureReason } from '@icelane/sdk';
 import { counterSum } from '@icelane/testing';
 import type { BrowserName, HarnessJoinOptions } from '@icelane/testing/browser-suite';
 import {
@@ -50,6 +51,21 @@ export interface ConnectivityScenario {
     browsers?: Record<SideName, BrowserName>,
   ) => void;
 }
+
+/**
+ * A liveness bound for a call that cannot connect, not a timing target: the order of events says
+ * whether the SDK gave up on its own. It counts from the second join, so the second page may take
+ * the SDK's whole `signalingTimeoutMs` to join, and the one attempt then ends at its deadline,
+ * `connectTimeoutMs`, at the latest. Doubled: two browsers share two busy cores.
+ */
+const FAILURE_LIVENESS_MS = 2 * (joinDefaults.signalingTimeoutMs + joinDefaults.connectTimeoutMs);
+
+/**
+ * What ends a direct attempt behind symmetric NATs when the SDK itself sees it will not connect:
+ * the checks go unanswered (`checks-silent`) or the attempt's deadline passes (`timeout`). The
+ * browser's own verdict (`ice-failed`, ~15 s in Chromium) comes only after both.
+ */
+const SDK_OWN_VERDICTS: FailureReason[] = ['checks-silent', 'timeout'];
 
 const direct = { strategy: 'direct' } as const;
 const relay = { strategy: 'relay' } as const;
@@ -115,9 +131,12 @@ export const CONNECTIVITY: Record<ConnectivityId, ConnectivityScenario> = {
         expect(side.error!.details!.attempts, where).toEqual([
           expect.objectContaining({ attempt: 1, turn: false }),
         ]);
+        const attempt = side.error!.details!.attempts![0]!;
         // STUN worked (srflx gathered): the symmetric NAT is what stopped it, and the error says so.
-        expect(side.error!.details!.attempts![0]!.localCandidateTypes, where).toContain('srflx');
-        expect(side.elapsedMs, where).toBeLessThan(12_000);
+        expect(attempt.localCandidateTypes, where).toContain('srflx');
+        // Given up by the SDK, before the browser's own failure, whatever the machine's load.
+        expect(SDK_OWN_VERDICTS, where).toContain(attempt.reason);
+        expect(side.elapsedMs, where).toBeLessThan(FAILURE_LIVENESS_MS);
       }
       expect(metrics, where).toMatchObject({ direct: 0, relayed: 0 });
     },
