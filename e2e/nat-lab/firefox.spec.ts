@@ -3,9 +3,9 @@
  * Firefox on both sides, as video calls (camera granted on a secure origin, host addresses shown).
  * Side b joins second and offers, so in the first pairing Chromium offers to Firefox. The scenarios
  * where the browsers differ: relays over UDP and TCP, the fallback of TURN on demand, TURN down,
- * and calls that must recover from a NAT rebinding, a TURN restart, a blackout and expiring
- * credentials (the handover: see below). The assertions are those of sdk-connectivity.spec.ts and
- * call-recovery.spec.ts.
+ * and calls that must recover from a NAT rebinding, a TURN restart, a blackout, expiring
+ * credentials and a handover (on a new connection: see below). The assertions are those of
+ * sdk-connectivity.spec.ts and call-recovery.spec.ts.
  */
 import { SDK_PAGE_DIR, type BrowserName } from '@icelane/testing/browser-suite';
 import {
@@ -15,15 +15,25 @@ import {
   type ConnectivityId,
 } from './connectivity-scenarios.js';
 import {
+  expect,
   skipUnlessLabCanRun,
   test,
   type Lab,
   type LabOptions,
   type SideName,
+  newStreams,
+  recoveriesOf,
   SCENARIOS,
+  type ScenarioId,
   sdkCall,
 } from '@icelane/testing/nat-lab';
-import { checkRecoveries, runRecoveries } from './recovery-run.js';
+import {
+  checkFlowBack,
+  checkRecoveries,
+  runRecoveries,
+  type RecoveryResult,
+  type RecoveryRun,
+} from './recovery-run.js';
 
 skipUnlessLabCanRun();
 
@@ -68,46 +78,104 @@ test('a UDP-blocking NAT relays over TCP; with TURN down, one error says no rela
   await Promise.all(PAIRINGS.flatMap((pairing) => ids.map((id) => callInTurn(lab, pairing, [id]))));
 });
 
+/** One scenario run on a video call between a pairing's browsers. */
+interface PairedRun {
+  pairing: (typeof PAIRINGS)[number];
+  id: ScenarioId;
+  strategy: RecoveryRun['strategy'];
+}
+
+/** The runs, each named after its pairing, incident and strategy, in a lab of those browsers. */
+function pairedRuns(runs: readonly PairedRun[]): RecoveryRun[] {
+  return runs.map(({ pairing, id, strategy }) => ({
+    name: `${pairing.name}, ${id}, ${strategy}`,
+    scenario: SCENARIOS[id],
+    strategy,
+    lab: { browsers: pairing.browsers },
+  }));
+}
+
 /**
  * Each incident once per pairing, the strategies crossed so that each incident and each pairing
  * meets both: four labs, all at once (Chromium alone runs all of them in call-recovery.spec.ts).
  */
-const RECOVERY_RUNS = [
+const RECOVERY_RUNS = pairedRuns([
   { pairing: PAIRINGS[0]!, id: 'rebinding', strategy: 'auto' },
   { pairing: PAIRINGS[0]!, id: 'turn-restart', strategy: 'relay' },
   { pairing: PAIRINGS[1]!, id: 'rebinding', strategy: 'relay' },
   { pairing: PAIRINGS[1]!, id: 'turn-restart', strategy: 'auto' },
-] as const;
+]);
 
 test('video calls recover from NAT rebinding and a TURN restart', async ({ lab }) => {
   test.setTimeout(3 * 60_000);
-  const runs = RECOVERY_RUNS.map(({ pairing, id, strategy }) => ({
-    name: `${pairing.name}, ${id}, ${strategy}`,
-    scenario: SCENARIOS[id],
-    strategy,
-    lab: { browsers: pairing.browsers },
-  }));
-  checkRecoveries(await runRecoveries(lab, runs, runs.length));
+  checkRecoveries(await runRecoveries(lab, RECOVERY_RUNS, RECOVERY_RUNS.length));
 });
 
 /**
  * A 3 s blackout and credentials expiring on a relayed call, with Firefox on the side that meets
- * them; two labs at once. Not the handover: when its network interface goes away, Firefox fails
- * the ICE transport at once and closes the data channel, so the SDK heals it with a new
- * connection (a new `stream`; data back after ~1.4 s in the lab) where Chromium's heals in place.
+ * them; two labs at once.
  */
-const MORE_RECOVERY_RUNS = [
+const MORE_RECOVERY_RUNS = pairedRuns([
   { pairing: PAIRINGS[1]!, id: 'blackout', strategy: 'auto' },
   { pairing: PAIRINGS[0]!, id: 'credentials', strategy: 'relay' },
-] as const;
+]);
 
 test('video calls recover from a blackout and move onto fresh credentials', async ({ lab }) => {
   test.setTimeout(4 * 60_000);
-  const runs = MORE_RECOVERY_RUNS.map(({ pairing, id, strategy }) => ({
-    name: `${pairing.name}, ${id}, ${strategy}`,
-    scenario: SCENARIOS[id],
-    strategy,
-    lab: { browsers: pairing.browsers },
-  }));
-  checkRecoveries(await runRecoveries(lab, runs, runs.length));
+  checkRecoveries(await runRecoveries(lab, MORE_RECOVERY_RUNS, MORE_RECOVERY_RUNS.length));
 });
+
+/**
+ * The handover, Firefox on side a: when its network interface goes away, Firefox fails the DTLS
+ * transport at once (a send on the vanished interface errs) and closes every data channel, and no
+ * ICE restart on that connection brings media or data back. The SDK moves the call to a new
+ * connection instead, so the app sees one new `stream` on each side; two labs at once.
+ */
+const HANDOVER_RUNS = pairedRuns([
+  { pairing: PAIRINGS[0]!, id: 'handover', strategy: 'auto' },
+  { pairing: PAIRINGS[1]!, id: 'handover', strategy: 'relay' },
+]);
+
+test('video calls come back from a Wi-Fi → cellular handover on a new connection, one new stream on each side', async ({
+  lab,
+}) => {
+  test.setTimeout(3 * 60_000);
+  checkReplacedCalls(await runRecoveries(lab, HANDOVER_RUNS, HANDOVER_RUNS.length));
+});
+
+/**
+ * What a user relies on when the call comes back on a new connection: data and video back within
+ * the bound on both sides, one new `stream` each (the app shows it as it showed the first), no
+ * error, no departure, the peer `connected` at the end, and on the side whose connection failed
+ * a `recovery` event that says a new connection brought the call back.
+ */
+function checkReplacedCalls(results: RecoveryResult[]): void {
+  for (const result of results) {
+    if (!result.ok) {
+      expect.soft(result.error, `${result.name}: the call was made and watched`).toBeUndefined();
+      continue;
+    }
+    const { name, scenario, call } = result;
+    for (const side of [call.a, call.b]) {
+      checkFlowBack(name, side);
+      expect.soft(newStreams(side), `${name}: one new stream`).toBe(1);
+      const told = side.events.map((e) => e.event);
+      expect.soft(told, `${name}: no error, no departure`).not.toContain('error');
+      expect.soft(told, `${name}: no error, no departure`).not.toContain('peer:left');
+      const states = side.events.filter((e) => e.event === 'peer:state');
+      expect
+        .soft(states.at(-1)?.payload, `${name}: connected at the end`)
+        .toMatchObject({ state: 'connected' });
+    }
+    const recoveries = recoveriesOf(call.a);
+    expect
+      .soft(
+        recoveries.map((r) => `${r.step} ${r.outcome}`),
+        `${name}: side a says a new connection brought the call back`,
+      )
+      .toEqual(['new-connection recovered']);
+    for (const { cause } of recoveries) {
+      expect.soft(scenario.causes, `${name}: a cause the handover explains`).toContain(cause);
+    }
+  }
+}

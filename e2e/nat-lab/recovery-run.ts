@@ -8,6 +8,7 @@
 import { SDK_PAGE_DIR, type HarnessJoinOptions } from '@icelane/testing/browser-suite';
 import {
   watchCall,
+  type HeldSide,
   type WatchedCall,
   expect,
   type Lab,
@@ -75,13 +76,7 @@ export function checkRecoveries(results: RecoveryResult[]): void {
     }
     const { name, scenario, call, allocation } = result;
     for (const side of [call.a, call.b]) {
-      expect
-        .soft(side.dataGapMs, `${name}: data back within the bound`)
-        .toBeLessThan(RECOVERY_BOUND_MS);
-      expect.soft(side.receivedInLast2s, `${name}: data flowing at the end`).toBeGreaterThan(10);
-      expect
-        .soft(side.videoGapMs, `${name}: video back within the bound`)
-        .toBeLessThan(RECOVERY_BOUND_MS);
+      checkFlowBack(name, side);
       expect.soft(newStreams(side), `${name}: no new stream`).toBe(0);
       expect.soft(storyProblems(side, scenario), `${name}: one coherent story`).toEqual([]);
     }
@@ -100,6 +95,17 @@ export function checkRecoveries(results: RecoveryResult[]): void {
         .toBeGreaterThan(0);
     }
   }
+}
+
+/** Soft assertions: data and video back within the bound on `side`, data flowing at the end. */
+export function checkFlowBack(name: string, side: HeldSide): void {
+  expect
+    .soft(side.dataGapMs, `${name}: data back within the bound`)
+    .toBeLessThan(RECOVERY_BOUND_MS);
+  expect.soft(side.receivedInLast2s, `${name}: data flowing at the end`).toBeGreaterThan(10);
+  expect
+    .soft(side.videoGapMs, `${name}: video back within the bound`)
+    .toBeLessThan(RECOVERY_BOUND_MS);
 }
 
 interface AllocationMove {

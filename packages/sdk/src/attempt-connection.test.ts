@@ -31,6 +31,7 @@ function start(
     suspect: vi.fn(),
     trouble: vi.fn(),
     heardAgain: vi.fn(),
+    transportFailed: vi.fn(),
     turnRefused: vi.fn(),
     usage: vi.fn(),
   } satisfies AttemptHandlers;

@@ -43,6 +43,8 @@ export interface AttemptHandlers {
   suspect(): void;
   /** The far side is heard again after `trouble`. */
   heardAgain(): void;
+  /** The live call's DTLS transport failed: only a new connection brings it back. */
+  transportFailed(): void;
   /** TURN refused the credentials under policy `all`; ICE carries on without the relay. */
   turnRefused(): void;
   /** Relay usage totals (with `reportToServer`): periodically, and `final` once at the end. */
@@ -162,6 +164,7 @@ export class AttemptConnection {
             suspect: live(handlers.suspect),
             trouble: live(handlers.trouble),
             heardAgain: live(handlers.heardAgain),
+            transportFailed: live(handlers.transportFailed),
           });
         }
       }),
@@ -208,7 +211,8 @@ export class AttemptConnection {
   }
 
   signal(data: SignalData): void {
-    if (this.destroyed) return;
+    // simple-peer ends itself when its data channel closes, and then throws on a signal.
+    if (this.destroyed || this.peer.destroyed) return;
     const gen = typeof data.gen === 'number' ? data.gen : undefined;
     if (gen !== undefined) {
       // A signal of a generation this side has left: the browser would refuse it.

@@ -1,9 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { watchLiveCall, type LiveWatch } from './live-watch.js';
 
-/** The part of a connection the watch reads: its ICE state and its transport's bytes. */
+/** A DTLS transport, shared by every sender and receiver (BUNDLE). */
+class FakeDtlsTransport extends EventTarget {
+  state: RTCDtlsTransportState = 'connected';
+  set(state: RTCDtlsTransportState) {
+    this.state = state;
+    this.dispatchEvent(new Event('statechange'));
+  }
+}
+
+/** The part of a connection the watch reads: its ICE and DTLS states and its transport's bytes. */
 class FakeConnection extends EventTarget {
   iceConnectionState: RTCIceConnectionState = 'connected';
+  readonly dtls = new FakeDtlsTransport();
+  getSenders() {
+    return [{ transport: this.dtls }];
+  }
   bytesReceived = 0;
   /** Whether the far side's media reaches this side (an unmuted track on a receiving transceiver). */
   media = false;
@@ -40,6 +53,7 @@ function watch() {
     suspect: () => seen.push('suspect'),
     trouble: (cause) => seen.push(`trouble ${cause}`),
     heardAgain: () => seen.push('heard again'),
+    transportFailed: () => seen.push('transport failed'),
   });
   return { pc, seen, live, heartbeats: () => heartbeats };
 }
@@ -180,12 +194,23 @@ describe('the live watch', () => {
     other.live.stop();
   });
 
+  it('says when the DTLS transport failed (Firefox, its interface gone), beside the ICE state', () => {
+    const w = watch();
+    current = w.live;
+    w.pc.dtls.set('closed');
+    expect(w.seen).toEqual([]);
+    w.pc.setIceState('disconnected');
+    w.pc.dtls.set('failed');
+    expect(w.seen).toEqual(['trouble path-lost', 'transport failed']);
+  });
+
   it('stops sending and watching when stopped', async () => {
     const w = watch();
     w.live.heard();
     w.live.stop();
     await vi.advanceTimersByTimeAsync(5_000);
     w.pc.setIceState('failed');
+    w.pc.dtls.set('failed');
     expect(w.heartbeats()).toBe(0);
     expect(w.seen).toEqual([]);
   });

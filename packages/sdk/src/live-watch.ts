@@ -41,6 +41,12 @@ export interface LiveWatchHandlers {
   trouble(cause: TroubleCause): void;
   /** The far side is heard again after `trouble`. */
   heardAgain(): void;
+  /**
+   * The connection's DTLS transport failed: no ICE restart brings it back (its keys are gone), so
+   * only a new connection can. Firefox fails it, and closes every data channel, as soon as a send
+   * errs on a network interface that went away (a Wi-Fi → cellular handover).
+   */
+  transportFailed?(): void;
 }
 
 export interface LiveWatch {
@@ -176,8 +182,16 @@ export function watchLiveCall(
     hintTimer = setTimeout(() => trouble('network-change'), options.networkHintDebounceMs);
   };
 
+  const transports = dtlsTransports(pc);
+  const onTransportState = () => {
+    if (!stopped && transports.some((transport) => transport.state === 'failed')) {
+      handlers.transportFailed?.();
+    }
+  };
+
   const timer = setInterval(tick, options.heartbeatIntervalMs);
   pc.addEventListener('iceconnectionstatechange', onIceState);
+  for (const transport of transports) transport.addEventListener('statechange', onTransportState);
   const hints = networkHints();
   hints.add(onNetworkHint);
 
@@ -193,6 +207,9 @@ export function watchLiveCall(
       clearInterval(timer);
       clearTimeout(hintTimer);
       pc.removeEventListener('iceconnectionstatechange', onIceState);
+      for (const transport of transports) {
+        transport.removeEventListener('statechange', onTransportState);
+      }
       hints.remove(onNetworkHint);
     },
   };
@@ -209,6 +226,18 @@ function receivesMedia(pc: RTCPeerConnection): boolean {
     const receiving = direction === 'sendrecv' || direction === 'recvonly';
     return receiving && transceiver.receiver.track?.muted === false;
   });
+}
+
+/** The connection's DTLS transports (one with BUNDLE), where the browser exposes them. */
+function dtlsTransports(pc: RTCPeerConnection): RTCDtlsTransport[] {
+  const found = new Set<RTCDtlsTransport>();
+  const add = (transport: RTCDtlsTransport | null | undefined) => {
+    if (transport && typeof transport.addEventListener === 'function') found.add(transport);
+  };
+  if (typeof pc.getSenders === 'function') for (const s of pc.getSenders()) add(s.transport);
+  if (typeof pc.getReceivers === 'function') for (const r of pc.getReceivers()) add(r.transport);
+  add(pc.sctp?.transport);
+  return [...found];
 }
 
 /** The bytes received on every transport of the connection (one with BUNDLE). */

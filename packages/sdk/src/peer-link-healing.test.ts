@@ -88,6 +88,33 @@ describe('the link healing a live call in place', () => {
     ]);
   });
 
+  it('moves a call whose DTLS transport failed to a new connection (Firefox, its interface gone), and says so when it is up', async () => {
+    const { link, peer, peers, sent, eventsOf } = connected({ initiator: true });
+    // Firefox: ICE disconnected, then at once the DTLS transport failed and every channel closed.
+    peer._pc.setState('iceConnectionState', 'disconnected');
+    peer._pc.dtls.setState('failed');
+    peer.remoteClose();
+    await vi.advanceTimersByTimeAsync(900);
+    // Signaling went with the interface: the retry waits for the close grace.
+    expect(peers.all).toHaveLength(1);
+    // The far side's answer to a restart, for the dead connection: dropped, not thrown.
+    expect(() => link.receive(1, { type: 'answer', sdp: 'v=0 answer', gen: 1 })).not.toThrow();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(sent.at(-1)).toMatchObject({ attempt: 2, data: { type: 'icelane:retry' } });
+    expect(peers.all).toHaveLength(2);
+    peers.last()._pc.stats = chromeSrflx;
+    peers.last().connect();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(eventsOf('recovery')).toEqual([
+      expect.objectContaining({
+        cause: 'ice-failed',
+        step: 'new-connection',
+        outcome: 'recovered',
+      }),
+    ]);
+    expect(eventsOf('stream')).toEqual([]);
+  });
+
   it('leaves a call alone with recovery off', async () => {
     const { peer, eventsOf } = connected({ initiator: true, options: { recovery: false } });
     await vi.advanceTimersByTimeAsync(20_000);

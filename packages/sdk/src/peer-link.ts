@@ -304,6 +304,11 @@ export class PeerLink {
     const plan = (this.plan = planAttempt(this.planOptions, this.deps.ice(), attempt));
     const fail = (reason: FailureReason) =>
       this.dispatch({ type: 'local-failure', attempt, reason, ...this.facts() });
+    // Unless the reason arrives first (the peer left, or retries), this live connection has failed.
+    const failAfterGrace = () =>
+      setTimeout(() => {
+        if (this.connection === connection && this.state.phase === 'connected') fail('ice-failed');
+      }, CLOSE_GRACE_MS);
     const recovery = options.recovery
       ? this.makeRecovery(attempt, initiator, plan.policy)
       : undefined;
@@ -335,6 +340,14 @@ export class PeerLink {
         },
         trouble: (cause) => recovery?.trouble(cause),
         heardAgain: () => recovery?.heardAgain(),
+        // No ICE restart brings a failed DTLS transport back: the call moves to a new connection,
+        // whose outcome is this incident's `recovery`. Not at once: a vanished network interface
+        // (Firefox fails the transport then) took signaling with it, and the retry needs it.
+        transportFailed: () => {
+          if (!recovery) return;
+          this.replacement.start('ice-failed', connection.lastHeardAt());
+          failAfterGrace();
+        },
         // Refused credentials must not end a call that needs no relay: fresh ones for the next
         // gathering, and ICE carries on with what it has.
         turnRefused: () =>
@@ -345,11 +358,8 @@ export class PeerLink {
         remoteClosed: () => {
           if (this.detached) return this.deps.onLost();
           // The far side closed a live connection: it left (a `peer:left` follows) or it is
-          // retrying (its notice follows). If neither comes, count it as this attempt failing.
-          setTimeout(() => {
-            if (this.connection === connection && this.state.phase === 'connected')
-              fail('ice-failed');
-          }, CLOSE_GRACE_MS);
+          // retrying (its notice follows).
+          failAfterGrace();
         },
         data: (data) => this.deps.emit('data', { peerId, data }),
         control: (message) => this.deps.onControl(message),

@@ -2,7 +2,7 @@
  * A stand-in for `RTCPeerConnection` with the parts the SDK reads: its events and states, its
  * descriptions, `getStats()` answering with recorded browser stats, `get/setConfiguration`, and
  * negotiated data channels (the control channel). The test drives it: `setState`, `gather`,
- * `candidateError`, `stats`.
+ * `candidateError`, `stats`, `dtls`.
  */
 import type { StatsEntry } from '../../src/candidate-report.js';
 import { statsOf } from '../stats-fixtures.js';
@@ -43,6 +43,16 @@ export class FakeDataChannel extends EventTarget {
   }
 }
 
+/** The DTLS transport every sender shares (BUNDLE); the test moves its state. */
+export class FakeDtlsTransport extends EventTarget {
+  state: RTCDtlsTransportState = 'connected';
+
+  setState(state: RTCDtlsTransportState): void {
+    this.state = state;
+    this.dispatchEvent(new Event('statechange'));
+  }
+}
+
 const STATE_EVENTS = {
   connectionState: 'connectionstatechange',
   iceConnectionState: 'iceconnectionstatechange',
@@ -65,6 +75,7 @@ export class FakePeerConnection extends EventTarget {
   refuseConfiguration = false;
   /** How often `restartIce()` was called. */
   iceRestarts = 0;
+  readonly dtls = new FakeDtlsTransport();
   private configuration: RTCConfiguration;
 
   constructor(configuration: RTCConfiguration = {}) {
@@ -80,6 +91,10 @@ export class FakePeerConnection extends EventTarget {
     if (this.refuseConfiguration) throw new Error('InvalidModificationError');
     this.configurations.push(configuration);
     this.configuration = { ...configuration };
+  }
+
+  getSenders(): Array<{ transport: FakeDtlsTransport }> {
+    return [{ transport: this.dtls }];
   }
 
   restartIce(): void {
