@@ -112,7 +112,9 @@ describe('the link healing a live call in place', () => {
         outcome: 'recovered',
       }),
     ]);
-    expect(eventsOf('stream')).toEqual([]);
+    // Not the dead connection's path: the new one's comes as its first `report`.
+    expect(eventsOf('report').map((e) => e.report.attempt)).toContain(1);
+    expect(eventsOf('recovery')[0]).not.toHaveProperty('report');
   });
 
   it('leaves a call alone with recovery off', async () => {

@@ -201,6 +201,11 @@ export class PeerLink {
     return this.connection?.sendControl({ type: 'signaling-id', peerId: ownSignalingId }) ?? false;
   }
 
+  /** Whether the data channel is open now (a call healed in place keeps it open). */
+  get channelOpen(): boolean {
+    return this.connection?.connected ?? false;
+  }
+
   /** Sends on the data channel; throws `send-failed` when it is not open. */
   send(data: string | ArrayBufferView | ArrayBuffer | Blob): void {
     if (!this.connection?.connected) {
@@ -434,7 +439,9 @@ export class PeerLink {
 
   /** The outcome of a new connection made as the last step of healing. */
   private endReplacement(outcome: 'recovered' | 'failed'): void {
-    const event = this.replacement.end(outcome, this.report);
+    // The new connection is up before its first report: the one at hand is the old path's.
+    const report = this.report?.attempt === this.state.attempt ? this.report : undefined;
+    const event = this.replacement.end(outcome, report);
     if (event) this.deps.emit('recovery', { peerId: this.peerId, ...event });
   }
 

@@ -237,6 +237,18 @@ describe('a joined room', () => {
     expect(b.sent).toEqual([]);
   });
 
+  it('sends to every peer whose channel is open, skipping one whose channel closed under it', async () => {
+    const { room, a, b } = await roomWithTwo();
+    a.connect();
+    b.connect();
+    // Firefox closes every channel when its interface goes; the link waits for the reason.
+    b.remoteClose();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(() => room.send('to all')).not.toThrow();
+    expect(a.sent).toEqual(['to all']);
+    expect(b.sent).toEqual([]);
+  });
+
   it('sends to one peer; an unknown peer is not-joined, a closed channel send-failed', async () => {
     const { room, a } = await roomWithTwo();
     a.connect();

@@ -135,11 +135,9 @@ export class Room {
   send(data: SendData, peerId?: string): void {
     this.assertJoined();
     if (peerId === undefined) {
-      // A call being healed keeps its channel: what is sent now goes out when its path is back.
-      for (const link of this.links.values()) {
-        const { state } = link.snapshot();
-        if (state === 'connected' || state === 'reconnecting') link.send(data);
-      }
+      // A call healed in place keeps its channel: what is sent now goes out when its path is back.
+      // One whose channel closed (Firefox, its interface gone) is skipped: the others still get it.
+      for (const link of this.links.values()) if (link.channelOpen) link.send(data);
       return;
     }
     const link = this.links.get(peerId);
