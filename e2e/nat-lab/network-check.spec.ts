@@ -2,7 +2,8 @@
  * Issue 13: the network check predicts the path. Each NAT kind of the lab is classified from a
  * browser on it, with the ICE configuration the lab's server hands out (coturn answering STUN on
  * a second port for the probe); TURN on demand then takes TURN into attempt 1 only where a
- * symmetric NAT needs it, and allocates nothing where STUN alone connects.
+ * symmetric NAT needs it, and allocates nothing where STUN alone connects. Firefox classifies a
+ * symmetric and a port-restricted NAT the same way.
  */
 import type { Browser } from '@playwright/test';
 import type { IceConfig, NetworkClass } from '@icelane/sdk';
@@ -157,4 +158,23 @@ test.describe('TURN on demand told by the check', () => {
     }
     expect(network.turnLog.allocations().length).toBeGreaterThan(0);
   });
+});
+
+test('classifies symmetric and port-restricted from Firefox, its TURN transports included', async ({
+  lab,
+}) => {
+  const network = await probeLab(lab, {
+    a: 'symmetric',
+    b: 'port-restricted',
+    browsers: { a: 'firefox', b: 'firefox' },
+  });
+  for (const [side, kind] of [
+    ['a', 'symmetric'],
+    ['b', 'port-restricted'],
+  ] as const) {
+    const startedAt = Date.now();
+    const { result } = await checkFrom(network, side);
+    console.log(`Firefox, ${kind}: ${JSON.stringify(result)} (${Date.now() - startedAt} ms)`);
+    expect(result).toMatchObject({ ...expected[kind], publicAddress: publicAddress[side][kind] });
+  }
 });

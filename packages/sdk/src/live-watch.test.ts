@@ -14,9 +14,7 @@ class FakeDtlsTransport extends EventTarget {
 class FakeConnection extends EventTarget {
   iceConnectionState: RTCIceConnectionState = 'connected';
   readonly dtls = new FakeDtlsTransport();
-  getSenders() {
-    return [{ transport: this.dtls }];
-  }
+  readonly sctp = { transport: this.dtls };
   bytesReceived = 0;
   /** Whether the far side's media reaches this side (an unmuted track on a receiving transceiver). */
   media = false;

@@ -182,16 +182,15 @@ export function watchLiveCall(
     hintTimer = setTimeout(() => trouble('network-change'), options.networkHintDebounceMs);
   };
 
-  const transports = dtlsTransports(pc);
+  // The DTLS transport under the data channels (and, bundled, the media).
+  const transport = pc.sctp?.transport;
   const onTransportState = () => {
-    if (!stopped && transports.some((transport) => transport.state === 'failed')) {
-      handlers.transportFailed?.();
-    }
+    if (!stopped && transport?.state === 'failed') handlers.transportFailed?.();
   };
 
   const timer = setInterval(tick, options.heartbeatIntervalMs);
   pc.addEventListener('iceconnectionstatechange', onIceState);
-  for (const transport of transports) transport.addEventListener('statechange', onTransportState);
+  transport?.addEventListener('statechange', onTransportState);
   const hints = networkHints();
   hints.add(onNetworkHint);
 
@@ -207,9 +206,7 @@ export function watchLiveCall(
       clearInterval(timer);
       clearTimeout(hintTimer);
       pc.removeEventListener('iceconnectionstatechange', onIceState);
-      for (const transport of transports) {
-        transport.removeEventListener('statechange', onTransportState);
-      }
+      transport?.removeEventListener('statechange', onTransportState);
       hints.remove(onNetworkHint);
     },
   };
@@ -226,18 +223,6 @@ function receivesMedia(pc: RTCPeerConnection): boolean {
     const receiving = direction === 'sendrecv' || direction === 'recvonly';
     return receiving && transceiver.receiver.track?.muted === false;
   });
-}
-
-/** The connection's DTLS transports (one with BUNDLE), where the browser exposes them. */
-function dtlsTransports(pc: RTCPeerConnection): RTCDtlsTransport[] {
-  const found = new Set<RTCDtlsTransport>();
-  const add = (transport: RTCDtlsTransport | null | undefined) => {
-    if (transport && typeof transport.addEventListener === 'function') found.add(transport);
-  };
-  if (typeof pc.getSenders === 'function') for (const s of pc.getSenders()) add(s.transport);
-  if (typeof pc.getReceivers === 'function') for (const r of pc.getReceivers()) add(r.transport);
-  add(pc.sctp?.transport);
-  return [...found];
 }
 
 /** The bytes received on every transport of the connection (one with BUNDLE). */

@@ -16,11 +16,16 @@ export function gather(
   const candidates: ProbeCandidate[] = [];
   const errors: ProbeError[] = [];
   return new Promise<ProbeGathering>((resolve) => {
+    let finished = false;
     const finish = (complete: boolean) => {
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
       pc.onicecandidate = pc.onicecandidateerror = pc.onicegatheringstatechange = null;
-      pc.close();
-      resolve({ candidates, errors, complete });
+      void addRelayProtocols(pc, candidates).finally(() => {
+        pc.close();
+        resolve({ candidates, errors, complete });
+      });
     };
     const timer = setTimeout(() => finish(false), timeoutMs);
     pc.onicecandidate = (event) => {
@@ -57,4 +62,22 @@ export function gather(
       .then((offer) => pc.setLocalDescription(offer))
       .catch(() => finish(false));
   });
+}
+
+/**
+ * Firefox (153 ESR) says a relay candidate's TURN transport only in `getStats()`: its candidates
+ * carry neither `relayProtocol` nor `url`. For those, the `local-candidate` entry of the same
+ * address and port tells it.
+ */
+async function addRelayProtocols(pc: RTCPeerConnection, candidates: ProbeCandidate[]) {
+  const untold = candidates.filter((c) => c.type === 'relay' && !c.relayProtocol && !c.url);
+  if (untold.length === 0) return;
+  const told = new Map<string, string>();
+  (await pc.getStats().catch(() => [])).forEach((e: Record<string, unknown>) => {
+    const { type, address, port, relayProtocol } = e;
+    if (type === 'local-candidate' && typeof relayProtocol === 'string') {
+      told.set(`${String(address)}:${String(port)}`, relayProtocol);
+    }
+  });
+  for (const c of untold) c.relayProtocol = told.get(`${c.address}:${c.port}`) ?? null;
 }

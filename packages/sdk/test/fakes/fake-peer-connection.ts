@@ -43,7 +43,7 @@ export class FakeDataChannel extends EventTarget {
   }
 }
 
-/** The DTLS transport every sender shares (BUNDLE); the test moves its state. */
+/** The DTLS transport under the data channels and the media (BUNDLE); the test moves its state. */
 export class FakeDtlsTransport extends EventTarget {
   state: RTCDtlsTransportState = 'connected';
 
@@ -76,6 +76,8 @@ export class FakePeerConnection extends EventTarget {
   /** How often `restartIce()` was called. */
   iceRestarts = 0;
   readonly dtls = new FakeDtlsTransport();
+  /** The data channels' transport: the DTLS one (bundled). */
+  readonly sctp = { transport: this.dtls };
   private configuration: RTCConfiguration;
 
   constructor(configuration: RTCConfiguration = {}) {
@@ -91,10 +93,6 @@ export class FakePeerConnection extends EventTarget {
     if (this.refuseConfiguration) throw new Error('InvalidModificationError');
     this.configurations.push(configuration);
     this.configuration = { ...configuration };
-  }
-
-  getSenders(): Array<{ transport: FakeDtlsTransport }> {
-    return [{ transport: this.dtls }];
   }
 
   restartIce(): void {
