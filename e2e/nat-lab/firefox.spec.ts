@@ -96,52 +96,60 @@ function pairedRuns(runs: readonly PairedRun[]): RecoveryRun[] {
 }
 
 /**
- * Each incident once per pairing, the strategies crossed so that each incident and each pairing
- * meets both: four labs, all at once (Chromium alone runs all of them in call-recovery.spec.ts).
+ * The recovery tests, each a few labs at once:
+ * - each incident once per pairing, the strategies crossed so that each incident and each pairing
+ *   meets both (Chromium alone runs all of them in call-recovery.spec.ts);
+ * - a 3 s blackout and credentials expiring on a relayed call, with Firefox on the side that meets
+ *   them;
+ * - the handover, Firefox on side a: when its network interface goes away, Firefox fails the DTLS
+ *   transport at once (a send on the vanished interface errs) and closes every data channel, and
+ *   no ICE restart on that connection brings media or data back. The SDK moves the call to a new
+ *   connection instead, so the app sees one new `stream` on each side.
  */
-const RECOVERY_RUNS = pairedRuns([
-  { pairing: PAIRINGS[0]!, id: 'rebinding', strategy: 'auto' },
-  { pairing: PAIRINGS[0]!, id: 'turn-restart', strategy: 'relay' },
-  { pairing: PAIRINGS[1]!, id: 'rebinding', strategy: 'relay' },
-  { pairing: PAIRINGS[1]!, id: 'turn-restart', strategy: 'auto' },
-]);
+const RECOVERY_TESTS: Array<{
+  title: string;
+  timeoutMs: number;
+  runs: RecoveryRun[];
+  check: (results: RecoveryResult[]) => void;
+}> = [
+  {
+    title: 'video calls recover from NAT rebinding and a TURN restart',
+    timeoutMs: 3 * 60_000,
+    runs: pairedRuns([
+      { pairing: PAIRINGS[0]!, id: 'rebinding', strategy: 'auto' },
+      { pairing: PAIRINGS[0]!, id: 'turn-restart', strategy: 'relay' },
+      { pairing: PAIRINGS[1]!, id: 'rebinding', strategy: 'relay' },
+      { pairing: PAIRINGS[1]!, id: 'turn-restart', strategy: 'auto' },
+    ]),
+    check: checkRecoveries,
+  },
+  {
+    title: 'video calls recover from a blackout and move onto fresh credentials',
+    timeoutMs: 4 * 60_000,
+    runs: pairedRuns([
+      { pairing: PAIRINGS[1]!, id: 'blackout', strategy: 'auto' },
+      { pairing: PAIRINGS[0]!, id: 'credentials', strategy: 'relay' },
+    ]),
+    check: checkRecoveries,
+  },
+  {
+    title:
+      'video calls come back from a Wi-Fi → cellular handover on a new connection, one new stream on each side',
+    timeoutMs: 3 * 60_000,
+    runs: pairedRuns([
+      { pairing: PAIRINGS[0]!, id: 'handover', strategy: 'auto' },
+      { pairing: PAIRINGS[1]!, id: 'handover', strategy: 'relay' },
+    ]),
+    check: checkReplacedCalls,
+  },
+];
 
-test('video calls recover from NAT rebinding and a TURN restart', async ({ lab }) => {
-  test.setTimeout(3 * 60_000);
-  checkRecoveries(await runRecoveries(lab, RECOVERY_RUNS, RECOVERY_RUNS.length));
-});
-
-/**
- * A 3 s blackout and credentials expiring on a relayed call, with Firefox on the side that meets
- * them; two labs at once.
- */
-const MORE_RECOVERY_RUNS = pairedRuns([
-  { pairing: PAIRINGS[1]!, id: 'blackout', strategy: 'auto' },
-  { pairing: PAIRINGS[0]!, id: 'credentials', strategy: 'relay' },
-]);
-
-test('video calls recover from a blackout and move onto fresh credentials', async ({ lab }) => {
-  test.setTimeout(4 * 60_000);
-  checkRecoveries(await runRecoveries(lab, MORE_RECOVERY_RUNS, MORE_RECOVERY_RUNS.length));
-});
-
-/**
- * The handover, Firefox on side a: when its network interface goes away, Firefox fails the DTLS
- * transport at once (a send on the vanished interface errs) and closes every data channel, and no
- * ICE restart on that connection brings media or data back. The SDK moves the call to a new
- * connection instead, so the app sees one new `stream` on each side; two labs at once.
- */
-const HANDOVER_RUNS = pairedRuns([
-  { pairing: PAIRINGS[0]!, id: 'handover', strategy: 'auto' },
-  { pairing: PAIRINGS[1]!, id: 'handover', strategy: 'relay' },
-]);
-
-test('video calls come back from a Wi-Fi → cellular handover on a new connection, one new stream on each side', async ({
-  lab,
-}) => {
-  test.setTimeout(3 * 60_000);
-  checkReplacedCalls(await runRecoveries(lab, HANDOVER_RUNS, HANDOVER_RUNS.length));
-});
+for (const { title, timeoutMs, runs, check } of RECOVERY_TESTS) {
+  test(title, async ({ lab }) => {
+    test.setTimeout(timeoutMs);
+    check(await runRecoveries(lab, runs, runs.length));
+  });
+}
 
 /**
  * What a user relies on when the call comes back on a new connection: data and video back within
