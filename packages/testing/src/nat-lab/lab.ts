@@ -72,6 +72,8 @@ export interface LabOptions {
    * on the web app's host (`WEB_HOST`), the one a `tcp-443-only` firewall lets through besides 443.
    */
   turnTls: boolean;
+  /** With `turnTls`, whether the browsers trust the lab's CA (`false`: the control). */
+  trustLabCa: boolean;
   /** The browser each side runs (Debian's Chromium or Firefox ESR). */
   browsers: Record<SideName, BrowserName>;
   onLog: (line: string) => void;
@@ -88,6 +90,7 @@ export const labDefaults: LabOptions = {
   turnVerbose: true,
   stunProbe: false,
   turnTls: false,
+  trustLabCa: true,
   browsers: { a: 'chromium', b: 'chromium' },
   onLog: () => {},
 };
@@ -232,7 +235,7 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
         dir,
         network.sides[side].ns,
         o.videoCall && server ? server.url : undefined,
-        ca ?? undefined,
+        ca && o.trustLabCa ? ca : undefined,
       ).then((started) => {
         cleanups.push(() => started.close());
         return started;
