@@ -4,6 +4,7 @@
 import type { JoinRequest } from '@icelane/protocol';
 import { resolveJoinOptions, type JoinOptions } from './defaults.js';
 import { IcelaneError } from './errors.js';
+import { preloadForJoin } from './network-check/at-join.js';
 import { joinError } from './room-errors.js';
 import { Room } from './room.js';
 import { connectSignaling, request } from './signaling.js';
@@ -36,6 +37,7 @@ export async function joinRoom(
   if (resolved.name !== undefined) joinRequest.name = resolved.name;
   if (resolved.meta !== undefined) joinRequest.meta = resolved.meta;
 
+  preloadForJoin(resolved);
   const [SimplePeer, socket] = await Promise.all([
     loadSimplePeer(),
     connectSignaling(url, { token: resolved.token, timeoutMs: resolved.signalingTimeoutMs }),

@@ -14,9 +14,16 @@
 // connects to Firefox there and hands the connected socket back over its IPC channel (a unix
 // socket pair, which crosses network namespaces). No port, address or file is added anywhere;
 // the connector exits with this process.
-import { spawn } from 'node:child_process';
+//
+// With FIREFOX_CA_FILE=<PEM file>, Firefox trusts that certificate authority: it goes into the
+// profile Playwright made for this launch (its own NSS database, cert9.db, through Debian's
+// certutil from libnss3-tools), which Firefox reads at start. Nothing outside that profile
+// changes, and the profile goes when Playwright closes the browser.
+import { execFileSync, spawn } from 'node:child_process';
 import { Buffer } from 'node:buffer';
+import { existsSync } from 'node:fs';
 import net from 'node:net';
+import { join } from 'node:path';
 import { URL, fileURLToPath } from 'node:url';
 
 const TOLERATED = new Set(['emulation.setMediaFeaturesOverride']);
@@ -24,6 +31,8 @@ const firefoxPath = process.env.FIREFOX_PATH || '/usr/lib/firefox-esr/firefox-es
 const netns = process.env.FIREFOX_NETNS || '';
 const inNetns = (command, args) =>
   netns ? ['ip', ['netns', 'exec', netns, command, ...args]] : [command, args];
+
+if (process.env.FIREFOX_CA_FILE) trustInProfile(process.env.FIREFOX_CA_FILE);
 
 const firefox = spawn(...inNetns(firefoxPath, process.argv.slice(2)), {
   stdio: ['ignore', 'inherit', 'pipe'],
@@ -35,6 +44,28 @@ firefox.on('error', (error) => {
 firefox.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
   process.on(signal, () => firefox.kill(signal));
+}
+
+/** Adds the CA in `caFile` to the NSS database of the profile Playwright passes (`--profile`). */
+function trustInProfile(caFile) {
+  const at = process.argv.findIndex((arg) => arg === '--profile' || arg === '-profile');
+  const profile = at >= 0 ? process.argv[at + 1] : undefined;
+  if (!profile) {
+    process.stderr.write('firefox-bidi: FIREFOX_CA_FILE needs the --profile Playwright passes\n');
+    process.exit(1);
+  }
+  const db = `sql:${profile}`;
+  try {
+    if (!existsSync(join(profile, 'cert9.db'))) {
+      execFileSync('certutil', ['-d', db, '-N', '--empty-password'], { stdio: 'pipe' });
+    }
+    const add = ['-d', db, '-A', '-t', 'C,,', '-n', 'test CA', '-i', caFile];
+    execFileSync('certutil', add, { stdio: 'pipe' });
+  } catch (error) {
+    const said = error.stderr?.toString().trim() || error.message;
+    process.stderr.write(`firefox-bidi: cannot trust ${caFile} in the profile: ${said}\n`);
+    process.exit(1);
+  }
 }
 
 /** Connects to Firefox's BiDi server: directly, or from inside FIREFOX_NETNS via the connector. */

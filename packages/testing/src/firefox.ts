@@ -39,6 +39,12 @@ export interface FirefoxLaunchSettings {
   netns?: string;
   /** Origins (scheme://host:port) Firefox counts as secure contexts, so they can use the camera. */
   secureOrigins: string[];
+  /**
+   * A certificate authority (PEM file) Firefox trusts besides its built-in ones, e.g. a test TURN
+   * server's: added to the launch's own profile (certutil, Debian's `libnss3-tools`), never to
+   * the system.
+   */
+  caFile?: string;
 }
 
 export const firefoxLaunchDefaults: FirefoxLaunchSettings = {
@@ -51,7 +57,10 @@ export const firefoxLaunchDefaults: FirefoxLaunchSettings = {
  * `browserName: 'firefox'`. Playwright executes FIREFOX_BIDI_LAUNCHER, which starts Firefox.
  */
 export function firefoxLaunchOptions(settings: Partial<FirefoxLaunchSettings> = {}) {
-  const { executablePath, netns, secureOrigins } = { ...firefoxLaunchDefaults, ...settings };
+  const { executablePath, netns, secureOrigins, caFile } = {
+    ...firefoxLaunchDefaults,
+    ...settings,
+  };
   const prefs = { ...FIREFOX_PREFS };
   if (secureOrigins.length > 0) {
     // Firefox's allow-list holds host names (any port, any scheme).
@@ -66,6 +75,7 @@ export function firefoxLaunchOptions(settings: Partial<FirefoxLaunchSettings> = 
       ...process.env,
       FIREFOX_PATH: executablePath,
       ...(netns ? { FIREFOX_NETNS: netns } : {}),
+      ...(caFile ? { FIREFOX_CA_FILE: caFile } : {}),
     },
   };
 }

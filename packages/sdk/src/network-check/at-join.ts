@@ -6,7 +6,7 @@
 import type { IceConfig } from '@icelane/protocol';
 import type { ResolvedJoinOptions } from '../defaults.js';
 import { browserStorage } from '../path-memory/path-store.js';
-import { checkNetwork, type NetworkClass } from './check.js';
+import { checkNetwork, preloadNetworkCheck, type NetworkClass } from './check.js';
 import type { MappingBehaviour } from './classify.js';
 import { NETWORK_WAIT_MS } from './network-hint.js';
 
@@ -24,9 +24,8 @@ type JoinCheckOptions = Pick<ResolvedJoinOptions, 'strategy' | 'turnOnDemand' | 
  * `auto`, `rememberPaths` and a storage to remember in.
  */
 export function networkAtJoin(ice: IceConfig, options: JoinCheckOptions): NetworkAtJoin {
-  const auto = options.strategy === 'auto';
-  const exchange = auto && options.turnOnDemand && Boolean(ice.stunProbe?.length);
-  const memory = auto && options.rememberPaths && browserStorage() !== null;
+  const exchange = usesMapping(options) && Boolean(ice.stunProbe?.length);
+  const memory = usesAddress(options);
   if (!exchange && !memory) return { mapping: null, publicAddress: null };
   const check: Promise<NetworkClass | null> =
     typeof RTCPeerConnection === 'undefined'
@@ -36,4 +35,21 @@ export function networkAtJoin(ice: IceConfig, options: JoinCheckOptions): Networ
     mapping: exchange ? check.then((network) => network?.mapping ?? 'unknown') : null,
     publicAddress: memory ? check.then((network) => network?.publicAddress ?? null) : null,
   };
+}
+
+/**
+ * Loads the check's code while the join request is under way, when these options may run the
+ * check at join (whether the server hands out a probe endpoint is only known from its answer).
+ */
+export function preloadForJoin(options: JoinCheckOptions): void {
+  if (typeof RTCPeerConnection === 'undefined') return;
+  if (usesMapping(options) || usesAddress(options)) preloadNetworkCheck();
+}
+
+function usesMapping(options: JoinCheckOptions): boolean {
+  return options.strategy === 'auto' && options.turnOnDemand;
+}
+
+function usesAddress(options: JoinCheckOptions): boolean {
+  return options.strategy === 'auto' && options.rememberPaths && browserStorage() !== null;
 }

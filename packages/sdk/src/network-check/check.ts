@@ -49,3 +49,13 @@ export async function checkNetwork(
   const { runNetworkCheck } = await import('./run-check.js');
   return runNetworkCheck(ice, { ...networkCheckDefaults, ...options });
 }
+
+/**
+ * Starts loading the check's code ahead of its first use (the room's check at join loads it
+ * while the join is under way rather than after it).
+ */
+export function preloadNetworkCheck(): void {
+  import('./run-check.js').catch(() => {
+    // Loaded again, and its failure reported, at first use.
+  });
+}

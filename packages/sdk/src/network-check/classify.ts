@@ -26,6 +26,8 @@ export interface ProbeCandidate {
   relayProtocol?: string | null;
   /** The STUN or TURN URL it came from, when the browser says. */
   url?: string | null;
+  /** When it came, in ms from the gathering's start. */
+  atMs?: number;
 }
 
 export interface ProbeError {
@@ -38,6 +40,11 @@ export interface ProbeGathering {
   candidates: ProbeCandidate[];
   errors: ProbeError[];
   complete: boolean;
+  /**
+   * Ended early because what came already told enough (see mapping-ending.ts): read as every
+   * server having answered, as `complete` is.
+   */
+  settled?: boolean;
 }
 
 export interface MappingVerdict {
@@ -55,11 +62,12 @@ export interface MappingVerdict {
  * `endpoints` is how many distinct STUN endpoints were asked.
  */
 export function classifyMapping(gathering: ProbeGathering, endpoints: number): MappingVerdict {
-  const { candidates, errors, complete } = gathering;
+  const { candidates, errors, complete, settled } = gathering;
   const reflexive = candidates.filter((c) => c.type === 'srflx' && c.protocol === 'udp');
   const publicAddress = reflexive[0]?.address ?? null;
-  // Every STUN server answered: gathering finished and none reported an error.
-  const allAnswered = complete && !errors.some((e) => /^stuns?:/i.test(e.url));
+  // Every STUN server answered: gathering finished (or settled) and none reported an error.
+  const allAnswered =
+    (complete || settled === true) && !errors.some((e) => /^stuns?:/i.test(e.url));
   const verdict = (mapping: MappingBehaviour, udp: boolean | null): MappingVerdict => ({
     mapping,
     udp,

@@ -1,6 +1,7 @@
 /**
  * One gathering on a lone `RTCPeerConnection`: every candidate and candidate error until
- * gathering completes or the deadline passes. Nothing is connected; the connection is closed.
+ * gathering completes, the deadline passes or what came tells enough. Nothing is connected; the
+ * connection is closed.
  */
 import type { IceServer } from '@icelane/protocol';
 import type { ProbeCandidate, ProbeError, ProbeGathering } from './classify.js';
@@ -9,22 +10,28 @@ export function gather(
   iceServers: IceServer[],
   policy: RTCIceTransportPolicy,
   timeoutMs: number,
-  /** Whether what came so far already tells enough: the gathering ends there. */
-  enough: (gathering: ProbeGathering) => boolean = () => false,
+  /**
+   * When, from what came so far, the gathering may end (ms from its start; `null`: not yet). It
+   * is asked again at each candidate, and then ends `settled`.
+   */
+  endsAtMs: (gathering: ProbeGathering) => number | null = () => null,
 ): Promise<ProbeGathering> {
+  const startedAt = performance.now();
   const pc = new RTCPeerConnection({ iceServers, iceTransportPolicy: policy });
   const candidates: ProbeCandidate[] = [];
   const errors: ProbeError[] = [];
   return new Promise<ProbeGathering>((resolve) => {
     let finished = false;
-    const finish = (complete: boolean) => {
+    let ending: ReturnType<typeof setTimeout> | undefined;
+    const finish = (complete: boolean, settled = false) => {
       if (finished) return;
       finished = true;
       clearTimeout(timer);
+      clearTimeout(ending);
       pc.onicecandidate = pc.onicecandidateerror = pc.onicegatheringstatechange = null;
       void addRelayProtocols(pc, candidates).finally(() => {
         pc.close();
-        resolve({ candidates, errors, complete });
+        resolve({ candidates, errors, complete, settled });
       });
     };
     const timer = setTimeout(() => finish(false), timeoutMs);
@@ -46,8 +53,14 @@ export function gather(
           (c as RTCIceCandidate & { url?: string | null }).url ??
           (event as RTCPeerConnectionIceEvent & { url?: string | null }).url ??
           null,
+        atMs: Math.round(performance.now() - startedAt),
       });
-      if (enough({ candidates, errors, complete: false })) finish(false);
+      const endAt = endsAtMs({ candidates, errors, complete: false });
+      clearTimeout(ending);
+      if (endAt === null) return;
+      const waitMs = endAt - (performance.now() - startedAt);
+      if (waitMs <= 0) finish(false, true);
+      else ending = setTimeout(() => finish(false, true), waitMs);
     };
     pc.onicecandidateerror = (event) => {
       const { url, errorCode } = event as RTCPeerConnectionIceErrorEvent;

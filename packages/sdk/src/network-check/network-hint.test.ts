@@ -31,16 +31,43 @@ describe('TURN on demand told by the network checks', () => {
 
   it('sends its own mapping first as the offerer, and plans once it has heard the far side', async () => {
     const sent: unknown[] = [];
-    const own = Promise.resolve<MappingBehaviour>('endpoint-dependent');
+    const own = Promise.resolve<MappingBehaviour>('endpoint-independent');
     const hint = new NetworkHint(own, true, (data) => sent.push(data));
     const ready = vi.fn();
     hint.whenReady(ready);
     await Promise.resolve();
-    expect(sent).toEqual([{ type: NETWORK_SIGNAL, mapping: 'endpoint-dependent' }]);
+    expect(sent).toEqual([{ type: NETWORK_SIGNAL, mapping: 'endpoint-independent' }]);
     expect(ready).not.toHaveBeenCalled();
-    hint.heard('endpoint-independent');
+    hint.heard('endpoint-dependent');
     expect(ready).toHaveBeenCalledOnce();
     expect(hint.needsTurn).toBe(true);
+  });
+
+  it('plans at once behind a symmetric NAT, its own mapping sent before anything else', async () => {
+    const sent: unknown[] = [];
+    const own = Promise.resolve<MappingBehaviour>('endpoint-dependent');
+    const hint = new NetworkHint(own, true, (data) => sent.push(data));
+    const ready = vi.fn(() => expect(sent).toHaveLength(1));
+    hint.whenReady(ready);
+    await Promise.resolve();
+    expect(sent).toEqual([{ type: NETWORK_SIGNAL, mapping: 'endpoint-dependent' }]);
+    expect(ready).toHaveBeenCalledOnce();
+    expect(hint.needsTurn).toBe(true);
+    hint.heard('endpoint-independent');
+    expect(ready).toHaveBeenCalledOnce();
+  });
+
+  it('as the answerer behind a symmetric NAT, plans at once but still replies only once it has heard', async () => {
+    const sent: unknown[] = [];
+    const own = Promise.resolve<MappingBehaviour>('endpoint-dependent');
+    const hint = new NetworkHint(own, false, (data) => sent.push(data));
+    const ready = vi.fn();
+    hint.whenReady(ready);
+    await Promise.resolve();
+    expect(ready).toHaveBeenCalledOnce();
+    expect(sent).toEqual([]);
+    hint.heard('endpoint-independent');
+    expect(sent).toEqual([{ type: NETWORK_SIGNAL, mapping: 'endpoint-dependent' }]);
   });
 
   it('answers only once it has heard the offerer, so a newcomer never hears it first', async () => {

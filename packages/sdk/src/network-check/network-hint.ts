@@ -1,7 +1,8 @@
 /**
  * TURN on demand, told by the network checks of both sides. Each side sends the other its
  * mapping behaviour in a signal of its own (`icelane:network`) before its offer or answer; attempt 1
- * is planned once both are known (or the far side's is given up on):
+ * is planned once both are known (or the far side's is given up on), or at once by a side behind
+ * a symmetric NAT, which needs TURN whatever the far side says:
  *
  * - either side endpoint-dependent (symmetric NAT): attempt 1 includes TURN, as `auto` without
  *   TURN on demand, so the relay is there from the start and no attempt dies waiting;
@@ -105,7 +106,10 @@ export class NetworkHint {
   }
 
   private settle(): void {
-    if (!this.waiting || this.local === undefined || this.remote === undefined) return;
+    if (!this.waiting || this.local === undefined) return;
+    // Only an endpoint-dependent side knows the plan without the far side's mapping; it spares
+    // the offerer a signaling round trip before its offer (its own signal still goes first).
+    if (this.remote === undefined && this.local !== 'endpoint-dependent') return;
     const ready = this.waiting;
     this.close();
     ready();

@@ -6,6 +6,7 @@ import { onlyTurn, type IceConfig } from '@icelane/protocol';
 import type { NetworkCheckOptions, NetworkClass } from './check.js';
 import { classifyMapping, classifyTurn } from './classify.js';
 import { gather } from './gather.js';
+import { mappingGatheringEndsAtMs } from './mapping-ending.js';
 
 /** The check itself, loaded on first use (see `check.ts`). */
 export async function runNetworkCheck(
@@ -18,11 +19,11 @@ export async function runNetworkCheck(
   const turnUrls = turnServers.flatMap((s) => (Array.isArray(s.urls) ? s.urls : [s.urls]));
   const [stun, relay] = await Promise.all([
     stunEndpoints.length > 0
-      ? // Two public ports for one socket need no more: the browser's gathering phases take
-        // ~150 ms to complete, a symmetric NAT shows in one STUN round trip.
-        gather([{ urls: stunEndpoints }], 'all', o.timeoutMs, (sofar) => {
-          return classifyMapping(sofar, stunEndpoints.length).mapping === 'endpoint-dependent';
-        })
+      ? // Ends once the mapping is told (mapping-ending.ts), not after the browser's ~150 ms of
+        // gathering phases.
+        gather([{ urls: stunEndpoints }], 'all', o.timeoutMs, (sofar) =>
+          mappingGatheringEndsAtMs(sofar, stunEndpoints.length),
+        )
       : null,
     turnUrls.length > 0 ? gather(turnServers, 'relay', o.timeoutMs) : null,
   ]);

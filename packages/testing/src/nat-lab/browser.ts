@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { chromium, firefox, type Browser } from '@playwright/test';
 import { CHROMIUM_PATH, chromiumLaunchOptions, firefoxLaunchOptions } from '../index.js';
 import type { BrowserName } from '../browser-suite/browsers.js';
+import type { LabCa } from './lab-ca.js';
 
 /**
  * Writes the Chromium wrapper for `ns` into `dir` and returns its path. With `home`, Chromium runs
@@ -32,21 +33,21 @@ export async function writeBrowserWrapper(dir: string, ns: string, home?: string
 /**
  * Launches headless `name` whose every socket lives in `ns`. With `secureOrigin`, that plain-http
  * origin counts as secure, so a page there can take the (fake) camera as a real video call does —
- * and then the browser shows its host addresses instead of mDNS names.
+ * and then the browser shows its host addresses instead of mDNS names. With `ca`, the browser
+ * trusts the lab's certificate authority.
  */
 export async function launchBrowserIn(
   name: BrowserName,
   dir: string,
   ns: string,
   secureOrigin?: string,
-  home?: string,
+  ca?: Pick<LabCa, 'browserHome' | 'caFile'>,
 ): Promise<Browser> {
   if (name === 'firefox') {
-    // The lab's certificate authority (`home`) is Chromium's only: Firefox keeps its own store.
     const secureOrigins = secureOrigin ? [secureOrigin] : [];
-    return firefox.launch(firefoxLaunchOptions({ netns: ns, secureOrigins }));
+    return firefox.launch(firefoxLaunchOptions({ netns: ns, secureOrigins, caFile: ca?.caFile }));
   }
-  const options = chromiumLaunchOptions(await writeBrowserWrapper(dir, ns, home));
+  const options = chromiumLaunchOptions(await writeBrowserWrapper(dir, ns, ca?.browserHome));
   if (secureOrigin) options.args.push(`--unsafely-treat-insecure-origin-as-secure=${secureOrigin}`);
   return chromium.launch(options);
 }

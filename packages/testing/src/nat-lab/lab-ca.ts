@@ -3,8 +3,10 @@
  * serve `turns:` that the lab's browsers trust. Made with openssl at test time; nothing is kept.
  *
  * Chromium on Linux trusts the authorities in the NSS database `$HOME/.pki/nssdb`: the CA goes
- * into a database of the lab's own (certutil, Debian's `libnss3-tools`), and the lab's browsers
- * run with `HOME` there. The system's trust store and root's own `~/.pki` are never touched.
+ * into a database of the lab's own (certutil, Debian's `libnss3-tools`), and the lab's Chromium
+ * runs with `HOME` there. Firefox keeps its own database in its profile: the CA goes into the one
+ * Playwright makes for each launch (see `firefoxLaunchOptions`' `caFile`). The system's trust
+ * store and root's own `~/.pki` are never touched.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,12 +16,17 @@ export interface LabCa {
   /** The server certificate (PEM) for coturn's `--cert`, and its key for `--pkey`. */
   certFile: string;
   keyFile: string;
-  /** A `HOME` whose `.pki/nssdb` trusts the lab's CA. */
+  /** A `HOME` whose `.pki/nssdb` trusts the lab's CA (Chromium). */
   browserHome: string;
+  /** The CA's certificate (PEM), for a browser with a trust store of its own (Firefox). */
+  caFile: string;
 }
 
-/** A CA and a certificate for `serverIp` (as an IP subject alternative name), in `dir`. */
-export async function makeLabCa(dir: string, serverIp: string): Promise<LabCa> {
+/**
+ * A CA and a certificate for `serverName` and `serverIp` (subject alternative names), in `dir`.
+ * Firefox does TURN over TLS with a host name only (an IP address: "TLS requires FQDN").
+ */
+export async function makeLabCa(dir: string, serverName: string, serverIp: string): Promise<LabCa> {
   const file = (name: string) => join(dir, name);
   const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   await run('openssl', [
@@ -47,11 +54,11 @@ export async function makeLabCa(dir: string, serverIp: string): Promise<LabCa> {
     '-out',
     file('turn.csr'),
     '-subj',
-    `/CN=${serverIp}`,
+    `/CN=${serverName}`,
   ]);
   await writeFile(
     file('turn.ext'),
-    `subjectAltName=IP:${serverIp}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n`,
+    `subjectAltName=DNS:${serverName},IP:${serverIp}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n`,
   );
   await run('openssl', [
     'x509',
@@ -85,5 +92,10 @@ export async function makeLabCa(dir: string, serverIp: string): Promise<LabCa> {
     '-i',
     file('ca.pem'),
   ]);
-  return { certFile: file('turn.pem'), keyFile: file('turn.key'), browserHome };
+  return {
+    certFile: file('turn.pem'),
+    keyFile: file('turn.key'),
+    browserHome,
+    caFile: file('ca.pem'),
+  };
 }

@@ -10,6 +10,7 @@ import type { BrowserName } from '../browser-suite/browsers.js';
 import { startCoturn, startServerProcess, type Coturn, type ServerProcess } from '../index.js';
 import { launchBrowserIn } from './browser.js';
 import { makeLabCa } from './lab-ca.js';
+import { writeNamespaceHosts } from './netns-hosts.js';
 import { blackout, handover, rebind, type IncidentTimes } from './incidents.js';
 import { WEB_HOST, type NatKind } from './nat-kinds.js';
 import { run } from './run.js';
@@ -26,6 +27,14 @@ export const TURN_REALM = 'icelane.lab';
 const SECOND_PUBLIC_HOST = WEB_HOST;
 /** Where coturn serves TURN over TLS with `turnTls`. */
 export const TURN_TLS_PORT = 443;
+/**
+ * The TURN server's host name in the `turns:` URL of a lab with Firefox, which refuses TLS to an
+ * IP address ("TLS requires FQDN" in its log, and no relay). The clients' namespaces know it
+ * from a hosts file of their own (netns-hosts.ts). A lab of Chromiums keeps the IP address:
+ * measured, Chromium 156 gathered nothing from the named URL within 12 s, with that hosts file
+ * and with `--host-resolver-rules` alike. `.test` is a reserved name.
+ */
+export const TURN_TLS_NAME = 'turn.icelane.test';
 /** The clients' private side, which the relay must refuse as a peer (as on the internet). */
 const CGNAT_RANGE = '100.64.0.0-100.127.255.255';
 
@@ -57,11 +66,14 @@ export interface LabOptions {
    */
   stunProbe: boolean;
   /**
-   * coturn also serves `turns:203.0.113.1:443` with a certificate from a CA made for the lab,
-   * which the lab's Chromium trusts; the server hands that URL out; the signaling server listens
+   * coturn also serves `turns:203.0.113.1:443` (`turns:turn.icelane.test:443` in a lab with
+   * Firefox: see `TURN_TLS_NAME`) with a certificate from a CA made for the lab, which the lab's
+   * browsers trust; the server hands that URL out; the signaling server listens
    * on the web app's host (`WEB_HOST`), the one a `tcp-443-only` firewall lets through besides 443.
    */
   turnTls: boolean;
+  /** With `turnTls`, whether the browsers trust the lab's CA (`false`: the control). */
+  trustLabCa: boolean;
   /** The browser each side runs (Debian's Chromium or Firefox ESR). */
   browsers: Record<SideName, BrowserName>;
   onLog: (line: string) => void;
@@ -78,6 +90,7 @@ export const labDefaults: LabOptions = {
   turnVerbose: true,
   stunProbe: false,
   turnTls: false,
+  trustLabCa: true,
   browsers: { a: 'chromium', b: 'chromium' },
   onLog: () => {},
 };
@@ -151,7 +164,14 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
     if (o.stunProbe && o.turnTls) throw new Error('stunProbe and turnTls both use 203.0.113.2');
     if (o.stunProbe || o.turnTls)
       await ip(network.pubNs, 'addr', 'add', `${SECOND_PUBLIC_HOST}/24`, 'dev', 'br0');
-    const ca = o.turnTls ? await makeLabCa(dir, PUBLIC_HOST) : null;
+    const ca = o.turnTls ? await makeLabCa(dir, TURN_TLS_NAME, PUBLIC_HOST) : null;
+    const tlsByName = Object.values(o.browsers).includes('firefox');
+    if (ca && tlsByName) {
+      for (const side of Object.values(network.sides)) {
+        await writeNamespaceHosts(side.ns, { [TURN_TLS_NAME]: PUBLIC_HOST });
+      }
+    }
+    const tlsHost = tlsByName ? TURN_TLS_NAME : PUBLIC_HOST;
 
     const turnLog = new TurnLog();
     const turnOptions = {
@@ -188,7 +208,7 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
     const turnUrls = {
       udp: `turn:${PUBLIC_HOST}:${TURN_PORT}?transport=udp`,
       tcp: `turn:${PUBLIC_HOST}:${TURN_PORT}?transport=tcp`,
-      ...(ca ? { tls: `turns:${PUBLIC_HOST}:${TURN_TLS_PORT}?transport=tcp` } : {}),
+      ...(ca ? { tls: `turns:${tlsHost}:${TURN_TLS_PORT}?transport=tcp` } : {}),
     };
     const stunUrl = `stun:${PUBLIC_HOST}:${TURN_PORT}`;
     const probeStunUrl = o.stunProbe ? `stun:${PUBLIC_HOST}:${TURN_PORT + 1}` : null;
@@ -215,7 +235,7 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
         dir,
         network.sides[side].ns,
         o.videoCall && server ? server.url : undefined,
-        ca?.browserHome,
+        ca && o.trustLabCa ? ca : undefined,
       ).then((started) => {
         cleanups.push(() => started.close());
         return started;

@@ -1,9 +1,12 @@
 /**
  * Removing lab namespaces: the processes still inside them first (a namespace outlives `ip netns
- * del` while a process holds it), then the namespace, which takes its veths and NAT rules with it.
+ * del` while a process holds it), then the namespace, which takes its veths and NAT rules with it,
+ * and its own `/etc` files (netns-hosts.ts).
  * Also the guard that does the same when the process exits or is interrupted mid-test.
  */
+import { rmSync } from 'node:fs';
 import { LAB_PREFIX, isLabName, ownerPid } from './names.js';
+import { namespaceEtc, removeEmptyNetnsEtc } from './netns-hosts.js';
 import { run, runSyncQuiet } from './run.js';
 
 const live = new Set<string>();
@@ -21,8 +24,10 @@ export async function destroyNamespaces(names: string[]): Promise<void> {
     const pids = await run('ip', ['netns', 'pids', name]).catch(() => '');
     for (const pid of parsePids(pids)) killQuietly(pid);
     await run('ip', ['netns', 'del', name]).catch(() => '');
+    rmSync(namespaceEtc(name), { recursive: true, force: true });
     live.delete(name);
   }
+  removeEmptyNetnsEtc();
 }
 
 /** The lab namespaces and links that exist on this machine right now. */
@@ -56,7 +61,9 @@ function destroyLiveSync(): void {
   for (const name of live) {
     for (const pid of parsePids(runSyncQuiet('ip', ['netns', 'pids', name]))) killQuietly(pid);
     runSyncQuiet('ip', ['netns', 'del', name]);
+    rmSync(namespaceEtc(name), { recursive: true, force: true });
   }
+  removeEmptyNetnsEtc();
   live.clear();
 }
 
