@@ -74,10 +74,6 @@ export class InPlaceRecovery {
     });
   }
 
-  get healing(): boolean {
-    return this.healer.healing;
-  }
-
   trouble(cause: RecoveryCause): void {
     this.healer.trouble(cause);
   }
@@ -149,34 +145,5 @@ export class InPlaceRecovery {
       const report = this.deps.report();
       this.deps.emit({ cause, step, outcome, gapMs, ...(report ? { report } : {}) });
     });
-  }
-}
-
-/**
- * An incident whose last step gave the connection up: it ends when the new connection is up (or
- * fails), and that outcome is the incident's `recovery` event.
- */
-export class PendingReplacement {
-  private pending: { cause: RecoveryCause; since: number } | undefined;
-
-  start(cause: RecoveryCause, since: number): void {
-    this.pending = { cause, since };
-  }
-
-  /** The event for the new connection's outcome, once; `undefined` when nothing was pending. */
-  end(
-    outcome: 'recovered' | 'failed',
-    report: ConnectionReport | undefined,
-  ): RecoveryOutcome | undefined {
-    const pending = this.pending;
-    if (!pending) return undefined;
-    this.pending = undefined;
-    return {
-      cause: pending.cause,
-      step: 'new-connection',
-      outcome,
-      gapMs: Date.now() - pending.since,
-      ...(outcome === 'recovered' && report ? { report } : {}),
-    };
   }
 }

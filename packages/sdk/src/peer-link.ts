@@ -1,18 +1,10 @@
 /**
  * The link to one remote peer: one {@link AttemptConnection} per attempt, driven by the attempt
  * state machine, which decides which signals count, when to retry and when to give up. Once a
- * connection is up, its {@link Healer} heals it in place when its path dies.
+ * connection is up, its healing (link-healing.ts) heals it in place when its path dies.
  */
-import type {
-  ConnectionReport,
-  IceConfig,
-  IcePolicy,
-  PeerInfo,
-  SignalData,
-  UsageReport,
-} from '@icelane/protocol';
+import type { ConnectionReport, IceConfig, SignalData } from '@icelane/protocol';
 import { AttemptConnection } from './attempt-connection.js';
-import type { ControlMessage } from './control-channel.js';
 import {
   RETRY_SIGNAL,
   initialAttemptState,
@@ -23,54 +15,20 @@ import {
   type AttemptState,
 } from './attempts.js';
 import type { ResolvedJoinOptions } from './defaults.js';
-import type { Emitter } from './emitter.js';
 import { IcelaneError, connectFailedError, type FailureReason } from './errors.js';
-import type { PeerSnapshot, RoomEvents } from './events.js';
-import { InPlaceRecovery, PendingReplacement, RESTART_SIGNAL } from './in-place-recovery.js';
+import type { PeerSnapshot } from './events.js';
+import { linkHealing, type LinkHealing } from './link-healing.js';
+import { RESTART_SIGNAL } from './in-place-recovery.js';
 import { attemptLimit, planAttempt, type AttemptPlan } from './ice-plan.js';
-import type { MappingBehaviour } from './network-check/classify.js';
 import { NETWORK_SIGNAL, NetworkHint, parseNetworkSignal } from './network-check/network-hint.js';
 import { memoryOutgrown, pathAfterFailure, type FirstPath } from './path-memory/first-path.js';
-import type { NetworkPaths } from './path-memory/network-paths.js';
-import type { SimplePeerConstructor } from './simple-peer-loader.js';
+import type { PeerLinkDeps } from './peer-link-deps.js';
 
 /** The signal types the SDKs send each other (never the browser's: offer, answer, candidate). */
 const SDK_SIGNAL_PREFIX = 'icelane:';
 
 /** How long a closed live connection waits for the reason (peer left, or a retry) to arrive. */
 const CLOSE_GRACE_MS = 1_000;
-
-export interface PeerLinkDeps {
-  remote: PeerInfo;
-  /** Whether this side offers, on every attempt. */
-  initiator: boolean;
-  options: ResolvedJoinOptions;
-  SimplePeer: SimplePeerConstructor;
-  /** The room's latest ICE configuration. */
-  ice(): IceConfig;
-  /** This side's mapping from the room's network check, with TURN on demand; else `null`. */
-  ownMapping?: Promise<MappingBehaviour> | null;
-  /** The paths remembered for this network (`rememberPaths`); else `null`. */
-  paths?: NetworkPaths | null;
-  /** ICE configuration fetched after `since` (ms since the epoch); the latest one if that fails. */
-  freshIce(since: number): Promise<IceConfig>;
-  /** Sends a signal through the server to the peer's current signaling id `to`. */
-  sendSignal(to: string, attempt: number, data: SignalData): void;
-  emit: Emitter<RoomEvents>['emit'];
-  /** A report to pass on to the server. */
-  onReport(report: ConnectionReport): void;
-  /** Relay usage to pass on to the server. */
-  onUsage(report: UsageReport): void;
-  /** A message from the far side's SDK on the control channel. */
-  onControl(message: ControlMessage): void;
-  /** A detached link's connection ended: the peer is gone. */
-  onLost(): void;
-  /**
-   * The live call may have lost its path, or did (its signaling connection may be dead too, and
-   * healing needs it).
-   */
-  onTrouble(): void;
-}
 
 export class PeerLink {
   /** The id the app knows this peer by: the one it had when first seen, for the link's life. */
@@ -89,9 +47,13 @@ export class PeerLink {
   private report: ConnectionReport | undefined;
   private readonly startedAt = Date.now();
   /** The healing of the live connection (with `recovery`), once it is up. */
-  private recovery: InPlaceRecovery | undefined;
-  private reconnecting = false;
-  private readonly replacement = new PendingReplacement();
+  private readonly healing: LinkHealing = linkHealing({
+    recovered: (outcome) => this.deps.emit('recovery', { peerId: this.peerId, ...outcome }),
+    reconnecting: (on) => {
+      this.emitState();
+      if (on) this.deps.onTrouble();
+    },
+  });
   /** TURN on demand told by both sides' network checks (see network-hint.ts). */
   private readonly hint: NetworkHint;
   /** What this network's memory said attempt 1 needs, read once when attempt 1 is planned. */
@@ -146,7 +108,7 @@ export class PeerLink {
   }
 
   private phase(): PeerSnapshot['state'] {
-    return this.reconnecting && this.state.phase === 'connected'
+    return this.healing.reconnecting() && this.state.phase === 'connected'
       ? 'reconnecting'
       : this.state.phase;
   }
@@ -157,7 +119,7 @@ export class PeerLink {
     // Any other signal first: the far side sends no network signal.
     this.hint.silent();
     if (data.type === RESTART_SIGNAL) {
-      if (attempt === this.state.attempt) this.recovery?.restartAsked(data);
+      if (attempt === this.state.attempt) this.healing.live()?.restartAsked(data);
       return;
     }
     if (data.type === RETRY_SIGNAL) {
@@ -180,7 +142,7 @@ export class PeerLink {
    */
   get live(): boolean {
     if (!this.connection) return false;
-    return this.connection.connected || this.reconnecting;
+    return this.connection.connected || this.healing.reconnecting();
   }
 
   /** Keeps the live connection without signaling; it ends the link when it ends. */
@@ -193,7 +155,7 @@ export class PeerLink {
     this.signalingId = signalingId;
     this.detached = false;
     // Signals of a restart sent while the far side was away were lost: send them again.
-    this.recovery?.signalingBack();
+    this.healing.live()?.signalingBack();
   }
 
   /** Tells the peer this side's new signaling id over the connection itself. */
@@ -225,7 +187,7 @@ export class PeerLink {
     this.connection?.applyIceServers(
       planAttempt(this.planOptions, ice, this.state.attempt).iceServers,
     );
-    this.recovery?.moveToFreshCredentials();
+    this.healing.live()?.moveToFreshCredentials();
   }
 
   close(): void {
@@ -284,7 +246,7 @@ export class PeerLink {
       case 'destroy-peer':
         return this.destroyPeer();
       case 'fail':
-        this.endReplacement('failed');
+        this.healing.endReplacement('failed', this.report);
         return this.deps.emit('error', connectFailedError(this.peerId, action.failures));
     }
   }
@@ -307,6 +269,7 @@ export class PeerLink {
     const { options } = this.deps;
     const peerId = this.peerId;
     const plan = (this.plan = planAttempt(this.planOptions, this.deps.ice(), attempt));
+    const signal = (data: SignalData) => this.deps.sendSignal(this.signalingId, attempt, data);
     const fail = (reason: FailureReason) =>
       this.dispatch({ type: 'local-failure', attempt, reason, ...this.facts() });
     // Unless the reason arrives first (the peer left, or retries), this live connection has failed.
@@ -315,7 +278,17 @@ export class PeerLink {
         if (this.connection === connection && this.state.phase === 'connected') fail('ice-failed');
       }, CLOSE_GRACE_MS);
     const recovery = options.recovery
-      ? this.makeRecovery(attempt, initiator, plan.policy)
+      ? this.healing.forConnection({
+          attempt,
+          initiator,
+          policy: plan.policy,
+          options: this.planOptions,
+          connection: () => this.connection,
+          ice: () => this.deps.ice(),
+          report: () => this.report,
+          sendSignal: signal,
+          giveUp: fail,
+        })
       : undefined;
     const connection = new AttemptConnection(
       {
@@ -332,12 +305,16 @@ export class PeerLink {
         }),
       },
       {
-        signal: (data) => this.deps.sendSignal(this.signalingId, attempt, data),
+        signal,
         connected: () => {
           this.learn(attempt);
-          this.recovery = recovery;
+          this.healing.up(recovery);
           this.dispatch({ type: 'connected', attempt });
-          this.endReplacement('recovered');
+          // The new connection is up before its first report: the one at hand is the old path's.
+          this.healing.endReplacement(
+            'recovered',
+            this.report?.attempt === this.state.attempt ? this.report : undefined,
+          );
         },
         // A path that may be lost: signaling is checked now, before healing needs it.
         suspect: () => {
@@ -350,7 +327,7 @@ export class PeerLink {
         // (Firefox fails the transport then) took signaling with it, and the retry needs it.
         transportFailed: () => {
           if (!recovery) return;
-          this.replacement.start('ice-failed', connection.lastHeardAt());
+          this.healing.startReplacement('ice-failed', connection.lastHeardAt());
           failAfterGrace();
         },
         // Refused credentials must not end a call that needs no relay: fresh ones for the next
@@ -378,6 +355,7 @@ export class PeerLink {
               cause,
             }),
           ),
+        usage: (totals, final) => this.deps.onUsage({ peerId, attempt, ...totals, final }),
         report: (report) => {
           if (attempt === 1 && memoryOutgrown(this.firstPath, report.relayed)) {
             this.deps.paths?.forget();
@@ -390,7 +368,6 @@ export class PeerLink {
         rtt: (rttMs) => {
           if (this.report) this.report = { ...this.report, rttMs };
         },
-        usage: (totals, final) => this.deps.onUsage({ peerId, attempt, ...totals, final }),
       },
     );
     this.connection = connection;
@@ -408,41 +385,8 @@ export class PeerLink {
   private destroyPeer(): void {
     const connection = this.connection;
     this.connection = undefined;
-    this.recovery?.stop();
-    this.recovery = undefined;
-    this.reconnecting = false;
+    this.healing.stop();
     connection?.destroy();
-  }
-
-  private makeRecovery(attempt: number, initiator: boolean, policy: IcePolicy): InPlaceRecovery {
-    return new InPlaceRecovery({
-      attempt,
-      initiator,
-      policy,
-      options: this.planOptions,
-      connection: () => this.connection,
-      ice: () => this.deps.ice(),
-      report: () => this.report,
-      sendSignal: (data) => this.deps.sendSignal(this.signalingId, attempt, data),
-      emit: (outcome) => this.deps.emit('recovery', { peerId: this.peerId, ...outcome }),
-      reconnecting: (on) => {
-        this.reconnecting = on;
-        this.emitState();
-        if (on) this.deps.onTrouble();
-      },
-      replace: (cause, since, reason) => {
-        this.replacement.start(cause, since);
-        this.dispatch({ type: 'local-failure', attempt, reason, ...this.facts() });
-      },
-    });
-  }
-
-  /** The outcome of a new connection made as the last step of healing. */
-  private endReplacement(outcome: 'recovered' | 'failed'): void {
-    // The new connection is up before its first report: the one at hand is the old path's.
-    const report = this.report?.attempt === this.state.attempt ? this.report : undefined;
-    const event = this.replacement.end(outcome, report);
-    if (event) this.deps.emit('recovery', { peerId: this.peerId, ...event });
   }
 
   private emitState(): void {

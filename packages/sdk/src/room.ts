@@ -12,7 +12,6 @@ import type {
   PeerLeft,
   SignalMessage,
 } from '@icelane/protocol';
-import type { ControlMessage } from './control-channel.js';
 import type { ResolvedJoinOptions } from './defaults.js';
 import { createEmitter, type Listener, type Unsubscribe } from './emitter.js';
 import { IcelaneError } from './errors.js';
@@ -23,6 +22,7 @@ import { networkAtJoin } from './network-check/at-join.js';
 import { networkPaths, type NetworkPaths } from './path-memory/network-paths.js';
 import { PathStore, browserStorage } from './path-memory/path-store.js';
 import { PeerLink } from './peer-link.js';
+import { RoomPeers } from './room-peers.js';
 import { keepReconnecting, type ReconnectWatch } from './reconnect.js';
 import { recoveryReport } from './server-telemetry.js';
 import { joinError, refreshError } from './room-errors.js';
@@ -33,19 +33,10 @@ import type { SimplePeerConstructor } from './simple-peer-loader.js';
 /** What `send` accepts: text, or binary data. */
 export type SendData = string | ArrayBufferView | ArrayBuffer | Blob;
 
-/**
- * After a rejoin, how long a peer the server lists under an unknown id may take to say over a
- * live connection that it is a peer already connected, before it is taken for a newcomer.
- */
-const RENAME_GRACE_MS = 2_000;
-
-/** How many ids of peers that left a room remembers (see `Room.gone`). */
-const GONE_IDS_KEPT = 1_000;
-
 /** How long `leave()` waits for the server to confirm before it closes the connections anyway. */
 const LEAVE_ANSWER_MS = 1_000;
 
-export class Room {
+export class Room extends RoomPeers {
   /**
    * This peer's id, assigned by the server; it changes when the room is rejoined after a drop.
    * Remote peers keep the id this side first knew them by (see `PeerLink.peerId`).
@@ -54,21 +45,9 @@ export class Room {
   /** The room's name. */
   readonly room: string;
   private readonly emitter = createEmitter<RoomEvents>();
-  /** Links by the id the app knows each peer by (see `PeerLink.peerId`). */
-  private readonly links = new Map<string, PeerLink>();
-  /** Signaling id → the app's id for that peer; the two differ once a peer has rejoined. */
-  private readonly routes = new Map<string, string>();
-  /** Peers announced under an unknown id while live links wait for their peers' new ids. */
-  private readonly deferred = new Map<string, PeerInfo>();
-  /**
-   * Signaling ids the server said left. Ids are never reused, so a signal from one (a dead
-   * connection's last words, relayed late by an older server) is not a newcomer's offer.
-   */
-  private readonly gone = new Set<string>();
   private readonly refresher: IceRefresher;
   /** Finds a dead signaling connection when a call loses its path (see signaling-probe.ts). */
   private readonly probe: SignalingProbe;
-  private left = false;
   private reconnect: ReconnectWatch | undefined;
   /** Sent with the next rejoin so the server drops this peer's previous id at once. */
   private resumeToken: string | undefined;
@@ -88,6 +67,7 @@ export class Room {
     private readonly options: ResolvedJoinOptions,
     private readonly SimplePeer: SimplePeerConstructor,
   ) {
+    super();
     this.peerId = answer.peerId;
     this.room = answer.room;
     this.resumeToken = answer.resumeToken;
@@ -297,56 +277,6 @@ export class Room {
       : null;
   }
 
-  /** The far side of `link` rejoined the room: its signals now come from, and go to, `peerId`. */
-  private onControl(link: PeerLink, message: ControlMessage): void {
-    if (message.type !== 'signaling-id' || this.links.get(link.peerId) !== link) return;
-    const newId = message.peerId;
-    this.deferred.delete(newId);
-    // A link made for that id before this message came (the peer taken for a newcomer) goes.
-    const other = this.linkAt(newId);
-    if (other && other !== link) this.removeLink(other.peerId);
-    if (this.routes.get(link.signalingId) === link.peerId) this.routes.delete(link.signalingId);
-    this.routes.set(newId, link.peerId);
-    link.attach(newId);
-  }
-
-  /**
-   * Runs `connect` for a peer under an id this side does not know, at once; or, while live links
-   * wait for their peers' new ids, once `RENAME_GRACE_MS` has passed without `peer` turning out to
-   * be one of them.
-   */
-  private whenNotRenamed(peer: PeerInfo, connect: () => void): void {
-    const waiting = [...this.links.values()].some((link) => !this.routes.has(link.signalingId));
-    if (!waiting) return connect();
-    this.deferred.set(peer.peerId, peer);
-    setTimeout(() => {
-      if (!this.deferred.delete(peer.peerId)) return;
-      if (!this.left && !this.routes.has(peer.peerId)) connect();
-    }, RENAME_GRACE_MS);
-  }
-
-  /** Signals for the peer of `link` now come from, and go to, `signalingId`. */
-  private reroute(link: PeerLink, signalingId: string): void {
-    this.deferred.delete(signalingId);
-    this.routes.set(signalingId, link.peerId);
-    link.attach(signalingId);
-  }
-
-  /** The live link last known under `signalingId` that no route leads to any more. */
-  private unroutedLink(signalingId: string): PeerLink | undefined {
-    for (const link of this.links.values()) {
-      if (link.live && link.signalingId === signalingId && !this.routes.has(signalingId)) {
-        return link;
-      }
-    }
-    return undefined;
-  }
-
-  private linkAt(signalingId: string): PeerLink | undefined {
-    const peerId = this.routes.get(signalingId);
-    return peerId === undefined ? undefined : this.links.get(peerId);
-  }
-
   /**
    * The newcomer offers to everyone already in the room; they wait for its offers. Deferred by a
    * task so the app, which gets the room when `joinRoom` resolves, hears every event about them.
@@ -392,13 +322,7 @@ export class Room {
     return link;
   }
 
-  /** Remembers that `peerId` left, within a bound: a room's ids come and go all day. */
-  private forget(peerId: string): void {
-    this.gone.add(peerId);
-    if (this.gone.size > GONE_IDS_KEPT) this.gone.delete(this.gone.values().next().value!);
-  }
-
-  private removeLink(peerId: string): void {
+  protected override removeLink(peerId: string): void {
     const link = this.links.get(peerId);
     if (!link) return;
     this.links.delete(peerId);

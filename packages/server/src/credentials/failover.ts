@@ -17,7 +17,8 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createBreaker, type Breaker, type BreakerOptions, type BreakerState } from './breaker.js';
-import type { IceSession, ProviderHealth } from './ice-source.js';
+import type { IceSession } from './ice-session.js';
+import type { ProviderHealth } from './provider-health.js';
 import type { ProviderName } from './provider.js';
 import type { ProviderSource, TurnPart } from './provider-source.js';
 

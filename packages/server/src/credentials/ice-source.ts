@@ -6,48 +6,18 @@
 import { assembleIceServers, type IceConfig, type IceServer } from '@icelane/protocol';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { BreakerState } from './breaker.js';
 import { createFailover, type Failover } from './failover.js';
+import type { IceSession } from './ice-session.js';
 import {
   iceSourceDefaults,
   validateIceSourceOptions,
   type IceSourceOptions,
 } from './ice-source-options.js';
+import type { ProviderHealth } from './provider-health.js';
 import type { ProviderName } from './provider.js';
 import { createProviderSource } from './provider-source.js';
 import type { CredentialStore } from './store.js';
 import { checkUserHandleKey, userHandleKey } from './user-handle.js';
-
-export interface IceSession {
-  /** Opaque id of the client session (never a peer id shown to others). */
-  sessionId: string;
-  /**
-   * Who the client is, when its authorization said (a JWT's `sub`). Per-session credentials
-   * carry only a keyed hash of it (`user-handle.ts`); a shared credential carries nothing.
-   */
-  user?: string;
-}
-
-/**
- * `ok`: TURN credentials are being handed out. `degraded`: the provider is failing and answers are
- * stale or STUN-only. `misconfigured`: the provider refused our credentials (401/403).
- * `none`: no TURN provider is configured (STUN only by choice).
- */
-export type ProviderState = 'ok' | 'degraded' | 'misconfigured' | 'none';
-
-export interface ProviderHealth {
-  provider: ProviderName | null;
-  state: ProviderState;
-  consecutiveFailures: number;
-  lastSuccessAt: number | null;
-  /** A short, secret-free description of the last failure. */
-  lastError: string | null;
-  /** With a failover list (several providers): each of them, in order, with its breaker. */
-  providers?: ProviderStatus[];
-}
-
-/** One provider of a failover list, as `/readyz` shows it. */
-export type ProviderStatus = Omit<ProviderHealth, 'providers'> & { breaker: BreakerState };
 
 export interface IceSource {
   /**

@@ -35,14 +35,12 @@ export {
 export {
   createIceSource,
   iceSourceDefaults,
-  type IceSession,
   type IceSource,
   type IceSourceDeps,
   type IceSourceOptions,
-  type ProviderHealth,
-  type ProviderState,
-  type ProviderStatus,
 } from './ice-source.js';
+export type { IceSession } from './ice-session.js';
+export type { ProviderHealth, ProviderState, ProviderStatus } from './provider-health.js';
 export {
   ProviderError,
   type CredentialScope,

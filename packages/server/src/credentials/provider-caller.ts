@@ -6,7 +6,7 @@
 import type { Logger } from '../observability/logger.js';
 import type { Metrics, MintOutcome } from '../observability/metrics.js';
 import { backoffDefaults, backoffDelayMs, type BackoffOptions } from './backoff.js';
-import type { ProviderHealth } from './ice-source.js';
+import type { ProviderHealth } from './provider-health.js';
 import {
   ProviderError,
   type MintRequest,

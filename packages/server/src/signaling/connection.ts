@@ -11,7 +11,8 @@ import { handleLeave, leaveRoom } from './leave.js';
 import { handleSignal } from './relay.js';
 import { handleRecovery } from './recovery.js';
 import { handleReport } from './report.js';
-import { handleUsage, usageLedger } from './usage.js';
+import { handleUsage } from './usage.js';
+import { usageLedger } from './usage-ledger.js';
 import { strike } from './strikes.js';
 
 type Handler = (ctx: SignalingContext, socket: IcelaneSocket, call: InboundCall) => Promise<void>;

@@ -12,7 +12,7 @@ import type { Authorize } from '../clients/authorize.js';
 import type { Limiters, SocketBuckets } from '../clients/limiters.js';
 import type { Roster } from './roster.js';
 import type { Peer } from './rooms.js';
-import type { UsageLedger } from './usage.js';
+import type { UsageLedger } from './usage-ledger.js';
 
 /** The time source; tests pass their own to drive rate limits. */
 export interface Clock {

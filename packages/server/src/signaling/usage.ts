@@ -9,16 +9,11 @@
  * reports of it count nothing; a socket keeps at most `MAX_OPEN` connections open; and reports
  * share the rate limit of `connection:report`.
  */
-import {
-  usageReportSchema,
-  type CandidateType,
-  type ConnectionReport,
-  type RelayProtocol,
-  type UsageReport,
-} from '@icelane/protocol';
+import { usageReportSchema, type ConnectionReport, type UsageReport } from '@icelane/protocol';
 import type { InboundCall } from './ack.js';
 import { admitInRoom } from './admission.js';
 import type { IcelaneSocket, SignalingContext } from './context.js';
+import type { Totals, UsageEntry } from './usage-ledger.js';
 
 const EVENT = 'connection:usage';
 
@@ -33,42 +28,6 @@ export const USAGE_BOUNDS = {
 
 /** Connections a socket may have open in the ledger; past it, the oldest is ended. */
 const MAX_OPEN = 64;
-
-interface Totals {
-  bytesSent: number;
-  bytesReceived: number;
-  relayedMs: number;
-}
-
-/** What the server knows of one connection of a socket. */
-interface UsageEntry {
-  peerId: string;
-  attempt: number;
-  openedAt: number;
-  /** When the last report came (or the entry opened): the start of the next allowance. */
-  lastAt: number;
-  /** The client's latest totals, as claimed: the next report's increase is measured from them. */
-  claimed: Totals;
-  /** What was believed of them: the figures that are counted and logged. */
-  counted: Totals;
-  relayProtocol?: RelayProtocol;
-  path?: { relayed: boolean; local: CandidateType; remote: CandidateType };
-  /** Some claim was cut to its bound. */
-  bounded: boolean;
-}
-
-/** The connections of one socket, by `peerId:attempt`. */
-export interface UsageLedger {
-  /** When the socket connected: a first report's allowance starts here. */
-  readonly since: number;
-  readonly open: Map<string, UsageEntry>;
-  /** Connections that ended (a final report), so a late report cannot reopen them. */
-  readonly ended: Set<string>;
-}
-
-export function usageLedger(now = Date.now()): UsageLedger {
-  return { since: now, open: new Map(), ended: new Set() };
-}
 
 export async function handleUsage(
   ctx: SignalingContext,

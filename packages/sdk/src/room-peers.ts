@@ -1,0 +1,97 @@
+/**
+ * A room's remote peers, and which link a signal is for. The app knows each remote peer by the
+ * id it had when first seen (`PeerLink.peerId`); the server knows it by its id now
+ * (`PeerLink.signalingId`), which changes each time the peer rejoins after a drop. The routes
+ * lead from the one to the other; a peer announced under an unknown id is held back while live
+ * links wait to hear their peers' new ids; ids that left are remembered.
+ *
+ * The base of `Room`, not a part it holds: these are the room's own steps, called from its
+ * signaling events, and as a base they add no layer of calls to the SDK's size budget.
+ */
+import type { PeerInfo } from '@icelane/protocol';
+import type { ControlMessage } from './control-channel.js';
+import type { PeerLink } from './peer-link.js';
+
+/**
+ * After a rejoin, how long a peer the server lists under an unknown id may take to say over a
+ * live connection that it is a peer already connected, before it is taken for a newcomer.
+ */
+const RENAME_GRACE_MS = 2_000;
+
+/** How many ids of peers that left a room remembers (see `RoomPeers.gone`). */
+const GONE_IDS_KEPT = 1_000;
+
+export abstract class RoomPeers {
+  /** Links by the id the app knows each peer by (see `PeerLink.peerId`). */
+  protected readonly links = new Map<string, PeerLink>();
+  /** Signaling id → the app's id for that peer; the two differ once a peer has rejoined. */
+  protected readonly routes = new Map<string, string>();
+  /** Peers announced under an unknown id while live links wait for their peers' new ids. */
+  protected readonly deferred = new Map<string, PeerInfo>();
+  /**
+   * Signaling ids the server said left. Ids are never reused, so a signal from one (a dead
+   * connection's last words, relayed late by an older server) is not a newcomer's offer.
+   */
+  protected readonly gone = new Set<string>();
+  /** Set when the room is left: nothing is connected any more. */
+  protected left = false;
+
+  /** Ends the link of `peerId`: closes it and tells the app the peer left. */
+  protected abstract removeLink(peerId: string): void;
+
+  /** The far side of `link` rejoined the room: its signals now come from, and go to, `peerId`. */
+  protected onControl(link: PeerLink, message: ControlMessage): void {
+    if (message.type !== 'signaling-id' || this.links.get(link.peerId) !== link) return;
+    const newId = message.peerId;
+    this.deferred.delete(newId);
+    // A link made for that id before this message came (the peer taken for a newcomer) goes.
+    const other = this.linkAt(newId);
+    if (other && other !== link) this.removeLink(other.peerId);
+    if (this.routes.get(link.signalingId) === link.peerId) this.routes.delete(link.signalingId);
+    this.routes.set(newId, link.peerId);
+    link.attach(newId);
+  }
+
+  /**
+   * Runs `connect` for a peer under an id this side does not know, at once; or, while live links
+   * wait for their peers' new ids, once `RENAME_GRACE_MS` has passed without `peer` turning out to
+   * be one of them.
+   */
+  protected whenNotRenamed(peer: PeerInfo, connect: () => void): void {
+    const waiting = [...this.links.values()].some((link) => !this.routes.has(link.signalingId));
+    if (!waiting) return connect();
+    this.deferred.set(peer.peerId, peer);
+    setTimeout(() => {
+      if (!this.deferred.delete(peer.peerId)) return;
+      if (!this.left && !this.routes.has(peer.peerId)) connect();
+    }, RENAME_GRACE_MS);
+  }
+
+  /** Signals for the peer of `link` now come from, and go to, `signalingId`. */
+  protected reroute(link: PeerLink, signalingId: string): void {
+    this.deferred.delete(signalingId);
+    this.routes.set(signalingId, link.peerId);
+    link.attach(signalingId);
+  }
+
+  /** The live link last known under `signalingId` that no route leads to any more. */
+  protected unroutedLink(signalingId: string): PeerLink | undefined {
+    for (const link of this.links.values()) {
+      if (link.live && link.signalingId === signalingId && !this.routes.has(signalingId)) {
+        return link;
+      }
+    }
+    return undefined;
+  }
+
+  protected linkAt(signalingId: string): PeerLink | undefined {
+    const peerId = this.routes.get(signalingId);
+    return peerId === undefined ? undefined : this.links.get(peerId);
+  }
+
+  /** Remembers that `peerId` left, within a bound: a room's ids come and go all day. */
+  protected forget(peerId: string): void {
+    this.gone.add(peerId);
+    if (this.gone.size > GONE_IDS_KEPT) this.gone.delete(this.gone.values().next().value!);
+  }
+}
