@@ -5,12 +5,12 @@
 export { joinRoom } from './join-room.js';
 export { Room, type SendData } from './room.js';
 export { joinDefaults, type JoinOptions } from './defaults.js';
+export { checkNetwork } from './network-check/check.js';
 export {
-  checkNetwork,
   networkCheckDefaults,
   type NetworkCheckOptions,
   type NetworkClass,
-} from './network-check/check.js';
+} from './network-check/network-class.js';
 export type { MappingBehaviour, TurnTransports } from './network-check/classify.js';
 export {
   IcelaneError,

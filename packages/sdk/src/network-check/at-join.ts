@@ -6,7 +6,8 @@
 import type { IceConfig } from '@icelane/protocol';
 import type { ResolvedJoinOptions } from '../defaults.js';
 import { browserStorage } from '../path-memory/path-store.js';
-import { checkNetwork, preloadNetworkCheck, type NetworkClass } from './check.js';
+import { checkNetwork, preloadNetworkCheck } from './check.js';
+import type { NetworkClass } from './network-class.js';
 import type { MappingBehaviour } from './classify.js';
 import { NETWORK_WAIT_MS } from './network-hint.js';
 

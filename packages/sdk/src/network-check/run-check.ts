@@ -3,7 +3,7 @@
  * maps; a relay-only gathering shows which TURN transports answer.
  */
 import { onlyTurn, type IceConfig } from '@icelane/protocol';
-import type { NetworkCheckOptions, NetworkClass } from './check.js';
+import type { NetworkCheckOptions, NetworkClass } from './network-class.js';
 import { classifyMapping, classifyTurn } from './classify.js';
 import { gather } from './gather.js';
 import { mappingGatheringEndsAtMs } from './mapping-ending.js';
