@@ -146,10 +146,27 @@ describe('TURN provider failover, end to end', () => {
         provider: 'cloudflare',
         outcome: 'timeout',
       });
-    // Two cool-downs at least, and until a probe's call has timed out (a probe that finds the
-    // provider still backing off makes no call).
-    while (Date.now() - hangStart < 2 * COOLDOWN_MS + 500 || (await timedOut()) === 0) {
-      if (Date.now() - hangStart > 20_000) throw new Error('no probe timed out within 20 s');
+    const failedCalls = async () =>
+      (await server.counter('icelane_credential_mints_total', {
+        provider: 'cloudflare',
+        outcome: 'error',
+      })) + (await timedOut());
+    const onCoturnSoFar = () => joins.filter((joined) => joined.provider === 'coturn').length;
+    // Two cool-downs at least, until a probe's call has timed out (a probe that finds the
+    // provider still backing off makes no call), and until the joins on coturn outnumber the
+    // calls to Cloudflare: an open breaker keeps joins off the failing provider, so on a slow
+    // machine fewer joins fit in a cool-down but no more calls are made. Without the breaker
+    // every join would call, and the loop would end at its bound.
+    while (
+      Date.now() - hangStart < 2 * COOLDOWN_MS + 500 ||
+      (await timedOut()) === 0 ||
+      (await failedCalls()) >= onCoturnSoFar()
+    ) {
+      if (Date.now() - hangStart > 20_000) {
+        throw new Error(
+          `within 20 s: ${await timedOut()} timed-out probes, ${await failedCalls()} Cloudflare calls for ${onCoturnSoFar()} joins on coturn`,
+        );
+      }
       expect((await join('failover-hang')).provider).toBe('coturn');
       await sleep(100);
     }

@@ -17,6 +17,9 @@ export type FakeMode =
   | { kind: 'slow'; delayMs: number }
   /** Never answers; only an abort ends the request. */
   | { kind: 'hang' }
+  /** Answers once `release` settles: what must happen while the provider is still out comes
+   * first whatever the machine's load. */
+  | { kind: 'held'; release: Promise<void> }
   | { kind: 'body'; body: string };
 
 export interface FakeRequest {
@@ -167,6 +170,7 @@ export function createCloudflareApi(options: Partial<CloudflareFakeOptions> = {}
         });
       }
       if (mode.kind === 'hang') await new Promise(() => {});
+      if (mode.kind === 'held') await mode.release;
       if (mode.kind === 'slow') await new Promise((resolve) => setTimeout(resolve, mode.delayMs));
       const servers = o.iceServers({ ttl: ttl as number, count: api.issued.length + 1 });
       const turn = servers.find((server) => server.username !== undefined);

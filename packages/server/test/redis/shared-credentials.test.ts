@@ -128,13 +128,16 @@ describe('a TURN credential shared by several nodes', () => {
       expect(api.issued).toHaveLength(1);
 
       await new Promise((resolve) => setTimeout(resolve, 5_300));
-      api.mode = { kind: 'slow', delayMs: 2_000 };
+      let release = () => {};
+      api.mode = { kind: 'held', release: new Promise<void>((resolve) => (release = resolve)) };
       const during = await Promise.all(
         Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).iceFor(session)),
       );
-      // All answered before the provider did, with the credential that is still valid.
+      // All answered while the provider still holds its answer, with the credential that is
+      // still valid: a refresh is never waited for.
       expect(api.issued).toHaveLength(1);
       for (const answer of during) expect(turnUsername(answer)).toBe(first);
+      release();
 
       const second = () => api.issued[1]?.username;
       await eventually(
