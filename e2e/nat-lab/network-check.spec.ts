@@ -128,10 +128,9 @@ test.describe('TURN on demand told by the check', () => {
     for (const side of [call.a, call.b]) {
       expect(side.error).toBeUndefined();
       expect(side.fallbacks).toEqual([]);
+      // Attempt 1, no fallback: without the check, TURN on demand gives up a STUN-only attempt
+      // 1 here after 1.5 s of silent checks (bench:connect has the figures, not this test).
       expect(side.report).toMatchObject({ attempt: 1, turnOnDemand: true, relayed: true });
-      // Without the check, TURN on demand takes 1947 ms (median, bench:connect) here: 1.5 s of
-      // silent checks, then attempt 2. (`elapsedMs` also counts loading the second page.)
-      expect(side.report!.timeToConnectMs).toBeLessThan(1_000);
     }
   });
 
