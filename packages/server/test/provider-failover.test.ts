@@ -88,12 +88,14 @@ describe('TURN provider failover, end to end', () => {
           keyId: api.keyId,
           apiToken: api.token,
           apiUrl: api.url,
-          timeoutMs: 400,
+          // Long enough that a 500 answered on a busy machine is still counted as an error, not a
+          // timeout; the hang below is given up at this bound.
+          timeoutMs: 1_000,
         }),
         fallbacks: [createCoturnProvider({ urls: [coturn.udpUrl], secrets: [coturn.secret] })],
         breaker: { failureThreshold: 2, cooldownMs: COOLDOWN_MS },
         joinTimeoutMs: JOIN_TIMEOUT_MS,
-        mintTimeoutMs: 500,
+        mintTimeoutMs: 1_200,
         backoff: { baseMs: 250, maxMs: 1_000, factor: 2 },
       },
       options: { rateLimits: { join: unlimited, joinPerIp: unlimited } },
