@@ -138,7 +138,8 @@ export function createFailover(
           breaker?.succeeded();
           remember(session.sessionId, source.name);
           metrics.turnAnswers.inc({ provider: source.name });
-          return { ...part, provider: source.name };
+          // Named fields: spreading `part` cost more than the rest of a join's ICE lookup.
+          return { iceServers: part.iceServers, expiresAt: part.expiresAt, provider: source.name };
         }
         breaker?.failed();
       }
