@@ -89,8 +89,10 @@ export function endUsage(
   socket: IcelaneSocket,
   end: 'left' | 'disconnected',
 ) {
-  for (const entry of [...socket.data.usage.open.values()]) endEntry(ctx, socket, entry, end);
-  socket.data.usage.ended.clear();
+  const { open, ended } = socket.data.usage;
+  // Most peers leave with no connection open in the ledger: no copy to make then.
+  if (open.size > 0) for (const entry of [...open.values()]) endEntry(ctx, socket, entry, end);
+  ended.clear();
 }
 
 /** The increase a claim makes over the previous one, cut to `allowance`. */
