@@ -90,10 +90,7 @@ describe('the link healing a live call in place', () => {
 
   it('moves a call whose DTLS transport failed to a new connection (Firefox, its interface gone), and says so when it is up', async () => {
     const { link, peer, peers, sent, eventsOf } = connected({ initiator: true });
-    // Firefox: ICE disconnected, then at once the DTLS transport failed and every channel closed.
-    peer._pc.setState('iceConnectionState', 'disconnected');
-    peer._pc.dtls.setState('failed');
-    peer.remoteClose();
+    interfaceGone(peer);
     await vi.advanceTimersByTimeAsync(900);
     // Signaling went with the interface: the retry waits for the close grace.
     expect(peers.all).toHaveLength(1);
@@ -101,6 +98,17 @@ describe('the link healing a live call in place', () => {
     expect(() => link.receive(1, { type: 'answer', sdp: 'v=0 answer', gen: 1 })).not.toThrow();
     await vi.advanceTimersByTimeAsync(100);
     expect(sent.at(-1)).toMatchObject({ attempt: 2, data: { type: 'icelane:retry' } });
+    await expectNewConnectionRecovers({ peers, eventsOf });
+    // Not the dead connection's path: the new one's comes as its first `report`.
+    expect(eventsOf('report').map((e) => e.report.attempt)).toContain(1);
+    expect(eventsOf('recovery')[0]).not.toHaveProperty('report');
+  });
+
+  /** The retry made one new connection; once it is up, the incident ends with `recovered`. */
+  async function expectNewConnectionRecovers({
+    peers,
+    eventsOf,
+  }: Pick<ReturnType<typeof connected>, 'peers' | 'eventsOf'>) {
     expect(peers.all).toHaveLength(2);
     peers.last()._pc.stats = chromeSrflx;
     peers.last().connect();
@@ -112,10 +120,43 @@ describe('the link healing a live call in place', () => {
         outcome: 'recovered',
       }),
     ]);
-    // Not the dead connection's path: the new one's comes as its first `report`.
-    expect(eventsOf('report').map((e) => e.report.attempt)).toContain(1);
-    expect(eventsOf('recovery')[0]).not.toHaveProperty('report');
-  });
+  }
+
+  /** Firefox's interface goes: ICE disconnected, the DTLS transport failed, every channel closed. */
+  function interfaceGone(peer: ReturnType<typeof connected>['peer']) {
+    peer._pc.setState('iceConnectionState', 'disconnected');
+    peer._pc.dtls.setState('failed');
+    peer.remoteClose();
+  }
+
+  it.each([
+    ['was already lost', true],
+    ['is lost within the close grace', false],
+  ])(
+    'keeps a call whose transport failed while signaling %s, and retries once signaling is back',
+    async (_, lostFirst) => {
+      const { link, peer, peers, sent, onLost, eventsOf } = connected({ initiator: true });
+      if (lostFirst) link.detach();
+      interfaceGone(peer);
+      await vi.advanceTimersByTimeAsync(500);
+      if (!lostFirst) link.detach();
+      // The rejoin takes longer than the close grace (a loaded machine): the call is not over,
+      // the far side still holds it and waits for this side's retry.
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(onLost).not.toHaveBeenCalled();
+      expect(link.live).toBe(true);
+      expect(eventsOf('peer:state').map((e) => e.state)).not.toContain('closed');
+      expect(eventsOf('fallback')).toEqual([]);
+      link.attach('p-1-rejoined');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(sent.at(-1)).toEqual({
+        to: 'p-1-rejoined',
+        attempt: 2,
+        data: { type: 'icelane:retry', reason: 'ice-failed' },
+      });
+      await expectNewConnectionRecovers({ peers, eventsOf });
+    },
+  );
 
   it('leaves a call alone with recovery off', async () => {
     const { peer, eventsOf } = connected({ initiator: true, options: { recovery: false } });

@@ -40,6 +40,13 @@ export class PeerLink {
    * signaling) but the connection is up: it carries on until it ends or the peer's new id arrives.
    */
   private detached = false;
+  /**
+   * The live connection's transport failed while signaling was away: the retry that replaces it
+   * is sent once signaling is back ({@link PeerLink.attach}).
+   */
+  private retryWhenAttached: (() => void) | undefined;
+  /** The live connection's transport failed for good: the link waits to replace it. */
+  private transportLost = false;
   private state: AttemptState;
   private connection: AttemptConnection | undefined;
   private plan: AttemptPlan;
@@ -142,7 +149,7 @@ export class PeerLink {
    */
   get live(): boolean {
     if (!this.connection) return false;
-    return this.connection.connected || this.healing.reconnecting();
+    return this.connection.connected || this.healing.reconnecting() || this.transportLost;
   }
 
   /** Keeps the live connection without signaling; it ends the link when it ends. */
@@ -154,6 +161,9 @@ export class PeerLink {
   attach(signalingId: string): void {
     this.signalingId = signalingId;
     this.detached = false;
+    const retry = this.retryWhenAttached;
+    this.retryWhenAttached = undefined;
+    if (retry) return retry();
     // Signals of a restart sent while the far side was away were lost: send them again.
     this.healing.live()?.signalingBack();
   }
@@ -273,9 +283,14 @@ export class PeerLink {
     const fail = (reason: FailureReason) =>
       this.dispatch({ type: 'local-failure', attempt, reason, ...this.facts() });
     // Unless the reason arrives first (the peer left, or retries), this live connection has failed.
+    // One whose transport failed (its interface gone) lost signaling with it, and the rejoin may
+    // take longer than the grace under load: its retry then waits for signaling, not ending the
+    // call (the far side still holds it; a new link would start again at attempt 1).
     const failAfterGrace = () =>
       setTimeout(() => {
-        if (this.connection === connection && this.state.phase === 'connected') fail('ice-failed');
+        if (this.connection !== connection || this.state.phase !== 'connected') return;
+        if (this.detached && this.transportLost) this.retryWhenAttached = () => fail('ice-failed');
+        else fail('ice-failed');
       }, CLOSE_GRACE_MS);
     const recovery = options.recovery
       ? this.healing.forConnection({
@@ -327,6 +342,7 @@ export class PeerLink {
         // (Firefox fails the transport then) took signaling with it, and the retry needs it.
         transportFailed: () => {
           if (!recovery) return;
+          this.transportLost = true;
           this.healing.startReplacement('ice-failed', connection.lastHeardAt());
           failAfterGrace();
         },
@@ -338,7 +354,8 @@ export class PeerLink {
           }),
         failed: fail,
         remoteClosed: () => {
-          if (this.detached) return this.deps.onLost();
+          // Without signaling, the far side closing means it left; a failed transport does not.
+          if (this.detached && !this.transportLost) return this.deps.onLost();
           // The far side closed a live connection: it left (a `peer:left` follows) or it is
           // retrying (its notice follows).
           failAfterGrace();
@@ -385,6 +402,8 @@ export class PeerLink {
   private destroyPeer(): void {
     const connection = this.connection;
     this.connection = undefined;
+    this.transportLost = false;
+    this.retryWhenAttached = undefined;
     this.healing.stop();
     connection?.destroy();
   }
