@@ -158,6 +158,15 @@ describe('the link healing a live call in place', () => {
     },
   );
 
+  it('ends a call whose transport failed when signaling stays away past its healing', async () => {
+    const { link, peer, onLost, sent } = connected({ initiator: true });
+    link.detach();
+    interfaceGone(peer);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(onLost).toHaveBeenCalled();
+    expect(sent.filter((s) => s.data.type === 'icelane:retry')).toEqual([]);
+  });
+
   it('leaves a call alone with recovery off', async () => {
     const { peer, eventsOf } = connected({ initiator: true, options: { recovery: false } });
     await vi.advanceTimersByTimeAsync(20_000);
