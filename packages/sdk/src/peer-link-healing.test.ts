@@ -158,6 +158,23 @@ describe('the link healing a live call in place', () => {
     },
   );
 
+  it('keeps a call whose channels closed while its path was failing and signaling was lost, before its transport said failed', async () => {
+    const { link, peer, peers, sent, onLost, eventsOf } = connected({ initiator: true });
+    link.detach();
+    // Firefox: ICE disconnected, then its channels closed; simple-peer closes the connection, so
+    // the transport's `failed` never comes.
+    peer._pc.setState('iceConnectionState', 'disconnected');
+    await vi.advanceTimersByTimeAsync(0);
+    peer.remoteClose();
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(onLost).not.toHaveBeenCalled();
+    expect(eventsOf('peer:state').map((e) => e.state)).not.toContain('closed');
+    link.attach('p-1-rejoined');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent.at(-1)).toMatchObject({ to: 'p-1-rejoined', attempt: 2 });
+    await expectNewConnectionRecovers({ peers, eventsOf });
+  });
+
   it('ends a call whose transport failed when signaling stays away past its healing', async () => {
     const { link, peer, onLost, sent } = connected({ initiator: true });
     link.detach();

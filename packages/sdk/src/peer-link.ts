@@ -292,6 +292,10 @@ export class PeerLink {
         if (this.detached && this.transportLost) this.retryWhenAttached = () => fail('ice-failed');
         else fail('ice-failed');
       }, CLOSE_GRACE_MS);
+    const markTransportLost = () => {
+      this.transportLost = true;
+      this.healing.startReplacement('ice-failed', connection.lastHeardAt());
+    };
     const recovery = options.recovery
       ? this.healing.forConnection({
           attempt,
@@ -342,8 +346,7 @@ export class PeerLink {
         // (Firefox fails the transport then) took signaling with it, and the retry needs it.
         transportFailed: () => {
           if (!recovery) return;
-          this.transportLost = true;
-          this.healing.startReplacement('ice-failed', connection.lastHeardAt());
+          markTransportLost();
           failAfterGrace();
         },
         // Refused credentials must not end a call that needs no relay: fresh ones for the next
@@ -355,7 +358,13 @@ export class PeerLink {
         failed: fail,
         remoteClosed: () => {
           // Without signaling, the far side closing means it left; a failed transport does not.
-          if (this.detached && !this.transportLost) return this.deps.onLost();
+          // Nor does a close while this side's path was already failing: Firefox closes its own
+          // channels when its interface goes, at times before its transport says `failed`
+          // (simple-peer then closes the connection, so it never does).
+          if (this.detached && !this.transportLost) {
+            if (!recovery || !this.healing.reconnecting()) return this.deps.onLost();
+            markTransportLost();
+          }
           // The far side closed a live connection: it left (a `peer:left` follows) or it is
           // retrying (its notice follows).
           failAfterGrace();
