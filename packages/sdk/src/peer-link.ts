@@ -21,8 +21,10 @@ import { linkHealing, type LinkHealing } from './link-healing.js';
 import { RESTART_SIGNAL } from './in-place-recovery.js';
 import { attemptLimit, planAttempt, type AttemptPlan } from './ice-plan.js';
 import { NETWORK_SIGNAL, NetworkHint, parseNetworkSignal } from './network-check/network-hint.js';
-import { memoryOutgrown, pathAfterFailure, type FirstPath } from './path-memory/first-path.js';
+import type { FirstPath } from './path-memory/first-path.js';
+import { linkMemory, type LinkMemory } from './path-memory/link-memory.js';
 import type { PeerLinkDeps } from './peer-link-deps.js';
+import { forwardedHandlers } from './peer-media-events.js';
 
 /** The signal types the SDKs send each other (never the browser's: offer, answer, candidate). */
 const SDK_SIGNAL_PREFIX = 'icelane:';
@@ -63,10 +65,8 @@ export class PeerLink {
   });
   /** TURN on demand told by both sides' network checks (see network-hint.ts). */
   private readonly hint: NetworkHint;
-  /** What this network's memory said attempt 1 needs, read once when attempt 1 is planned. */
-  private firstPath: FirstPath | undefined;
-  /** Whether a connection ever came up: only the first one teaches the memory. */
-  private everConnected = false;
+  /** This network's path memory, as this link uses it. */
+  private readonly memory: LinkMemory;
 
   constructor(private readonly deps: PeerLinkDeps) {
     this.peerId = deps.remote.peerId;
@@ -77,10 +77,11 @@ export class PeerLink {
     this.hint = new NetworkHint(deps.ownMapping ?? null, deps.initiator, (data) =>
       deps.sendSignal(this.signalingId, 1, data),
     );
+    this.memory = linkMemory(deps.paths);
     this.plan = planAttempt(deps.options, deps.ice(), 1);
     this.emitState();
     const start = () => {
-      this.firstPath = deps.paths?.recall();
+      this.memory.recall();
       const announced = this.plan.policy;
       this.plan = planAttempt(this.planOptions, deps.ice(), 1);
       if (this.plan.policy !== announced) this.emitState();
@@ -99,7 +100,8 @@ export class PeerLink {
   private get planOptions(): ResolvedJoinOptions & { firstPath?: FirstPath } {
     const { options } = this.deps;
     const told = this.hint.needsTurn ? { ...options, turnOnDemand: false } : options;
-    return this.firstPath ? { ...told, firstPath: this.firstPath } : told;
+    const firstPath = this.memory.firstPath();
+    return firstPath ? { ...told, firstPath } : told;
   }
 
   snapshot(): PeerSnapshot {
@@ -326,7 +328,7 @@ export class PeerLink {
       {
         signal,
         connected: () => {
-          this.learn(attempt);
+          this.memory.connected(attempt, this.state.failures);
           this.healing.up(recovery);
           this.dispatch({ type: 'connected', attempt });
           // The new connection is up before its first report: the one at hand is the old path's.
@@ -369,23 +371,9 @@ export class PeerLink {
           // retrying (its notice follows).
           failAfterGrace();
         },
-        data: (data) => this.deps.emit('data', { peerId, data }),
-        control: (message) => this.deps.onControl(message),
-        stream: (stream) => this.deps.emit('stream', { peerId, stream }),
-        track: (track, stream) => this.deps.emit('track', { peerId, track, stream }),
-        mediaError: (cause) =>
-          this.deps.emit(
-            'error',
-            new IcelaneError('media-failed', `could not add local media for peer ${peerId}`, {
-              peerId,
-              cause,
-            }),
-          ),
-        usage: (totals, final) => this.deps.onUsage({ peerId, attempt, ...totals, final }),
+        ...forwardedHandlers(this.deps, peerId, attempt),
         report: (report) => {
-          if (attempt === 1 && memoryOutgrown(this.firstPath, report.relayed)) {
-            this.deps.paths?.forget();
-          }
+          this.memory.reported(attempt, report.relayed);
           this.report = report;
           this.deps.emit('report', { peerId, report });
           this.deps.onReport(report);
@@ -397,15 +385,6 @@ export class PeerLink {
       },
     );
     this.connection = connection;
-  }
-
-  /** The first connection after attempt 1 failed on its path teaches the network's memory. */
-  private learn(attempt: number): void {
-    if (this.everConnected) return;
-    this.everConnected = true;
-    const failed = this.state.failures.find((failure) => failure.attempt === 1);
-    const path = attempt > 1 && failed ? pathAfterFailure(failed) : undefined;
-    if (path) this.deps.paths?.remember(path);
   }
 
   private destroyPeer(): void {
