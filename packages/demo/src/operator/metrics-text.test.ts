@@ -25,6 +25,11 @@ describe('parseMetricsText', () => {
     expect(samples[4]!.value).toBeNaN();
   });
 
+  it('reads NaN and infinities in any case, as prom-client writes an unset gauge (`Nan`)', () => {
+    const samples = parseMetricsText('lag_seconds Nan\nup inf\ndown -INF\n');
+    expect(samples.map((sample) => sample.value)).toEqual([NaN, Infinity, -Infinity]);
+  });
+
   it('sums series by label match and by label values', () => {
     const samples = parseMetricsText(TEXT);
     expect(sumOf(samples, 'icelane_connections_total')).toBe(8);

@@ -67,10 +67,13 @@ function readLabels(text: string, labels: Record<string, string>): number {
   return -1;
 }
 
+// Case does not matter, as in Prometheus' own parser: prom-client writes an unset gauge (the
+// event loop's lag before its first sample) as `Nan`.
 function parseValue(text: string): number | undefined {
-  if (text === '+Inf' || text === 'Inf') return Infinity;
-  if (text === '-Inf') return -Infinity;
-  if (text === 'NaN') return NaN;
+  const word = text.toLowerCase();
+  if (word === '+inf' || word === 'inf') return Infinity;
+  if (word === '-inf') return -Infinity;
+  if (word === 'nan') return NaN;
   const number = Number(text);
   return text !== '' && !Number.isNaN(number) ? number : undefined;
 }
