@@ -7,6 +7,7 @@
  */
 import { SDK_PAGE_DIR, type HarnessJoinOptions } from '@icelane/testing/browser-suite';
 import {
+  callTimeline,
   watchCall,
   type HeldSide,
   type WatchedCall,
@@ -57,6 +58,10 @@ export function runRecoveries(
       const options = { strategy, recovery: true };
       const call = await watchCall(network, { a: options, b: options }, planOf(scenario, network));
       console.log(`${name}:\n  a: ${describeSide(call.a)}\n  b: ${describeSide(call.b)}`);
+      // A story the check will refuse: both sides' events in order, to read why.
+      if ([call.a, call.b].some((side) => storyProblems(side, scenario).length > 0)) {
+        console.log(`${name}, timeline:\n${callTimeline(call)}`);
+      }
       return { name, ok: true as const, scenario, call, allocation: allocationMove(network, call) };
     } catch (error) {
       console.log(`${name}: ${(error as Error).message.split('\n')[0]}`);

@@ -41,6 +41,11 @@ export interface PeerInfo {
   peerId: string;
   name?: string;
   meta?: PeerMeta;
+  /**
+   * The peer rejoined after a signaling drop: the id it had before. A client that still links
+   * that id keeps the link under this one (in a join answer too: both sides may have dropped).
+   */
+  rejoinOf?: string;
 }
 
 export interface JoinRequest {
@@ -71,11 +76,7 @@ export interface JoinAnswer {
 }
 
 /** `peer:joined`: a peer joined the room. */
-export interface PeerJoined extends PeerInfo {
-  /** The peer rejoined after a signaling drop: the id it had before (already announced gone
-   * with `rejoinedAs`). A client that still links that id keeps the link under the new one. */
-  rejoinOf?: string;
-}
+export type PeerJoined = PeerInfo;
 
 /** `peer:left`: a peer left the room. */
 export interface PeerLeft {

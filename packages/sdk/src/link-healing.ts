@@ -46,10 +46,19 @@ export interface LinkHealing {
   /** The connection of `recovery` is up (`undefined`: made without `recovery`). */
   up(recovery: InPlaceRecovery | undefined): void;
   /**
-   * The live connection's transport failed for good (no ICE restart brings it back): the next
-   * connection's outcome ends this incident.
+   * The live connection's transport failed for good (no ICE restart brings it back, silent since
+   * `since`): the next connection's outcome ends this incident.
    */
-  startReplacement(cause: RecoveryCause, since: number): void;
+  loseTransport(since: number): void;
+  /** Whether the live connection's transport failed for good: the link waits to replace it. */
+  transportLost(): boolean;
+  /**
+   * A retry due while signaling is away (the peer's, or this side's): `retry` runs once it is
+   * back ({@link LinkHealing.signalingBack}); after `waitMs` without it, `gone`.
+   */
+  holdRetry(retry: () => void, waitMs: number, gone: () => void): void;
+  /** Signaling reaches the peer again: a held retry runs. Whether there was one. */
+  signalingBack(): boolean;
   /** A new connection is up, or the link failed: an incident that gave one up ends with it. */
   endReplacement(outcome: 'recovered' | 'failed', report: ConnectionReport | undefined): void;
   /** The live connection is gone. */
@@ -65,6 +74,14 @@ export function linkHealing({ recovered, reconnecting }: LinkHealingDeps): LinkH
   let incident = false;
   /** The incident whose last step gave the connection up, until the next one's outcome. */
   let replacing: { cause: RecoveryCause; since: number } | undefined;
+  let lost = false;
+  let held: { retry: () => void; timer: ReturnType<typeof setTimeout> } | undefined;
+  const release = () => {
+    if (held) clearTimeout(held.timer);
+    const retry = held?.retry;
+    held = undefined;
+    return retry;
+  };
 
   return {
     reconnecting: () => incident,
@@ -85,8 +102,25 @@ export function linkHealing({ recovered, reconnecting }: LinkHealingDeps): LinkH
     up: (recovery) => {
       live = recovery;
     },
-    startReplacement: (cause, since) => {
-      replacing = { cause, since };
+    loseTransport: (since) => {
+      lost = true;
+      replacing = { cause: 'ice-failed', since };
+    },
+    transportLost: () => lost,
+    holdRetry(retry, waitMs, gone) {
+      release();
+      held = {
+        retry,
+        timer: setTimeout(() => {
+          held = undefined;
+          gone();
+        }, waitMs),
+      };
+    },
+    signalingBack() {
+      const retry = release();
+      retry?.();
+      return retry !== undefined;
     },
     endReplacement(outcome, report) {
       if (!replacing) return;
@@ -104,6 +138,8 @@ export function linkHealing({ recovered, reconnecting }: LinkHealingDeps): LinkH
       live?.stop();
       live = undefined;
       incident = false;
+      lost = false;
+      release();
     },
   };
 }

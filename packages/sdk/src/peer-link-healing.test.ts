@@ -184,6 +184,39 @@ describe('the link healing a live call in place', () => {
     expect(sent.filter((s) => s.data.type === 'icelane:retry')).toEqual([]);
   });
 
+  it("keeps a call whose healing gave up while the peer's signaling was away, and retries once the peer is back", async () => {
+    const { link, peers, sent, onLost, eventsOf } = connected({ initiator: true });
+    // The server said the peer left without naming a new id: its own probe cut its signaling.
+    link.detach();
+    await vi.advanceTimersByTimeAsync(12_000);
+    // Both restarts went unanswered and the last rung is due: it waits for the peer.
+    expect(onLost).not.toHaveBeenCalled();
+    expect(link.live).toBe(true);
+    expect(eventsOf('fallback')).toEqual([]);
+    expect(eventsOf('peer:state').at(-1)!.state).toBe('reconnecting');
+    link.attach('p-1-rejoined');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent.at(-1)).toEqual({
+      to: 'p-1-rejoined',
+      attempt: 2,
+      data: { type: 'icelane:retry', reason: 'path-lost' },
+    });
+    expect(peers.all).toHaveLength(2);
+  });
+
+  it('ends a call whose healing gave up once the peer stayed away for the signaling timeout', async () => {
+    const { link, onLost, sent } = connected({
+      initiator: true,
+      options: { signalingTimeoutMs: 5_000 },
+    });
+    link.detach();
+    await vi.advanceTimersByTimeAsync(12_000);
+    expect(onLost).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(onLost).toHaveBeenCalledTimes(1);
+    expect(sent.filter((s) => s.data.type === 'icelane:retry')).toEqual([]);
+  });
+
   it('leaves a call alone with recovery off', async () => {
     const { peer, eventsOf } = connected({ initiator: true, options: { recovery: false } });
     await vi.advanceTimersByTimeAsync(20_000);

@@ -42,13 +42,6 @@ export class PeerLink {
    * signaling) but the connection is up: it carries on until it ends or the peer's new id arrives.
    */
   private detached = false;
-  /**
-   * The live connection's transport failed while signaling was away: the retry that replaces it
-   * is sent once signaling is back ({@link PeerLink.attach}).
-   */
-  private retryWhenAttached: (() => void) | undefined;
-  /** The live connection's transport failed for good: the link waits to replace it. */
-  private transportLost = false;
   private state: AttemptState;
   private connection: AttemptConnection | undefined;
   private plan: AttemptPlan;
@@ -151,7 +144,7 @@ export class PeerLink {
    */
   get live(): boolean {
     if (!this.connection) return false;
-    return this.connection.connected || this.healing.reconnecting() || this.transportLost;
+    return this.connection.connected || this.healing.reconnecting() || this.healing.transportLost();
   }
 
   /** Keeps the live connection without signaling; it ends the link when it ends. */
@@ -163,9 +156,7 @@ export class PeerLink {
   attach(signalingId: string): void {
     this.signalingId = signalingId;
     this.detached = false;
-    const retry = this.retryWhenAttached;
-    this.retryWhenAttached = undefined;
-    if (retry) return retry();
+    if (this.healing.signalingBack()) return;
     // Signals of a restart sent while the far side was away were lost: send them again.
     this.healing.live()?.signalingBack();
   }
@@ -221,13 +212,23 @@ export class PeerLink {
   }
 
   private dispatch(input: AttemptInput, signal?: SignalData): void {
-    // Without signaling there is no retry: a detached link whose connection ends is over.
-    if (this.detached && input.type === 'local-failure') return this.deps.onLost();
+    if (this.detached && input.type === 'local-failure') return this.failDetached(input);
     const before = this.state.phase;
     const { state, actions } = stepAttempt(this.state, input);
     this.state = state;
     for (const action of actions) this.run(action, signal);
     if (state.phase !== before) this.emitState();
+  }
+
+  /**
+   * Without signaling there is no retry. A call being healed waits a while for it: the peer may
+   * be rejoining (its probe cut a connection that worked, its network changed) and still hold the
+   * call. Any other detached link whose connection ends is over.
+   */
+  private failDetached(input: AttemptInput): void {
+    if (!this.deps.options.recovery || !this.live) return this.deps.onLost();
+    const { signalingTimeoutMs } = this.deps.options;
+    this.healing.holdRetry(() => this.dispatch(input), signalingTimeoutMs, this.deps.onLost);
   }
 
   private run(action: AttemptAction, signal: SignalData | undefined): void {
@@ -284,20 +285,12 @@ export class PeerLink {
     const signal = (data: SignalData) => this.deps.sendSignal(this.signalingId, attempt, data);
     const fail = (reason: FailureReason) =>
       this.dispatch({ type: 'local-failure', attempt, reason, ...this.facts() });
-    // Unless the reason arrives first (the peer left, or retries), this live connection has failed.
-    // One whose transport failed (its interface gone) lost signaling with it, and the rejoin may
-    // take longer than the grace under load: its retry then waits for signaling, not ending the
-    // call (the far side still holds it; a new link would start again at attempt 1).
+    // Unless the reason arrives first (the peer left, or retries), this live connection has
+    // failed. Its interface gone (a failed transport), signaling went too: see failDetached.
     const failAfterGrace = () =>
       setTimeout(() => {
-        if (this.connection !== connection || this.state.phase !== 'connected') return;
-        if (this.detached && this.transportLost) this.retryWhenAttached = () => fail('ice-failed');
-        else fail('ice-failed');
+        if (this.connection === connection && this.state.phase === 'connected') fail('ice-failed');
       }, CLOSE_GRACE_MS);
-    const markTransportLost = () => {
-      this.transportLost = true;
-      this.healing.startReplacement('ice-failed', connection.lastHeardAt());
-    };
     const recovery = options.recovery
       ? this.healing.forConnection({
           attempt,
@@ -348,7 +341,7 @@ export class PeerLink {
         // (Firefox fails the transport then) took signaling with it, and the retry needs it.
         transportFailed: () => {
           if (!recovery) return;
-          markTransportLost();
+          this.healing.loseTransport(connection.lastHeardAt());
           failAfterGrace();
         },
         // Refused credentials must not end a call that needs no relay: fresh ones for the next
@@ -363,9 +356,9 @@ export class PeerLink {
           // Nor does a close while this side's path was already failing: Firefox closes its own
           // channels when its interface goes, at times before its transport says `failed`
           // (simple-peer then closes the connection, so it never does).
-          if (this.detached && !this.transportLost) {
+          if (this.detached && !this.healing.transportLost()) {
             if (!recovery || !this.healing.reconnecting()) return this.deps.onLost();
-            markTransportLost();
+            this.healing.loseTransport(connection.lastHeardAt());
           }
           // The far side closed a live connection: it left (a `peer:left` follows) or it is
           // retrying (its notice follows).
@@ -390,8 +383,6 @@ export class PeerLink {
   private destroyPeer(): void {
     const connection = this.connection;
     this.connection = undefined;
-    this.transportLost = false;
-    this.retryWhenAttached = undefined;
     this.healing.stop();
     connection?.destroy();
   }

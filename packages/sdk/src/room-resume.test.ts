@@ -101,6 +101,36 @@ describe('a room rejoining with resume tokens', () => {
     expect(peers.all).toEqual([a]);
   });
 
+  it('follows a peer that dropped at the same time, listed in its own join answer as the rejoin of the linked id', async () => {
+    const { socket, a, peers, eventsOf } = await roomWithOne();
+    a.connect();
+    // Both lost signaling; the peer was back first, while this side was away, and missed nothing
+    // but the `peer:joined` it sent then.
+    socket.answer('room:join', () => ({
+      data: {
+        peerId: 'me-2',
+        room: 'standup',
+        peers: [{ peerId: 'a-2', rejoinOf: 'a' }],
+        ice: iceConfig(5),
+        resumeToken: 'token-2',
+      },
+    }));
+    socket.drop();
+    socket.reconnect();
+    await vi.advanceTimersByTimeAsync(5_000);
+    a.emitSignal(CANDIDATE);
+    expect(socket.signals().at(-1)).toEqual({
+      to: 'a-2',
+      attempt: 1,
+      data: { ...CANDIDATE, gen: 0 },
+    });
+    expect(eventsOf('peer:joined')).toEqual([{ peerId: 'a' }]);
+    expect(eventsOf('peer:left')).toEqual([]);
+    expect(peers.all).toEqual([a]);
+    socket.serverEmit('signal', { from: 'a-2', attempt: 1, data: CANDIDATE });
+    expect(a.received).toEqual([CANDIDATE]);
+  });
+
   it('starts over with a peer that rejoined before its connection was up', async () => {
     const { socket, eventsOf, peers } = await roomWithOne();
     socket.serverEmit('peer:left', { peerId: 'a', rejoinedAs: 'a-2' });

@@ -250,12 +250,16 @@ export class Room extends RoomPeers {
       this.checkNetwork(answer.ice);
       // A server without resume tokens may still list this peer's previous id: never itself.
       const peers = answer.peers.filter((peer) => peer.peerId !== previousId);
-      // A peer the server still lists under the same id kept its signaling; any other is either
-      // gone or back under a new id, which it will say over the connection.
+      // A peer the server still lists under the same id kept its signaling; one listed as the
+      // rejoin of a linked id dropped too and is back under a new one; any other is either gone
+      // or back under a new id, which it will say over the connection.
       const listed = new Set(peers.map((peer) => peer.peerId));
+      const rejoined = new Map(peers.map((peer) => [peer.rejoinOf, peer.peerId]));
       for (const link of this.links.values()) {
+        const back = rejoined.get(link.signalingId);
         if (listed.has(link.signalingId)) link.attach(link.signalingId);
         else this.routes.delete(link.signalingId);
+        if (back !== undefined) this.reroute(link, back);
         link.announce(answer.peerId);
       }
       this.emitter.emit('signaling', { state: 'connected' });
@@ -284,7 +288,7 @@ export class Room extends RoomPeers {
   private connectTo(peers: PeerInfo[]): void {
     setTimeout(() => {
       if (this.left) return;
-      for (const peer of peers) {
+      for (const { rejoinOf: _, ...peer } of peers) {
         if (this.routes.has(peer.peerId)) continue;
         this.whenNotRenamed(peer, () => {
           this.emitter.emit('peer:joined', peer);

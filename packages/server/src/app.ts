@@ -21,6 +21,7 @@ import { roomKey, systemClock, type Clock, type IcelaneIo } from './signaling/co
 import type { InboundCall } from './signaling/ack.js';
 import { Limiters, rateLimitsDefaults } from './clients/limiters.js';
 import { RoomRegistry } from './signaling/rooms.js';
+import { departedPeers } from './signaling/departed.js';
 import { guardTransports } from './signaling/transport-guard.js';
 import {
   checkOptions,
@@ -136,6 +137,7 @@ export function createIcelaneServer(
     limiters,
     roomPeerCap: o.roomPeerCap,
     trustedProxies,
+    departed: departedPeers(o.resumeWindowMs, clock),
     joinsInFlight,
     isShuttingDown,
   };

@@ -51,6 +51,11 @@ export interface IcelaneServerOptions {
   shutdownReconnectAfterMs: number;
   /** How long `close()` waits for clients to receive `server:shutdown` before cutting them off. */
   shutdownDrainMs: number;
+  /**
+   * How long a peer's resume token stays good after the server saw its connection end (see
+   * PROTOCOL.md, _Rejoining after a drop_); 0: only while the server still lists the peer.
+   */
+  resumeWindowMs: number;
 }
 
 export const icelaneServerDefaults: IcelaneServerOptions = {
@@ -69,6 +74,8 @@ export const icelaneServerDefaults: IcelaneServerOptions = {
   maxOutgoingBufferBytes: 1024 * 1024,
   shutdownReconnectAfterMs: 1_000,
   shutdownDrainMs: 1_000,
+  // Long enough for a phone to find a network again and rejoin; a call gone longer is over.
+  resumeWindowMs: 30_000,
 };
 
 /** Throws a `TypeError` naming the first option that cannot work. */
@@ -92,6 +99,9 @@ export function checkOptions(o: IcelaneServerOptions): void {
   }
   if (!Number.isInteger(o.maxOutgoingBufferBytes) || o.maxOutgoingBufferBytes < 1024) {
     throw new TypeError('maxOutgoingBufferBytes must be an integer of at least 1024');
+  }
+  if (!Number.isInteger(o.resumeWindowMs) || o.resumeWindowMs < 0) {
+    throw new TypeError('resumeWindowMs must be an integer of at least 0');
   }
   for (const [name, limit] of Object.entries(o.rateLimits)) {
     if (!limit || !(limit.burst >= 1) || !(limit.perSecond >= 0)) {

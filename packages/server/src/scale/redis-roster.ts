@@ -88,6 +88,7 @@ export function redisRoster(
       ...(peer.resumeProof !== undefined && { resume: peer.resumeProof }),
       ...(peer.name !== undefined && { name: peer.name }),
       ...(peer.meta !== undefined && { meta: peer.meta }),
+      ...(peer.rejoinOf !== undefined && { rejoinOf: peer.rejoinOf }),
     };
     return JSON.stringify(entry);
   };

@@ -13,6 +13,7 @@ export interface StoredPeer {
   resume?: string;
   name?: string;
   meta?: PeerMeta;
+  rejoinOf?: string;
 }
 
 export function parseStored(raw: string): StoredPeer | null {
@@ -30,9 +31,10 @@ export function inJoinOrder(raws: readonly string[]): PeerInfo[] {
     .map(parseStored)
     .filter((peer): peer is StoredPeer => peer !== null)
     .sort((a, b) => a.joinedAt - b.joinedAt)
-    .map(({ peerId, name, meta }) => ({
+    .map(({ peerId, name, meta, rejoinOf }) => ({
       peerId,
       ...(name !== undefined && { name }),
       ...(meta !== undefined && { meta }),
+      ...(rejoinOf !== undefined && { rejoinOf }),
     }));
 }

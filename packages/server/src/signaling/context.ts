@@ -13,6 +13,7 @@ import type { Limiters, SocketBuckets } from '../clients/limiters.js';
 import type { Roster } from './roster.js';
 import type { Peer } from './rooms.js';
 import type { UsageLedger } from './usage-ledger.js';
+import type { DepartedPeers } from './departed.js';
 
 /** The time source; tests pass their own to drive rate limits. */
 export interface Clock {
@@ -61,6 +62,8 @@ export interface SignalingContext {
   roomPeerCap: number;
   /** The reverse proxies whose `X-Forwarded-For` entries are believed. */
   trustedProxies: TrustedProxies;
+  /** Peers whose connection ended lately: their resume tokens still name them. */
+  departed: DepartedPeers;
   /** Joins not answered yet: `close()` answers them `shutting-down` before disconnecting. */
   joinsInFlight: Set<InboundCall>;
   isShuttingDown(): boolean;

@@ -108,6 +108,7 @@ export async function handleJoin(
     // Most joins are fresh: no resume token, nothing to wait for.
     const previous =
       request.resume === undefined ? null : await evictPrevious(ctx, request.room, request.resume);
+    if (previous) peer.rejoinOf = previous.peerId;
     // Checking the cap and taking the place are one step, across nodes too.
     const claim = await ctx.roster.claim(peer, ctx.roomPeerCap);
     if (!claim.ok) {
@@ -125,10 +126,7 @@ export async function handleJoin(
     void socket.join(roomKey(peer.room));
     // Encoding a broadcast costs as much with no recipient: skip it when nobody can hear.
     if (claim.others.length > 0 || !ctx.roster.singleNode) {
-      const joined = peerInfo(peer);
-      socket
-        .to(roomKey(peer.room))
-        .emit('peer:joined', previous ? { ...joined, rejoinOf: previous.peerId } : joined);
+      socket.to(roomKey(peer.room)).emit('peer:joined', peerInfo(peer));
     }
     ctx.metrics.joins.inc({ outcome: 'ok' });
     ctx.metrics.rooms.set(ctx.roster.local.roomCount);

@@ -27,6 +27,8 @@ export function leaveRoom(ctx: SignalingContext, socket: IcelaneSocket): boolean
   // A rejoin on another node may have replaced this peer already and told the room (resume.ts).
   const replaced = ctx.roster.local.inRoom(peer.room, peer.peerId) !== peer;
   if (!replaced) ctx.roster.remove(peer);
+  // A connection that ended may come back with the peer's token (departed.ts); a leave is final.
+  if (!replaced && socket.disconnected) ctx.departed.remember(peer);
   void socket.leave(roomKey(peer.room));
   // The last peer of a room on a single node has nobody to tell.
   if (!replaced && (ctx.roster.local.size(peer.room) > 0 || !ctx.roster.singleNode)) {

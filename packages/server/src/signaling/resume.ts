@@ -6,8 +6,9 @@
  *
  * A token is `<peer id>.<secret>`, opaque to clients, handed out in the join answer. The roster
  * keeps only its SHA-256 beside the peer, so the token is bound to that room and peer id, lives
- * exactly as long as the server lists the peer (a ghost it could remove), and is spent by the
- * rejoin that uses it. An unknown, stale or forged token is ignored: the join is a fresh one.
+ * as long as the server lists the peer (a ghost it could remove) and a short window after its
+ * connection ended (departed.ts), and is spent by the rejoin that uses it. An unknown, stale or
+ * forged token is ignored: the join is a fresh one.
  */
 import { hash } from 'node:crypto';
 import type { PeerLeft } from '@icelane/protocol';
@@ -26,8 +27,11 @@ export interface ResumeToken {
 export interface Resumed {
   peerId: string;
   room: string;
-  /** The socket that spoke for it; cut off once the rejoin is through. */
-  socketId: string;
+  /**
+   * The socket that spoke for it, cut off once the rejoin is through; `null` when its connection
+   * had already ended (the room heard `peer:left` then).
+   */
+  socketId: string | null;
 }
 
 export function issueResumeToken(peerId: string): ResumeToken {
@@ -48,8 +52,11 @@ export async function evictPrevious(
   const dot = token?.indexOf('.') ?? -1;
   if (!token || dot < 1) return null;
   const peerId = token.slice(0, dot);
-  const evicted = await ctx.roster.evict(room, peerId, proofOf(token));
-  if (!evicted) return null;
+  const proof = proofOf(token);
+  const evicted = await ctx.roster.evict(room, peerId, proof);
+  if (!evicted) {
+    return ctx.departed.take(room, peerId, proof) ? { peerId, room, socketId: null } : null;
+  }
   // On this node: its socket no longer speaks for the peer, so closing it announces nothing.
   const old = evicted.local ? ctx.io.sockets.sockets.get(evicted.socketId) : undefined;
   const peer = old?.data.peer;
@@ -74,6 +81,8 @@ export function announceResumed(
   previous: Resumed,
   peer: Peer | null,
 ): void {
+  // Its connection ended before: the room heard it left, and hears `rejoinOf` with the join.
+  if (previous.socketId === null) return;
   const left: PeerLeft = { peerId: previous.peerId };
   if (peer) left.rejoinedAs = peer.peerId;
   socket.to(roomKey(previous.room)).emit('peer:left', left);

@@ -15,6 +15,8 @@ export interface Peer {
   resumeProof?: string;
   name?: string;
   meta?: PeerMeta;
+  /** The id this peer had before it rejoined with its resume token. */
+  rejoinOf?: string;
 }
 
 /** What other peers see of a peer. */
@@ -22,6 +24,7 @@ export function peerInfo(peer: Peer): PeerInfo {
   const info: PeerInfo = { peerId: peer.peerId };
   if (peer.name !== undefined) info.name = peer.name;
   if (peer.meta !== undefined) info.meta = peer.meta;
+  if (peer.rejoinOf !== undefined) info.rejoinOf = peer.rejoinOf;
   return info;
 }
 

@@ -74,10 +74,11 @@ async function expectReplaced(first: string, second: string, room: string) {
   await oldClosed;
   await new Promise((resolve) => setTimeout(resolve, 300));
   expect(aliceLeft).toHaveLength(1);
+  // A newcomer, or a peer that dropped too and missed that `peer:joined`, learns it from its answer.
   const carol = await joined(first, room);
-  expect(carol.answer.peers.map((p) => p.peerId)).toEqual([
-    alice.answer.peerId,
-    back.answer.peerId,
+  expect(carol.answer.peers).toEqual([
+    { peerId: alice.answer.peerId },
+    { peerId: back.answer.peerId, rejoinOf: bob.answer.peerId },
   ]);
   return { alice, back };
 }
@@ -123,6 +124,50 @@ describe('issue 11: a rejoin with a resume token', () => {
     ).toMatchObject({
       error: { code: 'invalid-payload' },
     });
+  });
+
+  it('names the previous id after the server saw the old connection end, within the window', async () => {
+    const server = await startTestServer();
+    const alice = await joined(server.url, 'noticed');
+    const bob = await joined(server.url, 'noticed');
+    const aliceLeft = record(alice.socket, 'peer:left');
+    const aliceJoined = record(alice.socket, 'peer:joined');
+    // Bob's client closes the connection itself (its probe took it for dead): the server notices.
+    bob.socket.disconnect();
+    await eventually(() => aliceLeft.length === 1, 'the plain peer:left');
+    expect(aliceLeft).toEqual([{ peerId: bob.answer.peerId }]);
+
+    const back = await rejoin(server.url, 'noticed', bob.answer.resumeToken);
+    expect(back.answer.peers).toEqual([{ peerId: alice.answer.peerId }]);
+    await eventually(() => aliceJoined.length === 1, 'peer:joined for the new id');
+    expect(aliceJoined).toEqual([{ peerId: back.answer.peerId, rejoinOf: bob.answer.peerId }]);
+    // Nothing more about the previous id: the room heard it leave already.
+    expect(aliceLeft).toHaveLength(1);
+
+    // The token is spent, and a peer that left with `room:leave` has nothing to resume.
+    await request(back.socket, 'room:leave');
+    back.socket.disconnect();
+    const again = await rejoin(server.url, 'noticed', bob.answer.resumeToken);
+    const afterLeave = await rejoin(server.url, 'noticed', back.answer.resumeToken);
+    await eventually(() => aliceJoined.length === 3, 'both joins announced');
+    expect(aliceJoined.slice(1)).toEqual([
+      { peerId: again.answer.peerId },
+      { peerId: afterLeave.answer.peerId },
+    ]);
+  });
+
+  it('forgets a departed peer once the window has passed', async () => {
+    const server = await startTestServer({ options: { resumeWindowMs: 200 } });
+    const alice = await joined(server.url, 'late');
+    const bob = await joined(server.url, 'late');
+    const aliceJoined = record(alice.socket, 'peer:joined');
+    const aliceLeft = record(alice.socket, 'peer:left');
+    bob.socket.disconnect();
+    await eventually(() => aliceLeft.length === 1, 'the plain peer:left');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const back = await rejoin(server.url, 'late', bob.answer.resumeToken);
+    await eventually(() => aliceJoined.length === 1, 'peer:joined for the new id');
+    expect(aliceJoined).toEqual([{ peerId: back.answer.peerId }]);
   });
 
   it('lets an older client without a token rejoin as before', async () => {

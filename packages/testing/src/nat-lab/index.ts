@@ -48,6 +48,7 @@ export {
   BLACKOUT_MS,
   SCENARIOS,
   SHORT_TTL_SECONDS,
+  callTimeline,
   describeSide,
   newStreams,
   planOf,

@@ -4,7 +4,7 @@
  * may give for the recovery it should make. Then the one check of the story the SDK told.
  */
 import type { RecordedEvent } from '../browser-suite/sdk-page/main.js';
-import type { CallSide, HeldSide, HoldPlan } from './call-hold.js';
+import type { CallSide, HeldSide, HoldPlan, WatchedCall } from './call-hold.js';
 import type { IncidentTimes } from './incidents.js';
 import type { Lab, LabOptions } from './lab.js';
 import type { SideName } from './topology.js';
@@ -229,4 +229,23 @@ export function describeSide(side: HeldSide): string {
     `video gap ${side.videoGapMs} ms, ${side.receivedInLast2s} msgs in last 2 s; ` +
     `events: ${story.join(', ') || 'none'}`
   );
+}
+
+/**
+ * Both sides' events of a watched call in one list, each at its time from the incident's start
+ * (from the hold's start without one): what a failed story needs to be read. Data and reports left
+ * out.
+ */
+export function callTimeline(call: WatchedCall): string {
+  const zero = call.incident?.startedAt ?? call.startedAt;
+  const quiet = new Set(['data', 'report', 'stats']);
+  const lines = (['a', 'b'] as const).flatMap((name) =>
+    call[name].events
+      .filter((e) => !quiet.has(e.event))
+      .map((e) => ({ at: e.at, line: `${name} ${e.event} ${JSON.stringify(e.payload)}` })),
+  );
+  return lines
+    .sort((x, y) => x.at - y.at)
+    .map(({ at, line }) => `  ${String(at - zero).padStart(6)} ms  ${line.slice(0, 200)}`)
+    .join('\n');
 }
