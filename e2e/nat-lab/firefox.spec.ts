@@ -121,7 +121,7 @@ const RECOVERY_TESTS: Array<{
       { pairing: PAIRINGS[1]!, id: 'rebinding', strategy: 'relay' },
       { pairing: PAIRINGS[1]!, id: 'turn-restart', strategy: 'auto' },
     ]),
-    check: checkRecoveries,
+    check: checkTurnRestartRecoveries,
   },
   {
     title: 'video calls recover from a blackout and move onto fresh credentials',
@@ -140,7 +140,7 @@ const RECOVERY_TESTS: Array<{
       { pairing: PAIRINGS[0]!, id: 'handover', strategy: 'auto' },
       { pairing: PAIRINGS[1]!, id: 'handover', strategy: 'relay' },
     ]),
-    check: checkReplacedCalls,
+    check: (results) => checkReplacedCalls(results),
   },
 ];
 
@@ -152,12 +152,32 @@ for (const { title, timeoutMs, runs, check } of RECOVERY_TESTS) {
 }
 
 /**
+ * A TURN restart as Firefox meets it. A packet Firefox sends to the TURN server while it is down
+ * meets a closed port, and the send error fails Firefox's DTLS transport for good, as in the
+ * handover (measured in the lab: the SDK sees the failed transport ~50 ms after the kill, and no
+ * ICE restart is tried). The SDK then moves the call to a new connection. Whether a packet goes
+ * out in that window is a race, so a run passes either story: healed in place (the checks of
+ * every recovery), or replaced after a failed transport (those of the handover).
+ */
+function checkTurnRestartRecoveries(results: RecoveryResult[]): void {
+  const replaced = (result: RecoveryResult) =>
+    result.ok &&
+    result.scenario.id === 'turn-restart' &&
+    [result.call.a, result.call.b].some((side) =>
+      recoveriesOf(side).some((r) => r.cause === 'ice-failed' && r.step === 'new-connection'),
+    );
+  checkRecoveries(results.filter((result) => !replaced(result)));
+  checkReplacedCalls(results.filter(replaced), 'either');
+}
+
+/**
  * What a user relies on when the call comes back on a new connection: data and video back within
  * the bound on both sides, one new `stream` each (the app shows it as it showed the first), no
  * error, no departure, the peer `connected` at the end, and on the side whose connection failed
- * a `recovery` event that says a new connection brought the call back.
+ * (`failed`; `either` when both sides' may) a `recovery` event that says a new connection brought
+ * the call back.
  */
-function checkReplacedCalls(results: RecoveryResult[]): void {
+function checkReplacedCalls(results: RecoveryResult[], failed: SideName | 'either' = 'a'): void {
   for (const result of results) {
     if (!result.ok) {
       expect.soft(result.error, `${result.name}: the call was made and watched`).toBeUndefined();
@@ -175,11 +195,13 @@ function checkReplacedCalls(results: RecoveryResult[]): void {
         .soft(states.at(-1)?.payload, `${name}: connected at the end`)
         .toMatchObject({ state: 'connected' });
     }
-    const recoveries = recoveriesOf(call.a);
+    const failedSide =
+      failed !== 'either' ? call[failed] : recoveriesOf(call.a).length > 0 ? call.a : call.b;
+    const recoveries = recoveriesOf(failedSide);
     expect
       .soft(
         recoveries.map((r) => `${r.step} ${r.outcome}`),
-        `${name}: side a says a new connection brought the call back`,
+        `${name}: the side whose connection failed says a new connection brought the call back`,
       )
       .toEqual(['new-connection recovered']);
     for (const { cause } of recoveries) {
