@@ -18,6 +18,31 @@ async function roomWithOne() {
   return { ...harness, a: harness.peers.last() };
 }
 
+/**
+ * This side drops and rejoins; its answer lists peer `a` back as `a-2` (it dropped too and rejoined
+ * first). `beforeAnswer` runs as the server takes the join, before its answer arrives.
+ */
+async function rejoinBesidePeerBackAsA2(
+  socket: Awaited<ReturnType<typeof roomWithOne>>['socket'],
+  beforeAnswer = () => {},
+) {
+  socket.answer('room:join', () => {
+    beforeAnswer();
+    return {
+      data: {
+        peerId: 'me-2',
+        room: 'standup',
+        peers: [{ peerId: 'a-2', rejoinOf: 'a' }],
+        ice: iceConfig(5),
+        resumeToken: 'token-2',
+      },
+    };
+  });
+  socket.drop();
+  socket.reconnect();
+  await vi.advanceTimersByTimeAsync(5_000);
+}
+
 describe('a room rejoining with resume tokens', () => {
   useFakeTimersPerTest();
 
@@ -106,18 +131,7 @@ describe('a room rejoining with resume tokens', () => {
     a.connect();
     // Both lost signaling; the peer was back first, while this side was away, and missed nothing
     // but the `peer:joined` it sent then.
-    socket.answer('room:join', () => ({
-      data: {
-        peerId: 'me-2',
-        room: 'standup',
-        peers: [{ peerId: 'a-2', rejoinOf: 'a' }],
-        ice: iceConfig(5),
-        resumeToken: 'token-2',
-      },
-    }));
-    socket.drop();
-    socket.reconnect();
-    await vi.advanceTimersByTimeAsync(5_000);
+    await rejoinBesidePeerBackAsA2(socket);
     a.emitSignal(CANDIDATE);
     expect(socket.signals().at(-1)).toEqual({
       to: 'a-2',
@@ -129,6 +143,20 @@ describe('a room rejoining with resume tokens', () => {
     expect(peers.all).toEqual([a]);
     socket.serverEmit('signal', { from: 'a-2', attempt: 1, data: CANDIDATE });
     expect(a.received).toEqual([CANDIDATE]);
+  });
+
+  it("holds a signal from the peer's new id that comes before this side's rejoin is answered", async () => {
+    const { socket, a, peers, eventsOf } = await roomWithOne();
+    a.connect();
+    // The peer was back first, heard this side's new id and signals it at once: over long
+    // polling, its signal and the join's answer can come in one response, the signal first.
+    await rejoinBesidePeerBackAsA2(socket, () =>
+      socket.serverEmit('signal', { from: 'a-2', attempt: 1, data: CANDIDATE }),
+    );
+    // Not a newcomer: the same call, under its new id.
+    expect(peers.all).toEqual([a]);
+    expect(a.received).toEqual([CANDIDATE]);
+    expect(eventsOf('peer:joined')).toEqual([{ peerId: 'a' }]);
   });
 
   it('starts over with a peer that rejoined before its connection was up', async () => {

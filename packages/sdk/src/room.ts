@@ -36,6 +36,9 @@ export type SendData = string | ArrayBufferView | ArrayBuffer | Blob;
 /** How long `leave()` waits for the server to confirm before it closes the connections anyway. */
 const LEAVE_ANSWER_MS = 1_000;
 
+/** Signals held while a rejoin is answered: a peer's offer and candidates, many times over. */
+const HELD_SIGNALS = 256;
+
 export class Room extends RoomPeers {
   /**
    * This peer's id, assigned by the server; it changes when the room is rejoined after a drop.
@@ -51,6 +54,8 @@ export class Room extends RoomPeers {
   private reconnect: ReconnectWatch | undefined;
   /** Sent with the next rejoin so the server drops this peer's previous id at once. */
   private resumeToken: string | undefined;
+  /** Signals from ids not known yet, while a rejoin waits for its answer (see `onSignal`). */
+  private rejoinSignals: SignalMessage[] | undefined;
   /**
    * This network's mapping behaviour for TURN on demand, checked at join and again at each rejoin
    * (a handover drops signaling, and the new network may map differently); else `null`.
@@ -199,19 +204,7 @@ export class Room extends RoomPeers {
       // says over it under which id it rejoined.
       link.detach();
     });
-    socket.on('signal', (message: SignalMessage) => {
-      // A newcomer's offer can overtake its `peer:joined`, or come while that is deferred:
-      // answer it all the same.
-      let link = this.linkAt(message.from);
-      if (!link && this.gone.has(message.from)) return;
-      if (!link) {
-        const peer = this.deferred.get(message.from) ?? { peerId: message.from };
-        this.deferred.delete(message.from);
-        emitter.emit('peer:joined', peer);
-        link = this.addLink(peer, false);
-      }
-      link.receive(message.attempt, message.data);
-    });
+    socket.on('signal', (message: SignalMessage) => this.onSignal(message));
     this.reconnect = keepReconnecting(socket, {
       state: (state) => {
         // No retry can be signaled now: a live connection carries on until it ends.
@@ -220,6 +213,26 @@ export class Room extends RoomPeers {
       },
       reconnected: () => void this.rejoin(),
     });
+  }
+
+  private onSignal(message: SignalMessage): void {
+    // A peer that learned this side's new id (its `peer:joined`) may signal before the rejoin's
+    // answer says who is who: the same packet of a long-polling response can carry both.
+    let link = this.linkAt(message.from);
+    if (!link && this.rejoinSignals) {
+      if (this.rejoinSignals.length < HELD_SIGNALS) this.rejoinSignals.push(message);
+      return;
+    }
+    // A newcomer's offer can overtake its `peer:joined`, or come while that is deferred: answer
+    // it all the same.
+    if (!link && this.gone.has(message.from)) return;
+    if (!link) {
+      const peer = this.deferred.get(message.from) ?? { peerId: message.from };
+      this.deferred.delete(message.from);
+      this.emitter.emit('peer:joined', peer);
+      link = this.addLink(peer, false);
+    }
+    link.receive(message.attempt, message.data);
   }
 
   /**
@@ -233,6 +246,7 @@ export class Room extends RoomPeers {
     for (const link of [...this.links.values()]) {
       if (!link.live) this.removeLink(link.peerId);
     }
+    this.rejoinSignals = [];
     try {
       const previousId = this.peerId;
       const resume = this.resumeToken;
@@ -266,6 +280,10 @@ export class Room extends RoomPeers {
       this.connectTo(peers);
     } catch (error) {
       this.emitter.emit('error', joinError(error));
+    } finally {
+      const held = this.rejoinSignals ?? [];
+      this.rejoinSignals = undefined;
+      if (!this.left) for (const message of held) this.onSignal(message);
     }
   }
 
