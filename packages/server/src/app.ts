@@ -137,7 +137,7 @@ export function createIcelaneServer(
     limiters,
     roomPeerCap: o.roomPeerCap,
     trustedProxies,
-    departed: departedPeers(o.resumeWindowMs, clock),
+    departed: (scaleOut?.departed ?? departedPeers)(o.resumeWindowMs, () => clock.now()),
     joinsInFlight,
     isShuttingDown,
   };

@@ -18,6 +18,8 @@ import {
 } from './redis-link.js';
 import { redisRoster, redisRosterDefaults, type RedisRosterOptions } from './redis-roster.js';
 import type { Roster } from '../signaling/roster.js';
+import type { DepartedPeers } from '../signaling/departed.js';
+import { redisDeparted } from './redis-departed.js';
 
 /** What `/readyz` says of Redis; `none` when the node runs alone by configuration. */
 export type ScaleHealth = RedisHealth | { state: 'none' };
@@ -29,6 +31,8 @@ export interface ScaleOut {
   credentialStore: CredentialStore;
   /** The roster over this node's registry; `onGone` tells a room that a peer was cleared. */
   roster(registry: RoomRegistry, onGone: (room: string, peerId: string) => void): Roster;
+  /** The peers whose connection ended lately, on every node (see `resumeWindowMs`). */
+  departed(windowMs: number, now: () => number): DepartedPeers;
   health(): ScaleHealth;
   /** Closes the Redis connections; `createIcelaneServer`'s `close` calls it last. */
   close(): Promise<void>;
@@ -79,6 +83,7 @@ export function createRedisScaleOut(
     adapter,
     credentialStore,
     roster: (registry, onGone) => redisRoster({ link, registry, onGone, logger }, o.roster),
+    departed: (windowMs, now) => redisDeparted(link, prefix, windowMs, now),
     health: () => link.health(),
     close: () => link.close(),
   };

@@ -5,9 +5,9 @@
  * the call under the old id with no way to tell it is the same peer. Within the window, its token
  * still says which id it was (`peer:joined { rejoinOf }`); the room already heard `peer:left`.
  *
- * This node's memory only: a rejoin that reaches another node after the drop is a fresh join.
+ * On several nodes the memory is shared through Redis (scale/redis-departed.ts), so the rejoin
+ * may reach any node.
  */
-import type { Clock } from './context.js';
 import type { Peer } from './rooms.js';
 
 /** More than any honest client needs: a flood of disconnects cannot grow it without bound. */
@@ -20,35 +20,35 @@ export interface DepartedPeers {
    * Whether `peerId` of `room` departed within the window under this resume proof; a match is
    * spent, like a token.
    */
-  take(room: string, peerId: string, proof: string): boolean;
+  take(room: string, peerId: string, proof: string): Promise<boolean>;
 }
 
-export function departedPeers(windowMs: number, clock: Clock): DepartedPeers {
+export function departedPeers(windowMs: number, now: () => number): DepartedPeers {
   // In insertion order, which is expiry order: the oldest go first.
   const departed = new Map<string, { proof: string; until: number }>();
   const keyOf = (room: string, peerId: string) => `${room}\n${peerId}`;
-  const prune = (now: number) => {
+  const prune = (at: number) => {
     for (const [key, entry] of departed) {
-      if (entry.until > now && departed.size < MAX_REMEMBERED) return;
+      if (entry.until > at && departed.size < MAX_REMEMBERED) return;
       departed.delete(key);
     }
   };
   return {
     remember(peer) {
       if (windowMs <= 0 || peer.resumeProof === undefined) return;
-      const now = clock.now();
-      prune(now);
+      const at = now();
+      prune(at);
       departed.set(keyOf(peer.room, peer.peerId), {
         proof: peer.resumeProof,
-        until: now + windowMs,
+        until: at + windowMs,
       });
     },
     take(room, peerId, proof) {
       const key = keyOf(room, peerId);
       const entry = departed.get(key);
-      if (!entry || entry.proof !== proof) return false;
+      if (!entry || entry.proof !== proof) return Promise.resolve(false);
       departed.delete(key);
-      return entry.until > clock.now();
+      return Promise.resolve(entry.until > now());
     },
   };
 }

@@ -55,7 +55,7 @@ export async function evictPrevious(
   const proof = proofOf(token);
   const evicted = await ctx.roster.evict(room, peerId, proof);
   if (!evicted) {
-    return ctx.departed.take(room, peerId, proof) ? { peerId, room, socketId: null } : null;
+    return (await ctx.departed.take(room, peerId, proof)) ? { peerId, room, socketId: null } : null;
   }
   // On this node: its socket no longer speaks for the peer, so closing it announces nothing.
   const old = evicted.local ? ctx.io.sockets.sockets.get(evicted.socketId) : undefined;

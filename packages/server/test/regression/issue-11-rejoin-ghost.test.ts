@@ -36,6 +36,23 @@ afterAll(async () => {
   await redis?.stop();
 });
 
+/** Two nodes on one Redis, once both say Redis is `ok`. */
+async function twoNodes() {
+  const nodes = await Promise.all(
+    [0, 1].map(() =>
+      startTestServer({ deps: { scaleOut: createRedisScaleOut(redis.url, silentLogger) } }),
+    ),
+  );
+  const redisState = async (url: string) =>
+    ((await (await fetch(`${url}/readyz`)).json()) as { redis?: { state?: string } }).redis?.state;
+  await eventually(
+    async () =>
+      (await redisState(nodes[0]!.url)) === 'ok' && (await redisState(nodes[1]!.url)) === 'ok',
+    'both nodes on Redis',
+  );
+  return nodes as [(typeof nodes)[0], (typeof nodes)[0]];
+}
+
 /** Joins again from a new socket while the old one stays connected: a drop not yet noticed. */
 async function rejoin(url: string, room: string, resume: string | undefined) {
   const socket = await connect(url);
@@ -178,19 +195,25 @@ describe('issue 11: a rejoin with a resume token', () => {
   });
 
   it('removes a previous id held by another node, through Redis', async () => {
-    const nodes = await Promise.all(
-      [0, 1].map(() =>
-        startTestServer({ deps: { scaleOut: createRedisScaleOut(redis.url, silentLogger) } }),
-      ),
-    );
-    const [one, two] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
-    const redisState = async (url: string) =>
-      ((await (await fetch(`${url}/readyz`)).json()) as { redis?: { state?: string } }).redis
-        ?.state;
-    await eventually(
-      async () => (await redisState(one.url)) === 'ok' && (await redisState(two.url)) === 'ok',
-      'both nodes on Redis',
-    );
+    const [one, two] = await twoNodes();
     await expectReplaced(one.url, two.url, 'across');
+  }, 30_000);
+
+  it('names the previous id through another node after the first saw the connection end', async () => {
+    const [one, two] = await twoNodes();
+    const alice = await joined(one.url, 'moved');
+    const bob = await joined(one.url, 'moved');
+    const aliceLeft = record(alice.socket, 'peer:left');
+    const aliceJoined = record(alice.socket, 'peer:joined');
+    bob.socket.disconnect();
+    await eventually(() => aliceLeft.length === 1, 'the plain peer:left');
+    // A forged token for the same id neither resumes nor spends the real one.
+    const forged = await rejoin(two.url, 'moved', `${bob.answer.peerId}.forged-secret`);
+    const back = await rejoin(two.url, 'moved', bob.answer.resumeToken);
+    await eventually(() => aliceJoined.length === 2, 'both joins announced');
+    expect(aliceJoined).toEqual([
+      { peerId: forged.answer.peerId },
+      { peerId: back.answer.peerId, rejoinOf: bob.answer.peerId },
+    ]);
   }, 30_000);
 });
