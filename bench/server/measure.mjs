@@ -9,13 +9,18 @@ const SERVER_CHILD = fileURLToPath(new URL('./server-child.mjs', import.meta.url
 const LOAD_CHILD = fileURLToPath(new URL('./load-child.mjs', import.meta.url));
 const KINDS = ['bare', 'icelane'];
 
-/** A server of each kind with its own load generator, handed to `body`, all stopped after it. */
-async function withRigs(kinds, cloudflare, body) {
+/**
+ * A server of each kind with its own load generator, handed to `body`, all stopped after it. A
+ * kind is `bare`, `icelane` (this checkout's build), or `{ kind: 'icelane', label, dist }` for
+ * another build's `dist/index.js` (compare.mjs).
+ */
+export async function withRigs(kinds, cloudflare, body) {
   const rigs = [];
   try {
-    for (const kind of kinds) {
-      const server = await startChild(SERVER_CHILD, [kind, JSON.stringify(cloudflare)]);
-      rigs.push({ kind, server, url: `http://127.0.0.1:${server.ready.port}` });
+    for (const each of kinds) {
+      const { kind, label = kind, dist = '' } = typeof each === 'string' ? { kind: each } : each;
+      const server = await startChild(SERVER_CHILD, [kind, JSON.stringify(cloudflare), dist]);
+      rigs.push({ kind, label, server, url: `http://127.0.0.1:${server.ready.port}` });
       rigs.at(-1).load = await startChild(LOAD_CHILD);
     }
     return await body(rigs);
@@ -28,7 +33,7 @@ async function withRigs(kinds, cloudflare, body) {
 }
 
 /** Shares of one core the server and its load generator used while `work` ran. */
-async function cpuDuring({ server, load }, work) {
+export async function cpuDuring({ server, load }, work) {
   const before = await Promise.all([server.request('cpu'), load.request('cpu')]);
   const started = performance.now();
   const result = await work();

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `pnpm run bench:server`: builds the server, makes room for 5,000 sockets on each side of the
 # loopback (one file descriptor each, plus a margin), then runs the benchmark.
+# `pnpm run bench:server:compare -- <ref>...` (first argument `compare`) runs compare.mjs instead.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -15,4 +16,9 @@ if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$needed" ]; then
 fi
 
 pnpm --filter @icelane/protocol --filter @icelane/server run build >/dev/null
-exec node bench/server/run.mjs "$@"
+script=run.mjs
+if [ "${1:-}" = compare ]; then
+  script=compare.mjs
+  shift
+fi
+exec node "bench/server/$script" "$@"

@@ -3,10 +3,13 @@
 import { cpuUsage, memoryUsage } from 'node:process';
 import { setImmediate } from 'node:timers/promises';
 import { serveRequests } from './children.mjs';
-import { createBare, createIcelane } from './servers.mjs';
+import { createBare, createIcelane, loadServer } from './servers.mjs';
 
-const [kind, cloudflareJson] = process.argv.slice(2);
-const server = kind === 'icelane' ? createIcelane(JSON.parse(cloudflareJson)) : createBare();
+// `dist`: another build of @icelane/server to measure (compare.mjs); empty for this checkout's.
+const [kind, cloudflareJson, dist] = process.argv.slice(2);
+const build = await loadServer(kind === 'icelane' ? dist : '');
+const server =
+  kind === 'icelane' ? createIcelane(build, JSON.parse(cloudflareJson)) : createBare(build);
 
 serveRequests(
   {

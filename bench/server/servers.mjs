@@ -7,15 +7,15 @@
 // - bare: socket.io alone; `room:join` and `room:leave` only acknowledge.
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { URL } from 'node:url';
-import {
-  createCloudflareProvider,
-  createIceSource,
-  createIcelaneServer,
-  createLogger,
-  createMetrics,
-  icelaneServerDefaults,
-} from '../../packages/server/dist/index.js';
+import { URL, pathToFileURL } from 'node:url';
+
+/**
+ * The built @icelane/server: this checkout's, or another build's `dist/index.js` (compare.mjs
+ * measures older commits side by side). Loaded alone, so a process holds one build.
+ */
+export function loadServer(dist = '') {
+  return import(dist ? pathToFileURL(dist).href : '../../packages/server/dist/index.js');
+}
 
 const requireFromServer = createRequire(
   new URL('../../packages/server/package.json', import.meta.url),
@@ -34,10 +34,18 @@ const benchLimits = {
 };
 
 /**
+ * @param {typeof import('../../packages/server/dist/index.js')} server a build from `loadServer`
  * @param {{ apiUrl: string, keyId: string, token: string }} cloudflare where the provider calls go
  * @returns {{ httpServer: import('node:http').Server, mints(): Promise<number>, cacheLookups(): Promise<Record<string, number>>, close(): Promise<void> }}
  */
-export function createIcelane(cloudflare) {
+export function createIcelane(server, cloudflare) {
+  const {
+    createCloudflareProvider,
+    createIceSource,
+    createIcelaneServer,
+    createLogger,
+    createMetrics,
+  } = server;
   const httpServer = createServer();
   const logger = createLogger({ level: 'info' });
   const metrics = createMetrics();
@@ -70,7 +78,7 @@ export function createIcelane(cloudflare) {
 }
 
 /** socket.io with icelane's socket.io options, and handlers that only acknowledge. */
-export function createBare() {
+export function createBare({ icelaneServerDefaults }) {
   const httpServer = createServer();
   const io = new Server(httpServer, {
     path: '/socket.io',

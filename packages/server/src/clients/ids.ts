@@ -2,9 +2,9 @@ import { randomFillSync } from 'node:crypto';
 
 const ID_BYTES = 12;
 /** Ids drawn from one call to the system's CSPRNG: a call costs far more than its bytes. */
-const IDS_PER_FILL = 256;
+const POOL_BYTES = ID_BYTES * 256;
 
-const pool = Buffer.alloc(ID_BYTES * IDS_PER_FILL);
+const pool = Buffer.alloc(POOL_BYTES);
 let offset = pool.length;
 
 /**
@@ -13,11 +13,16 @@ let offset = pool.length;
  * Every id takes fresh bytes of the pool, which is refilled once used up; no byte serves twice.
  */
 export function randomId(): string {
-  if (offset === pool.length) {
+  return randomBase64url(ID_BYTES);
+}
+
+/** `bytes` fresh random bytes (at most the pool's size) as base64url: 4 characters per 3 bytes. */
+export function randomBase64url(bytes: number): string {
+  if (offset + bytes > pool.length) {
     randomFillSync(pool);
     offset = 0;
   }
-  const id = pool.toString('base64url', offset, offset + ID_BYTES);
-  offset += ID_BYTES;
-  return id;
+  const text = pool.toString('base64url', offset, offset + bytes);
+  offset += bytes;
+  return text;
 }

@@ -127,7 +127,8 @@ export function createFailover(
 
   return {
     async turnFor(session) {
-      for (const [index, source] of sources.entries()) {
+      for (let index = 0; index < sources.length; index++) {
+        const source = sources[index]!;
         const breaker = breakers[index];
         if (breaker && !breaker.admits()) {
           if (breaker.startProbe()) void probe(index);

@@ -14,6 +14,7 @@ import { bearerToken, decide, refusalMessage } from '../clients/authorize.js';
 import { roomKey, type IcelaneSocket, type SignalingContext } from './context.js';
 import type { IceSession } from '../credentials/ice-session.js';
 import { randomId } from '../clients/ids.js';
+import type { TakeResult } from '../clients/rate-limit.js';
 import { refuseInvalid, refusedByLimit } from './admission.js';
 import { announceResumed, evictPrevious, issueResumeToken } from './resume.js';
 import { peerInfo, type Peer } from './rooms.js';
@@ -27,25 +28,18 @@ export async function handleJoin(
   call: InboundCall,
 ): Promise<void> {
   const state = socket.data;
-  const refuse = (code: ErrorCode, message: string) => {
-    ctx.metrics.joins.inc({ outcome: code });
-    call.reply(errorAnswer(code, message));
-  };
-  const refusedBy = (limit: ReturnType<typeof ctx.limiters.take>) => {
-    if (!refusedByLimit(ctx, socket, EVENT, call, limit)) return false;
-    ctx.metrics.joins.inc({ outcome: 'rate-limited' });
-    return true;
-  };
-
-  if (refusedBy(ctx.limiters.take('join', state.buckets, state.address))) return;
+  // The helpers below are module functions, not closures: a join allocates as little as it can.
+  if (refusedBy(ctx, socket, call, ctx.limiters.take('join', state.buckets, state.address))) return;
   const parsed = parsePayload(joinRequestSchema, call.payload);
   if (!parsed.ok) {
     ctx.metrics.joins.inc({ outcome: 'invalid-payload' });
     return refuseInvalid(ctx, socket, EVENT, call, parsed.message);
   }
   const request = parsed.value;
-  if (ctx.isShuttingDown()) return refuse('shutting-down', 'the server is shutting down');
-  if (state.peer || state.joining) return refuse('already-joined', 'leave the current room first');
+  if (ctx.isShuttingDown())
+    return refuse(ctx, call, 'shutting-down', 'the server is shutting down');
+  if (state.peer || state.joining)
+    return refuse(ctx, call, 'already-joined', 'leave the current room first');
   state.joining = true;
   // Answered `shutting-down` by `close()` if the server stops before this join is done.
   ctx.joinsInFlight.add(call);
@@ -53,7 +47,7 @@ export async function handleJoin(
     // Checked again when the place is taken; this early check spares a credential. A rejoin may
     // be about to free its previous place: the claim decides.
     if (request.resume === undefined && (await ctx.roster.size(request.room)) >= ctx.roomPeerCap) {
-      return refuse('room-full', 'the room is full');
+      return refuse(ctx, call, 'room-full', 'the room is full');
     }
     const outcome = await decide(
       ctx.authorize,
@@ -67,12 +61,12 @@ export async function handleJoin(
     );
     if (!outcome.allowed) {
       // Refusals spend a budget of their own, never the one valid users of this address share.
-      if (refusedBy(ctx.limiters.takeRefused(state.address))) return;
-      refuse('unauthorized', refusalMessage('not allowed to join this room', outcome));
+      if (refusedBy(ctx, socket, call, ctx.limiters.takeRefused(state.address))) return;
+      refuse(ctx, call, 'unauthorized', refusalMessage('not allowed to join this room', outcome));
       strike(ctx, socket, EVENT);
       return;
     }
-    if (refusedBy(ctx.limiters.takeAuthorized(state.address))) return;
+    if (refusedBy(ctx, socket, call, ctx.limiters.takeAuthorized(state.address))) return;
     if (socket.disconnected) return;
     state.user = outcome.user;
 
@@ -92,18 +86,20 @@ export async function handleJoin(
     if (socket.disconnected) return release();
     if (ctx.isShuttingDown()) {
       release();
-      return refuse('shutting-down', 'the server is shutting down');
+      return refuse(ctx, call, 'shutting-down', 'the server is shutting down');
     }
+    const peerId = newPeerId(ctx);
+    const resume = issueResumeToken(peerId);
+    // Every field a join always sets is in the literal: a field added later costs an allocation.
     const peer: Peer = {
-      peerId: newPeerId(ctx),
+      peerId,
       room: request.room,
       socketId: socket.id,
       sessionId,
+      resumeProof: resume.proof,
     };
     if (request.name !== undefined) peer.name = request.name;
     if (request.meta !== undefined) peer.meta = request.meta;
-    const resume = issueResumeToken(peer.peerId);
-    peer.resumeProof = resume.proof;
     // A rejoin's previous id goes first, so neither the cap nor the answer counts it.
     // Most joins are fresh: no resume token, nothing to wait for.
     const previous =
@@ -114,7 +110,7 @@ export async function handleJoin(
     if (!claim.ok) {
       if (previous) announceResumed(ctx, socket, previous, null);
       release();
-      return refuse('room-full', 'the room is full');
+      return refuse(ctx, call, 'room-full', 'the room is full');
     }
     if (socket.disconnected) {
       ctx.roster.remove(peer);
@@ -143,6 +139,23 @@ export async function handleJoin(
     state.joining = false;
     ctx.joinsInFlight.delete(call);
   }
+}
+
+function refuse(ctx: SignalingContext, call: InboundCall, code: ErrorCode, message: string) {
+  ctx.metrics.joins.inc({ outcome: code });
+  call.reply(errorAnswer(code, message));
+}
+
+/** Whether `limit` refused the join (then answered, counted and struck). */
+function refusedBy(
+  ctx: SignalingContext,
+  socket: IcelaneSocket,
+  call: InboundCall,
+  limit: TakeResult,
+): boolean {
+  if (!refusedByLimit(ctx, socket, EVENT, call, limit)) return false;
+  ctx.metrics.joins.inc({ outcome: 'rate-limited' });
+  return true;
 }
 
 function newPeerId(ctx: SignalingContext): string {

@@ -92,7 +92,7 @@ export function endUsage(
   const { open, ended } = socket.data.usage;
   // Most peers leave with no connection open in the ledger: no copy to make then.
   if (open.size > 0) for (const entry of [...open.values()]) endEntry(ctx, socket, entry, end);
-  ended.clear();
+  if (ended.size > 0) ended.clear();
 }
 
 /** The increase a claim makes over the previous one, cut to `allowance`. */
