@@ -3,23 +3,23 @@
 // difference of a few microseconds, less than this machine's speed moves between runs, so the
 // builds are measured in the same sessions, in fresh processes each session, in turns.
 //
-//   pnpm run bench:server:compare -- <ref>... [--sessions N]
+//   pnpm run bench:server:compare -- <ref>... [--sessions N] [--in-process]
 //
 // Prints each build's server CPU per join+leave over bare's (median round of a session; mean,
-// lowest and highest over the sessions) and its closed-loop joins/s over bare's. It measures; it
-// never fails on a figure.
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// lowest and highest over the sessions) and its closed-loop joins/s over bare's. `--in-process`
+// measures the join+leave path alone instead (join-path.mjs): µs per cycle, every build in one
+// process. It measures; it never fails on a figure.
 import { URL, fileURLToPath } from 'node:url';
 import { runnerImport } from 'vite';
 import { printTable } from '../lib/table.mjs';
+import { withBuilds } from './builds.mjs';
 import { killAllChildren } from './children.mjs';
+import { measureJoinPath } from './join-path.mjs';
 import { cpuDuring, withRigs } from './measure.mjs';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CLOUDFLARE_FAKE = join(ROOT, 'packages/testing/src/cloudflare-fake.ts');
+const CLOUDFLARE_FAKE = fileURLToPath(
+  new URL('../../packages/testing/src/cloudflare-fake.ts', import.meta.url),
+);
 
 export const compareDefaults = {
   sockets: 1_000,
@@ -31,44 +31,21 @@ export const compareDefaults = {
   warmupJoins: 1_000,
 };
 
-const run = (command, args, cwd) =>
-  execFileSync(command, args, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
-
-/** A worktree of `ref` with the protocol and the server built; removed by `remove`. */
-async function buildRef(ref, parent) {
-  const commit = execFileSync('git', ['rev-parse', '--short', `${ref}^{commit}`], { cwd: ROOT })
-    .toString()
-    .trim();
-  const dir = join(parent, commit);
-  run('git', ['worktree', 'add', '--detach', dir, commit], ROOT);
-  const remove = () => run('git', ['worktree', 'remove', '--force', dir], ROOT);
-  try {
-    try {
-      run('pnpm', ['install', '--offline', '--frozen-lockfile', '--silent'], dir);
-    } catch {
-      run('pnpm', ['install', '--frozen-lockfile', '--silent'], dir);
-    }
-    run(
-      'pnpm',
-      ['--filter', '@icelane/protocol', '--filter', '@icelane/server', 'run', 'build'],
-      dir,
-    );
-  } catch (error) {
-    remove();
-    throw error;
-  }
-  return {
-    label: ref === commit ? commit : `${ref} (${commit})`,
-    dist: join(dir, 'packages/server/dist/index.js'),
-    remove,
-  };
-}
+/** `--in-process`: the builds share a process, so fewer sockets each and more, shorter rounds. */
+export const joinPathDefaults = {
+  sockets: 500,
+  rounds: 9,
+  joinsPerRound: 20_000,
+  concurrency: 50,
+  warmupJoins: 20_000,
+};
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** One session: fresh processes for bare and every build, rounds in turns. */
 function session(builds, cloudflare, o, reversed) {
-  const kinds = ['bare', ...(reversed ? [...builds].reverse() : builds)];
+  const icelane = builds.map((build) => ({ kind: 'icelane', ...build }));
+  const kinds = ['bare', ...(reversed ? icelane.reverse() : icelane)];
   return withRigs(kinds, cloudflare, async (rigs) => {
     for (const rig of rigs) {
       await rig.load.request('connect', { url: rig.url, count: o.sockets });
@@ -101,55 +78,68 @@ function session(builds, cloudflare, o, reversed) {
   });
 }
 
+const fixed = (value) => value.toFixed(2);
+
+async function compareInClosedLoop(builds, cloudflare, o) {
+  const results = Object.fromEntries(builds.map(({ label }) => [label, []]));
+  for (let i = 0; i < o.sessions; i++) {
+    process.stderr.write(`session ${i + 1} of ${o.sessions}…\n`);
+    const figures = await session(builds, cloudflare, o, i % 2 === 1);
+    for (const [label, each] of Object.entries(figures)) results[label].push(each);
+  }
+  printTable([
+    ['build', 'server CPU / bare (mean)', 'lowest – highest', 'joins/s / bare (median)'],
+    ...builds.map(({ label }) => {
+      const cpu = results[label].map((r) => r.cpuRatio);
+      const mean = cpu.reduce((sum, value) => sum + value, 0) / cpu.length;
+      return [
+        label,
+        fixed(mean),
+        `${fixed(Math.min(...cpu))} – ${fixed(Math.max(...cpu))}`,
+        fixed(median(results[label].map((r) => r.rateRatio))),
+      ];
+    }),
+  ]);
+  console.log(
+    `\n${o.sessions} sessions, ${o.sockets} sockets per server, ${o.roundsPerSession} rounds of ${o.joinsPerRound} joins each`,
+  );
+}
+
+async function compareInProcess(builds, cloudflare) {
+  const o = joinPathDefaults;
+  process.stderr.write(`measuring the join path of ${builds.length} builds in one process…\n`);
+  const figures = await measureJoinPath(builds, cloudflare, o);
+  printTable([
+    ['build', 'CPU µs per join+leave (median)', 'lowest – highest'],
+    ...figures.map((f) => [
+      f.label,
+      fixed(f.medianUs),
+      `${fixed(f.lowestUs)} – ${fixed(f.highestUs)}`,
+    ]),
+  ]);
+  console.log(
+    `\n${o.rounds} rounds of ${o.joinsPerRound} joins per build, taken in turns; ${o.sockets} sockets per server, ${o.concurrency} cycles in flight`,
+  );
+}
+
 async function main() {
-  const args = process.argv.slice(2);
-  const at = args.indexOf('--sessions');
+  const args = process.argv.slice(2).filter((arg) => arg !== '--');
   const o = { ...compareDefaults };
+  const at = args.indexOf('--sessions');
   if (at >= 0) o.sessions = Number(args.splice(at, 2)[1]);
   if (!Number.isInteger(o.sessions) || o.sessions < 1) throw new Error('--sessions wants a count');
-  const refs = args.filter((arg) => arg !== '--');
+  const inProcess = args.includes('--in-process');
+  const refs = args.filter((arg) => arg !== '--in-process');
 
-  const parent = await mkdtemp(join(tmpdir(), 'icelane-compare-'));
-  const built = [];
   const { module } = await runnerImport(CLOUDFLARE_FAKE, { configFile: false, logLevel: 'silent' });
   const fake = await module.startCloudflareFake();
+  const cloudflare = { apiUrl: fake.url, keyId: fake.keyId, token: fake.token };
   try {
-    for (const ref of refs) {
-      process.stderr.write(`building ${ref}…\n`);
-      built.push(await buildRef(ref, parent));
-    }
-    const builds = [
-      ...built.map(({ label, dist }) => ({ kind: 'icelane', label, dist })),
-      { kind: 'icelane', label: 'this checkout', dist: '' },
-    ];
-    const cloudflare = { apiUrl: fake.url, keyId: fake.keyId, token: fake.token };
-    const results = Object.fromEntries(builds.map(({ label }) => [label, []]));
-    for (let i = 0; i < o.sessions; i++) {
-      process.stderr.write(`session ${i + 1} of ${o.sessions}…\n`);
-      const figures = await session(builds, cloudflare, o, i % 2 === 1);
-      for (const [label, each] of Object.entries(figures)) results[label].push(each);
-    }
-    const fixed = (value) => value.toFixed(2);
-    printTable([
-      ['build', 'server CPU / bare (mean)', 'lowest – highest', 'joins/s / bare (median)'],
-      ...builds.map(({ label }) => {
-        const cpu = results[label].map((r) => r.cpuRatio);
-        const mean = cpu.reduce((sum, value) => sum + value, 0) / cpu.length;
-        return [
-          label,
-          fixed(mean),
-          `${fixed(Math.min(...cpu))} – ${fixed(Math.max(...cpu))}`,
-          fixed(median(results[label].map((r) => r.rateRatio))),
-        ];
-      }),
-    ]);
-    console.log(
-      `\n${o.sessions} sessions, ${o.sockets} sockets per server, ${o.roundsPerSession} rounds of ${o.joinsPerRound} joins each`,
+    await withBuilds(refs, (builds) =>
+      inProcess ? compareInProcess(builds, cloudflare) : compareInClosedLoop(builds, cloudflare, o),
     );
   } finally {
     await fake.close();
-    for (const { remove } of built) remove();
-    await rm(parent, { recursive: true, force: true });
   }
 }
 

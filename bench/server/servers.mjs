@@ -36,7 +36,7 @@ const benchLimits = {
 /**
  * @param {typeof import('../../packages/server/dist/index.js')} server a build from `loadServer`
  * @param {{ apiUrl: string, keyId: string, token: string }} cloudflare where the provider calls go
- * @returns {{ httpServer: import('node:http').Server, mints(): Promise<number>, cacheLookups(): Promise<Record<string, number>>, close(): Promise<void> }}
+ * @returns {{ httpServer: import('node:http').Server, io: import('socket.io').Server, mints(): Promise<number>, cacheLookups(): Promise<Record<string, number>>, close(): Promise<void> }}
  */
 export function createIcelane(server, cloudflare) {
   const {
@@ -63,6 +63,8 @@ export function createIcelane(server, cloudflare) {
   const app = createIcelaneServer(httpServer, { iceSource, logger, metrics }, benchLimits);
   return {
     httpServer,
+    /** The socket.io server: join-path.mjs drives its sockets directly. */
+    io: app.io,
     /** Provider calls the server itself counted (`icelane_credential_mints_total`). */
     async mints() {
       const { values } = await metrics.credentialMints.get();
