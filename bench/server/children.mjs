@@ -7,6 +7,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 const running = new Set();
 
+/** Runs a benchmark's `main`; if it fails, says why, kills its children and exits non-zero. */
+export function runBenchmark(main) {
+  main().catch((error) => {
+    console.error(error);
+    killAllChildren();
+    process.exitCode = 1;
+  });
+}
+
 /** Kills every child still running (by PID); safe to call more than once. */
 export function killAllChildren() {
   for (const child of running) {

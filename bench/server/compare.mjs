@@ -9,17 +9,12 @@
 // lowest and highest over the sessions) and its closed-loop joins/s over bare's. `--in-process`
 // measures the join+leave path alone instead (join-path.mjs): µs per cycle, every build in one
 // process. It measures; it never fails on a figure.
-import { URL, fileURLToPath } from 'node:url';
-import { runnerImport } from 'vite';
 import { printTable } from '../lib/table.mjs';
 import { withBuilds } from './builds.mjs';
-import { killAllChildren } from './children.mjs';
+import { runBenchmark } from './children.mjs';
+import { startProviderFake } from './provider-fake.mjs';
 import { measureJoinPath } from './join-path.mjs';
 import { cpuDuring, withRigs } from './measure.mjs';
-
-const CLOUDFLARE_FAKE = fileURLToPath(
-  new URL('../../packages/testing/src/cloudflare-fake.ts', import.meta.url),
-);
 
 export const compareDefaults = {
   sockets: 1_000,
@@ -131,9 +126,7 @@ async function main() {
   const inProcess = args.includes('--in-process');
   const refs = args.filter((arg) => arg !== '--in-process');
 
-  const { module } = await runnerImport(CLOUDFLARE_FAKE, { configFile: false, logLevel: 'silent' });
-  const fake = await module.startCloudflareFake();
-  const cloudflare = { apiUrl: fake.url, keyId: fake.keyId, token: fake.token };
+  const { fake, cloudflare } = await startProviderFake();
   try {
     await withBuilds(refs, (builds) =>
       inProcess ? compareInProcess(builds, cloudflare) : compareInClosedLoop(builds, cloudflare, o),
@@ -143,8 +136,4 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  killAllChildren();
-  process.exitCode = 1;
-});
+runBenchmark(main);

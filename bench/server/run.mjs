@@ -4,15 +4,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { URL, fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
-import { runnerImport } from 'vite';
-import { killAllChildren } from './children.mjs';
+import { runBenchmark } from './children.mjs';
+import { startProviderFake } from './provider-fake.mjs';
 import { measureAt, measureColdJoins } from './measure.mjs';
 import { buildReport, printReport } from './report.mjs';
 
 const RESULTS = fileURLToPath(new URL('../results/server.json', import.meta.url));
-const CLOUDFLARE_FAKE = fileURLToPath(
-  new URL('../../packages/testing/src/cloudflare-fake.ts', import.meta.url),
-);
 
 export const serverBenchDefaults = {
   socketCounts: [1000, 5000],
@@ -44,10 +41,7 @@ const quickOverrides = {
 async function main() {
   const quick = process.argv.includes('--quick');
   const o = { ...serverBenchDefaults, ...(quick ? quickOverrides : {}) };
-  // The stand-in for Cloudflare's API of @icelane/testing, loaded from its TypeScript source.
-  const { module } = await runnerImport(CLOUDFLARE_FAKE, { configFile: false, logLevel: 'silent' });
-  const fake = await module.startCloudflareFake();
-  const cloudflare = { apiUrl: fake.url, keyId: fake.keyId, token: fake.token };
+  const { fake, cloudflare } = await startProviderFake();
   const providerCalls = () =>
     fake.requests.filter((r) => r.path.endsWith('/generate-ice-servers')).length;
 
@@ -75,8 +69,4 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  killAllChildren();
-  process.exitCode = 1;
-});
+runBenchmark(main);
