@@ -12,9 +12,10 @@
 import { printTable } from '../lib/table.mjs';
 import { withBuilds } from './builds.mjs';
 import { runBenchmark } from './children.mjs';
-import { startProviderFake } from './provider-fake.mjs';
 import { measureJoinPath } from './join-path.mjs';
+import { median } from './latency.mjs';
 import { cpuDuring, withRigs } from './measure.mjs';
+import { startProviderFake } from './provider-fake.mjs';
 
 export const compareDefaults = {
   sockets: 1_000,
@@ -34,8 +35,6 @@ export const joinPathDefaults = {
   concurrency: 50,
   warmupJoins: 20_000,
 };
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** One session: fresh processes for bare and every build, rounds in turns. */
 function session(builds, cloudflare, o, reversed) {

@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { cpuUsage } from 'node:process';
 import { URL } from 'node:url';
+import { median } from './latency.mjs';
 import { createIcelane, loadServer } from './servers.mjs';
 
 const requireFromServer = createRequire(
@@ -57,8 +58,6 @@ async function startRig({ label, dist }, cloudflare, sockets) {
     },
   };
 }
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** CPU µs per join+leave of each build: median of `o.rounds` rounds, taken in turns. */
 export async function measureJoinPath(builds, cloudflare, o) {

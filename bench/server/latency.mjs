@@ -1,4 +1,9 @@
-// Summaries of measured durations, in milliseconds.
+// Summaries of measured figures: durations in milliseconds, and the median of any.
+
+/** The middle value of `values` (the upper of the two middle ones for an even count). */
+export function median(values) {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+}
 
 /** The value below which `share` of the sorted samples fall (nearest rank). */
 export function percentile(sorted, share) {

@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { URL, fileURLToPath } from 'node:url';
 import { startChild } from './children.mjs';
-import { summarize } from './latency.mjs';
+import { median, summarize } from './latency.mjs';
 
 const SERVER_CHILD = fileURLToPath(new URL('./server-child.mjs', import.meta.url));
 const LOAD_CHILD = fileURLToPath(new URL('./load-child.mjs', import.meta.url));
@@ -67,8 +67,6 @@ function mergePacedRounds(rounds) {
     roundP99Ms: rounds.map((round) => round.latency.p99Ms),
   };
 }
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /**
  * `sockets` connected to a fresh bare server and a fresh icelane server, each with its own load
