@@ -64,6 +64,20 @@ async function rejoin(url: string, room: string, resume: string | undefined) {
   return { socket, answer: answer.data };
 }
 
+/**
+ * Alice and Bob in `room` on `url`; Bob's connection then ends and the server tells Alice a plain
+ * `peer:left`. Alice's `peer:left` and `peer:joined` are recorded from before the drop.
+ */
+async function bobDropped(url: string, room: string) {
+  const alice = await joined(url, room);
+  const bob = await joined(url, room);
+  const aliceLeft = record(alice.socket, 'peer:left');
+  const aliceJoined = record(alice.socket, 'peer:joined');
+  bob.socket.disconnect();
+  await eventually(() => aliceLeft.length === 1, 'the plain peer:left');
+  return { alice, bob, aliceLeft, aliceJoined };
+}
+
 const closed = (socket: TestClient) =>
   new Promise<void>((resolve) =>
     socket.disconnected ? resolve() : socket.once('disconnect', () => resolve()),
@@ -145,13 +159,8 @@ describe('issue 11: a rejoin with a resume token', () => {
 
   it('names the previous id after the server saw the old connection end, within the window', async () => {
     const server = await startTestServer();
-    const alice = await joined(server.url, 'noticed');
-    const bob = await joined(server.url, 'noticed');
-    const aliceLeft = record(alice.socket, 'peer:left');
-    const aliceJoined = record(alice.socket, 'peer:joined');
     // Bob's client closes the connection itself (its probe took it for dead): the server notices.
-    bob.socket.disconnect();
-    await eventually(() => aliceLeft.length === 1, 'the plain peer:left');
+    const { alice, bob, aliceLeft, aliceJoined } = await bobDropped(server.url, 'noticed');
     expect(aliceLeft).toEqual([{ peerId: bob.answer.peerId }]);
 
     const back = await rejoin(server.url, 'noticed', bob.answer.resumeToken);
@@ -175,12 +184,7 @@ describe('issue 11: a rejoin with a resume token', () => {
 
   it('forgets a departed peer once the window has passed', async () => {
     const server = await startTestServer({ options: { resumeWindowMs: 200 } });
-    const alice = await joined(server.url, 'late');
-    const bob = await joined(server.url, 'late');
-    const aliceJoined = record(alice.socket, 'peer:joined');
-    const aliceLeft = record(alice.socket, 'peer:left');
-    bob.socket.disconnect();
-    await eventually(() => aliceLeft.length === 1, 'the plain peer:left');
+    const { bob, aliceJoined } = await bobDropped(server.url, 'late');
     await new Promise((resolve) => setTimeout(resolve, 400));
     const back = await rejoin(server.url, 'late', bob.answer.resumeToken);
     await eventually(() => aliceJoined.length === 1, 'peer:joined for the new id');
@@ -201,12 +205,7 @@ describe('issue 11: a rejoin with a resume token', () => {
 
   it('names the previous id through another node after the first saw the connection end', async () => {
     const [one, two] = await twoNodes();
-    const alice = await joined(one.url, 'moved');
-    const bob = await joined(one.url, 'moved');
-    const aliceLeft = record(alice.socket, 'peer:left');
-    const aliceJoined = record(alice.socket, 'peer:joined');
-    bob.socket.disconnect();
-    await eventually(() => aliceLeft.length === 1, 'the plain peer:left');
+    const { bob, aliceJoined } = await bobDropped(one.url, 'moved');
     // A forged token for the same id neither resumes nor spends the real one.
     const forged = await rejoin(two.url, 'moved', `${bob.answer.peerId}.forged-secret`);
     const back = await rejoin(two.url, 'moved', bob.answer.resumeToken);
