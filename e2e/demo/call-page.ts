@@ -12,13 +12,16 @@ import {
 export const DEMO_DIST = fileURLToPath(new URL('../../packages/demo/dist', import.meta.url));
 
 /**
- * Where a screenshot for the docs goes, whatever directory the suite runs from. Only the Chromium
- * projects refresh the docs; another browser's screenshot goes to the test's output directory.
+ * Where a screenshot for the docs goes, whatever directory the suite runs from. The docs are
+ * refreshed only on request (`pnpm run docs:screenshots`, Chromium only), so that a test run
+ * leaves the tree as it found it; otherwise the screenshot goes to the test's output directory.
  */
 export function docsPath(file: string): string {
   const info = test.info();
   const browserName = info.project.use.browserName ?? 'chromium';
-  if (browserName !== 'chromium') return info.outputPath(file);
+  if (process.env.ICELANE_DOCS_SCREENSHOTS !== '1' || browserName !== 'chromium') {
+    return info.outputPath(file);
+  }
   return fileURLToPath(new URL(`../../docs/${file}`, import.meta.url));
 }
 

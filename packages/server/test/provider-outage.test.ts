@@ -65,6 +65,8 @@ describe('TURN provider outage, end to end', () => {
       options: { rateLimits: { join: unlimited, joinPerIp: unlimited } },
     });
     const mints = () => api.requests.filter((r) => r.path.endsWith('/generate-ice-servers')).length;
+    const outcomes = (outcome: string) =>
+      server.counter('icelane_credential_mints_total', { provider: 'cloudflare', outcome });
     const providerState = async () =>
       ((await (await fetch(`${server.url}/readyz`)).json()) as { provider: { state: string } })
         .provider.state;
@@ -104,10 +106,17 @@ describe('TURN provider outage, end to end', () => {
     };
 
     // Healthy: the first join mints the credential everyone shares.
-    const joiners = [0, 1, 2].map((i) => joiner(i));
+    // A joiner that throws is an error of the run; once the test has failed, the sockets closed
+    // under its pending join are not an unhandled rejection.
+    const joiners = [0, 1, 2].map((i) => joiner(i).catch((error: unknown) => errors.push(error)));
     await waitFor(() => seen.some((s) => s.turn), 5_000);
     const first = seen.find((s) => s.turn)!;
-    expect(mints()).toBe(1);
+    // One credential, shared: a first call that outlived the 400 ms timeout on a busy machine is
+    // retried, but only one mint succeeds and every join so far carries it.
+    expect(await outcomes('ok')).toBe(1);
+    expect(new Set(seen.filter((s) => s.turn).map((s) => s.username))).toEqual(
+      new Set([first.username]),
+    );
 
     // 500s from the moment it was minted, until a while after it expired.
     api.mode = { kind: 'status', status: 500 };
@@ -166,8 +175,6 @@ describe('TURN provider outage, end to end', () => {
     expect(await server.counter('icelane_stun_only_answers_total')).toBeGreaterThanOrEqual(
       afterExpiry.length,
     );
-    const outcomes = (outcome: string) =>
-      server.counter('icelane_credential_mints_total', { provider: 'cloudflare', outcome });
     expect(await outcomes('error')).toBeGreaterThan(0);
     expect(await outcomes('timeout')).toBeGreaterThan(0);
     expect(await outcomes('ok')).toBeGreaterThanOrEqual(2);
