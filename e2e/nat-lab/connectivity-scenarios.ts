@@ -193,7 +193,12 @@ export const CONNECTIVITY: Record<ConnectivityId, ConnectivityScenario> = {
     title: 'behind a UDP-blocking NAT, auto connects through TURN over TCP',
     lab: { a: 'udp-blocked', b: 'symmetric' },
     join: both({}),
-    describe: (call) => `UDP blocked / symmetric, auto: connected in ${call.a.elapsedMs} ms`,
+    describe: (call) =>
+      `UDP blocked / symmetric, auto: connected in ${call.a.elapsedMs} ms, local candidates ` +
+      sides(call)
+        .map(({ report }) => [report?.local.type, report?.local.relayProtocol].filter(Boolean))
+        .map((parts) => parts.join(' over '))
+        .join(' / '),
     check: (call, metrics, where) => {
       expect(call.a.report, where).toMatchObject({
         relayed: true,
