@@ -3,7 +3,6 @@
  * and ICE refreshes (they hand out TURN credentials, and relay bandwidth is billed), a budget of
  * their own for refused requests, and the refusals a socket may collect before it is cut off.
  */
-import { subnetKey } from './ip-address.js';
 import {
   KeyedRateLimiter,
   fullBucket,
@@ -101,25 +100,28 @@ export class Limiters {
     return take(bucket, this.limits.messages, this.now()).ok;
   }
 
-  /** One request of kind `limit` from a socket; ICE refreshes also count against the IP. */
-  take(limit: SocketLimit, buckets: SocketBuckets, ip: string): TakeResult {
+  /**
+   * One request of kind `limit` from a socket; ICE refreshes also count against the client's
+   * `subnet` (`subnetKey` of its address, worked out once per connection).
+   */
+  take(limit: SocketLimit, buckets: SocketBuckets, subnet: string): TakeResult {
     const now = this.now();
     const own = take(buckets[limit], this.limits[limit], now);
     if (!own.ok) return own;
-    if (limit === 'iceRefresh') return this.iceRefreshPerIp.take(subnetKey(ip), now);
+    if (limit === 'iceRefresh') return this.iceRefreshPerIp.take(subnet, now);
     return own;
   }
 
   /**
-   * An authorized join or `GET /ice` from `ip`: both hand out credentials, so they share one
+   * An authorized join or `GET /ice` from `subnet`: both hand out credentials, so they share one
    * budget. Charged after authorization, so refused requests never spend it.
    */
-  takeAuthorized(ip: string): TakeResult {
-    return this.joinPerIp.take(subnetKey(ip), this.now());
+  takeAuthorized(subnet: string): TakeResult {
+    return this.joinPerIp.take(subnet, this.now());
   }
 
-  /** A request from `ip` the authorize hook refused. */
-  takeRefused(ip: string): TakeResult {
-    return this.refusedPerIp.take(subnetKey(ip), this.now());
+  /** A request from `subnet` the authorize hook refused. */
+  takeRefused(subnet: string): TakeResult {
+    return this.refusedPerIp.take(subnet, this.now());
   }
 }

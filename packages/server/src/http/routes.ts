@@ -11,7 +11,7 @@ import { bearerToken, decide, refusalMessage, type Authorize } from '../clients/
 import { randomId } from '../clients/ids.js';
 import type { Limiters } from '../clients/limiters.js';
 import { clientAddress } from '../clients/client-address.js';
-import type { TrustedProxies } from '../clients/ip-address.js';
+import { subnetKey, type TrustedProxies } from '../clients/ip-address.js';
 import { corsHeaders, preflightHeaders, type CorsOrigins } from './cors.js';
 import { sendError, sendJson, sendText } from './respond.js';
 import type { StaticHandler } from './static-files.js';
@@ -90,9 +90,10 @@ async function serveIce(deps: RoutesDeps, req: IncomingMessage, res: ServerRespo
   );
   // Refused requests spend a budget of their own, never the one valid users of this address
   // share: a hostile page can make its visitors' browsers send them.
+  const subnet = subnetKey(address);
   const limit = outcome.allowed
-    ? deps.limiters.takeAuthorized(address)
-    : deps.limiters.takeRefused(address);
+    ? deps.limiters.takeAuthorized(subnet)
+    : deps.limiters.takeRefused(subnet);
   if (!limit.ok) return sendRateLimited(deps, res, limit.retryAfterMs, cors);
   if (!outcome.allowed) {
     return sendError(res, 401, 'unauthorized', refusalMessage('not allowed', outcome), cors);

@@ -27,7 +27,7 @@ export function admitInRoom<T>(
   limit: SocketLimit,
   schema: Schema<T>,
 ): { peer: Peer; payload: T } | null {
-  const taken = ctx.limiters.take(limit, socket.data.buckets, socket.data.address);
+  const taken = ctx.limiters.take(limit, socket.data.buckets, socket.data.subnet);
   if (refusedByLimit(ctx, socket, event, call, taken)) return null;
   const peer = socket.data.peer;
   if (!peer) {

@@ -3,6 +3,7 @@
  */
 import { errorAnswer } from '@icelane/protocol';
 import { clientAddress } from '../clients/client-address.js';
+import { subnetKey } from '../clients/ip-address.js';
 import { inboundCall, type InboundCall } from './ack.js';
 import type { IcelaneSocket, SignalingContext } from './context.js';
 import { handleIceRefresh } from './ice-refresh.js';
@@ -29,8 +30,15 @@ const HANDLERS: Record<string, Handler> = {
 
 /** Sets a new socket up. Events not in the protocol are dropped, each a strike. */
 export function onConnection(ctx: SignalingContext, socket: IcelaneSocket): void {
+  const address = clientAddress(
+    socket.handshake.headers,
+    socket.conn.remoteAddress,
+    ctx.trustedProxies,
+  );
   socket.data = {
-    address: clientAddress(socket.handshake.headers, socket.conn.remoteAddress, ctx.trustedProxies),
+    address,
+    // Worked out once: an IPv6 address is parsed to find its /64.
+    subnet: subnetKey(address),
     peer: null,
     joining: false,
     buckets: ctx.limiters.socketBuckets(),

@@ -24,8 +24,10 @@ export interface Clock {
 export const systemClock: Clock = { now: () => Date.now() };
 
 export interface SocketState {
-  /** The client's address, as per-IP limits and the authorize hook see it. */
+  /** The client's address, as the authorize hook sees it. */
   address: string;
+  /** What per-IP limits count the client under: its address, or its IPv6 /64 (`subnetKey`). */
+  subnet: string;
   /** The room membership; `null` until a join succeeds and after leaving. */
   peer: Peer | null;
   /** A join is waiting for authorization or ICE servers; a second one is refused meanwhile. */

@@ -15,7 +15,7 @@ export async function handleIceRefresh(
 ): Promise<void> {
   // Without an acknowledgement nobody would receive the servers: do not mint for nothing.
   if (!call.wantsAnswer) return;
-  const limit = ctx.limiters.take('iceRefresh', socket.data.buckets, socket.data.address);
+  const limit = ctx.limiters.take('iceRefresh', socket.data.buckets, socket.data.subnet);
   if (refusedByLimit(ctx, socket, EVENT, call, limit)) {
     ctx.metrics.iceRefreshes.inc({ outcome: 'rate-limited' });
     return;

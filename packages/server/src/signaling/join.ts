@@ -29,7 +29,7 @@ export async function handleJoin(
 ): Promise<void> {
   const state = socket.data;
   // The helpers below are module functions, not closures: a join allocates as little as it can.
-  if (refusedBy(ctx, socket, call, ctx.limiters.take('join', state.buckets, state.address))) return;
+  if (refusedBy(ctx, socket, call, ctx.limiters.take('join', state.buckets, state.subnet))) return;
   const parsed = parsePayload(joinRequestSchema, call.payload);
   if (!parsed.ok) {
     ctx.metrics.joins.inc({ outcome: 'invalid-payload' });
@@ -61,12 +61,12 @@ export async function handleJoin(
     );
     if (!outcome.allowed) {
       // Refusals spend a budget of their own, never the one valid users of this address share.
-      if (refusedBy(ctx, socket, call, ctx.limiters.takeRefused(state.address))) return;
+      if (refusedBy(ctx, socket, call, ctx.limiters.takeRefused(state.subnet))) return;
       refuse(ctx, call, 'unauthorized', refusalMessage('not allowed to join this room', outcome));
       strike(ctx, socket, EVENT);
       return;
     }
-    if (refusedBy(ctx, socket, call, ctx.limiters.takeAuthorized(state.address))) return;
+    if (refusedBy(ctx, socket, call, ctx.limiters.takeAuthorized(state.subnet))) return;
     if (socket.disconnected) return;
     state.user = outcome.user;
 

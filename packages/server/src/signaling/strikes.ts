@@ -9,7 +9,7 @@ import type { IcelaneSocket, SignalingContext } from './context.js';
 /** Counts one refusal against `socket`; returns whether the socket was disconnected for it. */
 export function strike(ctx: SignalingContext, socket: IcelaneSocket, event: string): boolean {
   if (socket.disconnected) return true;
-  const result = ctx.limiters.take('strikes', socket.data.buckets, socket.data.address);
+  const result = ctx.limiters.take('strikes', socket.data.buckets, socket.data.subnet);
   if (result.ok) return false;
   ctx.metrics.connectionsCut.inc({ reason: 'strikes' });
   // At debug: a flood of these must not become a flood of log lines.

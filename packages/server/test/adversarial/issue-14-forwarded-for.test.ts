@@ -42,4 +42,21 @@ describe('X-Forwarded-For from a client that is not a trusted proxy', () => {
     for (let i = 0; i < 5; i++) answers.push(await joinFrom(server.url, `198.51.100.${i}`));
     expect(answers.every((answer) => 'data' in answer)).toBe(true);
   });
+
+  it('counts IPv6 clients by their /64: addresses within one share its budget', async () => {
+    const server = await startTestServer({
+      options: {
+        trustedProxies: ['127.0.0.0/8'],
+        rateLimits: { joinPerIp: { burst: 2, perSecond: 0.001 } },
+      },
+    });
+    const joined = async (forwardedFor: string) =>
+      'data' in (await joinFrom(server.url, forwardedFor));
+    const sameSubnet = [];
+    for (let i = 1; i <= 4; i++) sameSubnet.push(await joined(`2001:db8:0:1::${i}`));
+    expect(sameSubnet).toEqual([true, true, false, false]);
+    // Another /64, and the same one written out in full, once exhausted.
+    expect(await joined('2001:db8:0:2::1')).toBe(true);
+    expect(await joined('2001:0db8:0000:0001:ffff:0:0:9')).toBe(false);
+  });
 });
