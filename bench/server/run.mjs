@@ -42,8 +42,7 @@ async function main() {
   const quick = process.argv.includes('--quick');
   const o = { ...serverBenchDefaults, ...(quick ? quickOverrides : {}) };
   const { fake, cloudflare } = await startProviderFake();
-  const providerCalls = () =>
-    fake.requests.filter((r) => r.path.endsWith('/generate-ice-servers')).length;
+  const providerCalls = () => fake.mintRequests().length;
 
   try {
     const started = new Date();

@@ -64,7 +64,7 @@ describe('TURN provider outage, end to end', () => {
       },
       options: { rateLimits: { join: unlimited, joinPerIp: unlimited } },
     });
-    const mints = () => api.requests.filter((r) => r.path.endsWith('/generate-ice-servers')).length;
+    const mints = () => api.mintRequests().length;
     const outcomes = (outcome: string) =>
       server.counter('icelane_credential_mints_total', { provider: 'cloudflare', outcome });
     const providerState = async () =>

@@ -35,6 +35,8 @@ export interface CloudflareApi {
   /** How the next requests are answered; the default is a 201 as documented. */
   mode: FakeMode;
   requests: FakeRequest[];
+  /** The requests so far to the current endpoint that mints a credential (`generate-ice-servers`). */
+  mintRequests(): FakeRequest[];
   /** Usernames revoked so far. */
   revoked: string[];
   /** Every TURN username and credential handed out. */
@@ -115,6 +117,7 @@ export function createCloudflareApi(options: Partial<CloudflareFakeOptions> = {}
     token: `cf-token-${hex(20)}`,
     mode: { kind: 'ok', status: 201 },
     requests: [],
+    mintRequests: () => api.requests.filter((r) => r.path === `${base}/generate-ice-servers`),
     revoked: [],
     issued: [],
 
