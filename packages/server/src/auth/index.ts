@@ -1,14 +1,7 @@
 export { allOf, createJwtAuthorize, type JwtAuthorizeDeps } from './jwt-authorize.js';
-export { checkClaims, type ClaimExpectations, type JoinGrant } from './jwt-claims.js';
+export type { ClaimExpectations, JoinGrant } from './jwt-claims.js';
 export { JwtError, type JwtRefusal } from './jwt-error.js';
-export { parseJwt, type ParsedJwt } from './jwt-parse.js';
-export {
-  JWT_ALGORITHMS,
-  MIN_RSA_BITS,
-  type JwtAlgorithm,
-  verifyHs256,
-  verifyWithPublicKey,
-} from './jwt-signature.js';
+export { JWT_ALGORITHMS, MIN_RSA_BITS, type JwtAlgorithm } from './jwt-algorithms.js';
 export {
   MIN_SECRET_BYTES,
   createJwtVerifier,

@@ -5,7 +5,7 @@
  */
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { JwtError } from './jwt-error.js';
-import { keyFitsAlgorithm, type JwtAlgorithm } from './jwt-signature.js';
+import { keyFitsAlgorithm, type JwtAlgorithm } from './jwt-algorithms.js';
 
 export interface JwksOptions {
   url: string;
@@ -17,6 +17,11 @@ export interface JwksOptions {
   maxAgeMs: number;
   /** A key set larger than this is refused. */
   maxBytes: number;
+  /**
+   * A token without `kid` is checked against at most this many fitting keys, the first in the
+   * set: each is a signature check a forger gets for free. Identity providers name their keys.
+   */
+  maxKeysWithoutKid: number;
   now: () => number;
   fetch: typeof fetch;
 }
@@ -26,6 +31,7 @@ export const jwksDefaults: Omit<JwksOptions, 'url'> = {
   minRefetchMs: 30_000,
   maxAgeMs: 10 * 60_000,
   maxBytes: 256 * 1024,
+  maxKeysWithoutKid: 3,
   now: () => Date.now(),
   fetch: (input, init) => fetch(input, init),
 };
@@ -39,8 +45,8 @@ interface JwksKey {
 
 export interface JwksKeys {
   /**
-   * The keys that may have signed a token with this `kid` and `alg` (every fitting key when the
-   * token names none). Rejects with `keys-unavailable` when the set cannot be fetched and no
+   * The keys that may have signed a token with this `kid` and `alg` (when the token names none,
+   * the first `maxKeysWithoutKid` fitting keys). Rejects with `keys-unavailable` when the set cannot be fetched and no
    * cached key fits.
    */
   keysFor(kid: string | undefined, alg: JwtAlgorithm): Promise<KeyObject[]>;
@@ -62,6 +68,7 @@ export function createJwksKeys(options: Pick<JwksOptions, 'url'> & Partial<JwksO
     keys
       .filter((k) => kid === undefined || k.kid === kid)
       .filter((k) => (k.alg === undefined || k.alg === alg) && keyFitsAlgorithm(k.key, alg))
+      .slice(0, kid === undefined ? o.maxKeysWithoutKid : undefined)
       .map((k) => k.key);
 
   const load = async (): Promise<void> => {

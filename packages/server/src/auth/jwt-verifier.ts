@@ -1,12 +1,19 @@
 /**
- * Verifies join tokens: HS256 with a shared secret, or RS256/ES256 with the keys of a JWKS URL.
- * One of the two, never both, so a token cannot choose between a secret and a public key.
+ * Verifies join tokens with jose: HS256 with a shared secret, or RS256/ES256 with the keys of a
+ * JWKS URL. One of the two, never both, so a token cannot choose between a secret and a public
+ * key. jose parses the token, holds it to the allowed algorithms (never `none`), binds the key
+ * type to the algorithm, checks the signature and the registered claims; which keys are fetched
+ * and when stays with the key set here (jwks.ts).
  */
-import { checkClaims, type ClaimExpectations, type JoinGrant } from './jwt-claims.js';
-import { JwtError } from './jwt-error.js';
-import { parseJwt } from './jwt-parse.js';
-import { isJwtAlgorithm, verifyHs256, verifyWithPublicKey } from './jwt-signature.js';
+import type { KeyObject } from 'node:crypto';
+import { jwtVerify, type JWSHeaderParameters } from 'jose';
+import { claimOptions, grantOf, type ClaimExpectations, type JoinGrant } from './jwt-claims.js';
+import { JwtError, refusalOf } from './jwt-error.js';
+import type { JwtAlgorithm } from './jwt-algorithms.js';
 import { createJwksKeys, jwksDefaults, type JwksKeys, type JwksOptions } from './jwks.js';
+
+/** An HS256 secret or a public key from the key set. */
+type SigningKey = Uint8Array | KeyObject;
 
 /** HS256 secrets shorter than this are refused: RFC 7518 §3.2 asks for at least 256 bits. */
 export const MIN_SECRET_BYTES = 32;
@@ -37,6 +44,7 @@ export const jwtVerifierDefaults: JwtVerifierOptions = {
     minRefetchMs: jwksDefaults.minRefetchMs,
     maxAgeMs: jwksDefaults.maxAgeMs,
     maxBytes: jwksDefaults.maxBytes,
+    maxKeysWithoutKid: jwksDefaults.maxKeysWithoutKid,
   },
   now: () => Date.now(),
   fetch: (input, init) => fetch(input, init),
@@ -86,29 +94,42 @@ export function createJwtVerifier(options: JwtVerifierInput): JwtVerifier {
     o.jwksUrl === null
       ? null
       : createJwksKeys({ ...o.jwks, url: o.jwksUrl, now: o.now, fetch: o.fetch });
+  const algorithms: JwtAlgorithm[] = secret === null ? ['RS256', 'ES256'] : ['HS256'];
+
+  /** The keys that may have signed a token with `header`; jose has checked its `alg` already. */
+  const keysFor = async (header: JWSHeaderParameters): Promise<SigningKey[]> => {
+    if (secret !== null) return [secret];
+    if (header.kid !== undefined && typeof header.kid !== 'string') {
+      throw new JwtError('malformed', 'the header kid is not a string');
+    }
+    return jwks!.keysFor(header.kid, header.alg as JwtAlgorithm);
+  };
 
   return {
     async verify(token) {
-      const jwt = parseJwt(token, o.maxTokenLength);
-      const { alg, kid } = jwt.header;
-      if (!isJwtAlgorithm(alg) || (secret !== null) !== (alg === 'HS256')) {
-        throw new JwtError('unsupported-alg', `the algorithm ${describeAlg(alg)} is not accepted`);
+      if (token.length > o.maxTokenLength) {
+        throw new JwtError('malformed', `the token is longer than ${o.maxTokenLength} characters`);
       }
-      let valid: boolean;
-      if (alg === 'HS256') {
-        valid = verifyHs256(secret!, jwt.signingInput, jwt.signature);
-      } else {
-        const keys = await jwks!.keysFor(kid, alg);
-        valid = keys.some((key) => verifyWithPublicKey(alg, key, jwt.signingInput, jwt.signature));
+      const options = { ...claimOptions(o, o.now()), algorithms };
+      // Several keys fit a token without `kid`: each is tried in turn, jose checking the token
+      // afresh (the key set caps how many).
+      let candidates: SigningKey[] = [];
+      const keyFor = async (header: JWSHeaderParameters, attempt: number) => {
+        if (attempt === 0) candidates = await keysFor(header);
+        return candidates[attempt]!;
+      };
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const verified = await jwtVerify(token, (header) => keyFor(header, attempt), options);
+          const claims = verified.payload as Record<string, unknown>;
+          return { ...grantOf(claims), claims };
+        } catch (error) {
+          const refusal = refusalOf(error);
+          const badSignature = refusal instanceof JwtError && refusal.reason === 'bad-signature';
+          if (badSignature && attempt + 1 < candidates.length) continue;
+          throw refusal;
+        }
       }
-      if (!valid) throw new JwtError('bad-signature', 'the token signature does not verify');
-      const grant = checkClaims(jwt.claims, o, o.now());
-      return { ...grant, claims: jwt.claims };
     },
   };
-}
-
-/** The header's `alg` for a message: a known name, or a short hint that it is something else. */
-function describeAlg(alg: string): string {
-  return /^[A-Za-z0-9]{1,16}$/.test(alg) ? alg : '(unrecognized)';
 }

@@ -1,6 +1,8 @@
 /**
  * Signs join tokens the way an app's backend would, with node:crypto, including the broken and
- * hostile tokens the server must refuse.
+ * hostile tokens the server must refuse (jose will not sign those: a header naming another
+ * algorithm than the signature's, `alg: none` with a signature part). Synchronous, so a test can
+ * build its cases in a table. jwt-jose.test.ts checks it writes byte for byte what jose writes.
  */
 import {
   createHmac,
