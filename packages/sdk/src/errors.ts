@@ -13,6 +13,8 @@ import type { CandidateType, IcePolicy } from '@icelane/protocol';
  * - `not-joined`: the room was left, or the peer is not in it.
  * - `send-failed`: the data channel to a peer is not open.
  * - `ice-refresh-failed`: the server did not answer `ice:refresh` with fresh ICE servers.
+ * - `healing-unavailable`: `recovery` is on but the simple-peer build lacks a private method the
+ *   healing patches; `details.missing` names them.
  */
 export type IcelaneErrorCode =
   | 'join-failed'
@@ -22,7 +24,8 @@ export type IcelaneErrorCode =
   | 'invalid-options'
   | 'not-joined'
   | 'send-failed'
-  | 'ice-refresh-failed';
+  | 'ice-refresh-failed'
+  | 'healing-unavailable';
 
 /** Why one connection attempt was given up. */
 export type FailureReason =

@@ -5,35 +5,27 @@
  * as any other. Tracks, transceivers, streams and data channels stay: only the path changes.
  */
 import type { IcePolicy, IceServer } from '@icelane/protocol';
+import { healingUnavailable, type SimplePeerInternals } from './simple-peer-internals.js';
 import type { SimplePeerInstance } from './simple-peer-loader.js';
-
-/** simple-peer 9's internals this module reaches into, beside `_pc`. */
-interface SimplePeerInternals {
-  negotiate?(): void;
-  _onIceStateChange?(): void;
-  _onConnectionStateChange?(): void;
-  offerOptions?: RTCOfferOptions;
-}
 
 /**
  * simple-peer destroys itself as soon as ICE says `failed`. With ICE restarts a failed path is
- * the SDK's to heal, so from here on only the SDK ends the connection.
+ * the SDK's to heal, so from here on only the SDK ends the connection. Throws `healing-unavailable`
+ * when the build lacks a method this patches (joinRoom checks the class before any connection).
  */
 export function keepThroughIceFailure(peer: SimplePeerInstance): void {
-  const internals = peer as unknown as SimplePeerInternals;
+  const unavailable = healingUnavailable(peer);
+  if (unavailable) throw unavailable;
+  const internals = peer as unknown as Required<SimplePeerInternals>;
   const pc = peer._pc;
   const onIceState = internals._onIceStateChange;
   const onConnectionState = internals._onConnectionStateChange;
-  if (onIceState) {
-    internals._onIceStateChange = function (this: SimplePeerInternals) {
-      if (pc.iceConnectionState !== 'failed') onIceState.call(this);
-    };
-  }
-  if (onConnectionState) {
-    internals._onConnectionStateChange = function (this: SimplePeerInternals) {
-      if (pc.connectionState !== 'failed') onConnectionState.call(this);
-    };
-  }
+  internals._onIceStateChange = function (this: SimplePeerInternals) {
+    if (pc.iceConnectionState !== 'failed') onIceState.call(this);
+  };
+  internals._onConnectionStateChange = function (this: SimplePeerInternals) {
+    if (pc.connectionState !== 'failed') onConnectionState.call(this);
+  };
 }
 
 /** Gives the connection fresh ICE servers and a policy for its next gathering. */

@@ -8,13 +8,15 @@ import { preloadForJoin } from './network-check/at-join.js';
 import { joinError } from './room-errors.js';
 import { Room } from './room.js';
 import { connectSignaling, request } from './signaling.js';
+import { healingUnavailable } from './simple-peer-internals.js';
 import { loadSimplePeer } from './simple-peer-loader.js';
 
 /**
  * Joins `room` on the icelane server at `url`.
  *
  * Rejects with an {@link IcelaneError}: `invalid-options`, `signaling-failed` (the server was not
- * reached within `signalingTimeoutMs`) or `join-failed` (`details.code` is the server's code).
+ * reached within `signalingTimeoutMs`), `join-failed` (`details.code` is the server's code) or
+ * `healing-unavailable` (`recovery` is on and the simple-peer build cannot be healed).
  *
  * @example
  * const room = await joinRoom('https://signal.example.com', 'standup', { name: 'Ada', media });
@@ -42,6 +44,11 @@ export async function joinRoom(
     loadSimplePeer(),
     connectSignaling(url, { token: resolved.token, timeoutMs: resolved.signalingTimeoutMs }),
   ]);
+  const unhealable = resolved.recovery ? healingUnavailable(SimplePeer.prototype) : undefined;
+  if (unhealable) {
+    socket.disconnect();
+    throw unhealable;
+  }
   try {
     const answer = await request(socket, 'room:join', resolved.signalingTimeoutMs, joinRequest);
     return new Room(socket, answer, joinRequest, resolved, SimplePeer);

@@ -65,6 +65,19 @@ export class FakeSimplePeer {
     this.negotiations += 1;
   }
 
+  /**
+   * simple-peer's handlers of the connection's state changes, which destroy the peer on `failed`.
+   * Healing patches them (it refuses to start without them); the fake's tests say when a peer
+   * fails with `fail()` instead.
+   */
+  _onIceStateChange(): void {
+    if (this._pc.iceConnectionState === 'failed') this.fail();
+  }
+
+  _onConnectionStateChange(): void {
+    if (this._pc.connectionState === 'failed') this.fail('ERR_CONNECTION_FAILURE');
+  }
+
   destroy(error?: Error): void {
     if (this.destroyed || this.destroying) return;
     this.destroyedBySdk = true;
