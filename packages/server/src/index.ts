@@ -47,6 +47,7 @@ export {
 } from './credentials/index.js';
 export {
   createRedisScaleOut,
+  RedisClientMissingError,
   redisScaleOutDefaults,
   type RedisScaleOutOptions,
   type ScaleHealth,

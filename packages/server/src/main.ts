@@ -27,7 +27,8 @@ import {
 import { ConfigError } from './env-reader.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
-import { createRedisScaleOut } from './scale/scale-out.js';
+import { RedisClientMissingError } from './scale/redis-options.js';
+import { createRedisScaleOut, type ScaleOut } from './scale/scale-out.js';
 
 /** After this long, a shutdown stops waiting for clients and connections and exits anyway. */
 const SHUTDOWN_BOUND_MS = 5_000;
@@ -110,7 +111,7 @@ function isDirectory(path: string): boolean {
   }
 }
 
-function main(args: readonly string[]): void {
+async function main(args: readonly string[]): Promise<void> {
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(helpText());
     return;
@@ -135,7 +136,15 @@ function main(args: readonly string[]): void {
   const logger = createLogger({ level: config.logLevel });
   for (const secret of config.secrets) logger.redact(secret);
   const metrics = createMetrics();
-  const scaleOut = config.redisUrl === null ? null : createRedisScaleOut(config.redisUrl, logger);
+  let scaleOut: ScaleOut | null = null;
+  try {
+    if (config.redisUrl !== null) scaleOut = await createRedisScaleOut(config.redisUrl, logger);
+  } catch (error) {
+    if (!(error instanceof RedisClientMissingError)) throw error;
+    process.stderr.write(`icelane-server: ${error.message}\n`);
+    process.exitCode = 1;
+    return;
+  }
   let iceSource: IceSource;
   try {
     iceSource = createIceSource(
@@ -216,4 +225,4 @@ function main(args: readonly string[]): void {
   process.on('SIGINT', stop);
 }
 
-main(process.argv.slice(2));
+void main(process.argv.slice(2));

@@ -1,3 +1,6 @@
+// Nothing here may name an ioredis type: these declarations are public, and ioredis is an
+// optional peer dependency (see redis-options.ts). The Redis connection and the Redis credential
+// store, which hold ioredis clients, stay internal.
 export {
   createRedisScaleOut,
   redisScaleOutDefaults,
@@ -6,14 +9,14 @@ export {
   type ScaleOut,
 } from './scale-out.js';
 export {
-  connectRedis,
+  RedisClientMissingError,
   redisLinkDefaults,
+  redisRosterDefaults,
   type RedisHealth,
-  type RedisLink,
   type RedisLinkOptions,
+  type RedisRosterOptions,
   type RedisState,
-} from './redis-link.js';
-export { redisRosterDefaults, type RedisRosterOptions } from './redis-roster.js';
+} from './redis-options.js';
 export {
   localRoster,
   type ClaimResult,
@@ -21,8 +24,3 @@ export {
   type Roster,
 } from '../signaling/roster.js';
 export { fallbackStore, type FallbackStoreDeps } from './fallback-store.js';
-export {
-  redisStore,
-  redisStoreDefaults,
-  type RedisStoreOptions,
-} from '../credentials/redis-store.js';

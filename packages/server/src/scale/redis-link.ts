@@ -5,36 +5,15 @@
  *
  * The Redis URL may hold a password: it is never logged, and errors are scrubbed of it.
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
+import { loadRedisClient } from './load-redis.js';
 import type { Logger } from '../observability/logger.js';
-
-export interface RedisLinkOptions {
-  /** The longest one command may take before it counts as failed. */
-  commandTimeoutMs: number;
-  /** The longest wait between two reconnection attempts. */
-  maxReconnectDelayMs: number;
-  connectTimeoutMs: number;
-  /** How often to try Redis again after commands timed out on an open connection. */
-  stallProbeMs: number;
-}
-
-export const redisLinkDefaults: RedisLinkOptions = {
-  commandTimeoutMs: 1_000,
-  maxReconnectDelayMs: 1_000,
-  connectTimeoutMs: 2_000,
-  stallProbeMs: 1_000,
-};
-
-/** `ok`: commands and subscriptions work. `down`: this node works alone until Redis is back. */
-export type RedisState = 'ok' | 'down';
-
-export interface RedisHealth {
-  state: RedisState;
-  /** ms since the epoch of the last change of state. */
-  since: number;
-  /** A short, secret-free description of the last connection error. */
-  lastError: string | null;
-}
+import {
+  redisLinkDefaults,
+  type RedisHealth,
+  type RedisLinkOptions,
+  type RedisState,
+} from './redis-options.js';
 
 export interface RedisLink {
   /** Commands and publishing. Fails fast while Redis is away. */
@@ -53,11 +32,13 @@ export interface RedisLink {
   close(): Promise<void>;
 }
 
-export function connectRedis(
+/** Rejects with `RedisClientMissingError` when ioredis is not installed. */
+export async function connectRedis(
   url: string,
   logger: Logger,
   options: Partial<RedisLinkOptions> = {},
-): RedisLink {
+): Promise<RedisLink> {
+  const Redis = await loadRedisClient();
   const o = { ...redisLinkDefaults, ...options };
   const password = safePassword(url);
   if (password) logger.redact(password);

@@ -13,6 +13,7 @@ import type { Logger } from '../observability/logger.js';
 import { randomId } from '../clients/ids.js';
 import type { Peer, RoomRegistry } from '../signaling/rooms.js';
 import type { RedisLink } from './redis-link.js';
+import { redisRosterDefaults, type RedisRosterOptions } from './redis-options.js';
 import { CLAIM, COUNT, EVICT, HEARTBEAT } from './roster-scripts.js';
 import { inJoinOrder, parseStored, type StoredPeer } from './stored-peer.js';
 import {
@@ -22,31 +23,6 @@ import {
   type ClaimResult,
   type Roster,
 } from '../signaling/roster.js';
-
-export interface RedisRosterOptions {
-  /** Prefix of every key the roster writes. */
-  keyPrefix: string;
-  /** This node's id in Redis; random by default. */
-  nodeId: string;
-  /** How often this node renews its liveness and clears the peers of dead nodes. */
-  heartbeatMs: number;
-  /** How long a node counts as alive after its last heartbeat, counted only while Redis was
-   * reachable. A node that has been connected for less than this judges no other node. */
-  livenessMs: number;
-  /**
-   * A gap longer than this between two roster scripts (from any node) means Redis was paused or
-   * cut off: liveness is counted afresh from the end of the gap. Above the heartbeat period, and
-   * at most `livenessMs - heartbeatMs`, so a shorter pause cannot make a live node look dead.
-   */
-  pauseGapMs: number;
-}
-
-export const redisRosterDefaults: Omit<RedisRosterOptions, 'nodeId'> = {
-  keyPrefix: 'icelane:',
-  heartbeatMs: 5_000,
-  livenessMs: 15_000,
-  pauseGapMs: 8_000,
-};
 
 export interface RedisRosterDeps {
   link: RedisLink;

@@ -3,20 +3,22 @@
  * between nodes, a Redis roster shares room membership and the cap, and a Redis credential store
  * lets one node mint while the others serve. Without it, a node is alone and needs nothing.
  */
-import { createAdapter } from '@socket.io/redis-adapter';
+import type { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import { redisStore } from '../credentials/redis-store.js';
 import { memoryStore, type CredentialStore } from '../credentials/store.js';
 import type { Logger } from '../observability/logger.js';
 import type { RoomRegistry } from '../signaling/rooms.js';
 import { fallbackStore } from './fallback-store.js';
+import { connectRedis } from './redis-link.js';
 import {
-  connectRedis,
   redisLinkDefaults,
+  redisRosterDefaults,
   type RedisHealth,
   type RedisLinkOptions,
-} from './redis-link.js';
-import { redisRoster, redisRosterDefaults, type RedisRosterOptions } from './redis-roster.js';
+  type RedisRosterOptions,
+} from './redis-options.js';
+import { redisRoster } from './redis-roster.js';
 import type { Roster } from '../signaling/roster.js';
 import type { DepartedPeers } from '../signaling/departed.js';
 import { redisDeparted } from './redis-departed.js';
@@ -52,21 +54,24 @@ export const redisScaleOutDefaults: RedisScaleOutOptions = {
 };
 
 /**
- * Connects to Redis in the background and answers at once: a node whose Redis is away at start
- * works alone and joins the others when Redis answers.
+ * Connects to Redis in the background and answers once its client is loaded: a node whose Redis
+ * is away at start works alone and joins the others when Redis answers. ioredis (an optional
+ * peer dependency) and the socket.io Redis adapter are imported here, so a node without Redis
+ * never loads them; rejects with `RedisClientMissingError` when ioredis is not installed.
  *
  * @example
- * const scaleOut = createRedisScaleOut(process.env.REDIS_URL, logger);
+ * const scaleOut = await createRedisScaleOut(process.env.REDIS_URL, logger);
  * const iceSource = createIceSource(options, { logger, metrics, store: scaleOut.credentialStore });
  * createIcelaneServer(httpServer, { iceSource, logger, metrics, scaleOut });
  */
-export function createRedisScaleOut(
+export async function createRedisScaleOut(
   url: string,
   logger: Logger,
   options: Partial<RedisScaleOutOptions> = {},
-): ScaleOut {
+): Promise<ScaleOut> {
   const o = { ...redisScaleOutDefaults, ...options };
-  const link = connectRedis(url, logger, o.link);
+  const link = await connectRedis(url, logger, o.link);
+  const { createAdapter } = await import('@socket.io/redis-adapter');
   const prefix = o.roster.keyPrefix ?? redisRosterDefaults.keyPrefix;
   const adapter = createAdapter(
     withoutUnhandledRejections(link.commands),

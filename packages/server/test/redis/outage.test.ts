@@ -16,7 +16,7 @@ import {
   type RedisServer,
   type ServerProcess,
 } from '@icelane/testing';
-import { redisLinkDefaults } from '../../src/scale/redis-link.js';
+import { redisLinkDefaults } from '../../src/scale/redis-options.js';
 import { disconnectAll, joined, nextEvent, request, type TestClient } from '../support/clients.js';
 import { STATIC_TURN_ENV } from './static-turn-env.js';
 

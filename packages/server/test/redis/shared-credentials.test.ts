@@ -93,7 +93,7 @@ describe('a TURN credential shared by several nodes', () => {
     const sources: IceSource[] = [];
     try {
       for (let i = 0; i < 2; i++) {
-        const scaleOut = createRedisScaleOut(`${redis.url}/1`, silentLogger);
+        const scaleOut = await createRedisScaleOut(`${redis.url}/1`, silentLogger);
         scaleOuts.push(scaleOut);
         sources.push(
           createIceSource(

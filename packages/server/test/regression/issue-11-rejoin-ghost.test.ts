@@ -39,8 +39,8 @@ afterAll(async () => {
 /** Two nodes on one Redis, once both say Redis is `ok`. */
 async function twoNodes() {
   const nodes = await Promise.all(
-    [0, 1].map(() =>
-      startTestServer({ deps: { scaleOut: createRedisScaleOut(redis.url, silentLogger) } }),
+    [0, 1].map(async () =>
+      startTestServer({ deps: { scaleOut: await createRedisScaleOut(redis.url, silentLogger) } }),
     ),
   );
   const redisState = async (url: string) =>
