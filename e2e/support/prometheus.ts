@@ -40,10 +40,13 @@ export interface Prometheus {
   pid: number;
   /** Lines Prometheus logged, for a failed test's message. */
   logs: string[];
-  /** Evaluates a PromQL expression now through the HTTP API (`/api/v1/query`). */
-  query(promql: string): Promise<Sample[]>;
+  /**
+   * Evaluates a PromQL expression through the HTTP API (`/api/v1/query`), now or at `atSeconds`
+   * (seconds since the epoch, as `timestamp()` gives them).
+   */
+  query(promql: string, atSeconds?: number): Promise<Sample[]>;
   /** The single value of an expression that yields one series; throws otherwise. */
-  scalar(promql: string): Promise<number>;
+  scalar(promql: string, atSeconds?: number): Promise<number>;
   /** Resolves once every target was scraped successfully after `since` (ms since the epoch). */
   scrapedAfter(since: number, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -95,8 +98,10 @@ export async function startPrometheus(
     await rm(dir, { recursive: true, force: true });
   };
 
-  const query = async (promql: string): Promise<Sample[]> => {
-    const response = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query: promql })}`);
+  const query = async (promql: string, atSeconds?: number): Promise<Sample[]> => {
+    const params = new URLSearchParams({ query: promql });
+    if (atSeconds !== undefined) params.set('time', String(atSeconds));
+    const response = await fetch(`${url}/api/v1/query?${params}`);
     const body = (await response.json()) as QueryAnswer;
     if (body.status !== 'success') {
       throw new Error(`PromQL ${promql} failed: ${body.errorType ?? ''} ${body.error ?? ''}`);
@@ -115,8 +120,8 @@ export async function startPrometheus(
     pid: child.pid!,
     logs,
     query,
-    async scalar(promql) {
-      const samples = await query(promql);
+    async scalar(promql, atSeconds) {
+      const samples = await query(promql, atSeconds);
       if (samples.length !== 1) {
         throw new Error(`PromQL ${promql} gave ${samples.length} series, not one`);
       }

@@ -6,6 +6,7 @@
 import { assembleIceServers, type IceConfig, type IceServer } from '@icelane/protocol';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { zeroProviderSeries } from '../observability/known-series.js';
 import { createFailover, type Failover } from './failover.js';
 import type { IceSession } from './ice-session.js';
 import {
@@ -125,6 +126,10 @@ export function createIceSource(
       userHandleKey: handleKey,
       stun,
     }),
+  );
+  zeroProviderSeries(
+    metrics,
+    sources.map((source) => source.name),
   );
   const failover: Failover = createFailover(
     sources,

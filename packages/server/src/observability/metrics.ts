@@ -1,8 +1,10 @@
 /**
  * Prometheus metrics. Each server gets its own registry, so several servers in one process
  * (tests, embedders) never share counters. Labels never carry a credential, a token or a peer id.
+ * Every label set known ahead is exported at zero from the start (known-series.ts).
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { zeroKnownSeries } from './known-series.js';
 
 export type MintOutcome = 'ok' | 'error' | 'auth-error' | 'timeout';
 export type CacheResult = 'hit' | 'miss' | 'stale';
@@ -65,7 +67,7 @@ export function createMetrics(options: Partial<MetricsOptions> = {}): Metrics {
   if (processMetrics) collectDefaultMetrics({ register: registry });
   const registers = [registry];
 
-  return {
+  const metrics: Metrics = {
     registry,
     credentialMints: new Counter({
       name: 'icelane_credential_mints_total',
@@ -226,4 +228,6 @@ export function createMetrics(options: Partial<MetricsOptions> = {}): Metrics {
       registers,
     }),
   };
+  zeroKnownSeries(metrics);
+  return metrics;
 }

@@ -61,7 +61,8 @@ describe('connection:recovery', () => {
         'icelane_recovery_gap_seconds_count{step="ice-restart-relay"} 1',
       ]),
     );
-    expect(gaps.some((line) => line.includes('new-connection'))).toBe(false);
+    // The failed new connection observed no gap: its series stays at the zero it started with.
+    expect(gaps).toContain('icelane_recovery_gap_seconds_count{step="new-connection"} 0');
     // Labels never name a peer, a person or a room.
     const text = (await rawGet(server.port, '/metrics')).body;
     for (const secret of [alice.answer.peerId, healed.peerId, 'standup-room-secret', 'Alice']) {
