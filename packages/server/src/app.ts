@@ -1,6 +1,7 @@
 /**
  * `createIcelaneServer`: signaling over socket.io and the HTTP routes, on an HTTP server the
- * caller owns. It never listens; `main.ts` (or the embedding app) does.
+ * caller owns, alone or beside an app's own routes. It never listens; `main.ts` (or the
+ * embedding app) does.
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
@@ -9,6 +10,8 @@ import { errorAnswer } from '@icelane/protocol';
 import { capConnectionsPerAddress } from './http/connection-cap.js';
 import { originGate } from './http/cors.js';
 import { trustedProxyList } from './clients/ip-address.js';
+import { mountRoutes } from './http/mount.js';
+import type { IcelaneHandler } from './http/own-paths.js';
 import { createRoutes } from './http/routes.js';
 import { createStaticHandler } from './http/static-files.js';
 import { silentLogger, type Logger } from './observability/logger.js';
@@ -59,6 +62,11 @@ export interface IcelaneServer {
   /** The socket.io server, for adapters and extra namespaces. */
   io: IcelaneIo;
   /**
+   * The HTTP routes (`/ice`, `/healthz`, `/readyz`, `/metrics` under `pathPrefix`) as a handler,
+   * for an app that mounts them itself in its middleware chain (with `httpRoutes: false`).
+   */
+  handler: IcelaneHandler;
+  /**
    * Tells every client `server:shutdown`, refuses new joins, disconnects everyone, closes the ICE
    * source and socket.io (which closes the HTTP server too). Safe to call more than once.
    */
@@ -66,10 +74,18 @@ export interface IcelaneServer {
 }
 
 /**
+ * Puts icelane on `httpServer`. With the default `httpRoutes: true` its routes go in front of
+ * the request listeners already on the server (an express app, fastify's `app.server`) and hand
+ * every other request on to them; on a server with no listener, other requests get a 404.
+ *
  * @example
  * const http = createServer();
  * const { close } = createIcelaneServer(http, { iceSource }, { roomPeerCap: 4 });
  * http.listen(8080);
+ * @example
+ * // beside an express app, under /rtc (the SDK joins 'https://host/rtc')
+ * const http = createServer(app);
+ * createIcelaneServer(http, { iceSource }, { pathPrefix: '/rtc' });
  */
 export function createIcelaneServer(
   httpServer: HttpServer,
@@ -90,26 +106,21 @@ export function createIcelaneServer(
   const scaleOut = deps.scaleOut ?? null;
   const scaleHealth = (): ScaleHealth => scaleOut?.health() ?? { state: 'none' };
 
-  capConnectionsPerAddress(httpServer, o.maxConnectionsPerAddress, trustedProxies, metrics);
+  const handler = createRoutes({
+    iceSource: deps.iceSource,
+    logger,
+    metrics,
+    authorize,
+    limiters,
+    corsOrigins: o.corsOrigins,
+    pathPrefix: o.pathPrefix,
+    trustedProxies,
+    staticFiles: o.staticDir === null ? null : createStaticHandler(o.staticDir),
+    scaleHealth,
+    isShuttingDown,
+  });
   // Before socket.io attaches: it then hands every request outside its path to this listener.
-  if (o.httpRoutes) {
-    httpServer.on(
-      'request',
-      createRoutes({
-        iceSource: deps.iceSource,
-        logger,
-        metrics,
-        authorize,
-        limiters,
-        corsOrigins: o.corsOrigins,
-        pathPrefix: o.pathPrefix,
-        trustedProxies,
-        staticFiles: o.staticDir === null ? null : createStaticHandler(o.staticDir),
-        scaleHealth,
-        isShuttingDown,
-      }),
-    );
-  }
+  const mount = mountRoutes(httpServer, handler, o.httpRoutes);
 
   const io: IcelaneIo = new Server(httpServer, {
     path: `${o.pathPrefix}/socket.io`,
@@ -119,6 +130,14 @@ export function createIcelaneServer(
     allowRequest: originGate(o.corsOrigins),
     ...(scaleOut && { adapter: scaleOut.adapter }),
   });
+  capConnectionsPerAddress(httpServer, {
+    maxPerAddress: o.maxConnectionsPerAddress,
+    trustedProxies,
+    metrics,
+    pathPrefix: o.pathPrefix,
+    shared: mount.shared,
+  });
+  mount.adoptLaterListeners();
   guardTransports(io, limiters, metrics, { maxOutgoingBufferBytes: o.maxOutgoingBufferBytes });
   const registry = new RoomRegistry();
   const roster = scaleOut
@@ -160,7 +179,7 @@ export function createIcelaneServer(
     await roster.close();
     await scaleOut?.close();
   };
-  return { io, close: () => (closing ??= close()) };
+  return { io, handler, close: () => (closing ??= close()) };
 }
 
 /** Resolves when `done()` holds (clients received their notice and closed), or after `boundMs`. */

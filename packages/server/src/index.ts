@@ -7,6 +7,12 @@ export {
   type IcelaneServerDeps,
   type IcelaneServerOptions,
 } from './app.js';
+export {
+  createIcelaneHandler,
+  type IcelaneHandlerDeps,
+  type IcelaneHandlerOptions,
+} from './http/handler.js';
+export type { IcelaneHandler } from './http/own-paths.js';
 export type { Clock } from './signaling/context.js';
 export type { CorsOrigins } from './http/cors.js';
 export { helpText, readConfig, type IcelaneConfig } from './config.js';

@@ -27,7 +27,10 @@ export interface IcelaneServerOptions {
    * address the outermost trusted proxy saw. Empty: clients connect directly.
    */
   trustedProxies: readonly string[];
-  /** Whether to answer HTTP requests (routes, page, 404) at all; off when mounting elsewhere. */
+  /**
+   * Whether to put the HTTP routes on the server's `'request'` event (ahead of the app's
+   * listeners, which get every other request). Off when the app mounts `handler` itself.
+   */
   httpRoutes: boolean;
   /** socket.io's cap on one inbound message, just above the protocol's largest payload. */
   maxHttpBufferSize: number;

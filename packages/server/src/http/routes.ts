@@ -1,6 +1,7 @@
 /**
  * The HTTP side: `GET /ice` (the join's ICE servers without a socket), `/healthz`, `/readyz`,
- * `/metrics`, and a built page from a static directory. Everything else is a 404.
+ * `/metrics`, and a built page from a static directory. Everything else goes to `next` (the
+ * app icelane is mounted in), or is a 404 when there is none.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { IceSource } from '../credentials/ice-source.js';
@@ -15,6 +16,7 @@ import { subnetKey, type TrustedProxies } from '../clients/ip-address.js';
 import { corsHeaders, preflightHeaders, type CorsOrigins } from './cors.js';
 import { sendError, sendJson, sendText } from './respond.js';
 import type { StaticHandler } from './static-files.js';
+import { icelanePath, requestPathname, type IcelaneHandler } from './own-paths.js';
 
 export interface RoutesDeps {
   iceSource: IceSource;
@@ -33,9 +35,7 @@ export interface RoutesDeps {
   isShuttingDown(): boolean;
 }
 
-export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
-
-export function createRoutes(deps: RoutesDeps): RequestListener {
+export function createRoutes(deps: RoutesDeps): IcelaneHandler {
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>> = {
     '/ice': (req, res) => serveIce(deps, req, res),
     '/healthz': async (_req, res) => sendJson(res, 200, { status: 'ok' }),
@@ -47,11 +47,13 @@ export function createRoutes(deps: RoutesDeps): RequestListener {
     },
   };
 
-  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (!pathname.startsWith(deps.pathPrefix)) return sendText(res, 404, 'not found\n');
-    const path = pathname.slice(deps.pathPrefix.length) || '/';
-    const handler = routes[path];
+  const route = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    next: (() => void) | undefined,
+  ): Promise<void> => {
+    const path = icelanePath(deps.pathPrefix, requestPathname(req));
+    const handler = path === null ? undefined : routes[path];
     if (handler) {
       if (req.method === 'OPTIONS' && path === '/ice') {
         res.writeHead(204, preflightHeaders(deps.corsOrigins, req.headers.origin));
@@ -62,12 +64,13 @@ export function createRoutes(deps: RoutesDeps): RequestListener {
       }
       return handler(req, res);
     }
-    if (deps.staticFiles && (await deps.staticFiles(req, res, path))) return;
+    if (path !== null && deps.staticFiles && (await deps.staticFiles(req, res, path))) return;
+    if (next) return next();
     sendText(res, 404, 'not found\n');
   };
 
-  return (req, res) => {
-    route(req, res).catch((error: unknown) => {
+  return (req, res, next) => {
+    route(req, res, next).catch((error: unknown) => {
       deps.logger.error('http request failed', { path: req.url?.split('?')[0], error });
       if (!res.headersSent) sendError(res, 500, 'internal', 'internal server error');
       else res.destroy();

@@ -2,7 +2,7 @@
  * A real icelane server on an ephemeral port: `createIcelaneServer` on a Node HTTP server, with
  * the real ICE source. Every server started here is closed by {@link closeAll}.
  */
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import type { IceConfig } from '@icelane/protocol';
 import type { AddressInfo } from 'node:net';
 import {
@@ -49,6 +49,9 @@ export interface TestServerSetup {
   closeGate?: Promise<void>;
   /** Replaces `iceFor`, to slow the real one down or make it break its contract. */
   iceFor?: (session: IceSession, real: IceSource) => Promise<IceConfig>;
+  /** An app sharing the HTTP server, on it before icelane (or after, with `appAddedAfter`). */
+  appListener?: RequestListener;
+  appAddedAfter?: boolean;
 }
 
 const running = new Set<TestServer>();
@@ -79,8 +82,10 @@ export async function startTestServer(setup: TestServerSetup = {}): Promise<Test
       await real.close();
     },
   };
-  const http = createServer();
+  const appFirst = setup.appListener && !setup.appAddedAfter;
+  const http = appFirst ? createServer(setup.appListener) : createServer();
   const app = createIcelaneServer(http, { iceSource, metrics, ...setup.deps }, setup.options);
+  if (setup.appListener && setup.appAddedAfter) http.on('request', setup.appListener);
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const port = (http.address() as AddressInfo).port;
 
