@@ -19,6 +19,7 @@ import { configureIce, keepThroughIceFailure, restartIceAsOfferer } from './ice-
 import { watchLiveCall, type LiveWatch, type TroubleCause } from './live-watch.js';
 import type { AttemptPlan } from './ice-plan.js';
 import { monitorReports, type ReportContext, type ReportMonitor } from './report-monitor.js';
+import { linkPath, type LinkPath, type LinkTimers } from './path-timing.js';
 import { meterUsage, type UsageMeter, type UsageTotals } from './usage-meter.js';
 import type { SimplePeerConstructor, SimplePeerInstance } from './simple-peer-loader.js';
 
@@ -55,6 +56,11 @@ export interface AttemptSetup {
   plan: AttemptPlan;
   initiator: boolean;
   options: ResolvedJoinOptions;
+  /**
+   * The link's measured path, which the deadlines follow (path-timing.ts); without it, the
+   * options' durations as they are.
+   */
+  path?: LinkPath;
   SimplePeer: SimplePeerConstructor;
   /** The report's context, read when the connection is up. */
   reportContext(): ReportContext;
@@ -68,6 +74,7 @@ export class AttemptConnection {
   private readonly detector: FailureDetector;
   private readonly phases: PhaseRecorder;
   private readonly control: ControlChannel;
+  private readonly path: LinkPath;
   private monitor: ReportMonitor | undefined;
   private watch: LiveWatch | undefined;
   private meter: UsageMeter | undefined;
@@ -82,6 +89,9 @@ export class AttemptConnection {
 
   constructor(setup: AttemptSetup, handlers: AttemptHandlers) {
     const { plan, options } = setup;
+    const path = (this.path = setup.path ?? linkPath(options, () => undefined));
+    path.newConnection();
+    const { timers } = path;
     const peer = new setup.SimplePeer({
       initiator: setup.initiator,
       // ICE settings only inside `config`: simple-peer ignores them at the top level.
@@ -113,8 +123,8 @@ export class AttemptConnection {
     this.detector = watchForFailure(
       peer._pc,
       {
-        connectTimeoutMs: options.connectTimeoutMs,
-        checksSilentMs: options.checksSilentMs,
+        connectTimeoutMs: timers.connectTimeoutMs,
+        checksSilentMs: timers.checksSilentMs,
         expectRelay: plan.expectRelay,
       },
       live(handlers.failed),
@@ -126,7 +136,7 @@ export class AttemptConnection {
         phases.sent(data.type);
         const restart = data.type === 'offer' && this.restartPolicy;
         handlers.signal({
-          ...data,
+          ...path.stamp(data),
           gen: this.generation,
           ...(restart ? { policy: this.restartPolicy } : {}),
         });
@@ -144,8 +154,14 @@ export class AttemptConnection {
           peer._pc,
           { ...setup.reportContext(), ...(measured ? { phases: measured } : {}) },
           { intervalMs: options.statsIntervalMs, retryMs: 250, signaledRemoteWaitMs: 1_000 },
-          live(handlers.report),
-          live(handlers.rtt),
+          live((report: ConnectionReport) => {
+            if (report.rttMs !== undefined) path.callSample(report.rttMs);
+            handlers.report(report);
+          }),
+          live((rttMs: number) => {
+            path.callSample(rttMs);
+            handlers.rtt(rttMs);
+          }),
         );
         if (options.reportToServer) {
           this.meter = meterUsage(
@@ -159,7 +175,15 @@ export class AttemptConnection {
           );
         }
         if (options.recovery) {
-          this.watch = watchLiveCall(peer._pc, options, {
+          const { heartbeatIntervalMs, networkHintDebounceMs } = options;
+          const { pathSilentMs, restartTimeoutMs } = timers;
+          const watchOptions = {
+            heartbeatIntervalMs,
+            networkHintDebounceMs,
+            pathSilentMs,
+            restartTimeoutMs,
+          };
+          this.watch = watchLiveCall(peer._pc, watchOptions, {
             sendHeartbeat: () => this.control.send({ type: 'heartbeat' }),
             suspect: live(handlers.suspect),
             trouble: live(handlers.trouble),
@@ -197,6 +221,11 @@ export class AttemptConnection {
     );
   }
 
+  /** The deadlines this connection follows. */
+  get timers(): LinkTimers {
+    return this.path.timers;
+  }
+
   get connected(): boolean {
     return this.peer.connected;
   }
@@ -213,6 +242,7 @@ export class AttemptConnection {
   signal(data: SignalData): void {
     // simple-peer ends itself when its data channel closes, and then throws on a signal.
     if (this.destroyed || this.peer.destroyed) return;
+    this.path.heard(data);
     const gen = typeof data.gen === 'number' ? data.gen : undefined;
     if (gen !== undefined) {
       // A signal of a generation this side has left: the browser would refuse it.

@@ -28,12 +28,17 @@ class FakeConnection extends EventTarget {
   }
 }
 
-function watch(pc: FakeConnection, expectRelay = false) {
+function watch(
+  pc: FakeConnection,
+  expectRelay = false,
+  connectTimeoutMs = () => 5_000,
+  checksSilentMs = () => 1_500,
+) {
   const reasons: FailureReason[] = [];
   const refused: number[] = [];
   const detector = watchForFailure(
     pc as unknown as RTCPeerConnection,
-    { connectTimeoutMs: 5_000, checksSilentMs: 1_500, expectRelay },
+    { connectTimeoutMs, checksSilentMs, expectRelay },
     (reason) => reasons.push(reason),
     () => refused.push(Date.now()),
   );
@@ -166,5 +171,68 @@ describe('the failure detector', () => {
     };
     expect(candidateTypeOf(candidate as unknown as RTCIceCandidate)).toBe('relay');
     expect(candidateTypeOf(null)).toBeUndefined();
+  });
+
+  describe('deadlines that follow the path', () => {
+    it('moves the connect deadline when the path is measured slower after the attempt began', async () => {
+      const pc = new FakeConnection();
+      pc.remoteDescription = null;
+      let deadlineMs = 5_000;
+      const { reasons } = watch(pc, false, () => deadlineMs);
+      await vi.advanceTimersByTimeAsync(1_000);
+      // The signaling probe answered: a 600 ms path (path-timing.ts makes the deadline longer).
+      deadlineMs = 16_000;
+      await vi.advanceTimersByTimeAsync(14_999);
+      expect(reasons).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(reasons).toEqual(['timeout']);
+    });
+
+    it('waits checks-silent as long as the path says', async () => {
+      const pc = new FakeConnection();
+      pc.stats = chromeChecksSilent;
+      const { reasons } = watch(
+        pc,
+        false,
+        () => 30_000,
+        () => 5_400,
+      );
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(reasons).toEqual([]);
+      await vi.advanceTimersByTimeAsync(750);
+      expect(reasons).toEqual(['checks-silent']);
+    });
+
+    // At 450 ms one way, side a gave its attempt up 54 ms before side b's data channel opened,
+    // and its retry closed b's working connection. Side a's view at its deadline: ICE up, DTLS
+    // under way. Side b sees the same within a round trip: it was answering a's checks.
+    it('does not end, at the deadline, an attempt whose ICE or DTLS came up since the last look', async () => {
+      const pc = new FakeConnection();
+      pc.stats = chromePrflxToRelay;
+      const { reasons, detector } = watch(pc);
+      await vi.advanceTimersByTimeAsync(4_900);
+      pc.iceConnectionState = 'connected';
+      // At the deadline (5 s): ICE came up; one more checks-silent (1.5 s).
+      await vi.advanceTimersByTimeAsync(1_500);
+      pc.connectionState = 'connected';
+      // At 6.5 s: DTLS came up; one more. The data channel opens at 7.9 s.
+      await vi.advanceTimersByTimeAsync(1_500);
+      expect(reasons).toEqual([]);
+      // The data channel opens: the link stops the detector.
+      detector.stop();
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(reasons).toEqual([]);
+    });
+
+    it('ends an attempt that stopped getting anywhere, one extension after its last stage', async () => {
+      const pc = new FakeConnection();
+      pc.stats = chromePrflxToRelay;
+      const { reasons } = watch(pc);
+      pc.iceConnectionState = 'connected';
+      await vi.advanceTimersByTimeAsync(5_000 + 1_499);
+      expect(reasons).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(reasons).toEqual(['timeout']);
+    });
   });
 });

@@ -1,16 +1,28 @@
 /**
  * Watches the peer connection of one attempt and says, well before the browser's own ~15 s,
  * that it will not connect — once, with the first reason seen.
+ *
+ * Its deadlines follow the path (path-timing.ts), read when they come due, so a round trip
+ * measured after the attempt started still counts. And the connect deadline never ends an
+ * attempt that is getting there: when it comes, an attempt that reached a further stage since
+ * the last look (checks answered, ICE up, DTLS up) gets one more `checksSilentMs`. Both sides
+ * see the same stages within a round trip of each other (an answered check on one side is a
+ * check the other side answered), so neither gives up on an attempt the other is about to
+ * open: in the lab at 450 ms one way, one side gave up 54 ms before the other's data channel
+ * opened, and its retry closed the call.
  */
 import type { CandidateType } from '@icelane/protocol';
 import { checksProgress, normalizeCandidateType, type StatsLike } from './candidate-report.js';
 import type { FailureReason } from './errors.js';
 
 export interface FailureDetectorOptions {
-  /** The attempt's deadline. */
-  connectTimeoutMs: number;
-  /** How long checks may go unanswered once both sides' descriptions and candidates are in. */
-  checksSilentMs: number;
+  /** The attempt's deadline, as the path is measured now. */
+  connectTimeoutMs(): number;
+  /**
+   * How long checks may go unanswered once both sides' descriptions and candidates are in; also
+   * what an attempt that made progress gets past its deadline.
+   */
+  checksSilentMs(): number;
   /** Policy `relay`: no relay candidate after gathering is a failure. */
   expectRelay: boolean;
   /** How often `getStats()` is read while connecting. */
@@ -48,6 +60,10 @@ export function watchForFailure(
   let remoteCandidates = 0;
   let silentSince: number | undefined;
   let turnRefused = false;
+  let answered = false;
+  /** The stage the attempt had reached at the deadline's last look. */
+  let stageSeen = 0;
+  const startedAt = Date.now();
 
   const fail = (reason: FailureReason) => {
     if (stopped) return;
@@ -99,8 +115,10 @@ export function watchForFailure(
       remoteCandidates = remote;
       silentSince = now;
     }
-    if (progress.responsesReceived > 0) silentSince = now;
-    else if (now - silentSince >= o.checksSilentMs) fail('checks-silent');
+    if (progress.responsesReceived > 0) {
+      answered = true;
+      silentSince = now;
+    } else if (now - silentSince >= o.checksSilentMs()) fail('checks-silent');
   };
 
   pc.addEventListener('icecandidate', onCandidate);
@@ -108,11 +126,34 @@ export function watchForFailure(
   pc.addEventListener('connectionstatechange', onState);
   pc.addEventListener('iceconnectionstatechange', onState);
   pc.addEventListener('icegatheringstatechange', onGathering);
-  // At the deadline, a missing relay candidate says more than "timeout" when relay was expected.
-  const deadline = setTimeout(() => {
+  // How far the attempt got: 1 checks answered, 2 ICE up, 3 DTLS up too.
+  const stage = () => {
+    if (pc.connectionState === 'connected') return 3;
+    const ice = pc.iceConnectionState;
+    if (ice === 'connected' || ice === 'completed') return 2;
+    return answered ? 1 : 0;
+  };
+  let deadline: ReturnType<typeof setTimeout>;
+  const arm = (atMs: number) => {
+    deadline = setTimeout(onDeadline, Math.max(0, atMs - (Date.now() - startedAt)));
+  };
+  let extendedUntil = 0;
+  function onDeadline() {
+    const elapsed = Date.now() - startedAt;
+    // The path was measured slower since: the deadline moved.
+    const due = Math.max(o.connectTimeoutMs(), extendedUntil);
+    if (elapsed < due) return arm(due);
+    const reached = stage();
+    if (reached > stageSeen) {
+      stageSeen = reached;
+      extendedUntil = elapsed + o.checksSilentMs();
+      return arm(extendedUntil);
+    }
+    // A missing relay candidate says more than "timeout" when relay was expected.
     if (!o.expectRelay || gathered.has('relay')) fail('timeout');
     else fail('no-relay-candidate');
-  }, o.connectTimeoutMs);
+  }
+  arm(o.connectTimeoutMs());
   const interval = setInterval(() => {
     poll().catch(() => {
       // getStats rejects once the connection is closed; the link handles closing.

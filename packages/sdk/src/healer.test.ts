@@ -4,7 +4,7 @@ import { Healer, recoveryLadder, type HealerDeps, type RecoveryStep } from './he
 function healer(ladder: RecoveryStep[] = recoveryLadder('all', true)) {
   const calls: string[] = [];
   const deps: HealerDeps = {
-    restartTimeoutMs: 4_000,
+    restartTimeoutMs: () => 4_000,
     flapWindowMs: 30_000,
     retryGapMs: 1_000,
     ladder: () => ladder,

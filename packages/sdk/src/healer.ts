@@ -32,7 +32,8 @@ export function recoveryLadder(policy: IcePolicy, turn: boolean): RecoveryStep[]
 }
 
 export interface HealerDeps {
-  restartTimeoutMs: number;
+  /** How long one rung may take, as the path is measured now. */
+  restartTimeoutMs(): number;
   flapWindowMs: number;
   /** The shortest time between two tries of the same rung (a repeated request, signaling back). */
   retryGapMs: number;
@@ -93,7 +94,7 @@ export class Healer {
     if (this.stopped) return;
     const recent = (gapMs: number) =>
       this.lastRestart !== undefined && Date.now() - this.lastRestart.at < gapMs;
-    if (stale && recent(this.deps.restartTimeoutMs)) return;
+    if (stale && recent(this.deps.restartTimeoutMs())) return;
     const incident = this.incident;
     if (!incident) {
       if (this.lastRestart?.step === step && recent(this.deps.retryGapMs)) return;
@@ -172,6 +173,6 @@ export class Healer {
     if (again || !justSent) this.restart(step, incident.cause);
     incident.timer = setTimeout(() => {
       if (this.incident === incident) this.climb(rung + 1);
-    }, this.deps.restartTimeoutMs);
+    }, this.deps.restartTimeoutMs());
   }
 }

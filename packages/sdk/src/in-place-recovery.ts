@@ -59,7 +59,9 @@ export class InPlaceRecovery {
 
   constructor(private readonly deps: InPlaceRecoveryDeps) {
     this.healer = new Healer({
-      restartTimeoutMs: deps.options.restartTimeoutMs,
+      // Each rung as long as the call's measured path needs (path-timing.ts).
+      restartTimeoutMs: () =>
+        deps.connection()?.timers.restartTimeoutMs() ?? deps.options.restartTimeoutMs,
       flapWindowMs: FLAP_WINDOW_MS,
       retryGapMs: RETRY_GAP_MS,
       ladder: () => recoveryLadder(deps.policy, hasTurn(deps.ice().iceServers)),

@@ -34,9 +34,9 @@ class FakeConnection extends EventTarget {
 
 const options = {
   heartbeatIntervalMs: 250,
-  pathSilentMs: 1_000,
+  pathSilentMs: () => 1_000,
   networkHintDebounceMs: 250,
-  restartTimeoutMs: 4_000,
+  restartTimeoutMs: () => 4_000,
 };
 
 function watch() {

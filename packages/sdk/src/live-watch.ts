@@ -24,12 +24,15 @@ export type TroubleCause = 'path-lost' | 'ice-failed' | 'network-change';
 export interface LiveWatchOptions {
   /** How often a heartbeat goes to the far side. */
   heartbeatIntervalMs: number;
-  /** How long the far side may be silent before the path counts as lost. */
-  pathSilentMs: number;
+  /**
+   * How long the far side may be silent before the path counts as lost, as the path is measured
+   * now (path-timing.ts: never under the option, longer on a slow or jittery path).
+   */
+  pathSilentMs(): number;
   /** How long network-change hints are gathered before acting on them. */
   networkHintDebounceMs: number;
-  /** How long an ICE restart may take (see {@link LiveWatch.restarting}). */
-  restartTimeoutMs: number;
+  /** How long an ICE restart may take (see {@link LiveWatch.restarting}), as measured now. */
+  restartTimeoutMs(): number;
 }
 
 export interface LiveWatchHandlers {
@@ -124,7 +127,8 @@ export function watchLiveCall(
       return;
     }
     const mediaTells = receivesMedia(pc) && Date.now() >= restartingUntil;
-    const lostAfterMs = mediaTells ? options.pathSilentMs / 2 : options.pathSilentMs;
+    const silentMs = options.pathSilentMs();
+    const lostAfterMs = mediaTells ? silentMs / 2 : silentMs;
     if (Date.now() - lastHeard >= lostAfterMs) trouble('path-lost');
   };
 
@@ -139,7 +143,7 @@ export function watchLiveCall(
 
   const sendHeartbeat = () => {
     const now = Date.now();
-    const silent = armed && now - lastHeard >= options.pathSilentMs / 2;
+    const silent = armed && now - lastHeard >= options.pathSilentMs() / 2;
     if (silent && now - lastHeartbeatAt < SILENT_HEARTBEAT_INTERVAL_MS) return;
     if (handlers.sendHeartbeat()) lastHeartbeatAt = now;
   };
@@ -198,7 +202,7 @@ export function watchLiveCall(
     heard,
     lastHeardAt: () => lastHeard,
     restarting() {
-      restartingUntil = Date.now() + options.restartTimeoutMs;
+      restartingUntil = Date.now() + options.restartTimeoutMs();
     },
     stop() {
       if (stopped) return;

@@ -17,6 +17,7 @@ import type { Emitter } from './emitter.js';
 import type { RoomEvents } from './events.js';
 import type { MappingBehaviour } from './network-check/classify.js';
 import type { NetworkPaths } from './path-memory/network-paths.js';
+import type { LinkPath } from './path-timing.js';
 import type { SimplePeerConstructor } from './simple-peer-loader.js';
 
 export interface PeerLinkDeps {
@@ -27,6 +28,8 @@ export interface PeerLinkDeps {
   SimplePeer: SimplePeerConstructor;
   /** The room's latest ICE configuration. */
   ice(): IceConfig;
+  /** The round trips its deadlines follow (path-timing.ts); without it, the options alone. */
+  path?: LinkPath;
   /** This side's mapping from the room's network check, with TURN on demand; else `null`. */
   ownMapping?: Promise<MappingBehaviour> | null;
   /** The paths remembered for this network (`rememberPaths`); else `null`. */

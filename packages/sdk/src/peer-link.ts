@@ -309,6 +309,7 @@ export class PeerLink {
         plan,
         initiator,
         options,
+        ...(this.deps.path ? { path: this.deps.path } : {}),
         SimplePeer: this.deps.SimplePeer,
         reportContext: () => ({
           peerId,

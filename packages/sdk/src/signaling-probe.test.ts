@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeSocket } from '../test/fakes/fake-socket.js';
-import { PROBE_SIGNAL, signalingProbe } from './signaling-probe.js';
+import { roundTripEstimate } from './path-timing.js';
+import { PROBE_SIGNAL, signalingProbe, signalingProbeDefaults } from './signaling-probe.js';
 
 /** A socket whose engine records being closed, as socket.io's does before it reconnects. */
 function socketWithEngine() {
@@ -113,5 +114,19 @@ describe('the signaling probe', () => {
     socket.drop();
     probe.check('me');
     expect(socket.requestCount('signal')).toBe(1);
+  });
+
+  it('measures a slow connection in a row of probes, each after the last answer, into the room estimate', async () => {
+    const { socket } = socketWithEngine();
+    const roundTrips = roundTripEstimate();
+    const probe = signalingProbe(socket.signaling, signalingProbeDefaults, roundTrips);
+    // 1.2 s: longer than any probe in trouble waits, still measured.
+    answerAfter(socket, 1_200);
+    probe.measure('me', 3);
+    await vi.advanceTimersByTimeAsync(1_200);
+    expect(socket.requestCount('signal')).toBe(2);
+    await vi.advanceTimersByTimeAsync(2_400);
+    expect(socket.requestCount('signal')).toBe(3);
+    expect(roundTrips.current()).toEqual({ srttMs: 1_200, rttvarMs: 337.5 });
   });
 });

@@ -11,10 +11,14 @@
  * smoothed round trip plus four times its variation, within `minTimeoutMs`..`maxTimeoutMs`. A
  * probe right after joining gives the first figure; until then the wait is the longest.
  */
+import { retransmitTimeoutMs, roundTripEstimate, type RoundTripEstimate } from './path-timing.js';
 import type { SignalingSocket } from './signaling.js';
 
 /** The signal `data.type` of a probe (never delivered: it is addressed to the sender). */
 export const PROBE_SIGNAL = 'icelane:probe';
+
+/** How long a probe that only measures waits: a round trip longer than this carries no call. */
+const MEASURE_WAIT_MS = 5_000;
 
 export interface SignalingProbeOptions {
   /** The shortest wait for an answer, however fast the connection has been. */
@@ -31,66 +35,59 @@ export const signalingProbeDefaults: SignalingProbeOptions = {
 export interface SignalingProbe {
   /** Probes unless a probe is on or the connection is known to be down; silence closes it. */
   check(ownPeerId: string): void;
-  /** One probe that only measures the round trip: silence closes nothing. */
-  measure(ownPeerId: string): void;
+  /**
+   * Probes that only measure the round trip, `samples` of them one after the other (the first
+   * figure's variation is half of it; each further sample narrows it): silence closes nothing.
+   */
+  measure(ownPeerId: string, samples?: number): void;
   /** How long the next probe waits for its answer. */
   timeoutMs(): number;
 }
 
+/**
+ * `roundTrips`: where the measured round trips go (the room's, which the links' deadlines follow
+ * too; see path-timing.ts).
+ */
 export function signalingProbe(
   socket: SignalingSocket,
   options: SignalingProbeOptions = signalingProbeDefaults,
+  roundTrips: RoundTripEstimate = roundTripEstimate(),
 ): SignalingProbe {
   let probing = false;
-  const roundTrips = roundTripEstimate();
-  const timeoutMs = () => roundTrips.timeoutMs(options.minTimeoutMs, options.maxTimeoutMs);
+  const timeoutMs = () => {
+    const measured = roundTrips.current();
+    if (!measured) return options.maxTimeoutMs;
+    const rto = Math.round(retransmitTimeoutMs(measured));
+    return Math.min(options.maxTimeoutMs, Math.max(options.minTimeoutMs, rto));
+  };
 
-  const probe = (ownPeerId: string, closeOnSilence: boolean) => {
+  const probe = (ownPeerId: string, closeOnSilence: boolean, samples = 1) => {
     if (probing || !socket.connected) return;
     probing = true;
     const sentAt = Date.now();
-    // Measuring waits the longest: a connection slower than it was is what it must find out.
-    const waitMs = closeOnSilence ? timeoutMs() : options.maxTimeoutMs;
+    // Measuring waits long: a slow connection is what it must find out.
+    const waitMs = closeOnSilence ? timeoutMs() : MEASURE_WAIT_MS;
     const timed = socket.timeout(waitMs) as unknown as {
       emitWithAck(event: 'signal', payload: unknown): Promise<unknown>;
     };
     timed
       .emitWithAck('signal', { to: ownPeerId, attempt: 1, data: { type: PROBE_SIGNAL } })
       // Any answer, even an error, means alive; only silence means dead.
-      .then(() => roundTrips.add(Date.now() - sentAt))
-      .catch(() => {
-        if (closeOnSilence && socket.connected) closeTransport(socket);
-      })
-      .finally(() => {
+      .then(() => {
+        roundTrips.add(Date.now() - sentAt);
         probing = false;
+        if (samples > 1) probe(ownPeerId, closeOnSilence, samples - 1);
+      })
+      .catch(() => {
+        probing = false;
+        if (closeOnSilence && socket.connected) closeTransport(socket);
       });
   };
 
   return {
     check: (ownPeerId) => probe(ownPeerId, true),
-    measure: (ownPeerId) => probe(ownPeerId, false),
+    measure: (ownPeerId, samples) => probe(ownPeerId, false, samples),
     timeoutMs,
-  };
-}
-
-/** Smoothed round trip and its variation (RFC 6298's estimator, without its 1 s floor). */
-function roundTripEstimate() {
-  let smoothed: number | undefined;
-  let variation = 0;
-  return {
-    add(sampleMs: number) {
-      if (smoothed === undefined) {
-        smoothed = sampleMs;
-        variation = sampleMs / 2;
-        return;
-      }
-      variation = 0.75 * variation + 0.25 * Math.abs(smoothed - sampleMs);
-      smoothed = 0.875 * smoothed + 0.125 * sampleMs;
-    },
-    timeoutMs(minMs: number, maxMs: number): number {
-      if (smoothed === undefined) return maxMs;
-      return Math.min(maxMs, Math.max(minMs, Math.round(smoothed + 4 * variation)));
-    },
   };
 }
 
