@@ -7,8 +7,8 @@
  */
 import { expect, test } from '@playwright/test';
 import type { ConnectionReport } from '@icelane/sdk';
+import { parseMetricsText } from '@icelane/testing';
 import { readFigures } from '../../packages/demo/src/operator/figures.js';
-import { parseMetricsText } from '../../packages/demo/src/operator/metrics-text.js';
 import { startIcelaneStack } from '../support/icelane-stack.js';
 import {
   byLegend,

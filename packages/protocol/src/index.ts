@@ -61,3 +61,4 @@ export {
   type IceUrl,
   type IceUrlClass,
 } from './ice-list.js';
+export { parseMetricsText, sumBy, sumOf, type MetricSample } from './metrics-text.js';

@@ -53,4 +53,4 @@ export {
   type RedisNodes,
   type RedisNodesOptions,
 } from './redis-nodes.js';
-export { counterSum } from './prometheus-text.js';
+export { counterSum, parseMetricsText } from './prometheus-text.js';

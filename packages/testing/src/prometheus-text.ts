@@ -1,19 +1,16 @@
 /** Reading the server's `/metrics` answer (Prometheus text format) in tests. */
+import { parseMetricsText, sumOf } from '@icelane/protocol';
 
-/** Sums a Prometheus counter over the series whose labels include every given pair. */
+export { parseMetricsText };
+
+/**
+ * Sums a Prometheus counter over the series whose labels include every given pair, each matched
+ * by its whole value (`relayed="true"` is not matched by `relayed="t"`).
+ */
 export function counterSum(
   metricsText: string,
   name: string,
   labels: Record<string, string>,
 ): number {
-  let sum = 0;
-  for (const line of metricsText.split('\n')) {
-    const match = /^(\w+)(?:\{(.*)\})?\s+(\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const series = match[2] ?? '';
-    if (Object.entries(labels).every(([k, v]) => series.includes(`${k}="${v}"`))) {
-      sum += Number(match[3]);
-    }
-  }
-  return sum;
+  return sumOf(parseMetricsText(metricsText), name, labels);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { histogramQuantile, readFigures } from './figures.js';
-import { parseMetricsText } from './metrics-text.js';
+import { parseMetricsText } from '@icelane/protocol';
 
 // The shape of the server's /metrics after three relayed and one direct connection.
 const TEXT = `icelane_connections_total{local_type="relay",remote_type="prflx",relay_protocol="udp",relayed="true"} 2

@@ -3,7 +3,7 @@
  * table): how many connections went through a relay, over which candidate types, how fast they
  * connected, and how many bytes clients relayed.
  */
-import { sumBy, sumOf, type MetricSample } from './metrics-text.js';
+import { sumBy, sumOf, type MetricSample } from '@icelane/protocol';
 
 /** One histogram bucket: observations up to `le` seconds, on their own (not cumulative). */
 export interface Bucket {

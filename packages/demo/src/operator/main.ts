@@ -6,7 +6,7 @@
 import { byId, formatDuration } from '../dom.js';
 import { createLineChart, formatBytes, renderBars, renderColumns } from './charts.js';
 import { readFigures } from './figures.js';
-import { parseMetricsText } from './metrics-text.js';
+import { parseMetricsText } from '@icelane/protocol';
 import type { OperatorState } from './operator-state.js';
 import { appendPoint, relayRate, trendPoint } from './trend.js';
 

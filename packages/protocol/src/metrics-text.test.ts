@@ -42,6 +42,15 @@ describe('parseMetricsText', () => {
     );
   });
 
+  it('matches a label by its whole value, not a part of the series text', () => {
+    const samples = parseMetricsText(
+      'calls_total{outcome="ok-ish",provider="a"} 2\ncalls_total{provider="a",outcome="ok"} 5\n',
+    );
+    expect(sumOf(samples, 'calls_total', { outcome: 'ok' })).toBe(5);
+    expect(sumOf(samples, 'calls_total', { outcome: 'o' })).toBe(0);
+    expect(sumOf(samples, 'calls', {})).toBe(0);
+  });
+
   it('refuses a line that is not a sample, naming it', () => {
     expect(() => parseMetricsText('good 1\n<html>oops</html>')).toThrow(/line 2 .*<html>/);
     expect(() => parseMetricsText('unclosed{a="b" 1')).toThrow(/line 1/);

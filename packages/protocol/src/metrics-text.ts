@@ -1,6 +1,7 @@
 /**
- * Reads Prometheus' text exposition format (what the server's `/metrics` answers) into samples.
- * Only what a page needs: comments are skipped, timestamps ignored, label values unescaped.
+ * Reads Prometheus' text exposition format (what the server's `/metrics` answers) into samples:
+ * the one reader of the demo's operator view and of the tests. Comments are skipped, timestamps
+ * ignored, label values unescaped, and a label matches only by its whole value.
  */
 
 export interface MetricSample {
