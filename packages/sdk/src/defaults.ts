@@ -36,11 +36,17 @@ export interface JoinOptions {
   rememberPathsForMs: number;
   /** Overrides the first-attempt policy the server recommends (`auto` only). */
   policy?: IcePolicy;
-  /** How long one attempt may take before it counts as failed. @default 5000 */
+  /**
+   * How long one attempt may take before it counts as failed: a floor. A slow path gets 8 of its
+   * round trips' timeouts (srtt + 4 rttvar) when that is longer, and an attempt still reaching
+   * further stages (ICE up, DTLS up) is not ended (path-timing.ts, failure-detector.ts).
+   * @default 5000
+   */
   connectTimeoutMs: number;
   /**
    * Once both descriptions and remote candidates are in, how long the connectivity checks may go
-   * unanswered before the attempt counts as failed (a symmetric NAT drops them all). @default 1500
+   * unanswered before the attempt counts as failed (a symmetric NAT drops them all); a floor, 3 of
+   * the path's round-trip timeouts when longer. @default 1500
    */
   checksSilentMs: number;
   /** Attempts per peer, the first included. @default 2 */
@@ -71,10 +77,14 @@ export interface JoinOptions {
   heartbeatIntervalMs: number;
   /**
    * How long the far side of a live call may be silent (no heartbeat, data or media) before its
-   * path counts as lost and is healed. @default 1000
+   * path counts as lost and is healed; a floor, 2 of the call's round-trip timeouts when longer.
+   * @default 1000
    */
   pathSilentMs: number;
-  /** How long one step of healing may take before the next, stronger one. @default 4000 */
+  /**
+   * How long one step of healing may take before the next, stronger one; a floor, 4 of the call's
+   * round-trip timeouts when longer. @default 4000
+   */
   restartTimeoutMs: number;
   /** How long the OS's network-change hints are gathered before a restart. @default 250 */
   networkHintDebounceMs: number;

@@ -39,11 +39,12 @@ const options = {
   restartTimeoutMs: () => 4_000,
 };
 
-function watch() {
+function watch(pathSilentMs = options.pathSilentMs) {
   const pc = new FakeConnection();
   const seen: string[] = [];
   let heartbeats = 0;
-  const live: LiveWatch = watchLiveCall(pc as unknown as RTCPeerConnection, options, {
+  const watchOptions = { ...options, pathSilentMs };
+  const live: LiveWatch = watchLiveCall(pc as unknown as RTCPeerConnection, watchOptions, {
     sendHeartbeat: () => {
       heartbeats += 1;
       return true;
@@ -88,6 +89,24 @@ describe('the live watch', () => {
     await vi.advanceTimersByTimeAsync(5_000);
     w.live.heard();
     expect(w.seen).toEqual(['suspect', 'suspect', 'trouble path-lost', 'heard again']);
+  });
+
+  // A 3G-like call: 900 ms round trips varying by 150 (path-timing.ts: two timeouts, 3 s). A
+  // heartbeat lost once and retransmitted, or held in the uplink's queue, is silent for over a
+  // second with no media byte in between: no false alarm there, yet a dead path is found.
+  it('on a slow path, takes a silence as long as its measured threshold before calling it lost', async () => {
+    let measuredMs = 1_000;
+    const w = watch(() => measuredMs);
+    current = w.live;
+    w.pc.media = true;
+    w.live.heard();
+    measuredMs = 3_000;
+    await vi.advanceTimersByTimeAsync(1_250);
+    w.live.heard();
+    await vi.advanceTimersByTimeAsync(1_250);
+    expect(w.seen).toEqual(['suspect', 'suspect']);
+    await vi.advanceTimersByTimeAsync(250);
+    expect(w.seen).toEqual(['suspect', 'suspect', 'trouble path-lost']);
   });
 
   it('suspects the path halfway through a silence without media, before it counts as lost', async () => {
