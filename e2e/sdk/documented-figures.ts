@@ -6,7 +6,7 @@
  */
 import type { ConnectionReport } from '@icelane/sdk';
 import { cumulativeBuckets, histogramQuantile } from '../../packages/demo/src/operator/figures.js';
-import { sumBy, type MetricSample } from '../../packages/demo/src/operator/metrics-text.js';
+import { sumBy, type MetricSample } from '@icelane/testing';
 
 /** The server's buckets for `icelane_time_to_connect_seconds` (observability/metrics.ts). */
 export const CONNECT_BUCKETS = [0.1, 0.25, 0.5, 1, 2, 4, 8, 16];

@@ -53,4 +53,10 @@ export {
   type RedisNodes,
   type RedisNodesOptions,
 } from './redis-nodes.js';
-export { counterSum, parseMetricsText } from './prometheus-text.js';
+export {
+  counterSum,
+  parseMetricsText,
+  sumBy,
+  sumOf,
+  type MetricSample,
+} from './prometheus-text.js';

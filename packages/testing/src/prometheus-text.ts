@@ -1,7 +1,7 @@
 /** Reading the server's `/metrics` answer (Prometheus text format) in tests. */
 import { parseMetricsText, sumOf } from '@icelane/protocol';
 
-export { parseMetricsText };
+export { parseMetricsText, sumBy, sumOf, type MetricSample } from '@icelane/protocol';
 
 /**
  * Sums a Prometheus counter over the series whose labels include every given pair, each matched
