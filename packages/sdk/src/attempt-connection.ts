@@ -21,6 +21,11 @@ import type { AttemptPlan } from './ice-plan.js';
 import { monitorReports, type ReportContext, type ReportMonitor } from './report-monitor.js';
 import { linkPath, type LinkPath, type LinkTimers } from './path-timing.js';
 import { meterUsage, type UsageMeter, type UsageTotals } from './usage-meter.js';
+import {
+  privateCandidateGate,
+  relayPairing,
+  type PrivateCandidateGate,
+} from './private-candidates.js';
 import type { SimplePeerConstructor, SimplePeerInstance } from './simple-peer-loader.js';
 
 /** What an attempt tells its link. */
@@ -86,6 +91,8 @@ export class AttemptConnection {
   private iceServers: IceServer[];
   /** The policy the latest restart asked both sides to gather with. */
   private restartPolicy: IcePolicy | undefined;
+  /** Keeps the far side's private host candidates from this side's relay (private-candidates.ts). */
+  private readonly candidates: PrivateCandidateGate;
 
   constructor(setup: AttemptSetup, handlers: AttemptHandlers) {
     const { plan, options } = setup;
@@ -104,6 +111,12 @@ export class AttemptConnection {
     this.initiator = setup.initiator;
     this.iceServers = plan.iceServers;
     if (options.recovery) keepThroughIceFailure(peer);
+    this.candidates = privateCandidateGate(relayPairing(plan.iceServers, plan.policy), (data) => {
+      if (!this.destroyed && !peer.destroyed) peer.signal(data);
+    });
+    peer._pc.addEventListener('icegatheringstatechange', () => {
+      if (peer._pc.iceGatheringState === 'complete') this.candidates.localGatheringDone();
+    });
     // Listening from here, before simple-peer's first async step, misses no state change.
     const phases = (this.phases = recordPhases(peer._pc));
     phases.watchChannel(peer._channel ?? undefined);
@@ -134,6 +147,7 @@ export class AttemptConnection {
       'signal',
       live((data: SignalData) => {
         phases.sent(data.type);
+        this.candidates.local(data);
         const restart = data.type === 'offer' && this.restartPolicy;
         handlers.signal({
           ...path.stamp(data),
@@ -252,13 +266,17 @@ export class AttemptConnection {
         // The offerer restarted ICE: gather for the new generation with its policy.
         this.generation = gen;
         this.watch?.restarting();
-        if (data.policy === 'all' || data.policy === 'relay') {
-          configureIce(this.peer._pc, this.iceServers, data.policy);
-        }
+        const policy = data.policy === 'all' || data.policy === 'relay' ? data.policy : undefined;
+        if (policy) configureIce(this.peer._pc, this.iceServers, policy);
+        this.candidates.restart(relayPairing(this.iceServers, policy ?? this.currentPolicy()));
       }
     }
     this.phases.received(data.type);
-    this.peer.signal(data);
+    this.candidates.remote(data);
+  }
+
+  private currentPolicy(): IcePolicy {
+    return this.peer._pc.getConfiguration().iceTransportPolicy ?? 'all';
   }
 
   /**
@@ -272,6 +290,7 @@ export class AttemptConnection {
     configureIce(this.peer._pc, iceServers, policy);
     this.watch?.restarting();
     if (!this.initiator) return;
+    this.candidates.restart(relayPairing(iceServers, policy));
     this.generation += 1;
     this.restartPolicy = policy;
     const pc = this.peer._pc;
@@ -308,7 +327,7 @@ export class AttemptConnection {
     const pc = this.peer._pc;
     if (this.destroyed || pc.signalingState === 'closed') return;
     this.iceServers = iceServers;
-    configureIce(pc, iceServers, pc.getConfiguration().iceTransportPolicy ?? 'all');
+    configureIce(pc, iceServers, this.currentPolicy());
   }
 
   /** The meter of relay usage, once connected with `reportToServer`. */
@@ -323,6 +342,7 @@ export class AttemptConnection {
     this.destroyed = true;
     this.detector.stop();
     this.phases.stop();
+    this.candidates.stop();
     this.monitor?.stop();
     this.watch?.stop();
     this.control.close();

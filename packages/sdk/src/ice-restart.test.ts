@@ -128,4 +128,24 @@ describe('ICE restart on a live connection', () => {
     expect(peer.negotiations).toBe(1);
     expect(connection.iceGeneration).toBe(1);
   });
+
+  it('keeps the far side’s private host candidate from the browser once the two sides’ public addresses differ, and under a relay-only restart', () => {
+    const { connection, peer, fresh } = live(true);
+    const line = (address: string, type: string) =>
+      `candidate:1 1 udp 100 ${address} 5000 typ ${type} generation 0`;
+    const candidate = (address: string, type: string, gen: number): SignalData => ({
+      type: 'candidate',
+      candidate: { candidate: line(address, type), sdpMLineIndex: 0, sdpMid: '0' },
+      gen,
+    });
+    peer.emitSignal({ type: 'candidate', candidate: { candidate: line('203.0.113.11', 'srflx') } });
+    connection.signal(candidate('100.64.2.2', 'host', 0));
+    connection.signal(candidate('203.0.113.12', 'srflx', 0));
+    expect(peer.received).toEqual([candidate('203.0.113.12', 'srflx', 0)]);
+
+    connection.restart(fresh, 'relay');
+    connection.signal(candidate('100.64.2.2', 'host', 1));
+    connection.signal(candidate('203.0.113.1', 'relay', 1));
+    expect(peer.received.slice(1)).toEqual([candidate('203.0.113.1', 'relay', 1)]);
+  });
 });
