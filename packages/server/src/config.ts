@@ -12,6 +12,7 @@ import type { CredentialScope } from './credentials/provider.js';
 import { MIN_SECRET_BYTES } from './auth/jwt-verifier.js';
 import { readLimits, type LimitOptions } from './config-limits.js';
 import { EnvReader, type Env } from './env-reader.js';
+import { describeValue } from './value-hint.js';
 import { ENV_VARIABLES, PROVIDERS, helpText, type EnvName } from './env-variables.js';
 import { isAddressOrRange } from './clients/ip-address.js';
 import type { LogLevel } from './observability/logger.js';
@@ -217,7 +218,7 @@ function readTurnList(r: Reader): { turn: TurnConfig; fallbacks: ProviderTurnCon
     r.issue(
       'ICELANE_TURN_PROVIDER',
       `expected one of ${PROVIDERS.join(', ')}, or an ordered list such as cloudflare,coturn; ` +
-        `got ${unknown.map((name) => JSON.stringify(name.slice(0, 64))).join(', ')}`,
+        `got ${unknown.map((name) => describeValue(name)).join(', ')}`,
     );
     return none;
   }

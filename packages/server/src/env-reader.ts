@@ -1,7 +1,9 @@
 /**
  * Reads variables of an env object by type, collecting every problem instead of stopping at the
- * first, so one start-up attempt lists all that is wrong.
+ * first, so one start-up attempt lists all that is wrong. A bad value is described, not repeated
+ * (value-hint.ts).
  */
+import { describeValue } from './value-hint.js';
 
 /** One row of a table of environment variables. */
 export interface EnvVariable {
@@ -139,7 +141,7 @@ export class EnvReader<Name extends string> {
     if (bad.length > 0) {
       const what = this.isSecret(name)
         ? `${bad.length} item(s)`
-        : bad.map((b) => `"${b}"`).join(', ');
+        : bad.map((item) => describeValue(item)).join(', ');
       this.issue(name, `each item must be ${expected}; not ${what}`);
     }
     return items.filter(valid);
@@ -149,10 +151,10 @@ export class EnvReader<Name extends string> {
     return this.table[name].secret === true;
   }
 
-  /** A value for an error message: quoted and cut short, or hidden for a secret. */
+  /** A value for an error message: described (value-hint.ts), or hidden for a secret. */
   private shown(name: Name, value: string): string {
     if (this.isSecret(name)) return 'a value not shown (it is secret)';
-    return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+    return describeValue(value);
   }
 }
 

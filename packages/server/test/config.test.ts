@@ -149,7 +149,7 @@ describe('readConfig', () => {
     [
       'ICELANE_CORS_ORIGINS',
       'app.example',
-      /ICELANE_CORS_ORIGINS: each item must be an origin.*"app.example"/,
+      /ICELANE_CORS_ORIGINS: each item must be an origin.*"app\.…" \(11 characters\)/,
     ],
     ['ICELANE_CORS_ORIGINS', 'https://app.example/path', /ICELANE_CORS_ORIGINS: each item/],
     [
