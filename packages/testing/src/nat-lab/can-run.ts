@@ -1,5 +1,6 @@
 /** Whether this machine can build the lab: root, `ip`, `iptables`, and the right to use them. */
 import { execFileSync } from 'node:child_process';
+import { labGate, labNeeds } from './lab-gate.js';
 
 function missingRequirement(): string | null {
   if (process.platform !== 'linux') return `not Linux (${process.platform})`;
@@ -26,4 +27,7 @@ const missing = missingRequirement();
 /** True when the lab can run here; the specs skip with {@link cannotRunReason} otherwise. */
 export const canRunLab = missing === null;
 
-export const cannotRunReason = `NAT lab needs root and iptables: ${missing ?? 'all present'}`;
+export const cannotRunReason = labNeeds(missing ?? 'all present');
+
+/** The gate for this machine and this process's environment. */
+export const thisMachineLabGate = labGate(missing, process.env);

@@ -4,7 +4,7 @@
  * died are swept first.
  */
 import { test as base } from '@playwright/test';
-import { canRunLab, cannotRunReason } from './can-run.js';
+import { canRunLab, thisMachineLabGate } from './can-run.js';
 import { createLab, type Lab, type LabOptions } from './lab.js';
 import { sweepLeftovers } from './teardown.js';
 
@@ -39,9 +39,17 @@ export const test = base.extend<LabFixtures, { sweptLeftovers: string[] }>({
   },
 });
 
-/** Skips the calling file's tests, with the reason, where the lab cannot run. */
+/**
+ * Skips the calling file's tests, with the reason, where the lab cannot run; under `CI=true`
+ * fails each of them with the reason instead (can-run.ts, labGate).
+ */
 export function skipUnlessLabCanRun(): void {
-  test.skip(!canRunLab, cannotRunReason);
+  const gate = thisMachineLabGate;
+  if (gate.run) return;
+  if ('skip' in gate) return test.skip(true, gate.skip);
+  test.beforeEach(() => {
+    throw new Error(gate.fail);
+  });
 }
 
 export { expect } from '@playwright/test';
