@@ -19,9 +19,38 @@ export interface SignalingOptions {
   timeoutMs: number;
 }
 
+/**
+ * Transport errors in a row (nothing answered: connection refused, reset, a name that does not
+ * resolve, a proxy's error page) after which a join stops trying. socket.io's first retries
+ * come about 0.1, 0.2 and 0.4 s apart here, so a server that is not there fails the join in
+ * about a second instead of the whole `signalingTimeoutMs`; one lost request does not.
+ */
+export const TRANSPORT_ERRORS_BEFORE_GIVING_UP = 3;
+
+/**
+ * Where socket.io connects for an icelane server URL. The server speaks on socket.io's main
+ * namespace only, so the URL's path is where it is mounted (its `pathPrefix`), not a namespace
+ * as with `io()`: `https://host/rtc` connects to `https://host` on the HTTP path
+ * `/rtc/socket.io`. A relative URL is taken relative to the page.
+ */
+export function signalingTarget(url: string): { uri: string; path: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url, globalThis.location?.href);
+  } catch (error) {
+    throw new IcelaneError('invalid-options', `url is not a URL: ${url}`, { cause: error });
+  }
+  return {
+    uri: parsed.origin + parsed.search,
+    path: parsed.pathname.replace(/\/+$/, '') + '/socket.io',
+  };
+}
+
 /** Connects to the server; rejects with `signaling-failed` (or `join-failed` when refused). */
 export function connectSignaling(url: string, options: SignalingOptions): Promise<SignalingSocket> {
-  const socket: SignalingSocket = io(url, {
+  const target = signalingTarget(url);
+  const socket: SignalingSocket = io(target.uri, {
+    path: target.path,
     ...(options.token === undefined ? {} : { auth: { token: options.token } }),
     timeout: options.timeoutMs,
     // A new connection per room: joins on the same server must not share one socket.
@@ -31,8 +60,13 @@ export function connectSignaling(url: string, options: SignalingOptions): Promis
     // socket.io's 1 s; later ones back off as usual, up to its 5 s.
     reconnectionDelay: 100,
   });
+  const unreachable = (why: string, cause: Error | undefined) =>
+    new IcelaneError('signaling-failed', `could not reach the signaling server at ${url} ${why}`, {
+      cause,
+    });
   return new Promise((resolve, reject) => {
     let lastError: Error | undefined;
+    let transportErrors = 0;
     const settle = (error?: IcelaneError) => {
       clearTimeout(timer);
       socket.off('connect', onConnect);
@@ -42,8 +76,18 @@ export function connectSignaling(url: string, options: SignalingOptions): Promis
       reject(error);
     };
     const onConnect = () => settle();
-    const onError = (error: Error & { data?: { code?: string } }) => {
+    const onError = (
+      error: Error & { data?: { code?: string }; type?: string; description?: unknown },
+    ) => {
       lastError = error;
+      if (
+        error.type === 'TransportError' &&
+        ++transportErrors >= TRANSPORT_ERRORS_BEFORE_GIVING_UP
+      ) {
+        // engine.io's description is the HTTP status, 0 when nothing answered.
+        const status = Number(error.description) > 0 ? `HTTP ${error.description}` : 'no answer';
+        return settle(unreachable(`(${error.message}, ${status})`, error));
+      }
       // A refusal by the server's middleware is final; a network error is retried until the timeout.
       if (!socket.active) {
         const code = error.data?.code ?? 'unauthorized';
@@ -56,13 +100,7 @@ export function connectSignaling(url: string, options: SignalingOptions): Promis
       }
     };
     const timer = setTimeout(() => {
-      settle(
-        new IcelaneError(
-          'signaling-failed',
-          `could not reach the signaling server at ${url} within ${options.timeoutMs} ms`,
-          { cause: lastError },
-        ),
-      );
+      settle(unreachable(`within ${options.timeoutMs} ms`, lastError));
     }, options.timeoutMs);
     socket.on('connect', onConnect);
     socket.on('connect_error', onError);
