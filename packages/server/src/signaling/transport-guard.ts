@@ -10,6 +10,10 @@
  * - outgoing bytes: a client that stops reading (answering pings all the while) would make the
  *   server buffer everything meant for it. What waits in engine.io's write buffer and in the
  *   WebSocket's send buffer is capped; past it the connection is cut.
+ *
+ * engine.io's connection object is not a public API: test/adversarial/engine-io-internals.test.ts
+ * fails when what this reads moves, and pins the CONNECT defect (README, "The transport guard and
+ * socket.io", says what an upstream fix would look like and what may go then).
  */
 import type { Metrics } from '../observability/metrics.js';
 import type { IcelaneIo } from './context.js';
