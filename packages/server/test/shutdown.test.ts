@@ -43,21 +43,29 @@ describe('closing the server', () => {
   it('answers the joins in flight shutting-down before disconnecting (issue 14, defect 8)', async () => {
     let unblock!: () => void;
     const held = new Promise<void>((resolve) => (unblock = resolve));
+    const JOINS = 20;
+    let waiting = 0;
+    let allWaiting!: () => void;
+    const everyJoinWaits = new Promise<void>((resolve) => (allWaiting = resolve));
     const server = await startTestServer({
       iceFor: async (session, real) => {
+        if (++waiting === JOINS) allWaiting();
         await held;
         return real.iceFor(session);
       },
     });
-    const sockets = await Promise.all(Array.from({ length: 20 }, () => connect(server.url)));
+    const sockets = await Promise.all(Array.from({ length: JOINS }, () => connect(server.url)));
     const answers = Promise.all(
       sockets.map((socket, i) => request(socket, 'room:join', { room: `r${i}` })),
     );
-    // Every join is waiting for its ICE servers when the server begins to stop.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Every join is waiting for its ICE servers when the server begins to stop (else a join
+    // would meet the early shutting-down answer, not the one for joins in flight).
+    await everyJoinWaits;
     const closing = server.close();
     expect(await answers).toEqual(
-      Array(20).fill({ error: { code: 'shutting-down', message: 'the server is shutting down' } }),
+      Array(JOINS).fill({
+        error: { code: 'shutting-down', message: 'the server is shutting down' },
+      }),
     );
     unblock();
     await closing;

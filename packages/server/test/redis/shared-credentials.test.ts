@@ -91,6 +91,9 @@ describe('a TURN credential shared by several nodes', () => {
     // Database 1: the credential of the test before is in database 0.
     const scaleOuts: ScaleOut[] = [];
     const sources: IceSource[] = [];
+    // The sources' and the provider's clock: the test moves it past the refresh point instead of
+    // sleeping into a real-time window a busy machine may miss.
+    const clock = { at: Date.now(), now: () => clock.at };
     try {
       for (let i = 0; i < 2; i++) {
         const scaleOut = await createRedisScaleOut(`${redis.url}/1`, silentLogger);
@@ -103,6 +106,7 @@ describe('a TURN credential shared by several nodes', () => {
                 keyId: api.keyId,
                 apiToken: api.token,
                 apiUrl: api.url,
+                now: clock.now,
               }),
               // Due for refresh after 5 s, unusable after 9 s.
               ttlSeconds: 10,
@@ -113,6 +117,7 @@ describe('a TURN credential shared by several nodes', () => {
               logger: silentLogger,
               metrics: createMetrics({ processMetrics: false }),
               store: scaleOut.credentialStore,
+              now: clock.now,
             },
           ),
         );
@@ -127,7 +132,8 @@ describe('a TURN credential shared by several nodes', () => {
       expect(turnUsername(await b.iceFor(session))).toBe(first);
       expect(api.issued).toHaveLength(1);
 
-      await new Promise((resolve) => setTimeout(resolve, 5_300));
+      // Past the refresh point (5 s) and short of unusable (9 s).
+      clock.at += 5_300;
       let release = () => {};
       api.mode = { kind: 'held', release: new Promise<void>((resolve) => (release = resolve)) };
       const during = await Promise.all(
