@@ -27,6 +27,7 @@ ensure_debian_packages \
   coturn=turnserver \
   iptables=iptables \
   iproute2=ip \
+  python3=python3 \
   libnss3-tools=certutil
 ensure_workspace
 # What the lab runs: the server CLI and the SDK (its test page is built by Playwright's setup).

@@ -15,6 +15,7 @@ ensure_debian_packages \
   iptables=iptables \
   iproute2=ip \
   conntrack=conntrack \
+  python3=python3 \
   libnss3-tools=certutil
 ensure_workspace
 # Only what the lab runs: the server CLI and the SDK (its test page is built by Playwright's setup).

@@ -14,6 +14,7 @@ ensure_debian_packages \
   iptables=iptables \
   iproute2=ip \
   conntrack=conntrack \
+  python3=python3 \
   prometheus=/usr/bin/prometheus \
   libnss3-tools=certutil || exit 1
 ensure_workspace || exit 1

@@ -23,6 +23,7 @@ ensure_debian_packages \
   coturn=turnserver \
   iptables=iptables \
   iproute2=ip \
+  python3=python3 \
   conntrack=conntrack
 ensure_workspace
 # What the lab runs: the server CLI and the SDK (its test page is built by Playwright's setup).

@@ -60,3 +60,20 @@ export {
   type RecoveryScenario,
   type ScenarioId,
 } from './recovery-scenarios.js';
+export {
+  linkDirectionDefaults,
+  perfectLink,
+  turnPathDefaults,
+  type BurstLoss,
+  type LinkConfig,
+  type LinkDirection,
+  type TurnPathDirection,
+} from './link-emulator/link-config.js';
+export type { LinkControl, LinkSetting } from './link-emulator/link-control.js';
+export {
+  linkProfileNames,
+  linkProfiles,
+  type LinkProfile,
+  type LinkProfileName,
+} from './link-emulator/profiles.js';
+export { probeLink, type ProbeRequest, type ProbeResult } from './link-emulator/probe.js';

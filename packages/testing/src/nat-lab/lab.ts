@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import type { BrowserName } from '../browser-suite/browsers.js';
 import { startCoturn, startServerProcess, type Coturn, type ServerProcess } from '../index.js';
+import { coturnDefaults } from '../coturn.js';
 import { launchBrowserIn } from './browser.js';
 import { makeLabCa } from './lab-ca.js';
 import { writeNamespaceHosts } from './netns-hosts.js';
@@ -16,6 +17,7 @@ import { WEB_HOST, type NatKind } from './nat-kinds.js';
 import { run } from './run.js';
 import { PUBLIC_HOST, buildLabNetwork, ip, type LabNetwork, type SideName } from './topology.js';
 import { TurnLog } from './turn-log.js';
+import { controlLink, type LinkControl, type LinkSetting } from './link-emulator/link-control.js';
 
 /** The TURN port: every lab has its own public namespace, so a fixed port never clashes. */
 export const TURN_PORT = 3478;
@@ -35,6 +37,8 @@ export const TURN_TLS_PORT = 443;
  * and with `--host-resolver-rules` alike. `.test` is a reserved name.
  */
 export const TURN_TLS_NAME = 'turn.icelane.test';
+/** The ports coturn relays from (the far end of a relayed packet, seen from the peer). */
+const COTURN_RELAY_PORTS = { min: coturnDefaults.minRelayPort, max: coturnDefaults.maxRelayPort };
 /** The clients' private side, which the relay must refuse as a peer (as on the internet). */
 const CGNAT_RANGE = '100.64.0.0-100.127.255.255';
 
@@ -76,6 +80,13 @@ export interface LabOptions {
   trustLabCa: boolean;
   /** The browser each side runs (Debian's Chromium or Firefox ESR). */
   browsers: Record<SideName, BrowserName>;
+  /**
+   * The link between a side's client and its router (or the public segment), emulated: a named
+   * profile (link-emulator/profiles.ts) or a configuration of its own. A side listed here can
+   * have its link changed during a call (`Lab.links`), `'perfect'` included; a side left out
+   * keeps a plain veth.
+   */
+  links: Partial<Record<SideName, LinkSetting>>;
   onLog: (line: string) => void;
 }
 
@@ -92,6 +103,7 @@ export const labDefaults: LabOptions = {
   turnTls: false,
   trustLabCa: true,
   browsers: { a: 'chromium', b: 'chromium' },
+  links: {},
   onLog: () => {},
 };
 
@@ -111,6 +123,8 @@ export interface Lab {
   videoCall: boolean;
   /** The browser each side runs. */
   browsers: Record<SideName, BrowserName>;
+  /** Each side's emulated link (see `LabOptions.links`), `null` for a side without one. */
+  links: Record<SideName, LinkControl | null>;
   /** The browser whose traffic comes from that side's namespace, launched on first use. */
   browser(side: SideName): Promise<Browser>;
   /** A new page in that side's browser. */
@@ -151,7 +165,12 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
   try {
     const dir = await mkdtemp(join(tmpdir(), 'icelane-lab-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    const network = await buildLabNetwork({ a: o.a, b: o.b, spareRouter: o.spareRouter });
+    const network = await buildLabNetwork({
+      a: o.a,
+      b: o.b,
+      spareRouter: o.spareRouter,
+      emulatedLinks: (['a', 'b'] as const).filter((side) => o.links[side] !== undefined),
+    });
     cleanups.push(() => network.destroy());
     const track = <T>(start: () => Promise<T>): Promise<T> => {
       if (closing.signal.aborted) return Promise.reject(new Error('the lab is closed'));
@@ -227,6 +246,25 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
       : null;
     if (server) cleanups.push(() => server.stop());
 
+    // The TURN path is known once the server's port is: its packets are the ones to the TURN
+    // host on TURN's ports and relay range, not those to the signaling server on the same host.
+    const turnMatch = {
+      host: PUBLIC_HOST,
+      ports: [
+        [TURN_PORT, TURN_PORT + 1],
+        ...(ca ? [[TURN_TLS_PORT, TURN_TLS_PORT]] : []),
+        [COTURN_RELAY_PORTS.min, COTURN_RELAY_PORTS.max],
+      ] as [number, number][],
+      exceptPorts: server && !o.turnTls ? [server.port] : [],
+    };
+    const links = { a: null, b: null } as Record<SideName, LinkControl | null>;
+    for (const side of ['a', 'b'] as const) {
+      const cable = network.sides[side].cable;
+      const setting = o.links[side];
+      if (cable && setting !== undefined)
+        links[side] = await controlLink(cable, turnMatch, setting);
+    }
+
     // Promises, so two callers asking at once share one browser.
     const launched: Partial<Record<SideName, Promise<Browser>>> = {};
     const browser = (side: SideName) =>
@@ -265,6 +303,7 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
       server,
       videoCall: o.videoCall,
       browsers: o.browsers,
+      links,
       browser,
       page,
       fetchFromPublic,

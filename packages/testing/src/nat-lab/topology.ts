@@ -9,6 +9,7 @@
  * Links are created directly inside the namespaces, so none ever appears in the root namespace,
  * and deleting the namespaces removes every link and rule of the lab.
  */
+import { startCable, type Cable } from './link-emulator/cable.js';
 import { natRules, type NatKind } from './nat-kinds.js';
 import { namespaceName, newLabId } from './names.js';
 import { run } from './run.js';
@@ -38,6 +39,11 @@ export interface LabSide {
    * handover moves the client onto it (Wi-Fi → cellular); gone once it is used.
    */
   spare?: SpareRouter;
+  /**
+   * The emulated link between the client and its router (or the public segment), with
+   * `emulatedLinks`; a spare router's link stays perfect.
+   */
+  cable?: Cable;
 }
 
 /** A router the client is wired to but does not use yet: its interface is down, without address. */
@@ -72,6 +78,12 @@ export interface LabNetworkOptions {
    * incidents.ts).
    */
   spareRouter?: boolean;
+  /**
+   * Sides whose client reaches its router (or the public segment) through the link emulator
+   * (link-emulator/): a pump process between two TAP devices instead of a veth. It starts as a
+   * perfect link; `LabSide.cable` changes it.
+   */
+  emulatedLinks?: SideName[];
 }
 
 const sideNumber: Record<SideName, number> = { a: 1, b: 2 };
@@ -109,7 +121,8 @@ export async function buildLabNetwork(options: LabNetworkOptions): Promise<LabNe
 
     const sides = {} as Record<SideName, LabSide>;
     for (const name of ['a', 'b'] as const) {
-      sides[name] = await buildSide(id, pubNs, name, options[name], addNamespace);
+      const emulated = options.emulatedLinks?.includes(name) ?? false;
+      sides[name] = await buildSide(id, pubNs, name, options[name], emulated, addNamespace);
       if (options.spareRouter && options[name] !== 'none') {
         const spare = await buildRouter(id, pubNs, name, options[name], true, addNamespace);
         sides[name].spare = spare;
@@ -127,6 +140,7 @@ async function buildSide(
   pubNs: string,
   name: SideName,
   nat: NatKind,
+  emulated: boolean,
   addNamespace: (ns: string) => Promise<void>,
 ): Promise<LabSide> {
   const ns = namespaceName(id, `client${name}`);
@@ -134,14 +148,44 @@ async function buildSide(
 
   if (nat === 'none') {
     const address = `203.0.113.${20 + sideNumber[name]}`;
-    await attachToPublic(pubNs, `p${name}`, ns, 'eth0', address);
-    return { name, nat, ns, address, publicAddress: address, ifname: 'eth0' };
+    const port = `p${name}`;
+    const cable = emulated ? await cableBetween(pubNs, port, ns, 'eth0') : undefined;
+    if (cable) await ip(pubNs, 'link', 'set', port, 'master', 'br0', 'up');
+    else await vethToPublic(pubNs, port, ns, 'eth0');
+    await ip(ns, 'addr', 'add', `${address}/24`, 'dev', 'eth0');
+    await ip(ns, 'link', 'set', 'eth0', 'up');
+    return { name, nat, ns, address, publicAddress: address, ifname: 'eth0', cable };
   }
 
-  const router = await buildRouter(id, pubNs, name, nat, false, addNamespace);
+  const { cable, ...router } = await buildRouter(
+    id,
+    pubNs,
+    name,
+    nat,
+    false,
+    addNamespace,
+    emulated,
+  );
   await useRouter(ns, router);
   const { routerNs, address, publicAddress, ifname } = router;
-  return { name, nat, ns, routerNs, address, publicAddress, ifname };
+  return { name, nat, ns, routerNs, address, publicAddress, ifname, cable };
+}
+
+/**
+ * A cable from `ns`, where its end is `nsEnd`, to `clientNs`, where its end is `clientEnd`: the
+ * pump runs in `ns` and dies with it (the client namespace is removed first, the pump then
+ * writes to a device that is gone, until its own namespace's teardown kills it).
+ */
+async function cableBetween(
+  ns: string,
+  nsEnd: string,
+  clientNs: string,
+  clientEnd: string,
+): Promise<Cable> {
+  const clientTap = `${nsEnd}c`;
+  const cable = await startCable(ns, clientTap, nsEnd);
+  await ip(ns, 'link', 'set', clientTap, 'netns', clientNs, 'name', clientEnd);
+  return cable;
 }
 
 /**
@@ -156,7 +200,8 @@ async function buildRouter(
   nat: Exclude<NatKind, 'none'>,
   spare: boolean,
   addNamespace: (ns: string) => Promise<void>,
-): Promise<SpareRouter> {
+  emulated = false,
+): Promise<SpareRouter & { cable?: Cable }> {
   const plan = routerPlan(name, spare);
   const ns = namespaceName(id, `client${name}`);
   const routerNs = namespaceName(id, plan.role);
@@ -164,19 +209,21 @@ async function buildRouter(
   await attachToPublic(pubNs, plan.port, routerNs, 'wan', plan.publicAddress);
 
   const gateway = `${plan.lanPrefix}.1`;
-  await ip(
-    routerNs,
-    'link',
-    'add',
-    'lan',
-    'type',
-    'veth',
-    'peer',
-    'name',
-    plan.clientIf,
-    'netns',
-    ns,
-  );
+  const cable = emulated ? await cableBetween(routerNs, 'lan', ns, plan.clientIf) : undefined;
+  if (!cable)
+    await ip(
+      routerNs,
+      'link',
+      'add',
+      'lan',
+      'type',
+      'veth',
+      'peer',
+      'name',
+      plan.clientIf,
+      'netns',
+      ns,
+    );
   await ip(routerNs, 'addr', 'add', `${gateway}/24`, 'dev', 'lan');
   await ip(routerNs, 'link', 'set', 'lan', 'up');
   await run('ip', ['netns', 'exec', routerNs, 'sysctl', '-qw', 'net.ipv4.ip_forward=1']);
@@ -189,6 +236,7 @@ async function buildRouter(
     address: `${plan.lanPrefix}.2`,
     gateway,
     publicAddress: plan.publicAddress,
+    cable,
   };
 }
 
@@ -199,6 +247,17 @@ export async function useRouter(clientNs: string, router: SpareRouter): Promise<
   await ip(clientNs, 'route', 'replace', 'default', 'via', router.gateway, 'dev', router.ifname);
 }
 
+/** A veth from the public bridge to `ns`, where it is named `ifname` (left down, no address). */
+async function vethToPublic(
+  pubNs: string,
+  port: string,
+  ns: string,
+  ifname: string,
+): Promise<void> {
+  await ip(pubNs, 'link', 'add', port, 'type', 'veth', 'peer', 'name', ifname, 'netns', ns);
+  await ip(pubNs, 'link', 'set', port, 'master', 'br0', 'up');
+}
+
 /** A veth from the public bridge to `ns`, where it is named `ifname` and has `address`. */
 async function attachToPublic(
   pubNs: string,
@@ -207,8 +266,7 @@ async function attachToPublic(
   ifname: string,
   address: string,
 ): Promise<void> {
-  await ip(pubNs, 'link', 'add', port, 'type', 'veth', 'peer', 'name', ifname, 'netns', ns);
-  await ip(pubNs, 'link', 'set', port, 'master', 'br0', 'up');
+  await vethToPublic(pubNs, port, ns, ifname);
   await ip(ns, 'addr', 'add', `${address}/24`, 'dev', ifname);
   await ip(ns, 'link', 'set', ifname, 'up');
 }
