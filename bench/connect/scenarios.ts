@@ -69,7 +69,8 @@ export const HOLD_MS = countFrom('BENCH_CONNECT_HOLD_MS', 30_000, 'milliseconds'
 /**
  * Calls of the comparison without the relay's `denied-peer-ip` (`BENCH_CONNECT_RELAY_TO_PRIVATE_RUNS`,
  * default 0: not run): `auto` video calls behind symmetric NATs with a relay that sends to the
- * clients' private addresses, as the lab's coturn did before issue 10.
+ * clients' private addresses, as coturn's defaults do (issue 10 found these calls dropping; since
+ * issue 24 the SDK keeps the far side's private host candidates from its relay, so they hold).
  */
 export const RELAY_TO_PRIVATE_RUNS = countFrom('BENCH_CONNECT_RELAY_TO_PRIVATE_RUNS', 0, 'calls');
 

@@ -18,6 +18,12 @@ skipUnlessLabCanRun();
 /** How long each call is held; `NAT_LAB_HOLD_MS` shortens it while working on the lab. */
 const HOLD_MS = Number(process.env.NAT_LAB_HOLD_MS ?? 120_000);
 
+/**
+ * A relay that reaches private addresses (coturn's default) as most TURN servers people run do:
+ * the far side's private host candidates must never reach this side's relay (issue 24).
+ */
+const RELAY_TO_PRIVATE = { relayRefusesPrivatePeers: false } satisfies Partial<LabOptions>;
+
 const scenarios = [
   { name: 'symmetric / symmetric, auto', a: 'symmetric', b: 'symmetric', options: {} },
   { name: 'port-restricted / symmetric, auto', a: 'port-restricted', b: 'symmetric', options: {} },
@@ -27,21 +33,33 @@ const scenarios = [
     b: 'symmetric',
     options: { strategy: 'relay' as const },
   },
-] satisfies Array<Pick<LabOptions, 'a' | 'b'> & { name: string; options: object }>;
+  {
+    name: 'symmetric / symmetric, auto, relay reaching private peers',
+    a: 'symmetric',
+    b: 'symmetric',
+    options: {},
+    lab: RELAY_TO_PRIVATE,
+  },
+] satisfies Array<
+  Pick<LabOptions, 'a' | 'b'> & { name: string; options: object; lab?: Partial<LabOptions> }
+>;
 
 test('video calls hold for two minutes with no fallback, no state change and no gap over 1 s', async ({
   lab,
 }) => {
   test.setTimeout(HOLD_MS + 120_000);
-  // The three calls run at once, each in its own lab: the suite stays short, and six browsers
-  // sharing the machine is a harder test of "no gap" than one call alone.
+  // The calls run at once, each in its own lab: the suite stays short, and eight browsers sharing
+  // the machine is a harder test of "no gap" than one call alone. (Firefox meets a relay that
+  // reaches private peers in firefox.spec.ts: a fifth call here, ten browsers, showed data gaps
+  // of ~1 s with video flowing on a loaded 2-core machine.)
   const held = await Promise.all(
-    scenarios.map(async ({ name, a, b, options }) => {
+    scenarios.map(async ({ name, a, b, options, ...scenario }) => {
       const network = await lab({
         a,
         b,
         videoCall: true,
         server: { env: { ICELANE_STATIC_DIR: SDK_PAGE_DIR } },
+        ...('lab' in scenario ? scenario.lab : {}),
       });
       const call = await holdCall(network, { a: options, b: options }, HOLD_MS);
       console.log(`${name}: ${describe(call.a)} | ${describe(call.b)}`);

@@ -83,15 +83,20 @@ interface PairedRun {
   pairing: (typeof PAIRINGS)[number];
   id: ScenarioId;
   strategy: RecoveryRun['strategy'];
+  /** On a relay that reaches private addresses (coturn's default; the lab's refuses them). */
+  relayToPrivate?: true;
 }
 
 /** The runs, each named after its pairing, incident and strategy, in a lab of those browsers. */
 function pairedRuns(runs: readonly PairedRun[]): RecoveryRun[] {
-  return runs.map(({ pairing, id, strategy }) => ({
-    name: `${pairing.name}, ${id}, ${strategy}`,
+  return runs.map(({ pairing, id, strategy, relayToPrivate }) => ({
+    name: `${pairing.name}, ${id}, ${strategy}${relayToPrivate ? ', relay reaching private peers' : ''}`,
     scenario: SCENARIOS[id],
     strategy,
-    lab: { browsers: pairing.browsers },
+    lab: {
+      browsers: pairing.browsers,
+      ...(relayToPrivate ? { relayRefusesPrivatePeers: false } : {}),
+    },
   }));
 }
 
@@ -124,13 +129,22 @@ const RECOVERY_TESTS: Array<{
     check: checkFirefoxRecoveries,
   },
   {
-    title: 'video calls recover from a blackout and move onto fresh credentials',
+    title:
+      'video calls recover from a blackout, move onto fresh credentials, and recover from a rebinding on a relay reaching private peers',
     timeoutMs: 4 * 60_000,
     runs: pairedRuns([
       { pairing: PAIRINGS[1]!, id: 'blackout', strategy: 'auto' },
       { pairing: PAIRINGS[0]!, id: 'credentials', strategy: 'relay' },
+      // Chromium shows its host address to Firefox, whose relay must never be paired with it
+      // (issue 24). Beside the credentials run, which takes longest: no time added.
+      { pairing: PAIRINGS[0]!, id: 'rebinding', strategy: 'auto', relayToPrivate: true },
     ]),
-    check: checkRecoveries,
+    // A rebinding may fail Firefox's DTLS transport (see checkFirefoxRecoveries).
+    check: (results) => {
+      const rebinding = (result: RecoveryResult) => result.name.includes('rebinding');
+      checkRecoveries(results.filter((result) => !rebinding(result)));
+      checkFirefoxRecoveries(results.filter(rebinding));
+    },
   },
   {
     title:
