@@ -171,9 +171,11 @@ for (const { title, timeoutMs, runs, check } of RECOVERY_TESTS) {
  * down meets a closed port (in the lab the SDK saw the failed transport ~50 ms after the kill),
  * and on a loaded machine a rebinding did the same once in ten runs. No ICE restart brings such a
  * connection back, and the SDK moves the call to a new connection. Whether it happens is a race,
- * so a run passes either story: healed in place (the checks of every recovery), or replaced after
- * a failed transport, which its `recovery` says (`ice-failed` / `new-connection`; the checks of
- * the handover).
+ * so each run passes either story: healed in place (the checks of every recovery), or replaced
+ * after a failed transport, which its `recovery` says (`ice-failed` / `new-connection`; the checks
+ * of the handover). The stories are counted: a rebinding leaves Firefox's transport up but for
+ * that rare race, so at least one of the rebinding runs must heal in place (both replaced: about
+ * one time in a hundred by the rate seen), or a Firefox that never heals in place would pass.
  */
 function checkFirefoxRecoveries(results: RecoveryResult[]): void {
   const replaced = (result: RecoveryResult) =>
@@ -181,6 +183,21 @@ function checkFirefoxRecoveries(results: RecoveryResult[]): void {
     [result.call.a, result.call.b].some((side) =>
       recoveriesOf(side).some((r) => r.cause === 'ice-failed' && r.step === 'new-connection'),
     );
+  const inPlace = results.filter((result) => result.ok && !replaced(result));
+  const story = (id: string) => {
+    const runs = results.filter((result) => result.ok && result.scenario.id === id);
+    return `${runs.filter((run) => inPlace.includes(run)).length} of ${runs.length} in place`;
+  };
+  console.log(
+    `Firefox stories: rebinding ${story('rebinding')}, TURN restart ${story('turn-restart')}`,
+  );
+  const rebindings = results.filter((result) => result.ok && result.scenario.id === 'rebinding');
+  expect
+    .soft(
+      rebindings.filter((run) => inPlace.includes(run)).length,
+      `rebinding runs healed in place (${story('rebinding')})`,
+    )
+    .toBeGreaterThan(0);
   checkRecoveries(results.filter((result) => !replaced(result)));
   checkReplacedCalls(results.filter(replaced), 'either');
 }
