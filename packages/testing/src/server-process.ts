@@ -9,6 +9,8 @@ import { stopChild } from './coturn.js';
 export const SERVER_MAIN = fileURLToPath(new URL('../../server/dist/main.js', import.meta.url));
 
 export interface ServerProcessOptions {
+  /** The script to run: the CLI, or an app that logs `listening` as the CLI does. */
+  main: string;
   /** Environment variables on top of a minimal base (`PATH`); `PORT` defaults to 0 (any free). */
   env: Record<string, string>;
   /** Wraps the command, e.g. `['ip', 'netns', 'exec', 'pub']`. */
@@ -20,6 +22,7 @@ export interface ServerProcessOptions {
 }
 
 export const serverProcessDefaults: ServerProcessOptions = {
+  main: SERVER_MAIN,
   env: {},
   prefix: [],
   host: '127.0.0.1',
@@ -45,7 +48,7 @@ export async function startServerProcess(
 ): Promise<ServerProcess> {
   const o = { ...serverProcessDefaults, ...options };
   const env = { PATH: process.env.PATH ?? '', PORT: '0', ...o.env };
-  const [command, ...args] = [...o.prefix, process.execPath, SERVER_MAIN];
+  const [command, ...args] = [...o.prefix, process.execPath, o.main];
   const child = spawn(command!, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: string[] = [];
   const exited = new Promise<number | null>((resolve) =>

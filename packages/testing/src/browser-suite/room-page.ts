@@ -3,6 +3,8 @@
  */
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from '@playwright/test';
 import type { ConnectionReport } from '@icelane/sdk';
+import { join } from 'node:path';
+import { SDK_PAGE_DIR } from './build-sdk-page.js';
 import type { HarnessJoinOptions } from './sdk-page/main.js';
 
 export interface RoomPage {
@@ -20,6 +22,11 @@ export interface SdkPageOptions {
   recordPeerConnections?: boolean;
   /** Open the page with this storage (cookies, `localStorage`): a browser profile used before. */
   storageState?: BrowserContextOptions['storageState'];
+  /**
+   * The test serves the page at the server's origin, from `SDK_PAGE_DIR`, for a server that does
+   * not serve it itself (an app with icelane mounted in it).
+   */
+  servePage?: boolean;
 }
 
 /** Opens the page served by the server at `serverUrl` in a fresh browser context. */
@@ -43,6 +50,17 @@ export async function openSdkPage(
         }
       };
     });
+  }
+  if (pageOptions.servePage) {
+    const origin = new URL(serverUrl).origin;
+    await context.route(
+      (url) =>
+        url.origin === origin && (url.pathname === '/' || url.pathname.startsWith('/assets/')),
+      (route) => {
+        const path = new URL(route.request().url()).pathname;
+        return route.fulfill({ path: join(SDK_PAGE_DIR, path === '/' ? 'index.html' : path) });
+      },
+    );
   }
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
