@@ -43,6 +43,8 @@ beside() {
   # Both projects, unit and integration (vitest.config.ts), in one run sharing its workers.
   step vitest env ICELANE_PACKAGES_BUILT=1 pnpm exec vitest run --reporter=default \
     --reporter=json --outputFile.json="$results/vitest.json"
+  # The published packages packed, installed with npm into a fresh app, built and called through.
+  step package-install node e2e/package-install/check.mjs
   printf '%s\n' "${failed_steps[@]}" >"$results/beside-failed"
 }
 beside >"$results/beside.log" 2>&1 &
