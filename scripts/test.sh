@@ -41,8 +41,8 @@ beside() {
   step typecheck pnpm run typecheck
   step lint pnpm run lint
   # Both projects, unit and integration (vitest.config.ts), in one run sharing its workers.
-  step vitest env ICELANE_PACKAGES_BUILT=1 pnpm exec vitest run --reporter=default \
-    --reporter=json --outputFile.json="$results/vitest.json"
+  step vitest env ICELANE_PACKAGES_BUILT=1 ICELANE_VITEST_TIMING=apart pnpm exec vitest run \
+    --reporter=default --reporter=json --outputFile.json="$results/vitest.json"
   # The published packages packed, installed with npm into a fresh app, built and called through.
   step package-install node e2e/package-install/check.mjs
   printf '%s\n' "${failed_steps[@]}" >"$results/beside-failed"
@@ -64,7 +64,12 @@ wait "$beside_pid"
 cat "$results/beside.log"
 while read -r name; do [ -n "$name" ] && failed_steps+=("$name"); done <"$results/beside-failed"
 
+# The integration files that assert timings (vitest.config.ts, TIMING_SENSITIVE), alone.
+step "vitest timing" env ICELANE_PACKAGES_BUILT=1 ICELANE_VITEST_TIMING=only pnpm exec vitest run \
+  --project integration --reporter=default --reporter=json \
+  --outputFile.json="$results/vitest-timing.json"
+
 browsers nat-lab --project=nat-lab
 
-node scripts/lib/summary.mjs "$results/vitest.json" \
+node scripts/lib/summary.mjs "$results/vitest.json,$results/vitest-timing.json" \
   "$results/playwright-browsers.json,$results/playwright-nat-lab.json" "${failed_steps[@]}"

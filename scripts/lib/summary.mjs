@@ -2,8 +2,9 @@
 // Playwright, and which steps failed. Exits non-zero when anything failed.
 import { readFileSync } from 'node:fs';
 
-// Arguments: the vitest report, the Playwright reports (comma-separated), then failed steps.
-const [vitestFile, playwrightFiles = '', ...failedSteps] = process.argv.slice(2);
+// Arguments: the vitest reports and the Playwright reports (each comma-separated), then failed
+// steps.
+const [vitestFiles = '', playwrightFiles = '', ...failedSteps] = process.argv.slice(2);
 
 function read(file) {
   try {
@@ -14,12 +15,13 @@ function read(file) {
 }
 
 const totals = { passed: 0, failed: 0, skipped: 0, flaky: 0 };
-const vitest = read(vitestFile);
-if (vitest) {
+const vitests = vitestFiles.split(',').filter(Boolean).map(read);
+for (const vitest of vitests.filter(Boolean)) {
   totals.passed += vitest.numPassedTests;
   totals.failed += vitest.numFailedTests;
   totals.skipped += vitest.numPendingTests + (vitest.numTodoTests ?? 0);
 }
+const vitest = vitests.length > 0 && vitests.every(Boolean);
 const playwrights = playwrightFiles.split(',').filter(Boolean).map(read);
 for (const playwright of playwrights.filter(Boolean)) {
   // A flaky test passed on a retry; it is counted as passed and named in the line.
