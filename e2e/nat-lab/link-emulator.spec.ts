@@ -7,6 +7,7 @@
 import {
   expect,
   labResources,
+  linkProfileNames,
   probeLink,
   skipUnlessLabCanRun,
   test,
@@ -130,6 +131,11 @@ test('a rate limit with its queue, set while the lab runs', async ({ lab }) => {
   ]);
   show('up, 1.5 Mbit/s and a 200 ms queue, offered 2.5', up);
   show('down, 3 Mbit/s, offered 2', down);
+  // Every named profile is a configuration the pump takes.
+  for (const name of linkProfileNames) {
+    await link.set(name);
+    expect(link.profile).toBe(name);
+  }
   const counters = await link.counters();
   console.log(`pump counters: ${JSON.stringify(counters)}`);
 
