@@ -138,8 +138,10 @@ describe('ICE source', () => {
     await vi.waitFor(() => expect(setup.api.revoked).toEqual([setup.api.issued[0]!.username]));
     setup.ice.release({ sessionId: 'a' });
     setup.ice.release({ sessionId: 'unknown' });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(setup.api.revoked).toHaveLength(1);
+    // b's revocation, asked after them, is the barrier: a second one of a's would come first.
+    setup.ice.release({ sessionId: 'b' });
+    await vi.waitFor(() => expect(setup.api.revoked).toHaveLength(2));
+    expect(setup.api.revoked).toEqual([a.iceServers[1]!.username, b.iceServers[1]!.username]);
   });
 
   it('answers STUN-only, and warns once, when a shared credential holds no usable TURN URL', async () => {

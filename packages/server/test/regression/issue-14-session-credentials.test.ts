@@ -132,7 +132,12 @@ describe('issue 14: per-session credentials live no longer than their session', 
     const viaHttp = await fetch(`${server.url}/ice`);
     expect(viaHttp.status).toBe(200);
     (await connect(server.url)).disconnect();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(api.revoked).toHaveLength(2);
+    // A join's credential revoked after that disconnect is the barrier: a revocation the bare
+    // connection caused would come before it.
+    const carol = await joined(server.url, 'revoke');
+    const carolUser = carol.answer.ice.iceServers.find((s) => s.username)!.username!;
+    carol.socket.disconnect();
+    await vi.waitFor(() => expect(api!.revoked).toHaveLength(3), { timeout: 5_000 });
+    expect(api.revoked).toEqual([aliceUser, bobUser, carolUser]);
   });
 });
