@@ -47,6 +47,12 @@ test('two pages in one room see each other, chat both ways, and show how they co
     await expect(remotePanel(ada.page).locator('.rtt-value')).toHaveText(
       /^RTT \d+ ms · ICE \d+ ms$/,
     );
+    // The call's quality, rated from its own statistics: a loopback call is good or better (a busy
+    // machine may decode the fake camera's 20 frames a second below 15, which reads as good).
+    await expect(remotePanel(ada.page).locator('.quality')).toHaveAttribute(
+      'data-quality',
+      /^(excellent|good)$/,
+    );
 
     // The ICE servers the page received: STUN and TURN from the local coturn, credentials masked.
     const ice = ada.page.locator('#ice-panel');

@@ -108,6 +108,10 @@ export async function startCall(
     v.report = report;
     if (!before || pairKey(before) !== pairKey(report)) log(peerId, describeReport(report));
   });
+  on('quality', ({ peerId, quality }) => {
+    const v = known(peerId);
+    if (v) v.quality = quality;
+  });
   on('fallback', ({ peerId, attempt, reason, policy }) => {
     log(peerId, `falling back to relay: attempt ${attempt} with policy ${policy} after ${reason}`);
   });

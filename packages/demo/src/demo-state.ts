@@ -3,6 +3,7 @@
  * (or a developer in the console) reads the same facts the panels display.
  */
 import type { ConnectionReport, IcePolicy } from '@icelane/protocol';
+import type { CallQuality } from '@icelane/sdk';
 import type { IceSummary } from './ice-servers.js';
 import type { MediaStatus } from './media.js';
 import type { NetworkVerdict } from './network-verdict.js';
@@ -22,6 +23,8 @@ export interface PeerView {
   rttMs: number[];
   /** The selected candidate pair's round trip as the browser measures it (STUN checks). */
   iceRttMs: number | null;
+  /** The call's quality as the SDK rates it (the `quality` event), once connected. */
+  quality: CallQuality | null;
   /** One line per event worth reading later: state changes, fallbacks, recoveries, errors. */
   log: string[];
   hasVideo: boolean;
@@ -84,6 +87,7 @@ export function newPeerView(peerId: string, name: string | null): PeerView {
     report: null,
     rttMs: [],
     iceRttMs: null,
+    quality: null,
     log: [],
     hasVideo: false,
   };

@@ -4,6 +4,7 @@
  * time, and a log that says when the call fell back to a relay.
  */
 import type { CandidateSummary } from '@icelane/protocol';
+import type { CallQuality } from '@icelane/sdk';
 import type { PeerView } from './demo-state.js';
 import { formatDuration, h } from './dom.js';
 import { createSparkline } from './sparkline.js';
@@ -22,6 +23,7 @@ export function createPeerPanel(view: PeerView): PeerPanel {
   const placeholder = h('div', { class: 'no-video' }, 'no video');
   const title = h('strong', {});
   const stateBadge = h('span', { class: 'state' });
+  const qualityBadge = h('span', { class: 'quality' });
   const progress = h('div', { class: 'progress' }, h('div', {}));
   const attempt = h('div', { class: 'attempt' });
   const pair = h('div', { class: 'badges pair' });
@@ -41,7 +43,7 @@ export function createPeerPanel(view: PeerView): PeerPanel {
     h(
       'div',
       { class: 'panel' },
-      h('header', {}, title, stateBadge),
+      h('header', {}, title, qualityBadge, stateBadge),
       progress,
       attempt,
       pair,
@@ -72,6 +74,9 @@ export function createPeerPanel(view: PeerView): PeerPanel {
       element.dataset.relayed = next.report ? String(next.report.relayed) : '';
       stateBadge.textContent = next.state;
       stateBadge.className = `state state-${next.state}`;
+      qualityBadge.hidden = next.quality === null;
+      qualityBadge.dataset.quality = next.quality?.rating ?? '';
+      qualityBadge.textContent = next.quality ? describeQuality(next.quality) : '';
       progress.hidden = !['connecting', 'retrying', 'reconnecting'].includes(next.state);
       attempt.textContent = [
         `attempt ${next.attempt}`,
@@ -94,6 +99,18 @@ export function createPeerPanel(view: PeerView): PeerPanel {
       log.replaceChildren(...next.log.slice(-LOG_LINES_SHOWN).map((line) => h('li', {}, line)));
     },
   };
+}
+
+/** The rating, and which way and why when it is not excellent: "poor · in: loss, jitter". */
+function describeQuality(quality: CallQuality): string {
+  const ways = [
+    ['in', quality.receiving.causes],
+    ['out', quality.sending.causes],
+  ] as const;
+  const why = ways.filter(([, causes]) => causes.length > 0);
+  return [quality.rating, ...why.map(([way, causes]) => `${way}: ${causes.join(', ')}`)].join(
+    ' · ',
+  );
 }
 
 function pairBadges(view: PeerView): HTMLElement[] {

@@ -34,6 +34,7 @@ function start(
     transportFailed: vi.fn(),
     turnRefused: vi.fn(),
     usage: vi.fn(),
+    quality: vi.fn(),
   } satisfies AttemptHandlers;
   const peers = fakeSimplePeers();
   const connection = new AttemptConnection(

@@ -20,6 +20,8 @@ import { watchLiveCall, type LiveWatch, type TroubleCause } from './live-watch.j
 import type { AttemptPlan } from './ice-plan.js';
 import { monitorReports, type ReportContext, type ReportMonitor } from './report-monitor.js';
 import { linkPath, type LinkPath, type LinkTimers } from './path-timing.js';
+import type { CallQuality } from './call-quality.js';
+import { monitorQuality, type QualityMonitor } from './quality-monitor.js';
 import { meterUsage, type UsageMeter, type UsageTotals } from './usage-meter.js';
 import {
   privateCandidateGate,
@@ -53,6 +55,8 @@ export interface AttemptHandlers {
   transportFailed(): void;
   /** TURN refused the credentials under policy `all`; ICE carries on without the relay. */
   turnRefused(): void;
+  /** The live call's quality changed (a rating or a cause). */
+  quality(quality: CallQuality): void;
   /** Relay usage totals (with `reportToServer`): periodically, and `final` once at the end. */
   usage(totals: UsageTotals, final: boolean): void;
 }
@@ -83,6 +87,7 @@ export class AttemptConnection {
   private monitor: ReportMonitor | undefined;
   private watch: LiveWatch | undefined;
   private meter: UsageMeter | undefined;
+  private quality: QualityMonitor | undefined;
   private destroyed = false;
   /** This side's ICE generation: the offerer's count of restarts, which the answerer follows. */
   private generation = 0;
@@ -177,6 +182,7 @@ export class AttemptConnection {
             handlers.rtt(rttMs);
           }),
         );
+        this.quality = monitorQuality(peer._pc, options.statsIntervalMs, live(handlers.quality));
         if (options.reportToServer) {
           this.meter = meterUsage(
             peer._pc,
@@ -344,6 +350,7 @@ export class AttemptConnection {
     this.phases.stop();
     this.candidates.stop();
     this.monitor?.stop();
+    this.quality?.stop();
     this.watch?.stop();
     this.control.close();
     this.peer.destroy();

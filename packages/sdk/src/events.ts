@@ -3,6 +3,7 @@
  */
 import type { ConnectionReport, IceConfig, IcePolicy, PeerMeta } from '@icelane/protocol';
 import type { FailureReason, IcelaneError } from './errors.js';
+import type { CallQuality } from './call-quality.js';
 import type { RecoveryCause, RecoveryStep } from './healer.js';
 
 /**
@@ -65,6 +66,14 @@ export interface RoomEvents {
     gapMs: number;
     report?: ConnectionReport;
   };
+  /**
+   * How good a live call is now, per direction and with the causes (`rtt`, `loss`, `jitter`,
+   * `frames`, `bitrate`, `no-media`): read every `statsIntervalMs`, told when a rating or a cause
+   * changes. `excellent` / `good` / `poor` / `lost`, from published limits (see call-quality.ts).
+   * @example
+   * room.on('quality', ({ peerId, quality }) => badge(peerId, quality.rating, quality.receiving.causes));
+   */
+  quality: { peerId: string; quality: CallQuality };
   /** Fresh ICE servers arrived (before the credentials expire, or on `refreshIce()`). */
   ice: IceConfig;
   /** The signaling connection changed state; on `connected` after a drop the room was rejoined. */

@@ -21,6 +21,7 @@ export {
 } from './errors.js';
 export type { PeerData, PeerSnapshot, PeerState, RoomEvents, SignalingState } from './events.js';
 export type { Listener, Unsubscribe } from './emitter.js';
+export type { CallQuality, DirectionQuality, QualityCause, QualityRating } from './call-quality.js';
 export type {
   CandidateSummary,
   CandidateType,

@@ -1,6 +1,6 @@
 /**
  * What a link's connections hand the app as they come, whichever attempt carries the call: data,
- * media, a media error, and relay usage for the server. Apart from the link, which decides what a
+ * media, a media error, the call's quality, and relay usage for the server. Apart from the link, which decides what a
  * connection's state means.
  */
 import type { AttemptHandlers } from './attempt-connection.js';
@@ -9,7 +9,7 @@ import type { PeerLinkDeps } from './peer-link-deps.js';
 
 export type ForwardedHandlers = Pick<
   AttemptHandlers,
-  'data' | 'control' | 'stream' | 'track' | 'mediaError' | 'usage'
+  'data' | 'control' | 'stream' | 'track' | 'mediaError' | 'usage' | 'quality'
 >;
 
 export function forwardedHandlers(
@@ -30,6 +30,7 @@ export function forwardedHandlers(
           cause,
         }),
       ),
+    quality: (quality) => deps.emit('quality', { peerId, quality }),
     usage: (totals, final) => deps.onUsage({ peerId, attempt, ...totals, final }),
   };
 }

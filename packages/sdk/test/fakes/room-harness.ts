@@ -18,6 +18,7 @@ const RECORDED: Record<keyof RoomEvents, true> = {
   'peer:left': true,
   'peer:state': true,
   recovery: true,
+  quality: true,
   stream: true,
   track: true,
   data: true,
