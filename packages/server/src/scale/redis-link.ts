@@ -9,6 +9,7 @@ import type { Redis, RedisOptions } from 'ioredis';
 import { loadRedisClient } from './load-redis.js';
 import type { Logger } from '../observability/logger.js';
 import {
+  reconnectDelayMs,
   redisLinkDefaults,
   type RedisHealth,
   type RedisLinkOptions,
@@ -44,7 +45,7 @@ export async function connectRedis(
   if (password) logger.redact(password);
   const base: RedisOptions = {
     connectTimeout: o.connectTimeoutMs,
-    retryStrategy: (attempt) => Math.min(100 * attempt, o.maxReconnectDelayMs),
+    retryStrategy: (attempt) => reconnectDelayMs(attempt, o.maxReconnectDelayMs),
     // The default prints a warning per failed attempt; the state changes are logged below.
     showFriendlyErrorStack: false,
   };

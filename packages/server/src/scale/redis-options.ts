@@ -22,6 +22,11 @@ export const redisLinkDefaults: RedisLinkOptions = {
   stallProbeMs: 1_000,
 };
 
+/** The wait before reconnection attempt `attempt` (1, 2, …): 100 ms more each time, up to a cap. */
+export function reconnectDelayMs(attempt: number, maxReconnectDelayMs: number): number {
+  return Math.min(100 * attempt, maxReconnectDelayMs);
+}
+
 /** `ok`: commands and subscriptions work. `down`: this node works alone until Redis is back. */
 export type RedisState = 'ok' | 'down';
 

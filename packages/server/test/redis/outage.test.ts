@@ -16,7 +16,7 @@ import {
   type RedisServer,
   type ServerProcess,
 } from '@icelane/testing';
-import { redisLinkDefaults } from '../../src/scale/redis-options.js';
+import { reconnectDelayMs, redisLinkDefaults } from '../../src/scale/redis-options.js';
 import { disconnectAll, joined, nextEvent, request, type TestClient } from '../support/clients.js';
 import { STATIC_TURN_ENV } from './static-turn-env.js';
 
@@ -79,8 +79,13 @@ describe('Redis going away and coming back', () => {
     const erin = await joined(two.url, 'during');
     expect(erin.answer.peers).toEqual([]);
 
-    // Reconnection keeps failing meanwhile; the log says it once per node.
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    // Reconnection keeps failing meanwhile; the log says it once per node, however many attempts
+    // fail: the wait lasts as long as the first few of them.
+    const attempts = [1, 2, 3, 4, 5, 6];
+    const fewAttemptsMs = attempts
+      .map((attempt) => reconnectDelayMs(attempt, redisLinkDefaults.maxReconnectDelayMs))
+      .reduce((sum, delayMs) => sum + delayMs, 0);
+    await new Promise((resolve) => setTimeout(resolve, fewAttemptsMs));
     for (const node of [one, two]) {
       expect(logged(node, 'redis unavailable')).toHaveLength(1);
     }
