@@ -59,16 +59,13 @@ async function check(work) {
   await refusesRedisWithoutClient(app);
 
   const server = await startServer(app);
+  cleanups.push(() => server.stop());
   const browser = await launchChromium();
-  try {
-    const reports = await runCall(browser, server.url);
-    say(
-      `call up (${reports.map((r) => `${r.local.type}→${r.remote.type}`).join(', ')}), data and video both ways`,
-    );
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
+  cleanups.push(() => browser.close());
+  const reports = await runCall(browser, server.url);
+  say(
+    `call up (${reports.map((r) => `${r.local.type}→${r.remote.type}`).join(', ')}), data and video both ways`,
+  );
 }
 
 /** With REDIS_URL and no ioredis installed, the server refuses to start and says what to install. */
@@ -86,7 +83,17 @@ async function refusesRedisWithoutClient(app) {
   }
 }
 
+/** What to undo, newest first, however the check ends: passed, failed or interrupted. */
+const cleanups = [];
+async function cleanUp() {
+  for (let undo = cleanups.pop(); undo; undo = cleanups.pop()) await undo().catch(() => {});
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => void cleanUp().finally(() => process.exit(1)));
+}
+
 const work = await mkdtemp(join(tmpdir(), 'icelane-package-install-'));
+cleanups.push(() => rm(work, { recursive: true, force: true }));
 try {
   await check(work);
   say('passed');
@@ -94,5 +101,5 @@ try {
   console.error(`package-install: FAILED: ${error.stack ?? error}`);
   process.exitCode = 1;
 } finally {
-  await rm(work, { recursive: true, force: true });
+  await cleanUp();
 }
