@@ -12,6 +12,10 @@
 #   BENCH_CONNECT_RELAY_TO_PRIVATE_RUNS=0
 #                                   calls of the comparison with coturn relaying to the clients'
 #                                   private addresses (auto video calls, symmetric NATs; off at 0)
+#   BENCH_CONNECT_PROFILES=lte-good,3g
+#                                   also run the direct and auto video calls with both clients on
+#                                   these link profiles (the NAT lab's link emulator; see
+#                                   e2e/nat-lab/README.md), with join → open in round trips too
 #   BENCH_CONNECT_RESULTS=path      write the figures there instead of bench/results/connect.json
 # Extra arguments go to Playwright, e.g. `scripts/bench-connect.sh -g relay`.
 set -euo pipefail

@@ -9,6 +9,7 @@ import { cpus, loadavg, release } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { SDK_PAGE_DIR } from '@icelane/testing/browser-suite';
 import { skipUnlessLabCanRun, test, type Lab } from '@icelane/testing/nat-lab';
+import { linksOn } from '../lib/profiles.js';
 import { baselineRun, type BaselineRunResult } from './baseline-run.js';
 import { figuresOf, formatTable, writeFigures, type ScenarioFigures } from './report.js';
 import { HOLD_MS, SCENARIOS } from './scenarios.js';
@@ -37,6 +38,7 @@ for (const scenario of SCENARIOS) {
       videoCall: sdk?.mode === 'video',
       ...(sdk?.relayRefusesPrivatePeers === false ? { relayRefusesPrivatePeers: false } : {}),
       ...sdk?.lab,
+      ...linksOn(scenario.profile),
     });
     browserVersion = (await network.browser('a')).version();
     const call = (holdMs = 0) =>
@@ -81,7 +83,9 @@ test.afterAll(async () => {
       "b's (the offerer's) connection report. p95 by nearest rank. Hold: each counted SDK call " +
       'is then held for holdMs with a data message every 100 ms each way; it held when neither ' +
       'side saw a fallback, state change, departure or error after connecting, nor more than ' +
-      '1 s without data.',
+      "1 s without data. Link: the link profile both clients were on (the lab's link " +
+      "emulator; perfect = plain veths); in RTTs = join → open / the profile's client-server " +
+      'round trip.',
     holdMs: HOLD_MS,
     load: { atStart: loadAtStart, atEnd: loadavg().map((l) => Math.round(l * 100) / 100) },
     scenarios: figures,

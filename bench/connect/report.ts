@@ -6,6 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ConnectPhases } from '@icelane/sdk';
+import { linkProfiles, type LinkProfileName } from '@icelane/testing/nat-lab';
 import type { BaselineRunResult } from './baseline-run.js';
 import type { CallMode, Scenario } from './scenarios.js';
 import type { SdkRunResult } from './sdk-run.js';
@@ -24,6 +25,11 @@ export interface ScenarioFigures {
   id: string;
   title: string;
   nat: Scenario['nat'];
+  /** The link profile both clients were on, and the round trip it adds to the server. */
+  profile: LinkProfileName;
+  rttMs: number;
+  /** join → open divided by `rttMs` (median / p95), on a profile with a round trip. */
+  joinToOpenRtts?: { median: number; p95: number };
   /** SDK scenarios: addresses hidden, or a real video call. */
   mode?: CallMode;
   /** Only when coturn was left to relay to the clients' private addresses. */
@@ -72,6 +78,8 @@ export function figuresOf(
     id: scenario.id,
     title: scenario.title,
     nat: scenario.nat,
+    profile: scenario.profile,
+    rttMs: linkProfiles[scenario.profile].rttMs,
     ...(scenario.kind === 'sdk' ? { mode: scenario.mode } : {}),
     ...(scenario.kind === 'sdk' && scenario.relayRefusesPrivatePeers === false
       ? { relayRefusesPrivatePeers: false as const }
@@ -84,6 +92,10 @@ export function figuresOf(
   };
   const joinToOpen = summarize(numbers(ok.map((s) => s.joinToOpenMs)));
   if (joinToOpen) figures.joinToOpen = joinToOpen;
+  if (joinToOpen && figures.rttMs > 0) {
+    const inRtts = (ms: number) => Math.round((ms / figures.rttMs) * 10) / 10;
+    figures.joinToOpenRtts = { median: inRtts(joinToOpen.medianMs), p95: inRtts(joinToOpen.p95Ms) };
+  }
   if (scenario.kind === 'sdk') {
     const offerers = (ok as SdkRunResult[]).flatMap((s) => (s.offerer ? [s.offerer] : []));
     figures.phases = {};
@@ -135,8 +147,10 @@ export function formatTable(all: ScenarioFigures[]): string {
   const header = [
     'scenario',
     'mode',
+    'link',
     'calls',
     'join → open',
+    'in RTTs',
     'signaling',
     'gathering',
     'checks',
@@ -149,8 +163,10 @@ export function formatTable(all: ScenarioFigures[]): string {
   const rows = all.map((f) => [
     f.title,
     f.mode ?? '–',
+    f.profile,
     `${f.calls - f.failedCalls}/${f.calls}`,
     cell(f.joinToOpen),
+    f.joinToOpenRtts ? `${f.joinToOpenRtts.median} / ${f.joinToOpenRtts.p95}` : '–',
     ...PHASE_NAMES.map((name) => cell(f.phases?.[name])),
     f.allocations === undefined ? '–' : String(f.allocations),
     f.hold ? `${f.hold.held}/${f.hold.of}` : '–',

@@ -4,13 +4,16 @@
  * baseline an app without icelane gets behind symmetric NATs.
  */
 import type { HarnessJoinOptions } from '@icelane/testing/browser-suite';
-import type { LabOptions, NatKind } from '@icelane/testing/nat-lab';
+import type { LabOptions, LinkProfileName, NatKind } from '@icelane/testing/nat-lab';
+import { profilesFrom } from '../lib/profiles.js';
 
 interface ScenarioBase {
   id: string;
   title: string;
   nat: { a: NatKind; b: NatKind };
   runs: number;
+  /** The link profile both sides' clients are on (`perfect`: the lab's plain veths). */
+  profile: LinkProfileName;
 }
 
 /**
@@ -74,16 +77,60 @@ export const HOLD_MS = countFrom('BENCH_CONNECT_HOLD_MS', 30_000, 'milliseconds'
  */
 export const RELAY_TO_PRIVATE_RUNS = countFrom('BENCH_CONNECT_RELAY_TO_PRIVATE_RUNS', 0, 'calls');
 
+/**
+ * The link profiles to run besides the perfect links (`BENCH_CONNECT_PROFILES`, comma-separated
+ * names from the lab's link-emulator/profiles.ts, e.g. `lte-good,3g`; default none). Each runs
+ * the `direct` and `auto` video calls with both clients on that profile.
+ */
+export const LINK_PROFILES: LinkProfileName[] = profilesFrom('BENCH_CONNECT_PROFILES');
+
 const symmetric = { a: 'symmetric', b: 'symmetric' } as const;
 const portRestricted = { a: 'port-restricted', b: 'port-restricted' } as const;
 
-function hiddenOnly(scenario: Omit<SdkScenario, 'kind' | 'mode' | 'runs' | 'holdMs'>): SdkScenario {
-  return { ...scenario, kind: 'sdk', mode: 'hidden', runs: SDK_RUNS, holdMs: HOLD_MS };
+type ScenarioShape = Omit<SdkScenario, 'kind' | 'mode' | 'runs' | 'holdMs' | 'profile'>;
+
+function hiddenOnly(scenario: ScenarioShape): SdkScenario {
+  const made = { ...scenario, profile: 'perfect' } as const;
+  return { ...made, kind: 'sdk', mode: 'hidden', runs: SDK_RUNS, holdMs: HOLD_MS };
 }
 
+/** A video call with both clients on a link profile. */
+function videoOn(profile: LinkProfileName, scenario: ScenarioShape): SdkScenario {
+  return {
+    ...scenario,
+    id: `${scenario.id}-video@${profile}`,
+    title: `${scenario.title}, video call, on ${profile}`,
+    kind: 'sdk',
+    mode: 'video',
+    runs: SDK_RUNS,
+    holdMs: HOLD_MS,
+    profile,
+  };
+}
+
+const directPortRestricted = {
+  id: 'direct',
+  title: 'direct, port-restricted NATs',
+  nat: { a: 'port-restricted', b: 'port-restricted' },
+  options: { strategy: 'direct' },
+} as const satisfies ScenarioShape;
+
+const autoSymmetric = {
+  id: 'auto',
+  title: 'auto, symmetric NATs',
+  nat: symmetric,
+  options: { strategy: 'auto' },
+} as const satisfies ScenarioShape;
+
 /** Each SDK scenario, made both ways: addresses hidden, then as a video call. */
-function bothWays(scenario: Omit<SdkScenario, 'kind' | 'mode' | 'runs' | 'holdMs'>): SdkScenario[] {
-  const made = { ...scenario, kind: 'sdk', runs: SDK_RUNS, holdMs: HOLD_MS } as const;
+function bothWays(scenario: ScenarioShape): SdkScenario[] {
+  const made = {
+    ...scenario,
+    kind: 'sdk',
+    runs: SDK_RUNS,
+    holdMs: HOLD_MS,
+    profile: 'perfect',
+  } as const;
   return [
     { ...made, mode: 'hidden' },
     { ...made, id: `${scenario.id}-video`, title: `${scenario.title}, video call`, mode: 'video' },
@@ -91,24 +138,14 @@ function bothWays(scenario: Omit<SdkScenario, 'kind' | 'mode' | 'runs' | 'holdMs
 }
 
 export const SCENARIOS: Scenario[] = [
-  ...bothWays({
-    id: 'direct',
-    title: 'direct, port-restricted NATs',
-    nat: { a: 'port-restricted', b: 'port-restricted' },
-    options: { strategy: 'direct' },
-  }),
+  ...bothWays(directPortRestricted),
   ...bothWays({
     id: 'relay',
     title: 'relay, symmetric NATs',
     nat: symmetric,
     options: { strategy: 'relay' },
   }),
-  ...bothWays({
-    id: 'auto',
-    title: 'auto, symmetric NATs',
-    nat: symmetric,
-    options: { strategy: 'auto' },
-  }),
+  ...bothWays(autoSymmetric),
   ...bothWays({
     id: 'auto-turn-on-demand',
     title: 'auto + turnOnDemand, symmetric NATs',
@@ -150,6 +187,7 @@ export const SCENARIOS: Scenario[] = [
     kind: 'baseline',
     nat: symmetric,
     runs: BASELINE_RUNS,
+    profile: 'perfect',
   },
   ...(RELAY_TO_PRIVATE_RUNS > 0
     ? [
@@ -163,7 +201,12 @@ export const SCENARIOS: Scenario[] = [
           runs: RELAY_TO_PRIVATE_RUNS,
           holdMs: HOLD_MS,
           relayRefusesPrivatePeers: false,
+          profile: 'perfect',
         } satisfies SdkScenario,
       ]
     : []),
+  ...LINK_PROFILES.flatMap((profile) => [
+    videoOn(profile, directPortRestricted),
+    videoOn(profile, autoSymmetric),
+  ]),
 ];

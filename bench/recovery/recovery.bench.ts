@@ -21,9 +21,11 @@ import {
   planOf,
   recoveriesOf,
   scenarioLabOptions,
+  type LinkProfileName,
   type RecoveryScenario,
   type ScenarioId,
 } from '@icelane/testing/nat-lab';
+import { linksOn, profilesFrom } from '../lib/profiles.js';
 import {
   figuresOf,
   printFigures,
@@ -39,6 +41,8 @@ const STRATEGY = (process.env.BENCH_RECOVERY_STRATEGY ?? 'auto') as 'auto' | 're
 /** Long enough after the incident for the baseline's own, slow recovery to show. */
 const WATCH_MS = Number(process.env.BENCH_RECOVERY_WATCH_MS ?? 25_000);
 const SIDE_BY_SIDE = process.env.BENCH_RECOVERY_SIDE_BY_SIDE !== '0';
+/** The link profiles besides the perfect links (`BENCH_RECOVERY_PROFILES=lte-good,3g`). */
+const PROFILES: LinkProfileName[] = ['perfect', ...profilesFrom('BENCH_RECOVERY_PROFILES')];
 
 const BENCH_SCENARIOS: ScenarioId[] = [
   'control',
@@ -58,13 +62,16 @@ const startedAt = new Date().toISOString();
 /** Other work on the machine (the lab's browsers share its cores): the load when the run began. */
 const loadAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
 
-for (const id of BENCH_SCENARIOS) {
+for (const [id, profile] of BENCH_SCENARIOS.flatMap((id) =>
+  PROFILES.map((p) => [id, p] as const),
+)) {
   const scenario = SCENARIOS[id];
-  test(scenario.title, async ({ lab }) => {
+  const title = profile === 'perfect' ? scenario.title : `${scenario.title}, on ${profile}`;
+  test(title, async ({ lab }) => {
     const samples: Record<Mode, RunSample[]> = { recovery: [], baseline: [] };
     for (let i = 0; i < RUNS; i++) {
       const run = async (mode: Mode) => {
-        const sample = await oneRun(lab, scenario, MODES[mode]);
+        const sample = await oneRun(lab, scenario, MODES[mode], profile);
         samples[mode].push(sample);
         const said = sample.ok
           ? `data gap ${sample.dataGapMs} ms, video gap ${sample.videoGapMs} ms, ` +
@@ -72,20 +79,23 @@ for (const id of BENCH_SCENARIOS) {
             `${sample.reconnects} reconnecting\n    a: ${sample.story[0]}\n    b: ${sample.story[1]}` +
             `\n    a timeline: ${sample.timeline[0]}\n    b timeline: ${sample.timeline[1]}`
           : `failed: ${sample.error}`;
-        console.log(`${id} ${mode} run ${i + 1}/${RUNS}: ${said}`);
+        console.log(
+          `${id}${profile === 'perfect' ? '' : `@${profile}`} ${mode} run ${i + 1}/${RUNS}: ${said}`,
+        );
       };
       if (SIDE_BY_SIDE) await Promise.all([run('recovery'), run('baseline')]);
       else for (const mode of ['recovery', 'baseline'] as const) await run(mode);
     }
     figures.push({
-      id,
-      title: scenario.title,
+      id: profile === 'perfect' ? id : `${id}@${profile}`,
+      title,
+      profile,
       strategy: STRATEGY,
       watchMs: WATCH_MS,
       modes: { recovery: figuresOf(samples.recovery), baseline: figuresOf(samples.baseline) },
     });
     if ([...samples.recovery, ...samples.baseline].every((s) => !s.ok)) {
-      throw new Error(`no call of "${scenario.title}" could be made`);
+      throw new Error(`no call of "${title}" could be made`);
     }
   });
 }
@@ -95,10 +105,11 @@ async function oneRun(
   lab: LabFixtures['lab'],
   scenario: RecoveryScenario,
   recovery: boolean,
+  profile: LinkProfileName,
 ): Promise<RunSample> {
   let network: Awaited<ReturnType<LabFixtures['lab']>> | undefined;
   try {
-    network = await lab(scenarioLabOptions(scenario, SDK_PAGE_DIR));
+    network = await lab({ ...scenarioLabOptions(scenario, SDK_PAGE_DIR), ...linksOn(profile) });
     browserVersion = (await network.browser('a')).version();
     const options = { strategy: STRATEGY, recovery };
     const plan = { ...planOf(scenario, network), afterMs: WATCH_MS };
@@ -203,7 +214,8 @@ test.afterAll(async () => {
       'longest stretch without a data message / a new decoded frame. "recovery" is the SDK ' +
       'with recovery: true, "baseline" with recovery: false, side by side' +
       (SIDE_BY_SIDE ? ' (both calls at once)' : '') +
-      '. p95 by nearest rank.',
+      ". p95 by nearest rank. Profile: the link both clients were on (the lab's link " +
+      'emulator; perfect = plain veths; a handover moves side a onto a plain veth).',
     runsPerScenario: RUNS,
     scenarios: figures,
   });

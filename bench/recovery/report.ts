@@ -3,6 +3,7 @@
  * baseline): longest data and video gap (median / p95, the worse side of each call), new `stream`
  * events, recovery events (false alarms in the control run), runs that never got data back.
  */
+import type { LinkProfileName } from '@icelane/testing/nat-lab';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { summarize, type Summary } from '../lib/stats.js';
@@ -52,6 +53,8 @@ export interface ModeFigures {
 export interface ScenarioFigures {
   id: string;
   title: string;
+  /** The link profile both clients were on. */
+  profile: LinkProfileName;
   strategy: string;
   watchMs: number;
   modes: Partial<Record<Mode, ModeFigures>>;

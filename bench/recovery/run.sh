@@ -9,6 +9,9 @@
 #   BENCH_RECOVERY_STRATEGY=auto     the SDK strategy of every call (auto or relay)
 #   BENCH_RECOVERY_WATCH_MS=25000    how long each call is watched after the incident
 #   BENCH_RECOVERY_SIDE_BY_SIDE=1    run the two modes' calls at once (0: one after the other)
+#   BENCH_RECOVERY_PROFILES=lte-good,3g
+#                                    also run every scenario with both clients on these link
+#                                    profiles (the NAT lab's link emulator, e2e/nat-lab/README.md)
 # Extra arguments go to Playwright, e.g. `pnpm run bench:recovery -g handover`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
