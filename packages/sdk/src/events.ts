@@ -42,9 +42,12 @@ export interface RoomEvents {
   'peer:left': { peerId: string };
   /** A link changed state; `policy` is the current attempt's ICE transport policy. */
   'peer:state': { peerId: string; state: PeerState; attempt: number; policy: IcePolicy };
-  /** A remote media stream arrived. */
+  /**
+   * A remote media stream, once its connection is up (an attempt that fails shows none). A new
+   * connection (a retry, `new-connection` healing) brings a new one: show it in the old's place.
+   */
   stream: { peerId: string; stream: MediaStream };
-  /** A remote track arrived. */
+  /** A remote track, once its connection is up (as `stream`). */
   track: { peerId: string; track: MediaStreamTrack; stream: MediaStream };
   /** A data-channel message arrived. */
   data: { peerId: string; data: PeerData };

@@ -186,6 +186,31 @@ describe('the link to one peer', () => {
     expect(peers.last().sent).toEqual(['hello']);
   });
 
+  it("shows remote media once its connection is up, and never a failed attempt's (issue 23)", async () => {
+    const { peers, eventsOf } = openLink();
+    const dead = { id: 'attempt-1' } as unknown as MediaStream;
+    peers.last().emit('stream', dead);
+    peers.last().emit('track', { kind: 'video' }, dead);
+    expect(eventsOf('stream')).toEqual([]);
+    peers.last().fail();
+    await vi.advanceTimersByTimeAsync(0);
+
+    const live = { id: 'attempt-2' } as unknown as MediaStream;
+    const track = { kind: 'video' } as unknown as MediaStreamTrack;
+    peers.last().emit('stream', live);
+    peers.last().emit('track', track, live);
+    expect(eventsOf('stream')).toEqual([]);
+    peers.last()._pc.stats = chromeSrflx;
+    peers.last().connect();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(eventsOf('stream')).toEqual([{ peerId: 'p-1', stream: live }]);
+    expect(eventsOf('track')).toEqual([{ peerId: 'p-1', track, stream: live }]);
+    // Media the live connection receives later (a renegotiation) reaches the app at once.
+    const added = { id: 'screen' } as unknown as MediaStream;
+    peers.last().emit('stream', added);
+    expect(eventsOf('stream').at(-1)).toEqual({ peerId: 'p-1', stream: added });
+  });
+
   it('tells the app it connected, then which path the call is on', async () => {
     const { link, peers, eventsOf } = openLink();
     peers.last()._pc.stats = chromeSrflx;

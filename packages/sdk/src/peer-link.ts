@@ -304,6 +304,7 @@ export class PeerLink {
           giveUp: fail,
         })
       : undefined;
+    const media = forwardedHandlers(this.deps, peerId, attempt);
     const connection = new AttemptConnection(
       {
         plan,
@@ -324,6 +325,7 @@ export class PeerLink {
         connected: () => {
           this.memory.connected(attempt, this.state.failures);
           this.healing.up(recovery);
+          media.connectionUp();
           this.dispatch({ type: 'connected', attempt });
           // The new connection is up before its first report: the one at hand is the old path's.
           this.healing.endReplacement(
@@ -365,7 +367,7 @@ export class PeerLink {
           // retrying (its notice follows).
           failAfterGrace();
         },
-        ...forwardedHandlers(this.deps, peerId, attempt),
+        ...media.handlers,
         report: (report) => {
           this.memory.reported(attempt, report.relayed);
           this.report = report;
