@@ -131,8 +131,12 @@ export async function startPrometheus(
       const deadline = Date.now() + timeoutMs;
       const expected = o.targets.length;
       while (Date.now() < deadline) {
-        const last = await query('timestamp(up{job="icelane"} == 1)').catch(() => []);
-        if (last.length === expected && last.every((s) => s.value * 1000 > since)) return;
+        // `timestamp()` of a plain selector is the scrape's time; of a comparison (`up == 1`) it
+        // would be the evaluation's, always after `since`.
+        const last = await query('timestamp(up{job="icelane"})').catch(() => []);
+        const up = await query('up{job="icelane"}').catch(() => []);
+        const scraped = last.length === expected && last.every((s) => s.value * 1000 > since);
+        if (scraped && up.every((s) => s.value === 1)) return;
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
       throw new Error(

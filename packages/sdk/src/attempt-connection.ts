@@ -191,7 +191,9 @@ export class AttemptConnection {
               idleSampleMs: options.statsIntervalMs,
               intervalMs: options.usageIntervalMs,
             },
-            live(handlers.usage),
+            // Not `live`: the final totals come after a last reading, once destroyed; nothing
+            // else comes after `finish()`.
+            handlers.usage,
           );
         }
         if (options.recovery) {

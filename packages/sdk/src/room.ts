@@ -69,6 +69,8 @@ export class Room extends RoomPeers {
   private ownMapping: Promise<MappingBehaviour> | null = null;
   /** The paths remembered for this network (`rememberPaths`), from the same check; else `null`. */
   private paths: NetworkPaths | null = null;
+  /** `leave()` began (the room counts as left once it has read the connections' stats). */
+  private leaving = false;
 
   /** @internal Use `joinRoom`. */
   constructor(
@@ -157,9 +159,10 @@ export class Room extends RoomPeers {
 
   /** Leaves the room: closes every connection and the signaling connection. */
   async leave(): Promise<void> {
-    if (this.left) return;
-    // The server logs each connection's usage when this peer leaves: give it the latest totals.
-    for (const link of this.links.values()) link.usage?.flush();
+    if (this.leaving) return;
+    this.leaving = true;
+    // The server logs each connection's usage when this peer leaves: give it the totals to now.
+    await Promise.all([...this.links.values()].map((link) => link.usage?.flush()));
     this.left = true;
     this.refresher.stop();
     this.reconnect?.stop();

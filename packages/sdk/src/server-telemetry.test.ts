@@ -135,6 +135,8 @@ describe('relay usage the room sends the server', () => {
     a.remoteClose();
     await vi.advanceTimersByTimeAsync(0);
     socket.serverEmit('peer:left', { peerId: 'a' });
+    // The final report follows a last reading of the stats.
+    await vi.advanceTimersByTimeAsync(0);
     expect(usage().at(-1)).toEqual({
       peerId: 'a',
       attempt: 1,
@@ -159,6 +161,7 @@ describe('relay usage the room sends the server', () => {
     a.remoteClose();
     await vi.advanceTimersByTimeAsync(0);
     socket.serverEmit('peer:left', { peerId: 'a' });
+    await vi.advanceTimersByTimeAsync(0);
     expect(usage()).toEqual([
       { peerId: 'a', attempt: 1, bytesSent: 0, bytesReceived: 0, relayedMs: 0, final: true },
     ]);

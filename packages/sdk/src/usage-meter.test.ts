@@ -1,5 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { emptyUsage, foldUsage } from './usage-meter.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  emptyUsage,
+  FINAL_READING_MS,
+  foldUsage,
+  meterUsage,
+  type UsageTotals,
+} from './usage-meter.js';
 import { chromePrflxToRelay, chromeSrflx, statsOf } from '../test/stats-fixtures.js';
 import type { StatsEntry } from './candidate-report.js';
 
@@ -35,5 +41,90 @@ describe('relay usage from getStats', () => {
     foldUsage(state, statsOf(chromeSrflx), 2_000);
     foldUsage(state, statsOf(chromeSrflx), 9_000);
     expect(state.totals).toMatchObject({ bytesSent: 500, bytesReceived: 500, relayedMs: 1_000 });
+  });
+});
+
+/** A connection whose relayed pair has carried `bytes` each way; `stalled` readings never answer. */
+function relayedConnection() {
+  const pc = { bytes: 0, stalled: false, getStats: () => Promise.resolve(statsOf([])) };
+  pc.getStats = () =>
+    pc.stalled
+      ? new Promise(() => {})
+      : Promise.resolve(statsOf(withBytes(chromePrflxToRelay, 'CPa1b2_c3d4', pc.bytes, pc.bytes)));
+  return pc;
+}
+
+/** Every promise already resolved has run its callbacks (the meter's first reading is in). */
+const settled = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Timers far apart: only the readings the test asks for happen. */
+const QUIET = { relayedSampleMs: 60_000, idleSampleMs: 60_000, intervalMs: 60_000 };
+
+describe('the usage meter at the end of a call', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("counts the call's last second: the final report follows a reading taken at close", async () => {
+    const pc = relayedConnection();
+    const reports: Array<{ totals: UsageTotals; final: boolean }> = [];
+    pc.bytes = 1_000;
+    const meter = meterUsage(pc as unknown as RTCPeerConnection, QUIET, (totals, final) =>
+      reports.push({ totals, final }),
+    );
+    await settled();
+    pc.bytes = 250_000;
+    meter.finish();
+    await vi.waitFor(() => expect(reports).toHaveLength(1));
+    expect(reports[0]).toMatchObject({
+      final: true,
+      totals: { bytesSent: 250_000, bytesReceived: 250_000 },
+    });
+  });
+
+  it('takes its last reading when the connection is closed under it, before the close', async () => {
+    const connection = relayedConnection();
+    // Closed, a connection's readings answer with no pairs; here they never answer at all.
+    const pc = Object.assign(connection, { close: () => void (connection.stalled = true) });
+    const reports: Array<{ totals: UsageTotals; final: boolean }> = [];
+    const meter = meterUsage(pc as unknown as RTCPeerConnection, QUIET, (totals, final) =>
+      reports.push({ totals, final }),
+    );
+    await settled();
+    pc.bytes = 90_000;
+    // simple-peer closes the connection when the far side's channel closes; the end comes later.
+    (pc as unknown as RTCPeerConnection).close();
+    meter.finish();
+    await vi.waitFor(() => expect(reports).toHaveLength(1));
+    expect(reports[0]).toMatchObject({ final: true, totals: { bytesSent: 90_000 } });
+  });
+
+  it('reads the stats before a flush (leaving the room) reports them', async () => {
+    const pc = relayedConnection();
+    const reports: UsageTotals[] = [];
+    const meter = meterUsage(pc as unknown as RTCPeerConnection, QUIET, (totals) =>
+      reports.push(totals),
+    );
+    pc.bytes = 70_000;
+    await meter.flush();
+    expect(reports).toEqual([expect.objectContaining({ bytesSent: 70_000 })]);
+    meter.finish();
+  });
+
+  it('sends the final totals without a reading that does not come within FINAL_READING_MS', async () => {
+    vi.useFakeTimers();
+    const pc = relayedConnection();
+    pc.bytes = 3_000;
+    const reports: Array<{ totals: UsageTotals; final: boolean }> = [];
+    const meter = meterUsage(pc as unknown as RTCPeerConnection, QUIET, (totals, final) =>
+      reports.push({ totals, final }),
+    );
+    await vi.advanceTimersByTimeAsync(0);
+    pc.stalled = true;
+    meter.finish();
+    await vi.advanceTimersByTimeAsync(FINAL_READING_MS - 1);
+    expect(reports).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(reports).toEqual([
+      { final: true, totals: expect.objectContaining({ bytesSent: 3_000 }) },
+    ]);
   });
 });

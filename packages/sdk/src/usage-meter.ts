@@ -62,7 +62,7 @@ export function foldUsage(state: UsageState, stats: StatsLike, now: number): Usa
 }
 
 export interface UsageMeterOptions {
-  /** How often stats are read while the call is relayed (bytes lost at the end are at most this). */
+  /** How often stats are read while the call is relayed. */
   relayedSampleMs: number;
   /** How often they are read otherwise (a direct call may be relayed after a restart). */
   idleSampleMs: number;
@@ -70,10 +70,22 @@ export interface UsageMeterOptions {
   intervalMs: number;
 }
 
+/**
+ * How long a last reading of the stats may take before the totals go out without it (a reading
+ * takes milliseconds; leaving the room must not hang on one that never answers).
+ */
+export const FINAL_READING_MS = 500;
+
 export interface UsageMeter {
-  /** Reports the totals now if they changed since the last report (before leaving the room). */
-  flush(): void;
-  /** Stops, and reports the final totals (whatever they are: the connection ended). */
+  /**
+   * Reads the stats now and reports the totals if they changed since the last report (before
+   * leaving the room): what the last second of the call carried counts too.
+   */
+  flush(): Promise<void>;
+  /**
+   * Stops, reads the stats a last time (started at once, or when the connection was closed if
+   * that came first), and reports the final totals.
+   */
   finish(): void;
   /**
    * The room was joined anew after a signaling drop: the server's new session counts from what
@@ -85,7 +97,9 @@ export interface UsageMeter {
 
 /**
  * Reads the connection's stats on a timer and calls `report` with the totals every `intervalMs`
- * when they changed, and once with `final` from {@link UsageMeter.finish}.
+ * when they changed, and once with `final` from {@link UsageMeter.finish}, after a last reading:
+ * the bytes of a call's last second count (with only the timer's readings, a 10 s call reported
+ * 6 % less than coturn relayed).
  */
 export function meterUsage(
   pc: RTCPeerConnection,
@@ -105,7 +119,7 @@ export function meterUsage(
     bytesReceived: state.totals.bytesReceived - base.bytesReceived,
     relayedMs: Math.round(state.totals.relayedMs - base.relayedMs),
   });
-  const flush = () => {
+  const reportChanged = () => {
     const totals = snapshot();
     const key = JSON.stringify(totals);
     if (key === lastSent || (totals.bytesSent === 0 && totals.bytesReceived === 0)) return;
@@ -114,32 +128,46 @@ export function meterUsage(
     reported = { bytesSent, bytesReceived, relayedMs };
     report(totals, false);
   };
+  const read = () =>
+    pc.getStats().then(
+      (stats) => void foldUsage(state, stats as unknown as StatsLike, Date.now()),
+      // Closed under us: the previous reading stands (the connection stops the meter).
+      () => {},
+    );
   const sample = async () => {
-    try {
-      foldUsage(state, (await pc.getStats()) as unknown as StatsLike, Date.now());
-    } catch {
-      // Closed under us: the connection stops the meter.
-    }
+    await read();
     if (stopped) return;
     const next = state.relayedSince === undefined ? options.idleSampleMs : options.relayedSampleMs;
     sampleTimer = setTimeout(() => void sample(), next);
   };
+  /** One reading now, waited for at most `FINAL_READING_MS`. */
+  const readNow = () =>
+    Promise.race([read(), new Promise<void>((resolve) => setTimeout(resolve, FINAL_READING_MS))]);
+  // simple-peer closes the connection itself when the far side closes the data channel, before
+  // this meter hears of the end; a reading started before close() still answers with the pairs'
+  // counters (Chromium 156), one started after it answers with none.
+  let closingReading: Promise<void> | undefined;
+  const close = pc.close;
+  pc.close = () => {
+    closingReading ??= readNow();
+    close.call(pc);
+  };
   void sample();
-  const reportTimer = setInterval(flush, options.intervalMs);
+  const reportTimer = setInterval(reportChanged, options.intervalMs);
 
   return {
-    flush,
+    flush: () => readNow().then(reportChanged),
     finish() {
       if (stopped) return;
       stopped = true;
       clearTimeout(sampleTimer);
       clearInterval(reportTimer);
-      // Time relayed up to now counts; the bytes are those of the last reading.
-      if (state.relayedSince !== undefined) {
-        state.totals.relayedMs += Math.max(0, Date.now() - state.relayedSince);
-        state.relayedSince = undefined;
-      }
-      report(snapshot(), true);
+      void (closingReading ?? readNow()).then(() => {
+        // Time relayed up to now counts, had the last reading not come.
+        if (state.relayedSince !== undefined)
+          state.totals.relayedMs += Date.now() - state.relayedSince;
+        report(snapshot(), true);
+      });
     },
     rebase() {
       base = reported;
