@@ -1,0 +1,51 @@
+/**
+ * The SDK on real links (issue 25): both clients on good LTE, then on 3G (link-emulator's
+ * profiles), as video calls. A lean choice for CI: an `auto` call through symmetric NATs
+ * (relayed), a direct call through port-restricted ones (on LTE only), and one mid-call incident,
+ * a NAT rebinding on the `auto` call. About 2.5 minutes in all, measured here. Left to the benches (bench:connect and bench:recovery take profiles): the
+ * scenarios that fail by design (direct behind symmetric NATs, TURN down: the SDK's own deadlines
+ * decide them, tuned on perfect links, issue 25 item 4), TURN on demand, UDP-blocked, addresses
+ * hidden, and the other incidents (handover, blackout, TURN restart, expiring credentials).
+ */
+import { SDK_PAGE_DIR } from '@icelane/testing/browser-suite';
+import { SCENARIOS, sdkCall, skipUnlessLabCanRun, test } from '@icelane/testing/nat-lab';
+import { CONNECTIVITY, serverMetrics } from './connectivity-scenarios.js';
+import { checkRecoveries, runRecoveries } from './recovery-run.js';
+
+skipUnlessLabCanRun();
+
+/** The connect scenarios per profile: the direct positive control once, on LTE (~20 s a 3G call). */
+const CONNECT_RUNS = {
+  'lte-good': ['port-restricted-direct', 'symmetric-auto'],
+  '3g': ['symmetric-auto'],
+} as const;
+
+for (const profile of ['lte-good', '3g'] as const) {
+  const links = { a: profile, b: profile };
+  test.describe(`on ${profile}`, () => {
+    for (const id of CONNECT_RUNS[profile]) {
+      const scenario = CONNECTIVITY[id];
+      test(scenario.title, async ({ lab }) => {
+        const network = await lab({
+          ...scenario.lab,
+          videoCall: true,
+          links,
+          server: { env: { ICELANE_STATIC_DIR: SDK_PAGE_DIR } },
+        });
+        const call = await sdkCall(network, scenario.join);
+        console.log(`on ${profile}: ${scenario.describe(call)}`);
+        scenario.check(call, await serverMetrics(network), `${scenario.title}, on ${profile}`);
+      });
+    }
+
+    test('an auto video call recovers from a NAT rebinding', async ({ lab }) => {
+      const run = {
+        name: `rebinding, auto, on ${profile}`,
+        scenario: SCENARIOS.rebinding,
+        strategy: 'auto',
+        lab: { links },
+      } as const;
+      checkRecoveries(await runRecoveries(lab, [run], 1));
+    });
+  });
+}
