@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { joinDefaults } from './defaults.js';
+import { NETWORK_WAIT_MS } from './network-check/network-hint.js';
 import {
   followPath,
   linkPath,
@@ -34,6 +35,7 @@ describe('deadlines that follow the measured path', () => {
     expect(timers.checksSilentMs()).toBe(joinDefaults.checksSilentMs);
     expect(timers.restartTimeoutMs()).toBe(joinDefaults.restartTimeoutMs);
     expect(timers.pathSilentMs()).toBe(joinDefaults.pathSilentMs);
+    expect(timers.networkWaitMs()).toBe(NETWORK_WAIT_MS);
   });
 
   it('uses the floors until anything is measured', () => {
@@ -53,6 +55,8 @@ describe('deadlines that follow the measured path', () => {
     path.heard(path.stamp({ type: 'offer', sdp: 'v=0' }));
     expect(path.timers.connectTimeoutMs()).toBeGreaterThan(1.5 * needsMs);
     expect(path.timers.checksSilentMs()).toBeGreaterThan(4 * oneWayMs);
+    // The far side's check (a STUN round trip) and its signal through the server.
+    expect(path.timers.networkWaitMs()).toBeGreaterThan(3 * oneWayMs);
   });
 
   it('adds the far side leg as its signals tell it, and takes it to be like ours until then', () => {

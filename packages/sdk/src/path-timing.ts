@@ -13,6 +13,7 @@
  * - once the call is up, its own round trip (the selected pair's, from `getStats`).
  */
 import type { ResolvedJoinOptions } from './defaults.js';
+import { NETWORK_WAIT_MS } from './network-check/network-hint.js';
 
 /** A smoothed round trip and its variation (ms). */
 export interface RoundTrip {
@@ -97,6 +98,8 @@ export interface LinkTimers {
   checksSilentMs(): number;
   restartTimeoutMs(): number;
   pathSilentMs(): number;
+  /** How long attempt 1 waits for both sides' network checks (TURN on demand). */
+  networkWaitMs(): number;
 }
 
 export type TimerFloors = Pick<
@@ -121,6 +124,7 @@ export function linkTimers(
       followPath(floors.checksSilentMs, STEP_ROUND_TRIPS.checksSilent, between()),
     restartTimeoutMs: () => followPath(floors.restartTimeoutMs, STEP_ROUND_TRIPS.restart, live()),
     pathSilentMs: () => followPath(floors.pathSilentMs, STEP_ROUND_TRIPS.pathSilent, live()),
+    networkWaitMs: () => followPath(NETWORK_WAIT_MS, STEP_ROUND_TRIPS.networkWait, between()),
   };
 }
 

@@ -67,9 +67,9 @@ export class PeerLink {
     const { strategy, maxAttempts } = deps.options;
     const limit = attemptLimit(strategy, maxAttempts);
     this.state = initialAttemptState(deps.initiator, limit, deps.options.recovery);
-    this.hint = new NetworkHint(deps.ownMapping ?? null, deps.initiator, (data) =>
-      deps.sendSignal(this.signalingId, 1, data),
-    );
+    const send = (data: SignalData) => deps.sendSignal(this.signalingId, 1, data);
+    const waitMs = deps.path?.timers.networkWaitMs;
+    this.hint = new NetworkHint(deps.ownMapping ?? null, deps.initiator, send, waitMs);
     this.memory = linkMemory(deps.paths);
     this.plan = planAttempt(deps.options, deps.ice(), 1);
     this.emitState();

@@ -108,6 +108,25 @@ describe('TURN on demand told by the network checks', () => {
     expect(hint.needsTurn).toBe(false);
   });
 
+  it('waits for the far side as long as the path measured since says, and hears it then', async () => {
+    vi.useFakeTimers();
+    let waitMs = NETWORK_WAIT_MS;
+    const hint = new NetworkHint(
+      Promise.resolve('endpoint-independent'),
+      true,
+      () => {},
+      () => waitMs,
+    );
+    const ready = vi.fn();
+    hint.whenReady(ready);
+    // The probe's round trips came in: 600 ms one way on both uplinks (path-timing.ts).
+    waitMs = 5_000;
+    await vi.advanceTimersByTimeAsync(3_000);
+    hint.heard('endpoint-dependent');
+    expect(ready).toHaveBeenCalledOnce();
+    expect(hint.needsTurn).toBe(true);
+  });
+
   it('neither sends nor waits when TURN on demand is off', () => {
     const send = vi.fn();
     const hint = new NetworkHint(null, true, send);

@@ -50,10 +50,15 @@ export class NetworkHint {
    * The offerer (`initiator`) speaks first; the answerer replies once it has heard it, so its
    * signal never reaches a newcomer that has not made its links yet.
    */
+  /**
+   * `waitMs`: how long attempt 1 waits for both mappings, read when the wait comes due (the
+   * link's measured path, path-timing.ts); {@link NETWORK_WAIT_MS} without it.
+   */
   constructor(
     private readonly own: Promise<MappingBehaviour> | null,
     private readonly initiator: boolean,
     private readonly send: (data: SignalData) => void,
+    private readonly waitMs: () => number = () => NETWORK_WAIT_MS,
   ) {
     void own?.then((mapping) => {
       this.local ??= mapping;
@@ -66,11 +71,16 @@ export class NetworkHint {
   whenReady(ready: () => void): void {
     if (!this.own) return ready();
     this.waiting = ready;
-    this.timer = setTimeout(() => {
+    const startedAt = Date.now();
+    const giveUp = () => {
+      // The path was measured slower since the wait began: it waits longer.
+      const left = this.waitMs() - (Date.now() - startedAt);
+      if (left > 0) return void (this.timer = setTimeout(giveUp, left));
       // Planned without what is missing: as TURN on demand without the check.
       this.local ??= 'unknown';
       this.silent();
-    }, NETWORK_WAIT_MS);
+    };
+    this.timer = setTimeout(giveUp, this.waitMs());
     this.settle();
   }
 
