@@ -26,6 +26,8 @@ export interface PeerSnapshot {
   attempt: number;
   /** The latest connection report, once connected. */
   report?: ConnectionReport;
+  /** The call's latest quality (the `quality` event), once rated. */
+  quality?: CallQuality;
 }
 
 /** Data as it arrives on the data channel: text as a string, binary as bytes. */

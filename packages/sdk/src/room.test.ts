@@ -5,6 +5,8 @@ import { useFakeTimersPerTest } from '../test/fakes/fake-timers.js';
 import { iceConfig, TURN_URL } from '../test/fakes/ice.js';
 import { openRoom } from '../test/fakes/room-harness.js';
 import { chromeSrflx } from '../test/stats-fixtures.js';
+import { receiverAt3s, receiverAt6s } from '../test/quality-fixtures.js';
+import { joinDefaults } from './defaults.js';
 
 const OFFER: SignalData = { type: 'offer', sdp: 'v=0 offer' };
 const ANSWER: SignalData = { type: 'answer', sdp: 'v=0 answer' };
@@ -135,6 +137,19 @@ describe('a joined room', () => {
     expect(eventsOf('error')).toEqual([]);
     expect(peers.all).toHaveLength(1);
     expect(socket.requestCount('ice:refresh')).toBe(0);
+  });
+
+  it('rates a live call from its statistics: a quality event, and the latest in peers()', async () => {
+    const { room, a, eventsOf } = await roomWithOne();
+    a._pc.stats = receiverAt3s;
+    a.connect();
+    await vi.advanceTimersByTimeAsync(0);
+    a._pc.stats = receiverAt6s;
+    await vi.advanceTimersByTimeAsync(joinDefaults.statsIntervalMs);
+    expect(eventsOf('quality').map(({ peerId, quality }) => [peerId, quality.rating])).toEqual([
+      ['a', 'excellent'],
+    ]);
+    expect(room.peers()[0]?.quality?.receiving.bitrateKbps).toBe(216);
   });
 
   it('keeps a live call whose peer lost its signaling, until the connection itself ends', async () => {

@@ -30,6 +30,7 @@ import { request, type AnswerOf, type RequestPayload, type SignalingSocket } fro
 import { signalingProbe, type SignalingProbe } from './signaling-probe.js';
 import { linkPath, roundTripEstimate } from './path-timing.js';
 import type { SimplePeerConstructor } from './simple-peer-loader.js';
+import type { CallQuality } from './call-quality.js';
 
 /** What `send` accepts: text, or binary data. */
 export type SendData = string | ArrayBufferView | ArrayBuffer | Blob;
@@ -57,6 +58,8 @@ export class Room extends RoomPeers {
   private readonly probe: SignalingProbe;
   /** This side's round trip to the server, which the links' deadlines follow (path-timing.ts). */
   private readonly roundTrips = roundTripEstimate();
+  /** Each peer's latest call quality (the `quality` event), for `peers()`. */
+  private readonly quality = new Map<string, CallQuality>();
   private reconnect: ReconnectWatch | undefined;
   /** Sent with the next rejoin so the server drops this peer's previous id at once. */
   private resumeToken: string | undefined;
@@ -111,7 +114,10 @@ export class Room extends RoomPeers {
 
   /** Every remote peer and where its connection stands. */
   peers(): PeerSnapshot[] {
-    return [...this.links.values()].map((link) => link.snapshot());
+    return [...this.links.values()].map((link) => {
+      const quality = this.quality.get(link.peerId);
+      return quality ? { ...link.snapshot(), quality } : link.snapshot();
+    });
   }
 
   /**
@@ -190,6 +196,7 @@ export class Room extends RoomPeers {
 
   private listen(): void {
     const { socket, emitter } = this;
+    emitter.on('quality', ({ peerId, quality }) => this.quality.set(peerId, quality));
     emitter.on('recovery', (recovery) => {
       if (this.reporting()) socket.emit('connection:recovery', recoveryReport(recovery));
     });
@@ -362,6 +369,7 @@ export class Room extends RoomPeers {
     const link = this.links.get(peerId);
     if (!link) return;
     this.links.delete(peerId);
+    this.quality.delete(peerId);
     for (const [signalingId, target] of this.routes) {
       if (target === peerId) this.routes.delete(signalingId);
     }
