@@ -49,7 +49,9 @@ async function setup(options: JwtVerifierInput = {}, published = [rsa.jwk, ec.jw
   keyServers.add(keys);
   const log = captureLogger();
   const authorize = createJwtAuthorize(
-    { jwksUrl: keys.url, ...options, jwks: { timeoutMs: 500, ...options.jwks } },
+    // The key fetch's own timeout (3 s) unless a test sets one: a process's first fetch() loads
+    // undici, 50-200 ms here at load 17, and a 500 ms bound on it refused valid tokens under load.
+    { jwksUrl: keys.url, ...options },
     { logger: log.logger },
   );
   const server = await startTestServer({
