@@ -61,4 +61,5 @@ export {
   type IceUrl,
   type IceUrlClass,
 } from './ice-list.js';
+export { addressFamilyOf, everyIceUrlIsIpv4Literal, type AddressFamily } from './ice-families.js';
 export { parseMetricsText, sumBy, sumOf, type MetricSample } from './metrics-text.js';

@@ -19,7 +19,11 @@ export const PROVIDERS = ['cloudflare', 'coturn', 'static', 'none'] as const;
 /** Every environment variable the server reads. */
 export const ENV_VARIABLES = {
   PORT: { group: 'server', default: '8080', help: 'TCP port to listen on; 0 picks a free one.' },
-  HOST: { group: 'server', default: '0.0.0.0', help: 'Address to listen on.' },
+  HOST: {
+    group: 'server',
+    default: '0.0.0.0',
+    help: 'Address to listen on; :: for IPv6 (and IPv4).',
+  },
   ICELANE_LOG_LEVEL: { group: 'server', default: 'info', help: 'debug, info, warn or error.' },
   ICELANE_ROOM_PEER_CAP: {
     group: 'server',

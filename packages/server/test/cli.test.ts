@@ -8,6 +8,7 @@ import type { IceServer, JoinAnswer } from '@icelane/protocol';
 import { SERVER_MAIN, startCoturn, startServerProcess, type Coturn } from '@icelane/testing';
 import { connect, disconnectAll, nextEvent, request } from './support/clients.js';
 import { startCloudflareFake } from '@icelane/testing';
+import { IPV4_ONLY_WARNING } from '../src/credentials/ipv4-only-warning.js';
 
 let coturn: Coturn;
 
@@ -111,6 +112,28 @@ describe('icelane-server', () => {
       expect(logs).toContain('"msg":"stopped"');
       expect(logs).not.toContain(coturn.secret);
       expect(logs).not.toContain(turn.credential!);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('listens on IPv6 with HOST=::, and warns at start that IPv4-literal ICE URLs leave IPv6-only phones out', async () => {
+    const server = await startServerProcess({
+      host: '[::1]',
+      env: {
+        HOST: '::',
+        ICELANE_STUN_URLS: 'stun:203.0.113.1:3478',
+        ICELANE_COTURN_URLS: 'turn:203.0.113.1:3478',
+        ICELANE_COTURN_SECRETS: coturn.secret,
+      },
+    });
+    try {
+      const socket = await connect(server.url);
+      const answer = await request<JoinAnswer>(socket, 'room:join', { room: 'cli-ipv6' });
+      expect('data' in answer).toBe(true);
+      expect(server.logs.join('\n')).toContain(IPV4_ONLY_WARNING);
+      const ready = (await (await fetch(`${server.url}/readyz`)).json()) as { warnings: string[] };
+      expect(ready.warnings).toEqual([IPV4_ONLY_WARNING]);
     } finally {
       await server.stop();
     }

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IceConfig } from '@icelane/protocol';
 import { startCloudflareFake, type CloudflareFake } from '@icelane/testing';
-import { createCloudflareProvider } from '../src/credentials/index.js';
+import { createCloudflareProvider, createStaticProvider } from '../src/credentials/index.js';
+import { IPV4_ONLY_WARNING } from '../src/credentials/ipv4-only-warning.js';
 import { disconnectAll } from './support/clients.js';
 import { STATIC_TURN, closeAll, startTestServer } from './support/server.js';
 
@@ -97,6 +98,20 @@ describe('health and metrics', () => {
     expect(await stopping.json()).toMatchObject({ ready: false, shuttingDown: true });
     open();
     await closing;
+  });
+
+  it('/readyz warns when every ICE URL is an IPv4 literal, and not once one has a host name', async () => {
+    const literals = await startTestServer();
+    expect(await (await fetch(`${literals.url}/readyz`)).json()).toMatchObject({
+      ready: true,
+      warnings: [IPV4_ONLY_WARNING],
+    });
+    const named = await startTestServer({
+      ice: {
+        provider: createStaticProvider({ ...STATIC_TURN, urls: ['turn:turn.example.com:3478'] }),
+      },
+    });
+    expect(await (await fetch(`${named.url}/readyz`)).json()).toMatchObject({ warnings: [] });
   });
 
   it('/readyz is 503 when the provider refuses our credentials, without the token', async () => {

@@ -60,6 +60,7 @@ export function createCoturnProvider(
     name: 'coturn',
     defaultScope: 'per-session',
     secrets: [...o.secrets],
+    urls,
 
     mint(request: MintRequest): Promise<TurnCredential> {
       if (!Number.isFinite(request.ttlSeconds) || request.ttlSeconds < 1) {

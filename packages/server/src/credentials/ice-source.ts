@@ -18,6 +18,7 @@ import type { ProviderHealth } from './provider-health.js';
 import type { ProviderName } from './provider.js';
 import { createProviderSource } from './provider-source.js';
 import type { CredentialStore } from './store.js';
+import { ipv4OnlyWarning } from './ipv4-only-warning.js';
 import { checkUserHandleKey, userHandleKey } from './user-handle.js';
 
 export interface IceSource {
@@ -37,6 +38,8 @@ export interface IceSource {
    */
   providerFor?(session: IceSession): ProviderName | null;
   health(): ProviderHealth;
+  /** What the configuration will cost some clients (see ipv4-only-warning.ts), for `/readyz`. */
+  warnings?(): string[];
   /** Stops background refreshes and pending timers. */
   close(): Promise<void>;
 }
@@ -97,8 +100,14 @@ export function createIceSource(
     return config;
   };
 
+  const providers = provider ? [provider, ...o.fallbacks] : [];
+  const ipv4Only = ipv4OnlyWarning(o.stunUrls, providers);
+  if (ipv4Only) logger.warn(ipv4Only);
+  const warnings = () => (ipv4Only ? [ipv4Only] : []);
+
   if (!provider) {
     return {
+      warnings,
       iceFor: () => Promise.resolve(answer(stunOnly, null, false)),
       release: () => {},
       providerFor: () => null,
@@ -116,7 +125,7 @@ export function createIceSource(
   const handleKey = deps.userHandleKey ?? userHandleKey();
   checkUserHandleKey(handleKey);
   logger.redact(handleKey);
-  const sources = [provider, ...o.fallbacks].map((each) =>
+  const sources = providers.map((each) =>
     createProviderSource(each, o, {
       logger,
       metrics,
@@ -149,6 +158,7 @@ export function createIceSource(
     release: (session) => failover.release(session),
     providerFor: (session) => failover.providerFor(session),
     health: () => failover.health(),
+    warnings,
     close: () => {
       failover.close();
       return Promise.resolve();

@@ -47,6 +47,11 @@ export interface TurnProvider {
    * the server can register them with its logger's redaction.
    */
   readonly secrets: readonly string[];
+  /**
+   * The STUN/TURN URLs it hands out, when the configuration fixes them; absent when the
+   * provider's API chooses them. The start-up IPv4-literal check reads them.
+   */
+  readonly urls?: readonly string[];
   mint(request: MintRequest): Promise<TurnCredential>;
   /** Ends a credential early (a per-session credential when its peer leaves). */
   revoke?(credential: TurnCredential): Promise<void>;

@@ -42,6 +42,7 @@ export function createStaticProvider(
     name: 'static',
     defaultScope: 'shared',
     secrets: o.credential ? [o.credential] : [],
+    urls: [...o.urls],
     mint: () =>
       Promise.resolve({
         iceServers: [{ ...server }],

@@ -131,5 +131,12 @@ function serveReady(deps: RoutesDeps, res: ServerResponse): void {
   // Without Redis a node still serves its own clients: taking every node out of the balancer
   // because their shared Redis is away would turn a degraded service into none.
   const ready = !shuttingDown && provider.state !== 'misconfigured';
-  sendJson(res, ready ? 200 : 503, { ready, shuttingDown, provider, redis: deps.scaleHealth() });
+  const warnings = deps.iceSource.warnings?.() ?? [];
+  sendJson(res, ready ? 200 : 503, {
+    ready,
+    shuttingDown,
+    provider,
+    redis: deps.scaleHealth(),
+    warnings,
+  });
 }

@@ -77,6 +77,7 @@ export async function startTestServer(setup: TestServerSetup = {}): Promise<Test
     },
     providerFor: (session: IceSession) => real.providerFor?.(session) ?? null,
     health: () => real.health(),
+    warnings: () => real.warnings?.() ?? [],
     close: async () => {
       await setup.closeGate;
       await real.close();
