@@ -119,6 +119,8 @@ test("the page's QR code, beside the share link, decodes to that link", async ({
     await page.goto(`${demo.url}&relay=1`);
     const link = await page.locator('#share-link').getAttribute('href');
     expect(link).toContain('room=phone-');
+    // The link and the code wait behind their button.
+    await page.getByText('Share link and QR code').click();
     const qr = page.getByRole('img', { name: 'QR code of the share link' });
     expect(decodePng(await qr.screenshot())).toBe(link);
     // The test's demo is on loopback, which a phone cannot reach: the page says so.

@@ -85,7 +85,9 @@ async function join(): Promise<void> {
     state.media = media.status;
     showMediaMessage(media.status === 'on' ? null : media.message);
     byId<HTMLVideoElement>('local-video').srcObject = localStream;
-    byId('local-no-video').hidden = (localStream?.getVideoTracks().length ?? 0) > 0;
+    showNoVideo('no camera', (localStream?.getVideoTracks().length ?? 0) === 0);
+  } else if (!form.useMedia.checked) {
+    showNoVideo('no camera', true);
   }
   try {
     call = await startCall(
@@ -113,7 +115,7 @@ async function leave(): Promise<void> {
   for (const track of localStream?.getTracks() ?? []) track.stop();
   localStream = null;
   byId<HTMLVideoElement>('local-video').srcObject = null;
-  byId('local-no-video').hidden = false;
+  showNoVideo(BEFORE_JOIN, true);
   Object.assign(state, {
     status: 'idle',
     room: null,
@@ -140,7 +142,18 @@ function showStream(peerId: string, stream: MediaStream): void {
   if (view) panelFor(view).setStream(stream);
 }
 
+/** Before Join the camera is not open yet: the tile says so rather than "no camera". */
+const BEFORE_JOIN = 'the camera opens at Join';
+
+function showNoVideo(text: string, shown: boolean): void {
+  const element = byId('local-no-video');
+  element.textContent = text;
+  element.hidden = !shown;
+}
+
 function render(): void {
+  // The page's layout follows the call: the form gives way once joined (styles.css).
+  document.body.dataset.status = state.status;
   const status = byId('status');
   status.dataset.status = state.status;
   status.textContent = describeStatus(state);
