@@ -35,7 +35,9 @@ import {
   type ScenarioFigures,
 } from './report.js';
 
-const RESULTS = fileURLToPath(new URL('../results/recovery.json', import.meta.url));
+const RESULTS =
+  process.env.BENCH_RECOVERY_RESULTS ||
+  fileURLToPath(new URL('../results/recovery.json', import.meta.url));
 const RUNS = Number(process.env.BENCH_RECOVERY_RUNS ?? 10);
 const STRATEGY = (process.env.BENCH_RECOVERY_STRATEGY ?? 'auto') as 'auto' | 'relay';
 /** Long enough after the incident for the baseline's own, slow recovery to show. */

@@ -12,6 +12,7 @@
 #   BENCH_RECOVERY_PROFILES=lte-good,3g
 #                                    also run every scenario with both clients on these link
 #                                    profiles (the NAT lab's link emulator, e2e/nat-lab/README.md)
+#   BENCH_RECOVERY_RESULTS=path      write the figures there instead of bench/results/recovery.json
 # Extra arguments go to Playwright, e.g. `pnpm run bench:recovery -g handover`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
