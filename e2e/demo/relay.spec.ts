@@ -31,6 +31,8 @@ test('with ?relay=1 both peers connect through the local coturn and the server c
       await expect(panel.locator('.badge.relayed')).toBeVisible();
       await expect(panel.locator('.attempt')).toContainText('strategy relay');
       await expect(panel.locator('.attempt')).toContainText('policy relay');
+      // The ICE panel agrees with the peer's: the page's first attempt is relay-only.
+      await expect(page.locator('#ice-panel')).toContainText('first policy relay');
       await expect(panel.locator('.log')).toContainText('connected through a TURN relay');
       const frames = await videoAdvances(page);
       expect(frames.after).toBeGreaterThan(frames.before);

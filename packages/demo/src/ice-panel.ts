@@ -2,7 +2,15 @@
 import type { IceSummary } from './ice-servers.js';
 import { h } from './dom.js';
 
-export function renderIcePanel(target: HTMLElement, summary: IceSummary | null): void {
+/**
+ * `strategy` is the page's: with Force relay the first attempt uses policy `relay` whatever the
+ * server recommends, and the panel says what the calls use, as each peer's panel does.
+ */
+export function renderIcePanel(
+  target: HTMLElement,
+  summary: IceSummary | null,
+  strategy: 'auto' | 'relay',
+): void {
   if (!summary) {
     target.replaceChildren(h('p', { class: 'muted' }, 'Join a room to receive ICE servers.'));
     return;
@@ -13,7 +21,8 @@ export function renderIcePanel(target: HTMLElement, summary: IceSummary | null):
       'p',
       {},
       summary.turn ? 'STUN and TURN' : 'STUN only: the server has no TURN credentials to hand out',
-      ` · first policy ${summary.policy} · credentials ${summary.expiry}`,
+      ` · first policy ${strategy === 'relay' ? 'relay (Force relay)' : summary.policy}`,
+      ` · credentials ${summary.expiry}`,
     ),
     h(
       'table',

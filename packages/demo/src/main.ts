@@ -180,7 +180,7 @@ function render(): void {
     }
   }
   for (const view of Object.values(state.peers)) panelFor(view).render(view, state.strategy);
-  renderIcePanel(byId('ice-panel'), state.ice);
+  renderIcePanel(byId('ice-panel'), state.ice, state.strategy);
   chat.render(state);
 }
 
