@@ -20,6 +20,9 @@ test('reports a relay candidate and that TURN accepted the credentials', async (
   await expect(result.locator('[data-types]')).toHaveAttribute('data-types', /\brelay\b/);
   await expect(result).toContainText('TURN answered and accepted the credentials');
   await expect(result.locator('.verdict')).toHaveText(/can connect anywhere/);
+  // The demo's coturn is this machine's STUN server: no srflx, and that is not STUN failing.
+  await expect(result).toContainText('STUN server on this local network (127.0.0.1)');
+  await expect(result).not.toContainText('STUN did not answer');
   const verdict = await page.evaluate(
     () => (window as unknown as { __demo: DemoWindowState }).__demo.network.verdict,
   );

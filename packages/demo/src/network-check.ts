@@ -8,6 +8,7 @@ import type { NetworkClass } from '@icelane/sdk';
 import { h } from './dom.js';
 import {
   describeMapping,
+  localStunHost,
   type GatheredCandidate,
   type GatheredType,
   type Gathering,
@@ -61,6 +62,7 @@ export async function gatherCandidates(
       durationMs: performance.now() - started,
       stunConfigured: urls.some((url) => /^stuns?:/i.test(url)),
       turnConfigured: urls.some((url) => /^turns?:/i.test(url)),
+      localStun: localStunHost(urls),
     };
   } finally {
     pc.close();

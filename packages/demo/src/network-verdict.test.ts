@@ -3,6 +3,7 @@ import type { NetworkClass } from '@icelane/sdk';
 import {
   describeMapping,
   judgeNetwork,
+  localStunHost,
   type GatheredCandidate,
   type Gathering,
 } from './network-verdict.js';
@@ -133,5 +134,25 @@ describe('describeMapping', () => {
       /ICELANE_STUN_PROBE_URLS/,
     );
     expect(describeMapping(network({ udp: false })).prediction).toMatch(/TCP or TLS/);
+  });
+});
+
+describe('a STUN server on the local network (the LAN demo)', () => {
+  it('is found by its address in the STUN URL', () => {
+    expect(localStunHost(['stun:192.168.1.5:3478', 'turn:192.168.1.5:3478'])).toBe('192.168.1.5');
+    expect(localStunHost(['stun:10.0.0.2'])).toBe('10.0.0.2');
+    expect(localStunHost(['stun:172.20.1.1:3478'])).toBe('172.20.1.1');
+    expect(localStunHost(['stun:127.0.0.1:3478'])).toBe('127.0.0.1');
+    expect(localStunHost(['stun:[fd00::5]:3478'])).toBe('[fd00::5]');
+    expect(localStunHost(['stun:stun.cloudflare.com:3478'])).toBeNull();
+    expect(localStunHost(['stun:203.0.113.9:3478', 'stun:10.0.0.2'])).toBeNull();
+    expect(localStunHost(['stun:172.32.0.1'])).toBeNull();
+  });
+
+  it('explains a missing srflx without saying STUN did not answer', () => {
+    const verdict = judgeNetwork(gathering({ candidates: [host], localStun: '192.168.1.5' }));
+    const line = verdict.lines.find((l) => l.startsWith('No public (srflx) candidate'))!;
+    expect(line).toContain('STUN server on this local network (192.168.1.5)');
+    expect(line).not.toContain('did not answer');
   });
 });

@@ -29,6 +29,8 @@ export interface Gathering {
   durationMs: number;
   stunConfigured: boolean;
   turnConfigured: boolean;
+  /** The STUN server's host when it is on a local network (see {@link localStunHost}). */
+  localStun?: string | null;
 }
 
 export type TurnStatus = 'ok' | 'rejected' | 'unreachable' | 'not-configured';
@@ -93,7 +95,26 @@ function stunLine(gathering: Gathering, reflexive: boolean): string {
   if (!gathering.stunConfigured && !gathering.turnConfigured) {
     return 'No STUN server was configured: no public address could be learned.';
   }
+  if (gathering.localStun) {
+    // The STUN server sees this machine's own address; the browser does not list it twice.
+    return `No public (srflx) candidate, as expected with the STUN server on this local network (${gathering.localStun}): the address it sees is this machine's own. A STUN server on the internet would show the network's public address.`;
+  }
   return 'No public (srflx) candidate: STUN did not answer, UDP may be blocked, or this machine is not behind a NAT.';
+}
+
+const LOCAL_ADDRESS =
+  /^(127\.|10\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.|localhost$|\[?(::1|f[cd][0-9a-f]{2}:|fe[89ab][0-9a-f]:))/i;
+
+/**
+ * The host of the first STUN URL when it is a loopback, private or link-local address (the LAN
+ * demo's coturn): a STUN server there sits on this side of any NAT, so it yields no srflx.
+ */
+export function localStunHost(urls: readonly string[]): string | null {
+  for (const url of urls) {
+    const host = /^stuns?:(\[[^\]]+\]|[^:?]+)/i.exec(url)?.[1];
+    if (host) return LOCAL_ADDRESS.test(host) ? host : null;
+  }
+  return null;
 }
 
 function turnLine(gathering: Gathering, turn: TurnStatus, turnErrors: GatheringError[]): string {
