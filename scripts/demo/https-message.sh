@@ -34,8 +34,9 @@ MESSAGE
                        tap Advanced, then "Proceed to $host (unsafe)".
     Safari, iPhone     "This Connection Is Not Private": tap Show Details, then "visit this
                        website", then Visit Website.
-    Firefox            "Warning: Potential Security Risk Ahead": tap Advanced…, then "Accept the
-                       Risk and Continue".
+    Firefox            "Be careful. Something doesn't look right." (Firefox 153): tap Advanced,
+                       then "Proceed to $host (Risky)". Older versions say "Warning: Potential
+                       Security Risk Ahead": Advanced…, then "Accept the Risk and Continue".
 
   To be sure it is this machine's certificate, compare the SHA-256 above with the one the browser
   shows (the certificate viewer behind the warning). This computer's browser asks the same.
