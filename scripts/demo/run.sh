@@ -67,7 +67,10 @@ running() {
   [[ -r /proc/$1/stat ]] && [[ $(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) != Z ]]
 }
 
+# stop [interrupted]: on Ctrl-C or SIGTERM the demo ends as asked; otherwise by the exit status.
 stop() {
+  local status=$?
+  [[ ${1:-} == interrupted ]] && status=0
   trap - EXIT INT TERM
   local pid
   for pid in $server_pid $coturn_pid; do
@@ -79,9 +82,14 @@ stop() {
     kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   done
+  # A failed start or a server that stopped: its last words, before its log goes with the rest.
+  if ((status != 0)) && [[ -s $work/server.log ]]; then
+    echo "icelane demo: the server's last log lines:" >&2
+    tail -n 20 "$work/server.log" >&2
+  fi
   rm -rf "$work"
 }
-trap 'stop; exit 0' INT TERM
+trap 'stop interrupted; exit 0' INT TERM
 trap stop EXIT
 
 # A shared secret made for this run. It goes to coturn in a file only this user can read and to
@@ -130,7 +138,8 @@ env "${tls_env[@]}" \
   ICELANE_STATIC_DIR="$static_dir" \
   HOST="$host" \
   PORT="$port" \
-  node "$server_main" &
+  node "$server_main" >>"$work/server.log" 2>&1 &
+# The server's log goes to a file: its lines would push the link and the QR code off the screen.
 server_pid=$!
 wait_for_tcp "$port" "$server_pid" "the icelane server"
 
@@ -155,6 +164,8 @@ else
 
 MESSAGE
 fi
+echo "  Server log: tail -f $work/server.log (removed when the demo stops)"
+echo
 
 # Runs until interrupted, or until one of the two stops on its own.
 set +e
