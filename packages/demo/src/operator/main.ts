@@ -78,7 +78,11 @@ function render(): void {
     `${formatBytes(f.relayBytes.sent)} sent, ${formatBytes(f.relayBytes.received)} received · ` +
     `${formatDuration(f.relayedSeconds * 1000)} relayed, summed over each side's own ` +
     `allocation (a call relayed on both sides counts twice, as both are billed)`;
-  rateChart.update(relayRate(state.points).map((p) => p.value));
+  const rates = relayRate(state.points).map((p) => p.value);
+  rateChart.update(rates);
+  byId('rate-axis').textContent =
+    `Up: bytes relayed per second between reads, 0 to ${formatBytes(Math.max(0, ...rates))}/s. ` +
+    `Across: a read every ${pollMs / 1000} s since this page opened.`;
   renderBars(
     byId('relay-routes'),
     f.relayBytes.byRoute.map((route) => ({
