@@ -2,7 +2,7 @@
 // The test suite fails when either is exceeded.
 export const bundleBudgets = {
   /** The SDK's own code: its published modules and the protocol helpers they use, minified. */
-  ownCodeGzip: 20_500,
+  ownCodeGzip: 21_000,
   /** Everything an app ships for the SDK: every chunk, the lazy simple-peer chunk included. */
   totalGzip: 45_000,
 };

@@ -61,6 +61,8 @@ test('two pages in one room see each other, chat both ways, and show how they co
     await expect(ice).toContainText(`turn:127.0.0.1:${demo.turnPort}?transport=udp`);
     await expect(ice.locator('tr[data-kind="turn"] td').nth(2)).toHaveText('••••••');
     await expect(ice).toContainText(/credentials expire in/);
+    // The local coturn is given by IPv4 literal: the panel says IPv6-only phones cannot use it.
+    await expect(ice.locator('[data-warning="ipv4-literals"]')).toBeVisible();
     // Neither a TURN username (`<expiry>:<id>`) nor a base64 HMAC credential is on the page.
     await expect(ice).not.toContainText(/\d{10}:\S/);
     await expect(ice).not.toContainText(/[A-Za-z0-9+/]{20,}=/);

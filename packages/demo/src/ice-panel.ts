@@ -24,6 +24,15 @@ export function renderIcePanel(
       ` · first policy ${strategy === 'relay' ? 'relay (Force relay)' : summary.policy}`,
       ` · credentials ${summary.expiry}`,
     ),
+    ...(summary.ipv4LiteralsOnly
+      ? [
+          h(
+            'p',
+            { class: 'warning', 'data-warning': 'ipv4-literals' },
+            'Every server is an IPv4 literal: phones on IPv6-only networks (iOS on NAT64) cannot reach them. Give them a host name.',
+          ),
+        ]
+      : []),
     h(
       'table',
       {},

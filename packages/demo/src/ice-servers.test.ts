@@ -54,6 +54,20 @@ describe('ICE servers as shown on the page', () => {
     expect(stunOnly.expiry).toBe('no TURN credentials');
   });
 
+  it('flags a list of IPv4 literals only, which IPv6-only phones cannot use', () => {
+    expect(summary.ipv4LiteralsOnly).toBe(false);
+    const literals = summarizeIce(
+      {
+        iceServers: [{ urls: ['stun:203.0.113.1:3478', 'stun:203.0.113.1:3479'] }],
+        expiresAt: null,
+        turn: false,
+        policy: 'all',
+      },
+      NOW,
+    );
+    expect(literals.ipv4LiteralsOnly).toBe(true);
+  });
+
   it('masks short values entirely', () => {
     expect(maskSecret('abc', 3)).toBe('••••••');
     expect(maskSecret('', 3)).toBeNull();

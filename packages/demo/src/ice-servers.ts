@@ -2,7 +2,7 @@
  * The ICE servers the page received, as a list a person can read and a screenshot can show:
  * TURN usernames and credentials are masked, and the expiry is said in words.
  */
-import type { IceConfig, IceServer } from '@icelane/protocol';
+import { everyIceUrlIsIpv4Literal, type IceConfig, type IceServer } from '@icelane/protocol';
 import { formatDuration } from './dom.js';
 
 export interface IceServerRow {
@@ -19,6 +19,8 @@ export interface IceSummary {
   policy: IceConfig['policy'];
   /** "expires in 12 min", "expired 3 s ago", or "no TURN credentials". */
   expiry: string;
+  /** Every URL is an IPv4 literal: IPv6-only phones without a CLAT (iOS on NAT64) reach none. */
+  ipv4LiteralsOnly: boolean;
 }
 
 const MASK = '••••••';
@@ -38,7 +40,13 @@ export function summarizeIce(config: IceConfig, now: number): IceSummary {
       credential: maskSecret(server.credential),
     })),
   );
-  return { rows, turn: config.turn, policy: config.policy, expiry: describeExpiry(config, now) };
+  return {
+    rows,
+    turn: config.turn,
+    policy: config.policy,
+    expiry: describeExpiry(config, now),
+    ipv4LiteralsOnly: everyIceUrlIsIpv4Literal(config.iceServers),
+  };
 }
 
 function urlKind(url: string): IceServerRow['kind'] {

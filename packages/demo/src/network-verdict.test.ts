@@ -113,6 +113,7 @@ describe('describeMapping', () => {
     turn: null,
     publicAddress: '203.0.113.11',
     stunEndpoints: ['stun:a.test:3478', 'stun:a.test:3479'],
+    addressFamilies: ['ipv4'],
     durationMs: 40,
     ...overrides,
   });

@@ -4,7 +4,6 @@
  * resolved through DNS64 to a synthesized IPv6 address, reaches it.
  */
 import type { IceServer } from './events.js';
-import { parseIceUrl } from './ice-list.js';
 
 export type AddressFamily = 'ipv4' | 'ipv6';
 
@@ -26,7 +25,8 @@ export function everyIceUrlIsIpv4Literal(servers: readonly IceServer[]): boolean
   const urls = servers.flatMap((server) =>
     Array.isArray(server.urls) ? server.urls : [server.urls],
   );
-  return (
-    urls.length > 0 && urls.every((url) => addressFamilyOf(parseIceUrl(url)?.host ?? '') === 'ipv4')
-  );
+  // The host of `scheme:host[:port][?query]`; a light read rather than parseIceUrl, which the
+  // SDK's bundle does not otherwise carry.
+  const host = (url: string) => /^[a-z]+:([^:?]*)/i.exec(url)?.[1] ?? '';
+  return urls.length > 0 && urls.every((url) => addressFamilyOf(host(url)) === 'ipv4');
 }

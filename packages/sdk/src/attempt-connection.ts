@@ -256,6 +256,10 @@ export class AttemptConnection {
     return this.detector.localCandidateTypes();
   }
 
+  localAddressFamilies() {
+    return this.detector.localAddressFamilies();
+  }
+
   /** When the far side was last heard on this connection (ms since the epoch), once connected. */
   lastHeardAt(): number {
     return this.watch?.lastHeardAt() ?? Date.now();

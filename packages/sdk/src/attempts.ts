@@ -11,7 +11,7 @@
  *   none, even when both sides detect the failure at once;
  * - after the last attempt, one `fail` action carries every failed attempt.
  */
-import type { CandidateType, IcePolicy } from '@icelane/protocol';
+import type { AddressFamily, CandidateType, IcePolicy } from '@icelane/protocol';
 import type { FailedAttempt, FailureReason } from './errors.js';
 
 export type LinkPhase = 'connecting' | 'connected' | 'retrying' | 'failed' | 'closed';
@@ -38,6 +38,7 @@ export interface AttemptFacts {
   policy: IcePolicy;
   turn: boolean;
   localCandidateTypes: CandidateType[];
+  localAddressFamilies?: AddressFamily[];
 }
 
 export type AttemptInput =
@@ -169,6 +170,7 @@ function advance(
     reason: failure.reason,
     localCandidateTypes: [...failure.localCandidateTypes],
   };
+  if (failure.localAddressFamilies) failed.localAddressFamilies = [...failure.localAddressFamilies];
   const failures = [...state.failures, failed];
   if (next > state.maxAttempts) {
     return {

@@ -2,12 +2,15 @@
  * The SDK's one error class. Every failure the SDK reports — a rejected `joinRoom`, an `error`
  * event — is an {@link IcelaneError} with a string `code`.
  */
-import type { CandidateType, IcePolicy } from '@icelane/protocol';
+import type { AddressFamily, CandidateType, IcePolicy, IceServer } from '@icelane/protocol';
+import { IPV6_ONLY_CAUSE, isIpv6OnlyWithIpv4Servers } from './family-mismatch.js';
 
 /**
  * - `join-failed`: the server refused the join; `details.code` is the server's error code.
  * - `signaling-failed`: the server could not be reached within `signalingTimeoutMs`.
  * - `connect-failed`: every attempt to connect to a peer failed; `details.attempts` lists them.
+ *   `details.cause` is `ipv6-only-ipv4-servers` when this side had IPv6 only and every STUN/TURN
+ *   server was an IPv4 literal (an IPv6-only network without a CLAT cannot reach them).
  * - `media-failed`: the local media could not be added to a connection.
  * - `invalid-options`: `joinRoom` was called with an option it cannot use.
  * - `not-joined`: the room was left, or the peer is not in it.
@@ -40,6 +43,8 @@ export interface FailedAttempt {
   reason: FailureReason;
   /** The candidate types this side gathered, e.g. `['host', 'srflx']`. */
   localCandidateTypes: CandidateType[];
+  /** The address families of the addresses this side gathered (mDNS names tell none). */
+  localAddressFamilies?: AddressFamily[];
 }
 
 /** Words for each failure reason, used in error messages. */
@@ -81,7 +86,11 @@ export class IcelaneError extends Error {
 }
 
 /** The single error raised after the last attempt to reach a peer failed. */
-export function connectFailedError(peerId: string, attempts: FailedAttempt[]): IcelaneError {
+export function connectFailedError(
+  peerId: string,
+  attempts: FailedAttempt[],
+  iceServers: readonly IceServer[] = [],
+): IcelaneError {
   const tried = attempts
     .map((a) => {
       const types = a.localCandidateTypes.length ? a.localCandidateTypes.join(', ') : 'none';
@@ -89,8 +98,15 @@ export function connectFailedError(peerId: string, attempts: FailedAttempt[]): I
       return `attempt ${a.attempt} (policy ${a.policy}, ${servers}): ${FAILURE_REASON_TEXT[a.reason]}; local candidates gathered: ${types}`;
     })
     .join('; ');
-  return new IcelaneError('connect-failed', `could not connect to peer ${peerId}: ${tried}`, {
-    peerId,
-    details: { attempts },
-  });
+  const families = attempts.flatMap((a) => a.localAddressFamilies ?? []);
+  const ipv6Only = isIpv6OnlyWithIpv4Servers(families, iceServers);
+  const cause = ipv6Only ? `; cause: ${IPV6_ONLY_CAUSE.text}` : '';
+  return new IcelaneError(
+    'connect-failed',
+    `could not connect to peer ${peerId}: ${tried}${cause}`,
+    {
+      peerId,
+      details: ipv6Only ? { attempts, cause: IPV6_ONLY_CAUSE.code } : { attempts },
+    },
+  );
 }

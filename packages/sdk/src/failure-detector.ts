@@ -11,7 +11,8 @@
  * open: in the lab at 450 ms one way, one side gave up 54 ms before the other's data channel
  * opened, and its retry closed the call.
  */
-import type { CandidateType } from '@icelane/protocol';
+import type { AddressFamily, CandidateType } from '@icelane/protocol';
+import { candidateFamily } from './family-mismatch.js';
 import { checksProgress, normalizeCandidateType, type StatsLike } from './candidate-report.js';
 import type { FailureReason } from './errors.js';
 
@@ -36,6 +37,8 @@ export const failureDetectorDefaults = {
 export interface FailureDetector {
   /** The candidate types gathered so far on this side. */
   localCandidateTypes(): CandidateType[];
+  /** The address families of the candidates gathered so far on this side. */
+  localAddressFamilies(): AddressFamily[];
   /** Stops watching (connected, or the attempt was abandoned). */
   stop(): void;
 }
@@ -56,6 +59,7 @@ export function watchForFailure(
 ): FailureDetector {
   const o = { ...failureDetectorDefaults, ...options };
   const gathered = new Set<CandidateType>();
+  const families = new Set<AddressFamily>();
   let stopped = false;
   let remoteCandidates = 0;
   let silentSince: number | undefined;
@@ -75,6 +79,8 @@ export function watchForFailure(
   const onCandidate = (event: RTCPeerConnectionIceEvent) => {
     const type = candidateTypeOf(event.candidate);
     if (type) gathered.add(type);
+    const family = event.candidate && candidateFamily(event.candidate);
+    if (family) families.add(family);
   };
   const onCandidateError = (event: Event) => {
     if ((event as RTCPeerConnectionIceErrorEvent).errorCode !== TURN_UNAUTHORIZED) return;
@@ -172,7 +178,11 @@ export function watchForFailure(
     pc.removeEventListener('icegatheringstatechange', onGathering);
   }
 
-  return { localCandidateTypes: () => [...gathered], stop };
+  return {
+    localCandidateTypes: () => [...gathered],
+    localAddressFamilies: () => [...families],
+    stop,
+  };
 }
 
 /** The type of a gathered candidate; Firefox may leave `type` empty, the SDP line has it. */

@@ -23,6 +23,7 @@ export type { PeerData, PeerSnapshot, PeerState, RoomEvents, SignalingState } fr
 export type { Listener, Unsubscribe } from './emitter.js';
 export type { CallQuality, DirectionQuality, QualityCause, QualityRating } from './call-quality.js';
 export type {
+  AddressFamily,
   CandidateSummary,
   CandidateType,
   ConnectPhases,

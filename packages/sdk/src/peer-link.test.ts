@@ -117,6 +117,26 @@ describe('the link to one peer', () => {
     expect(peers.last().received).toEqual([OFFER]);
   });
 
+  it('names the cause when this side had IPv6 only and every ICE server was an IPv4 literal', async () => {
+    const ipv4Literals = {
+      ...iceConfig(1),
+      iceServers: [
+        { urls: 'stun:203.0.113.1:3478' },
+        { urls: 'turn:203.0.113.1:3478', username: 'u1', credential: 'c1' },
+      ],
+    };
+    const { peers, eventsOf } = openLink({ ice: ipv4Literals });
+    peers.last()._pc.gather('host', '2001:db8::2');
+    await vi.advanceTimersByTimeAsync(5_000);
+    peers.last()._pc.gather('host', '2001:db8::2');
+    await vi.advanceTimersByTimeAsync(5_000);
+
+    const [error] = eventsOf('error');
+    expect(error?.code).toBe('connect-failed');
+    expect(error?.details?.cause).toBe('ipv6-only-ipv4-servers');
+    expect(error?.message).toContain('IPv6 only and every STUN/TURN server is an IPv4 literal');
+  });
+
   it('gives up after the last attempt with one connect-failed error that lists every attempt', async () => {
     const { peers, eventsOf } = openLink();
     peers.last()._pc.gather('host');
@@ -140,6 +160,7 @@ describe('the link to one peer', () => {
         turn: true,
         reason: 'timeout',
         localCandidateTypes: ['host', 'srflx'],
+        localAddressFamilies: ['ipv4'],
       },
       {
         attempt: 2,
@@ -147,11 +168,13 @@ describe('the link to one peer', () => {
         turn: true,
         reason: 'no-relay-candidate',
         localCandidateTypes: ['host'],
+        localAddressFamilies: ['ipv4'],
       },
     ]);
     expect(error.message).toContain('attempt 1 (policy all, with TURN)');
     expect(error.message).toContain('attempt 2 (policy relay, with TURN)');
     expect(error.message).toContain('no relay candidate was gathered');
+    expect(error.details?.cause).toBeUndefined();
     expect(eventsOf('peer:state').at(-1)).toEqual({
       peerId: 'p-1',
       state: 'failed',

@@ -208,6 +208,7 @@ export class PeerLink {
       policy: this.plan.policy,
       turn: this.plan.turn,
       localCandidateTypes: this.connection?.localCandidateTypes() ?? [],
+      localAddressFamilies: this.connection?.localAddressFamilies() ?? [],
     };
   }
 
@@ -260,7 +261,10 @@ export class PeerLink {
         return this.destroyPeer();
       case 'fail':
         this.healing.endReplacement('failed', this.report);
-        return this.deps.emit('error', connectFailedError(this.peerId, action.failures));
+        return this.deps.emit(
+          'error',
+          connectFailedError(this.peerId, action.failures, this.deps.ice().iceServers),
+        );
     }
   }
 

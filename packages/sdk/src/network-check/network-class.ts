@@ -3,6 +3,7 @@
  * loads the check itself (run-check.ts) on first use, so that the loaded code names these types
  * without importing its loader.
  */
+import type { AddressFamily } from '@icelane/protocol';
 import type { MappingBehaviour, TurnTransports } from './classify.js';
 
 export interface NetworkCheckOptions {
@@ -28,6 +29,12 @@ export interface NetworkClass {
   turn: TurnTransports | null;
   /** The public IP address the STUN servers saw. */
   publicAddress: string | null;
+  /**
+   * The address families this side's own addresses have: `['ipv6']` on an IPv6-only network
+   * (NAT64), where STUN/TURN servers given as IPv4 literals are out of reach. Empty when the
+   * browser hid its addresses behind mDNS names and no STUN server answered.
+   */
+  addressFamilies: AddressFamily[];
   /** The STUN endpoints compared (the first STUN URL and the first probe URL that differs). */
   stunEndpoints: string[];
   durationMs: number;

@@ -6,6 +6,7 @@ import { onlyTurn, type IceConfig } from '@icelane/protocol';
 import type { NetworkCheckOptions, NetworkClass } from './network-class.js';
 import { classifyMapping, classifyTurn } from './classify.js';
 import { gather } from './gather.js';
+import { localAddressFamilies } from './address-families.js';
 import { mappingGatheringEndsAtMs } from './mapping-ending.js';
 
 /** The check itself, loaded on first use (see `check.ts`). */
@@ -38,6 +39,10 @@ export async function runNetworkCheck(
     // A relay over UDP proves UDP gets out even where STUN said nothing.
     udp: turn?.udp ? true : verdict.udp,
     turn,
+    addressFamilies: localAddressFamilies([
+      ...(stun?.candidates ?? []),
+      ...(relay?.candidates ?? []),
+    ]),
     stunEndpoints,
     durationMs: Math.round(performance.now() - started),
   };

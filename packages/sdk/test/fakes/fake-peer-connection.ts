@@ -121,10 +121,10 @@ export class FakePeerConnection extends EventTarget {
     this.fire(STATE_EVENTS[name]);
   }
 
-  /** This side gathered a candidate of `type`. */
-  gather(type: 'host' | 'srflx' | 'prflx' | 'relay'): void {
+  /** This side gathered a candidate of `type`, at `address`. */
+  gather(type: 'host' | 'srflx' | 'prflx' | 'relay', address = '192.0.2.1'): void {
     this.fire('icecandidate', {
-      candidate: { type, candidate: `candidate:1 1 udp 1 192.0.2.1 9 typ ${type}` },
+      candidate: { type, candidate: `candidate:1 1 udp 1 ${address} 9 typ ${type}` },
     });
   }
 

@@ -18,17 +18,19 @@ export interface LinkSetup {
   holdFreshIce?: boolean;
   /** The paths remembered for the link's network. */
   paths?: NetworkPaths;
+  /** The room's ICE configuration, fresh ones included, instead of `iceConfig(n)`. */
+  ice?: IceConfig;
 }
 
 export function openLink(setup: LinkSetup = {}) {
   const peers = fakeSimplePeers();
   const sent: { to: string; attempt: number; data: SignalData }[] = [];
   const events: RecordedEvent[] = [];
-  let ice = iceConfig(1);
+  let ice = setup.ice ?? iceConfig(1);
   let issued = 1;
   const held: (() => void)[] = [];
   const freshIce: Mock<(since: number) => Promise<IceConfig>> = vi.fn((_since: number) => {
-    const next = iceConfig(++issued);
+    const next = setup.ice ?? iceConfig(++issued);
     const accept = () => (ice = next);
     if (!setup.holdFreshIce) return Promise.resolve(accept());
     return new Promise<IceConfig>((resolve) => held.push(() => resolve(accept())));
