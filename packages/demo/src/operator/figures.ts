@@ -69,6 +69,8 @@ export function readFigures(samples: readonly MetricSample[]): OperatorFigures {
           const [provider = '', relayProtocol = ''] = key.split('|');
           return { provider, relayProtocol, bytes };
         })
+        // Every route exists from the server's start, at 0 until it carries something.
+        .filter((route) => route.bytes > 0)
         .sort((a, b) => b.bytes - a.bytes),
     },
     relayedSeconds: sumOf(samples, 'icelane_relayed_seconds_total'),

@@ -61,7 +61,10 @@ function render(): void {
   share.dataset.relayed = String(relayed);
   share.dataset.total = String(total);
   share.textContent = total > 0 ? `${Math.round((relayed / total) * 100)} %` : '—';
-  byId('relay-share-detail').textContent = `${relayed} of ${total} connections relayed`;
+  // Each side of a call reports its connection: a two-person call counts twice.
+  byId('relay-share-detail').textContent =
+    `${relayed} of ${total} call sides relayed (each side of a call reports its own ` +
+    `connection: a two-person call counts twice)`;
   shareChart.update(
     state.points.map((p) => p.relayShare ?? 0),
     1,
@@ -73,8 +76,13 @@ function render(): void {
   bytes.textContent = formatBytes(f.relayBytes.sent + f.relayBytes.received);
   byId('relay-bytes-detail').textContent =
     `${formatBytes(f.relayBytes.sent)} sent, ${formatBytes(f.relayBytes.received)} received · ` +
-    `${formatDuration(f.relayedSeconds * 1000)} relayed`;
-  rateChart.update(relayRate(state.points).map((p) => p.value));
+    `${formatDuration(f.relayedSeconds * 1000)} relayed, summed over each side's own ` +
+    `allocation (a call relayed on both sides counts twice, as both are billed)`;
+  const rates = relayRate(state.points).map((p) => p.value);
+  rateChart.update(rates);
+  byId('rate-axis').textContent =
+    `Up: bytes relayed per second between reads, 0 to ${formatBytes(Math.max(0, ...rates))}/s. ` +
+    `Across: a read every ${pollMs / 1000} s since this page opened.`;
   renderBars(
     byId('relay-routes'),
     f.relayBytes.byRoute.map((route) => ({
@@ -103,9 +111,10 @@ function render(): void {
   quantiles.textContent =
     time.p50Seconds === null
       ? 'No connections reported yet.'
-      : `median ${formatDuration(time.p50Seconds * 1000)} · p90 ${formatDuration(
+      : `median ≈ ${formatDuration(time.p50Seconds * 1000)} · p90 ≈ ${formatDuration(
           (time.p90Seconds ?? 0) * 1000,
-        )} · ${time.count} connections`;
+        )} (estimates from the buckets, as PromQL's histogram_quantile) · ` +
+        `${time.count} call sides`;
 
   renderBars(
     byId('candidate-types'),
