@@ -59,4 +59,19 @@ describe('X-Forwarded-For from a client that is not a trusted proxy', () => {
     expect(await joined('2001:db8:0:2::1')).toBe(true);
     expect(await joined('2001:0db8:0000:0001:ffff:0:0:9')).toBe(false);
   });
+
+  it('keys by /64 on a server listening on IPv6, behind a proxy that reaches it over ::1', async () => {
+    const server = await startTestServer({
+      host: '::1',
+      options: {
+        trustedProxies: ['::1'],
+        rateLimits: { joinPerIp: { burst: 1, perSecond: 0.001 } },
+      },
+    });
+    const joined = async (forwardedFor: string) =>
+      'data' in (await joinFrom(server.url, forwardedFor));
+    expect(await joined('2001:db8:0:1::1')).toBe(true);
+    expect(await joined('2001:db8:0:1::2')).toBe(false);
+    expect(await joined('2001:db8:0:2::1')).toBe(true);
+  });
 });

@@ -52,6 +52,8 @@ export interface TestServerSetup {
   /** An app sharing the HTTP server, on it before icelane (or after, with `appAddedAfter`). */
   appListener?: RequestListener;
   appAddedAfter?: boolean;
+  /** The address to listen on (`::1` for IPv6); 127.0.0.1 by default. */
+  host?: string;
 }
 
 const running = new Set<TestServer>();
@@ -87,11 +89,12 @@ export async function startTestServer(setup: TestServerSetup = {}): Promise<Test
   const http = appFirst ? createServer(setup.appListener) : createServer();
   const app = createIcelaneServer(http, { iceSource, metrics, ...setup.deps }, setup.options);
   if (setup.appListener && setup.appAddedAfter) http.on('request', setup.appListener);
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const host = setup.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => http.listen(0, host, resolve));
   const port = (http.address() as AddressInfo).port;
 
   const server: TestServer = {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     app,
     metrics,
