@@ -12,7 +12,11 @@ parse_demo_args "$@"
 
 ensure_debian_packages coturn=turnserver openssl=openssl
 ensure_workspace
-echo "icelane: building the server and the page" >&2
-pnpm --filter "@icelane/server..." --filter "@icelane/demo..." run build >&2
+# The test command builds every package before its suites start (ICELANE_PACKAGES_BUILT): a
+# second build here would rewrite dist/ under the tests running beside this one.
+if [[ -z ${ICELANE_PACKAGES_BUILT:-} ]]; then
+  echo "icelane: building the server and the page" >&2
+  pnpm --filter "@icelane/server..." --filter "@icelane/demo..." run build >&2
+fi
 
 exec bash scripts/demo/run.sh "$@"

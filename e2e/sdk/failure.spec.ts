@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { freePort } from '@icelane/testing';
+import { counterSum, freePort } from '@icelane/testing';
 import { startIcelaneStack } from '../support/icelane-stack.js';
 import { joinTwo, waitForEvents, type RoomPage } from '@icelane/testing/browser-suite';
 
@@ -79,7 +79,9 @@ test('direct strategy connects without TURN, never falls back, and keeps reports
     // reportToServer: false keeps the reports in the page.
     await waitForEvents(bob.page, 'report');
     const metrics = await (await fetch(`${stack.url}/metrics`)).text();
-    expect(metrics).not.toMatch(/^icelane_connections_total\{/m);
+    // Every known series is exported at 0 from the start: none may have counted a connection.
+    expect(metrics).toMatch(/^icelane_connections_total\{/m);
+    expect(counterSum(metrics, 'icelane_connections_total', {})).toBe(0);
   } finally {
     await Promise.all(pages.map((p) => p.close()));
     await stack.stop();
