@@ -80,20 +80,28 @@ describe('the usage meter at the end of a call', () => {
     });
   });
 
-  it('takes its last reading when the connection is closed under it, before the close', async () => {
+  it('closes the connection under it only after its last reading', async () => {
     const connection = relayedConnection();
-    // Closed, a connection's readings answer with no pairs; here they never answer at all.
-    const pc = Object.assign(connection, { close: () => void (connection.stalled = true) });
+    // As in Chromium, a reading that close() overtakes answers without the pairs' counters.
+    let closed = false;
+    const pc = Object.assign(connection, {
+      close: () => void (closed = true),
+      getStats: () =>
+        new Promise((resolve) => setTimeout(resolve, 5)).then(() =>
+          statsOf(closed ? [] : withBytes(chromePrflxToRelay, 'CPa1b2_c3d4', pc.bytes, pc.bytes)),
+        ),
+    });
     const reports: Array<{ totals: UsageTotals; final: boolean }> = [];
     const meter = meterUsage(pc as unknown as RTCPeerConnection, QUIET, (totals, final) =>
       reports.push({ totals, final }),
     );
-    await settled();
     pc.bytes = 90_000;
     // simple-peer closes the connection when the far side's channel closes; the end comes later.
     (pc as unknown as RTCPeerConnection).close();
+    expect(closed).toBe(false);
     meter.finish();
     await vi.waitFor(() => expect(reports).toHaveLength(1));
+    expect(closed).toBe(true);
     expect(reports[0]).toMatchObject({ final: true, totals: { bytesSent: 90_000 } });
   });
 
