@@ -45,6 +45,16 @@ export async function inspectTarball(tarball, dir) {
   for (const entry of entryPoints(manifest)) {
     if (!files.has(entry)) problems.push(`entry point ${entry} is not in the tarball`);
   }
+  // The registry shows the README alone: a relative link to a file not shipped is dead there.
+  if (files.has('README.md')) {
+    const readme = await readFile(join(packageDir, 'README.md'), 'utf8');
+    for (const [, target] of readme.matchAll(/\]\(([^)\s#]+)[^)]*\)/g)) {
+      if (/^[a-z]+:/i.test(target)) continue;
+      if (!files.has(relative(packageDir, resolve(packageDir, target)))) {
+        problems.push(`README.md links to ${target}, which the tarball does not have`);
+      }
+    }
+  }
   let maps = 0;
   for (const file of files) {
     if (!file.endsWith('.map')) continue;
@@ -54,7 +64,10 @@ export async function inspectTarball(tarball, dir) {
     map.sources.forEach((source, i) => {
       const target = relative(packageDir, resolve(base, source));
       if (!files.has(target) && typeof map.sourcesContent?.[i] !== 'string') {
-        problems.push(`${file}: source ${source} is neither in the tarball nor embedded`);
+        problems.push(
+          `${file}: source ${source} is neither in the tarball nor embedded (a stale dist/? ` +
+            '`pnpm -r run clean` and build again)',
+        );
       }
     });
   }

@@ -4,13 +4,16 @@
  */
 import type { AddressFamily, CandidateType, IcePolicy, IceServer } from '@icelane/protocol';
 import { IPV6_ONLY_CAUSE, isIpv6OnlyWithIpv4Servers } from './family-mismatch.js';
+import { LOOPBACK_TURN_CAUSE, isLoopbackTurnOnly } from './loopback-turn.js';
 
 /**
  * - `join-failed`: the server refused the join; `details.code` is the server's error code.
  * - `signaling-failed`: the server could not be reached within `signalingTimeoutMs`.
  * - `connect-failed`: every attempt to connect to a peer failed; `details.attempts` lists them.
  *   `details.cause` is `ipv6-only-ipv4-servers` when this side had IPv6 only and every STUN/TURN
- *   server was an IPv4 literal (an IPv6-only network without a CLAT cannot reach them).
+ *   server was an IPv4 literal (an IPv6-only network without a CLAT cannot reach them), and
+ *   `loopback-turn` when relay candidates were gathered from TURN servers that are all on this
+ *   machine's loopback (a TURN server relays to loopback peers only when configured to).
  * - `media-failed`: the local media could not be added to a connection.
  * - `invalid-options`: `joinRoom` was called with an option it cannot use.
  * - `not-joined`: the room was left, or the peer is not in it.
@@ -99,14 +102,14 @@ export function connectFailedError(
     })
     .join('; ');
   const families = attempts.flatMap((a) => a.localAddressFamilies ?? []);
-  const ipv6Only = isIpv6OnlyWithIpv4Servers(families, iceServers);
-  const cause = ipv6Only ? `; cause: ${IPV6_ONLY_CAUSE.text}` : '';
+  const cause = isIpv6OnlyWithIpv4Servers(families, iceServers)
+    ? IPV6_ONLY_CAUSE
+    : isLoopbackTurnOnly(attempts, iceServers)
+      ? LOOPBACK_TURN_CAUSE
+      : undefined;
   return new IcelaneError(
     'connect-failed',
-    `could not connect to peer ${peerId}: ${tried}${cause}`,
-    {
-      peerId,
-      details: ipv6Only ? { attempts, cause: IPV6_ONLY_CAUSE.code } : { attempts },
-    },
+    `could not connect to peer ${peerId}: ${tried}${cause ? `; cause: ${cause.text}` : ''}`,
+    { peerId, details: cause ? { attempts, cause: cause.code } : { attempts } },
   );
 }
