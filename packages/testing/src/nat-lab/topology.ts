@@ -185,6 +185,10 @@ async function cableBetween(
   const clientTap = `${nsEnd}c`;
   const cable = await startCable(ns, clientTap, nsEnd);
   await ip(ns, 'link', 'set', clientTap, 'netns', clientNs, 'name', clientEnd);
+  // No IPv6 link-local address: it would appear a second after the link is up (duplicate address
+  // detection), while the browser's first page load crawls over a slow emulated link, and
+  // Chromium aborts a load when an address appears (net::ERR_NETWORK_CHANGED, seen on 3G).
+  await ip(clientNs, 'link', 'set', clientEnd, 'addrgenmode', 'none');
   return cable;
 }
 
