@@ -101,11 +101,13 @@ test('delay, jitter, random and burst loss as set, each direction its own', asyn
   expect(down.medianDelayMs).toBeGreaterThan(70 * 0.97);
   expect(down.medianDelayMs).toBeLessThan(70 * 1.03 + OWN_NOISE_MS);
   expect(down.robustJitterMs).toBeLessThan(OWN_NOISE_MS);
-  // Bursts of 4 on average: far fewer runs than lost packets (a run count varies more than the
-  // loss itself, so the bound is the loose one of 2.5 or more per run).
+  // Bursts of 4 on average: far fewer runs than lost packets. A run's length is geometric (mean 4,
+  // deviation 3.5), and 5 s at video rates hold only ~10 runs, so their mean varies by ±1.1: two
+  // clean-clone runs measured 2.4. Random loss of the same rate gives runs of 1.04: a bound of
+  // 1.5 still tells the two apart, over 2 deviations below the mean.
   const downLost = down.loss * down.sent;
   expect(Math.abs(down.loss - burstLoss)).toBeLessThan(lossBound(burstLoss, down.sent / 4));
-  expect(downLost / down.lossBursts).toBeGreaterThan(2.5);
+  expect(downLost / down.lossBursts).toBeGreaterThan(1.5);
 });
 
 test('a rate limit with its queue, set while the lab runs', async ({ lab }) => {
