@@ -25,8 +25,14 @@ export function everyIceUrlIsIpv4Literal(servers: readonly IceServer[]): boolean
   const urls = servers.flatMap((server) =>
     Array.isArray(server.urls) ? server.urls : [server.urls],
   );
-  // The host of `scheme:host[:port][?query]`; a light read rather than parseIceUrl, which the
-  // SDK's bundle does not otherwise carry.
-  const host = (url: string) => /^[a-z]+:([^:?]*)/i.exec(url)?.[1] ?? '';
-  return urls.length > 0 && urls.every((url) => addressFamilyOf(host(url)) === 'ipv4');
+  return urls.length > 0 && urls.every((url) => addressFamilyOf(iceUrlHost(url)) === 'ipv4');
+}
+
+/**
+ * The host of `scheme:host[:port][?query]`, an IPv6 literal with its brackets
+ * (`turn:[2001:db8::1]:3478` gives `[2001:db8::1]`); `''` when there is none. A light read rather
+ * than parseIceUrl, which the SDK's bundle does not otherwise carry.
+ */
+export function iceUrlHost(url: string): string {
+  return /^[a-z]+:(\[[^\]]*\]|[^:?]*)/i.exec(url)?.[1] ?? '';
 }
