@@ -81,8 +81,10 @@ test('a lab closed mid-incident, after a handover and a TURN restart, leaves not
     await lab.restartTurn();
     const coturnPid = lab.coturn!.pid;
     // Closed while side b is still without a path: closing does not wait the blackout out.
+    const routerNs = lab.network.sides.b.routerNs!;
     const blackout = lab.blackout('b', 60_000);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The blackout is on once its DROP rule is in side b's router.
+    await expect.poll(() => forwardRules(routerNs)).toContain('-A FORWARD -j DROP');
     const closedAt = Date.now();
     await lab.close();
     await blackout;
@@ -141,6 +143,14 @@ function firefoxProcesses(ns: string): number[] {
       }
     })
     .map(Number);
+}
+
+/** The FORWARD chain of a namespace's iptables, as `iptables -S` lists it. */
+function forwardRules(ns: string): string[] {
+  return execFileSync('ip', ['netns', 'exec', ns, 'iptables', '-S', 'FORWARD'])
+    .toString()
+    .trim()
+    .split('\n');
 }
 
 /** Alive and not a zombie (an exited child nobody has reaped yet is gone for our purpose). */

@@ -88,6 +88,8 @@ export async function hasConntrack(): Promise<boolean> {
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  // An abort before the wait began (the lab closed while the rule went in) fires no event.
+  if (signal?.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
