@@ -4,7 +4,7 @@ import { defineConfig } from 'vite';
 // icelane server, so the page still talks to its own origin exactly as in production, where the
 // server serves the built page itself (`ICELANE_STATIC_DIR`).
 const serverUrl = process.env.ICELANE_DEMO_SERVER ?? 'http://127.0.0.1:8080';
-const serverRoutes = ['/ice', '/healthz', '/readyz', '/metrics'];
+const serverRoutes = ['/ice', '/healthz', '/readyz', '/metrics', '/history'];
 
 export default defineConfig(({ command }) => ({
   // Development reads the SDK's TypeScript sources; the production build uses its built output.

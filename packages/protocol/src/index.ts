@@ -63,3 +63,4 @@ export {
 } from './ice-list.js';
 export { addressFamilyOf, everyIceUrlIsIpv4Literal, type AddressFamily } from './ice-families.js';
 export { parseMetricsText, sumBy, sumOf, type MetricSample } from './metrics-text.js';
+export type { CallHistory, ConnectedSide, RelayUsageRecord } from './call-history.js';

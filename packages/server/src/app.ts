@@ -62,8 +62,9 @@ export interface IcelaneServer {
   /** The socket.io server, for adapters and extra namespaces. */
   io: IcelaneIo;
   /**
-   * The HTTP routes (`/ice`, `/healthz`, `/readyz`, `/metrics` under `pathPrefix`) as a handler,
-   * for an app that mounts them itself in its middleware chain (with `httpRoutes: false`).
+   * The HTTP routes (`/ice`, `/healthz`, `/readyz`, `/metrics`, `/history` under `pathPrefix`) as
+   * a handler, for an app that mounts them itself in its middleware chain (with `httpRoutes:
+   * false`).
    */
   handler: IcelaneHandler;
   /**

@@ -84,3 +84,8 @@ export {
   type Metrics,
   type MetricsOptions,
 } from './observability/metrics.js';
+export {
+  callHistoryDefaults,
+  type CallHistoryOptions,
+  type CallHistoryRecorder,
+} from './observability/call-history.js';

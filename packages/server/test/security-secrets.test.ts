@@ -114,7 +114,7 @@ describe('secrets stay secret', () => {
     }
     const pages: string[] = [];
     for (const server of [cloudflareServer, coturnServer]) {
-      for (const path of ['/metrics', '/readyz', '/healthz']) {
+      for (const path of ['/metrics', '/history', '/readyz', '/healthz']) {
         pages.push(await (await fetch(`${server.url}${path}`)).text());
       }
     }

@@ -36,9 +36,9 @@ export type IcelaneHandlerOptions = Pick<
 >;
 
 /**
- * `GET {pathPrefix}/ice`, `/healthz`, `/readyz` and `/metrics` as a Node request handler, with
- * no socket.io server. Mount it like `createIcelaneServer`'s `handler`; `/ice` is rate-limited
- * per client address and asks `authorize` with the request's bearer token.
+ * `GET {pathPrefix}/ice`, `/healthz`, `/readyz`, `/metrics` and `/history` as a Node request
+ * handler, with no socket.io server. Mount it like `createIcelaneServer`'s `handler`; `/ice` is
+ * rate-limited per client address and asks `authorize` with the request's bearer token.
  *
  * @example
  * const metrics = createMetrics();

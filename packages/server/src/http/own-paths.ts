@@ -7,8 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
  * icelane's HTTP routes as a Node request handler. It answers `GET {pathPrefix}/ice`,
- * `/healthz`, `/readyz` and `/metrics`; any other request goes to `next` (so it works as
- * express or connect middleware), or gets a 404 when there is no `next`.
+ * `/healthz`, `/readyz`, `/metrics` and `/history`; any other request goes to `next` (so it
+ * works as express or connect middleware), or gets a 404 when there is no `next`.
  *
  * @example
  * // express, the routes placed in the app's own middleware chain
@@ -19,7 +19,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export type IcelaneHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
 
 /** The routes' paths, below the prefix. */
-export const ROUTE_PATHS: readonly string[] = ['/ice', '/healthz', '/readyz', '/metrics'];
+export const ROUTE_PATHS: readonly string[] = [
+  '/ice',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/history',
+];
 
 /**
  * The request's path. Express's `app.use('/rtc', handler)` strips its mount path from `req.url`

@@ -1,7 +1,8 @@
 /**
  * The HTTP side: `GET /ice` (the join's ICE servers without a socket), `/healthz`, `/readyz`,
- * `/metrics`, and a built page from a static directory. Everything else goes to `next` (the
- * app icelane is mounted in), or is a 404 when there is none.
+ * `/metrics`, `/history` (the recent connections and relay usage, JSON), and a built page from a
+ * static directory. Everything else goes to `next` (the app icelane is mounted in), or is a 404
+ * when there is none.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { IceSource } from '../credentials/ice-source.js';
@@ -45,6 +46,7 @@ export function createRoutes(deps: RoutesDeps): IcelaneHandler {
       res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
       res.end(text);
     },
+    '/history': async (_req, res) => sendJson(res, 200, deps.metrics.history.read()),
   };
 
   const route = async (

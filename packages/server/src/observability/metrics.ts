@@ -5,6 +5,11 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { zeroKnownSeries } from './known-series.js';
+import {
+  createCallHistory,
+  type CallHistoryOptions,
+  type CallHistoryRecorder,
+} from './call-history.js';
 
 export type MintOutcome = 'ok' | 'error' | 'auth-error' | 'timeout';
 export type CacheResult = 'hit' | 'miss' | 'stale';
@@ -52,17 +57,21 @@ export interface Metrics {
   readonly usageBounded: Counter<'reason'>;
   /** Connections ended in the usage ledger, by whether they were relayed and how they ended. */
   readonly connectionsEnded: Counter<'relayed' | 'end'>;
+  /** The latest connection and usage reports, as counted above, with their times (`GET /history`). */
+  readonly history: CallHistoryRecorder;
 }
 
 export interface MetricsOptions {
   /** Collect Node's process metrics (CPU, heap, event loop) too. */
   processMetrics: boolean;
+  /** The bounds of the recent history (`GET /history`). */
+  history: Partial<CallHistoryOptions>;
 }
 
-export const metricsDefaults: MetricsOptions = { processMetrics: true };
+export const metricsDefaults: MetricsOptions = { processMetrics: true, history: {} };
 
 export function createMetrics(options: Partial<MetricsOptions> = {}): Metrics {
-  const { processMetrics } = { ...metricsDefaults, ...options };
+  const { processMetrics, history } = { ...metricsDefaults, ...options };
   const registry = new Registry();
   if (processMetrics) collectDefaultMetrics({ register: registry });
   const registers = [registry];
@@ -227,6 +236,7 @@ export function createMetrics(options: Partial<MetricsOptions> = {}): Metrics {
       labelNames: ['relayed', 'end'],
       registers,
     }),
+    history: createCallHistory(history),
   };
   zeroKnownSeries(metrics);
   return metrics;

@@ -40,13 +40,22 @@ export function recordReport(
   reported.add(key);
 
   const relayed = String(report.relayed);
+  const relayProtocol = report.local.relayProtocol ?? report.remote.relayProtocol ?? 'none';
   metrics.connectionReports.inc({
     local_type: report.local.type,
     remote_type: report.remote.type,
-    relay_protocol: report.local.relayProtocol ?? report.remote.relayProtocol ?? 'none',
+    relay_protocol: relayProtocol,
     relayed,
   });
   if (report.attempt > 1) metrics.relayFallbacks.inc();
   metrics.timeToConnectSeconds.observe({ relayed }, report.timeToConnectMs / 1000);
+  metrics.history.connected({
+    relayed: report.relayed,
+    localType: report.local.type,
+    remoteType: report.remote.type,
+    relayProtocol,
+    attempt: report.attempt,
+    timeToConnectMs: report.timeToConnectMs,
+  });
   return true;
 }

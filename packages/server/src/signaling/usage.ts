@@ -79,6 +79,16 @@ export function recordUsage(
     ctx.metrics.relayBytes.inc({ ...labels, direction: 'received' }, added.bytesReceived);
   }
   if (added.relayedMs > 0) ctx.metrics.relayedSeconds.inc(labels, added.relayedMs / 1000);
+  if (added.bytesSent + added.bytesReceived + added.relayedMs > 0) {
+    const { provider, relay_protocol: relayProtocol } = labels;
+    ctx.metrics.history.relayUsage({
+      provider,
+      relayProtocol,
+      ...added,
+      intervalMs: elapsedMs,
+      final: report.final,
+    });
+  }
   if (report.final) endEntry(ctx, socket, entry, 'closed');
   return true;
 }

@@ -20,6 +20,7 @@ import {
 } from '../../src/app.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
+import type { CallHistoryOptions } from '../../src/observability/call-history.js';
 import { metricSum } from './metric-counter.js';
 
 /** A TURN server with a fixed login: what `ICELANE_TURN_PROVIDER=static` hands out. */
@@ -54,12 +55,14 @@ export interface TestServerSetup {
   appAddedAfter?: boolean;
   /** The address to listen on (`::1` for IPv6); 127.0.0.1 by default. */
   host?: string;
+  /** The bounds of the server's recent history (`GET /history`). */
+  history?: Partial<CallHistoryOptions>;
 }
 
 const running = new Set<TestServer>();
 
 export async function startTestServer(setup: TestServerSetup = {}): Promise<TestServer> {
-  const metrics = createMetrics({ processMetrics: false });
+  const metrics = createMetrics({ processMetrics: false, history: setup.history ?? {} });
   const real = createIceSource(
     {
       stunUrls: ['stun:127.0.0.1:3478'],

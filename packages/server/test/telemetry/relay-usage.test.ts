@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConnectionReport, UsageReport } from '@icelane/protocol';
+import type { UsageReport } from '@icelane/protocol';
 import { createJwtAuthorize } from '../../src/auth/index.js';
 import { USAGE_BOUNDS } from '../../src/signaling/usage.js';
 import { captureLogger } from '../credentials/log-capture.js';
 import { connect, disconnectAll, joined, request } from '../support/clients.js';
 import { hs256, inSeconds } from '../support/jwt-signer.js';
 import { rawGet } from '../support/http.js';
+import { connectionReport, usageReport } from '../support/reports.js';
 import { closeAll, startTestServer } from '../support/server.js';
 
 afterEach(async () => {
@@ -14,25 +15,8 @@ afterEach(async () => {
 });
 
 const BOB = 'bobsPeerId00001';
-const relayedReport: ConnectionReport = {
-  peerId: BOB,
-  attempt: 1,
-  strategy: 'auto',
-  local: { type: 'relay', protocol: 'udp', relayProtocol: 'udp' },
-  remote: { type: 'prflx', protocol: 'udp' },
-  relayed: true,
-  timeToConnectMs: 400,
-};
-const usage = (fields: Partial<UsageReport>): UsageReport => ({
-  peerId: BOB,
-  attempt: 1,
-  bytesSent: 0,
-  bytesReceived: 0,
-  relayedMs: 0,
-  relayProtocol: 'udp',
-  final: false,
-  ...fields,
-});
+const relayedReport = connectionReport(BOB);
+const usage = (fields: Partial<UsageReport>) => usageReport(BOB, fields);
 
 /** The usage log lines, parsed. */
 function usageLines(lines: string[]): Record<string, unknown>[] {
