@@ -1,8 +1,11 @@
 // The SDK's size budgets, in gzip bytes (level 9; 1 kB = 1,000 bytes, as Vite prints sizes).
 // The test suite fails when either is exceeded.
 export const bundleBudgets = {
-  /** The SDK's own code: its published modules and the protocol helpers they use, minified. */
-  ownCodeGzip: 21_000,
+  /**
+   * The SDK's own code: its published modules and the protocol helpers they use, minified.
+   * 21.0 -> 21.1 kB: peer-link.ts split into a base class for the 400-line file limit (+85 bytes).
+   */
+  ownCodeGzip: 21_100,
   /** Everything an app ships for the SDK: every chunk, the lazy simple-peer chunk included. */
   totalGzip: 45_000,
 };

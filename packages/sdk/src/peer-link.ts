@@ -1,10 +1,11 @@
 /**
  * The link to one remote peer: one {@link AttemptConnection} per attempt, driven by the attempt
  * state machine, which decides which signals count, when to retry and when to give up. Once a
- * connection is up, its healing (link-healing.ts) heals it in place when its path dies.
+ * connection is up, its healing (link-healing.ts) heals it in place when its path dies. Each
+ * attempt's connection is made and wired by the base, peer-link-connection.ts.
  */
 import type { ConnectionReport, IceConfig, SignalData } from '@icelane/protocol';
-import { AttemptConnection } from './attempt-connection.js';
+import type { AttemptConnection } from './attempt-connection.js';
 import {
   RETRY_SIGNAL,
   initialAttemptState,
@@ -24,15 +25,12 @@ import { NETWORK_SIGNAL, NetworkHint, parseNetworkSignal } from './network-check
 import type { FirstPath } from './path-memory/first-path.js';
 import { linkMemory, type LinkMemory } from './path-memory/link-memory.js';
 import type { PeerLinkDeps } from './peer-link-deps.js';
-import { forwardedHandlers } from './peer-media-events.js';
+import { PeerLinkConnection } from './peer-link-connection.js';
 
 /** The signal types the SDKs send each other (never the browser's: offer, answer, candidate). */
 const SDK_SIGNAL_PREFIX = 'icelane:';
 
-/** How long a closed live connection waits for the reason (peer left, or a retry) to arrive. */
-const CLOSE_GRACE_MS = 1_000;
-
-export class PeerLink {
+export class PeerLink extends PeerLinkConnection {
   /** The id the app knows this peer by: the one it had when first seen, for the link's life. */
   readonly peerId: string;
   /** Where signals go: the peer's id on the server now, which changes when it rejoins. */
@@ -41,15 +39,15 @@ export class PeerLink {
    * The server no longer knows this peer under `signalingId` (it left, or either side lost
    * signaling) but the connection is up: it carries on until it ends or the peer's new id arrives.
    */
-  private detached = false;
-  private state: AttemptState;
-  private connection: AttemptConnection | undefined;
-  private plan: AttemptPlan;
+  protected detached = false;
+  protected state: AttemptState;
+  protected connection: AttemptConnection | undefined;
+  protected plan: AttemptPlan;
   private pending: SignalData[] = [];
-  private report: ConnectionReport | undefined;
-  private readonly startedAt = Date.now();
+  protected report: ConnectionReport | undefined;
+  protected readonly startedAt = Date.now();
   /** The healing of the live connection (with `recovery`), once it is up. */
-  private readonly healing: LinkHealing = linkHealing({
+  protected readonly healing: LinkHealing = linkHealing({
     recovered: (outcome) => this.deps.emit('recovery', { peerId: this.peerId, ...outcome }),
     reconnecting: (on) => {
       this.emitState();
@@ -59,9 +57,10 @@ export class PeerLink {
   /** TURN on demand told by both sides' network checks (see network-hint.ts). */
   private readonly hint: NetworkHint;
   /** This network's path memory, as this link uses it. */
-  private readonly memory: LinkMemory;
+  protected readonly memory: LinkMemory;
 
-  constructor(private readonly deps: PeerLinkDeps) {
+  constructor(protected readonly deps: PeerLinkDeps) {
+    super();
     this.peerId = deps.remote.peerId;
     this.signalingId = deps.remote.peerId;
     const { strategy, maxAttempts } = deps.options;
@@ -90,7 +89,7 @@ export class PeerLink {
    * The options attempts are planned with: TURN on demand is off when the checks say TURN is
    * needed, and the network's remembered path applies.
    */
-  private get planOptions(): ResolvedJoinOptions & { firstPath?: FirstPath } {
+  protected get planOptions(): ResolvedJoinOptions & { firstPath?: FirstPath } {
     const { options } = this.deps;
     const told = this.hint.needsTurn ? { ...options, turnOnDemand: false } : options;
     const firstPath = this.memory.firstPath();
@@ -203,7 +202,7 @@ export class PeerLink {
     return this.connection?.usage;
   }
 
-  private facts(): AttemptFacts {
+  protected facts(): AttemptFacts {
     return {
       policy: this.plan.policy,
       turn: this.plan.turn,
@@ -212,7 +211,7 @@ export class PeerLink {
     };
   }
 
-  private dispatch(input: AttemptInput, signal?: SignalData): void {
+  protected dispatch(input: AttemptInput, signal?: SignalData): void {
     if (this.detached && input.type === 'local-failure') return this.failDetached(input);
     const before = this.state.phase;
     const { state, actions } = stepAttempt(this.state, input);
@@ -280,111 +279,6 @@ export class PeerLink {
       this.plan = planAttempt(this.planOptions, ice, attempt);
       this.dispatch({ type: 'ready', attempt });
     });
-  }
-
-  private createPeer(attempt: number, initiator: boolean): void {
-    const { options } = this.deps;
-    const peerId = this.peerId;
-    const plan = (this.plan = planAttempt(this.planOptions, this.deps.ice(), attempt));
-    const signal = (data: SignalData) => this.deps.sendSignal(this.signalingId, attempt, data);
-    const fail = (reason: FailureReason) =>
-      this.dispatch({ type: 'local-failure', attempt, reason, ...this.facts() });
-    // Unless the reason arrives first (the peer left, or retries), this live connection has
-    // failed. Its interface gone (a failed transport), signaling went too: see failDetached.
-    const failAfterGrace = () =>
-      setTimeout(() => {
-        if (this.connection === connection && this.state.phase === 'connected') fail('ice-failed');
-      }, CLOSE_GRACE_MS);
-    const recovery = options.recovery
-      ? this.healing.forConnection({
-          attempt,
-          initiator,
-          policy: plan.policy,
-          options: this.planOptions,
-          connection: () => this.connection,
-          ice: () => this.deps.ice(),
-          report: () => this.report,
-          sendSignal: signal,
-          giveUp: fail,
-        })
-      : undefined;
-    const media = forwardedHandlers(this.deps, peerId, attempt);
-    const connection = new AttemptConnection(
-      {
-        plan,
-        initiator,
-        options,
-        ...(this.deps.path ? { path: this.deps.path } : {}),
-        SimplePeer: this.deps.SimplePeer,
-        reportContext: () => ({
-          peerId,
-          attempt,
-          strategy: options.strategy,
-          turnOnDemand: options.turnOnDemand,
-          timeToConnectMs: Date.now() - this.startedAt,
-        }),
-      },
-      {
-        signal,
-        connected: () => {
-          this.memory.connected(attempt, this.state.failures);
-          this.healing.up(recovery);
-          media.connectionUp();
-          this.dispatch({ type: 'connected', attempt });
-          // The new connection is up before its first report: the one at hand is the old path's.
-          this.healing.endReplacement(
-            'recovered',
-            this.report?.attempt === this.state.attempt ? this.report : undefined,
-          );
-        },
-        // A path that may be lost: signaling is checked now, before healing needs it.
-        suspect: () => {
-          if (recovery) this.deps.onTrouble();
-        },
-        trouble: (cause) => recovery?.trouble(cause),
-        heardAgain: () => recovery?.heardAgain(),
-        // No ICE restart brings a failed DTLS transport back: the call moves to a new connection,
-        // whose outcome is this incident's `recovery`. Not at once: a vanished network interface
-        // (Firefox fails the transport then) took signaling with it, and the retry needs it.
-        transportFailed: () => {
-          if (!recovery) return;
-          this.healing.loseTransport(connection.lastHeardAt());
-          failAfterGrace();
-        },
-        // Refused credentials must not end a call that needs no relay: fresh ones for the next
-        // gathering, and ICE carries on with what it has.
-        turnRefused: () =>
-          void this.deps.freshIce(Date.now()).then((ice) => {
-            if (this.connection === connection) this.applyIce(ice);
-          }),
-        failed: fail,
-        remoteClosed: () => {
-          // Without signaling, the far side closing means it left; a failed transport does not.
-          // Nor does a close while this side's path was already failing: Firefox closes its own
-          // channels when its interface goes, at times before its transport says `failed`
-          // (simple-peer then closes the connection, so it never does).
-          if (this.detached && !this.healing.transportLost()) {
-            if (!recovery || !this.healing.reconnecting()) return this.deps.onLost();
-            this.healing.loseTransport(connection.lastHeardAt());
-          }
-          // The far side closed a live connection: it left (a `peer:left` follows) or it is
-          // retrying (its notice follows).
-          failAfterGrace();
-        },
-        ...media.handlers,
-        report: (report) => {
-          this.memory.reported(attempt, report.relayed);
-          this.report = report;
-          this.deps.emit('report', { peerId, report });
-          this.deps.onReport(report);
-          recovery?.reported();
-        },
-        rtt: (rttMs) => {
-          if (this.report) this.report = { ...this.report, rttMs };
-        },
-      },
-    );
-    this.connection = connection;
   }
 
   private destroyPeer(): void {
