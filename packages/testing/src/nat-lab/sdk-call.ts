@@ -69,11 +69,19 @@ export async function sdkCall(
     const a = await join('a');
     const startedAt = Date.now();
     const b = await join('b');
-    const [outcomeA, outcomeB] = await Promise.all([
-      outcome(a, b.peerId, startedAt, timeoutMs),
-      outcome(b, a.peerId, startedAt, timeoutMs),
-    ]);
-    return { a: outcomeA, b: outcomeB };
+    await Promise.all([settled(a, b.peerId, timeoutMs), settled(b, a.peerId, timeoutMs)]);
+    const read = async () => {
+      const [outcomeA, outcomeB] = await Promise.all([
+        outcome(a, b.peerId, startedAt),
+        outcome(b, a.peerId, startedAt),
+      ]);
+      return { a: outcomeA, b: outcomeB };
+    };
+    // A side that connected is read from its first report, and its fallbacks came before it.
+    const first = await read();
+    if (!first.a.error && !first.b.error) return first;
+    await signalingBarrier(a, b);
+    return await read();
   } finally {
     for (const [i, page] of pages.entries()) {
       const profile = profiles?.[i === 0 ? 'a' : 'b'];
@@ -88,20 +96,37 @@ export function withMedia(lab: Lab, options: HarnessJoinOptions): HarnessJoinOpt
   return lab.videoCall ? { fakeMedia: true, ...options } : options;
 }
 
-async function outcome(
-  side: RoomPage,
-  otherPeerId: string,
-  startedAt: number,
-  timeoutMs: number,
-): Promise<SideOutcome> {
-  const settled = (id: string) =>
+/** Until the side reported its connection to the other peer, or gave up with `connect-failed`. */
+async function settled(side: RoomPage, otherPeerId: string, timeoutMs: number): Promise<void> {
+  const done = (id: string) =>
     window.harness.of('report').some((payload) => (payload as { peerId: string }).peerId === id) ||
     window.harness
       .of('error')
       .some((payload) => (payload as RecordedError).code === 'connect-failed');
-  await side.page.waitForFunction(settled, otherPeerId, { timeout: timeoutMs });
-  // Whatever else the SDK would say (a second error, a late report) has a moment to show.
-  await side.page.waitForTimeout(500);
+  await side.page.waitForFunction(done, otherPeerId, { timeout: timeoutMs });
+}
+
+/**
+ * After a failure, what more could be said about it (a second error) would be brought by the
+ * other side's signals still on their way: once a link failed, the SDK says nothing more on its
+ * own (attempts.ts). A round trip on one socket comes back behind everything the server relayed
+ * to it before, and the server relays a signal before it answers a later request on the sender's
+ * socket (the relay awaits only the roster): so round trips on b, then a, then b cover both ways.
+ * The round trip is an ICE refresh, which changes nothing on a failed link.
+ */
+async function signalingBarrier(a: RoomPage, b: RoomPage): Promise<void> {
+  for (const side of [b, a, b]) {
+    await side.page.evaluate(async () => {
+      await window.harness.room!.refreshIce();
+    });
+  }
+}
+
+async function outcome(
+  side: RoomPage,
+  otherPeerId: string,
+  startedAt: number,
+): Promise<SideOutcome> {
   return side.page.evaluate(
     ({ id, startedAt }) => {
       const of = (name: string) =>
