@@ -5,7 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IceServer, JoinAnswer } from '@icelane/protocol';
-import { SERVER_MAIN, startCoturn, startServerProcess, type Coturn } from '@icelane/testing';
+import { startCoturn, startServerProcess, type Coturn } from '@icelane/testing';
+import { runCli } from './support/cli-run.js';
 import { connect, disconnectAll, nextEvent, request } from './support/clients.js';
 import { startCloudflareFake } from '@icelane/testing';
 import { IPV4_ONLY_WARNING } from '../src/credentials/ipv4-only-warning.js';
@@ -20,14 +21,6 @@ afterAll(async () => {
   disconnectAll();
   await coturn?.stop();
 });
-
-function cli(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [SERVER_MAIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    encoding: 'utf8',
-    timeout: 10_000,
-  });
-}
 
 /** Allocates a relay on coturn with a credential, as a browser would; true when coturn accepts. */
 function turnAccepts(server: IceServer): boolean {
@@ -53,27 +46,28 @@ function turnAccepts(server: IceServer): boolean {
 }
 
 describe('icelane-server', () => {
-  it('--help lists every variable with its default and exits 0', () => {
-    const result = cli(['--help']);
+  it('--help lists every variable with its default and exits 0', async ({ signal }) => {
+    const result = await runCli(['--help'], {}, signal);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('PORT (default: 8080)');
     expect(result.stdout).toContain('ICELANE_COTURN_SECRETS');
     expect(result.stdout).toContain('CLOUDFLARE_TURN_API_TOKEN');
   });
 
-  it('exits 1 naming the bad variable, without echoing secrets', () => {
-    const result = cli([], {
-      ICELANE_TURN_TTL_SECONDS: 'soon',
-      ICELANE_COTURN_SECRETS: 'do-not-print-me',
-    });
+  it('exits 1 naming the bad variable, without echoing secrets', async ({ signal }) => {
+    const result = await runCli(
+      [],
+      { ICELANE_TURN_TTL_SECONDS: 'soon', ICELANE_COTURN_SECRETS: 'do-not-print-me' },
+      signal,
+    );
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('ICELANE_TURN_TTL_SECONDS: expected an integer');
     expect(result.stderr).toContain('ICELANE_COTURN_URLS: required when the provider is coturn');
     expect(result.stderr + result.stdout).not.toContain('do-not-print-me');
   });
 
-  it('exits 1 when the static directory does not exist', () => {
-    const result = cli([], { ICELANE_STATIC_DIR: '/nonexistent/icelane-page' });
+  it('exits 1 when the static directory does not exist', async ({ signal }) => {
+    const result = await runCli([], { ICELANE_STATIC_DIR: '/nonexistent/icelane-page' }, signal);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('ICELANE_STATIC_DIR');
   });

@@ -2,9 +2,9 @@
  * The JWT settings through the `icelane-server` CLI: the environment switches the check on, a
  * conflicting environment stops the start, and the secret stays out of the logs.
  */
-import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SERVER_MAIN, startServerProcess } from '@icelane/testing';
+import { startServerProcess } from '@icelane/testing';
+import { runCli } from './support/cli-run.js';
 import { connect, disconnectAll, request } from './support/clients.js';
 import { hs256, inSeconds } from './support/jwt-signer.js';
 
@@ -45,24 +45,25 @@ describe('icelane-server with join tokens', () => {
     }
   });
 
-  it('refuses to start with both a secret and a JWKS URL, naming both, not echoing the secret', () => {
-    const result = spawnSync(process.execPath, [SERVER_MAIN], {
-      env: {
-        PATH: process.env.PATH ?? '',
+  it('refuses to start with both a secret and a JWKS URL, naming both, not echoing the secret', async ({
+    signal,
+  }) => {
+    const result = await runCli(
+      [],
+      {
         ICELANE_JWT_SECRET: SECRET,
         ICELANE_JWT_JWKS_URL: 'https://auth.example/.well-known/jwks.json',
       },
-      encoding: 'utf8',
-      timeout: 10_000,
-    });
+      signal,
+    );
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('ICELANE_JWT_SECRET');
     expect(result.stderr).toContain('ICELANE_JWT_JWKS_URL');
     expect(result.stderr + result.stdout).not.toContain(SECRET);
   });
 
-  it('lists the JWT variables in --help', () => {
-    const result = spawnSync(process.execPath, [SERVER_MAIN, '--help'], { encoding: 'utf8' });
+  it('lists the JWT variables in --help', async ({ signal }) => {
+    const result = await runCli(['--help'], {}, signal);
     for (const name of ['ICELANE_JWT_SECRET', 'ICELANE_JWT_JWKS_URL', 'ICELANE_JWT_ISSUER']) {
       expect(result.stdout).toContain(name);
     }

@@ -2,7 +2,7 @@
  * `ICELANE_TLS_CERT` / `ICELANE_TLS_KEY`: the CLI serves HTTPS and socket.io over TLS with the
  * given certificate, and refuses to start, naming the variable, when the pair is incomplete or bad.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import type { TLSSocket } from 'node:tls';
@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SERVER_MAIN, startServerProcess } from '@icelane/testing';
+import { startServerProcess } from '@icelane/testing';
+import { runCli } from './support/cli-run.js';
 
 const run = promisify(execFile);
 let dir: string;
@@ -60,12 +61,9 @@ function get(url: string, ca: string): Promise<{ status: number; body: string; c
   });
 }
 
-function cli(env: Record<string, string>) {
-  return spawnSync(process.execPath, [SERVER_MAIN], {
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
-    encoding: 'utf8',
-    timeout: 10_000,
-  });
+/** The CLI on an ephemeral port of 127.0.0.1, run to its exit. */
+function cli(env: Record<string, string>, signal: AbortSignal) {
+  return runCli([], { PORT: '0', HOST: '127.0.0.1', ...env }, signal);
 }
 
 describe('icelane-server over TLS', () => {
@@ -87,22 +85,27 @@ describe('icelane-server over TLS', () => {
     }
   });
 
-  it('refuses a certificate without its key, and a key without its certificate', () => {
-    const noKey = cli({ ICELANE_TLS_CERT: certFile });
+  it('refuses a certificate without its key, and a key without its certificate', async ({
+    signal,
+  }) => {
+    const noKey = await cli({ ICELANE_TLS_CERT: certFile }, signal);
     expect(noKey.status).toBe(1);
     expect(noKey.stderr).toContain('ICELANE_TLS_KEY: required with ICELANE_TLS_CERT');
-    const noCert = cli({ ICELANE_TLS_KEY: keyFile });
+    const noCert = await cli({ ICELANE_TLS_KEY: keyFile }, signal);
     expect(noCert.status).toBe(1);
     expect(noCert.stderr).toContain('ICELANE_TLS_CERT: required with ICELANE_TLS_KEY');
   });
 
-  it('names the variable whose file is missing or not PEM', () => {
-    const missing = cli({ ICELANE_TLS_CERT: join(dir, 'absent.pem'), ICELANE_TLS_KEY: keyFile });
+  it('names the variable whose file is missing or not PEM', async ({ signal }) => {
+    const missing = await cli(
+      { ICELANE_TLS_CERT: join(dir, 'absent.pem'), ICELANE_TLS_KEY: keyFile },
+      signal,
+    );
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/ICELANE_TLS_CERT: cannot read ".*absent\.pem"/);
     const garbage = join(dir, 'garbage.pem');
     writeFileSync(garbage, 'not a key\n');
-    const bad = cli({ ICELANE_TLS_CERT: certFile, ICELANE_TLS_KEY: garbage });
+    const bad = await cli({ ICELANE_TLS_CERT: certFile, ICELANE_TLS_KEY: garbage }, signal);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('ICELANE_TLS_CERT: not a usable PEM certificate and key pair');
   });
