@@ -21,6 +21,12 @@ export interface CoturnOptions {
    * endpoint for the network check (`altStunUrl`). With one address it opens no alternative port.
    */
   extraListeningIps: string[];
+  /**
+   * More addresses to relay from beside `ip` (`relay-ip`), one per family coturn should allocate
+   * in: an IPv6 one lets a client ask for an IPv6 relay (RFC 6156); without one, any client gets
+   * its relay address on `ip`.
+   */
+  extraRelayIps: string[];
   /** Relay ports come from this range. */
   minRelayPort: number;
   maxRelayPort: number;
@@ -56,6 +62,7 @@ export const coturnDefaults: CoturnOptions = {
   maxRelayPort: 65535,
   deniedPeerRanges: [],
   extraListeningIps: [],
+  extraRelayIps: [],
   verbose: false,
   prefix: [],
   onLog: () => {},
@@ -87,6 +94,7 @@ export async function startCoturn(options: Partial<CoturnOptions> = {}): Promise
     '-n',
     `--listening-ip=${o.ip}`,
     `--relay-ip=${o.ip}`,
+    ...o.extraRelayIps.map((extra) => `--relay-ip=${extra}`),
     // coturn turns RFC 5780 (and its alternative port) off whenever an external IP is set; the
     // relay address is public here, so the setting only matters without extra addresses.
     ...(o.extraListeningIps.length > 0 ? [] : [`--external-ip=${o.ip}`]),

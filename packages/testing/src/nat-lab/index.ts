@@ -17,6 +17,13 @@ export {
 } from './lab.js';
 export { PUBLIC_HOST, type LabNetwork, type SideName } from './topology.js';
 export { WEB_HOST, natKinds, type NatKind } from './nat-kinds.js';
+export {
+  NAT64_PREFIX,
+  PUBLIC_HOST6,
+  SIGNAL_NAME,
+  TURN_NAME,
+  type SideNetwork,
+} from './ipv6/plan.js';
 export type { IncidentTimes } from './incidents.js';
 export { namespaceName } from './names.js';
 export { labResources, sweepLeftovers } from './teardown.js';

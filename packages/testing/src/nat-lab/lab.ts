@@ -11,12 +11,19 @@ import { startCoturn, startServerProcess, type Coturn, type ServerProcess } from
 import { coturnDefaults } from '../coturn.js';
 import { launchBrowserIn } from './browser.js';
 import { makeLabCa } from './lab-ca.js';
-import { writeNamespaceHosts } from './netns-hosts.js';
+import { writeNamespaceHosts, writeNamespaceResolver } from './netns-hosts.js';
 import { blackout, handover, rebind, type IncidentTimes } from './incidents.js';
-import { WEB_HOST, type NatKind } from './nat-kinds.js';
+import { WEB_HOST } from './nat-kinds.js';
 import { run } from './run.js';
 import { PUBLIC_HOST, buildLabNetwork, ip, type LabNetwork, type SideName } from './topology.js';
 import { TurnLog } from './turn-log.js';
+import {
+  PUBLIC_HOST6,
+  SIGNAL_NAME,
+  TURN_NAME,
+  serverNames,
+  type SideNetwork,
+} from './ipv6/plan.js';
 import { controlLink, type LinkControl, type LinkSetting } from './link-emulator/link-control.js';
 
 /** The TURN port: every lab has its own public namespace, so a fixed port never clashes. */
@@ -43,8 +50,14 @@ const COTURN_RELAY_PORTS = { min: coturnDefaults.minRelayPort, max: coturnDefaul
 const CGNAT_RANGE = '100.64.0.0-100.127.255.255';
 
 export interface LabOptions {
-  a: NatKind;
-  b: NatKind;
+  /**
+   * How each side reaches the public segment. With an IPv6-only side (`'nat64'`), coturn also
+   * listens and relays on IPv6, and the servers go by name (`signal.icelane.test`,
+   * `turn.icelane.test`: an IPv6-only side can use no IPv4 literal): that side resolves them with
+   * DNS64, every other namespace from a hosts file.
+   */
+  a: SideNetwork;
+  b: SideNetwork;
   /** Run coturn. `false` means TURN is down: its address is known, nothing answers there. */
   turn: boolean;
   /** Run the signaling server with this environment on top of the lab's TURN settings. */
@@ -113,7 +126,10 @@ export interface Lab {
   readonly coturn: Coturn | null;
   /** What coturn printed about allocations and requests, per username (needs `turnVerbose`). */
   turnLog: TurnLog;
-  /** `turn:203.0.113.1:3478?transport=…` whether or not coturn runs; `tls` with `turnTls`. */
+  /**
+   * `turn:203.0.113.1:3478?transport=…` (`turn.icelane.test` with an IPv6-only side) whether or
+   * not coturn runs; `tls` with `turnTls`.
+   */
   turnUrls: { udp: string; tcp: string; tls?: string };
   stunUrl: string;
   /** `stun:203.0.113.1:3479` with `stunProbe`, else `null`. */
@@ -191,6 +207,18 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
       }
     }
     const tlsHost = tlsByName ? TURN_TLS_NAME : PUBLIC_HOST;
+    const named = o.a === 'nat64' || o.b === 'nat64';
+    if (named) {
+      const others = Object.values(network.sides).filter((side) => side.nat !== 'nat64');
+      for (const ns of [network.pubNs, ...others.map((side) => side.ns)]) {
+        await writeNamespaceHosts(ns, serverNames(PUBLIC_HOST));
+        // No resolver but the hosts file: a query it cannot answer (Chromium's WebRTC asks for
+        // the TURN name's IPv6 address too) fails at once on loopback, where the machine's own
+        // resolver, out of the namespace's reach, would keep it waiting past ICE gathering.
+        await writeNamespaceResolver(ns, '127.0.0.1');
+      }
+    }
+    const iceHost = named ? TURN_NAME : PUBLIC_HOST;
 
     const turnLog = new TurnLog();
     const turnOptions = {
@@ -201,7 +229,13 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
       realm: TURN_REALM,
       deniedPeerRanges: o.relayRefusesPrivatePeers ? [CGNAT_RANGE] : [],
       verbose: o.turnVerbose,
-      extraListeningIps: o.stunProbe ? [SECOND_PUBLIC_HOST] : [],
+      extraListeningIps: [
+        ...(o.stunProbe ? [SECOND_PUBLIC_HOST] : []),
+        ...(named ? [PUBLIC_HOST6] : []),
+      ],
+      // The IPv4 relay address stays `ip`, explicit: a client reaching coturn over IPv6 gets an
+      // IPv4 relay unless it asks for IPv6 (RFC 6156), as behind Cloudflare's TURN.
+      extraRelayIps: named ? [PUBLIC_HOST6] : [],
       tls: ca ? { port: TURN_TLS_PORT, certFile: ca.certFile, keyFile: ca.keyFile } : null,
       onLog: (line: string) => {
         turnLog.read(line);
@@ -225,17 +259,17 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
       });
 
     const turnUrls = {
-      udp: `turn:${PUBLIC_HOST}:${TURN_PORT}?transport=udp`,
-      tcp: `turn:${PUBLIC_HOST}:${TURN_PORT}?transport=tcp`,
+      udp: `turn:${iceHost}:${TURN_PORT}?transport=udp`,
+      tcp: `turn:${iceHost}:${TURN_PORT}?transport=tcp`,
       ...(ca ? { tls: `turns:${tlsHost}:${TURN_TLS_PORT}?transport=tcp` } : {}),
     };
-    const stunUrl = `stun:${PUBLIC_HOST}:${TURN_PORT}`;
+    const stunUrl = `stun:${iceHost}:${TURN_PORT}`;
     const probeStunUrl = o.stunProbe ? `stun:${PUBLIC_HOST}:${TURN_PORT + 1}` : null;
 
     const server = o.server
       ? await startServerProcess({
           prefix,
-          host: o.turnTls ? WEB_HOST : PUBLIC_HOST,
+          host: named ? SIGNAL_NAME : o.turnTls ? WEB_HOST : PUBLIC_HOST,
           env: {
             ...serverTurnEnv(stunUrl, turnUrls),
             ...(probeStunUrl ? { ICELANE_STUN_PROBE_URLS: probeStunUrl } : {}),

@@ -6,10 +6,22 @@
  * With `spareRouter`, each side behind a router also gets a second one of the same kind, wired
  * to the client but unused until a handover (incidents.ts) moves the client onto it.
  *
+ * With an IPv6-only side (`'nat64'`, ipv6/nat64-side.ts) the public segment is dual-stack
+ * (2001:db8::/64 beside 203.0.113.0/24, the public namespace routing between its IPv6 subnets)
+ * and a client on it gets IPv6 too.
+ *
  * Links are created directly inside the namespaces, so none ever appears in the root namespace,
  * and deleting the namespaces removes every link and rule of the lab.
  */
 import { startCable, type Cable } from './link-emulator/cable.js';
+import { buildNat64Side } from './ipv6/nat64-side.js';
+import {
+  PUBLIC_HOST6,
+  dualStackAddress,
+  nat64Plan,
+  serverNames,
+  type SideNetwork,
+} from './ipv6/plan.js';
 import { natRules, type NatKind } from './nat-kinds.js';
 import { namespaceName, newLabId } from './names.js';
 import { run } from './run.js';
@@ -23,12 +35,15 @@ export type SideName = 'a' | 'b';
 /** One end of a call: the namespace its browser runs in and how it reaches the public segment. */
 export interface LabSide {
   name: SideName;
-  nat: NatKind;
+  nat: SideNetwork;
   /** The namespace the browser runs in. */
   ns: string;
   /** The router namespace, when `nat` is not `none`. */
   routerNs?: string;
-  /** The client's own address (100.64.x.2 behind a router, 203.0.113.2x on the public segment). */
+  /**
+   * The client's own address (100.64.x.2 behind a router, 203.0.113.2x on the public segment,
+   * 2001:db8:x::2 behind NAT64).
+   */
   address: string;
   /** The address the public segment sees this client's traffic from. */
   publicAddress: string;
@@ -70,8 +85,8 @@ export interface LabNetwork {
 }
 
 export interface LabNetworkOptions {
-  a: NatKind;
-  b: NatKind;
+  a: SideNetwork;
+  b: SideNetwork;
   /**
    * Give each side behind a router a spare router of the same kind, with its own public address
    * (203.0.113.3x) and private subnet (100.64.1x.0/24), for handovers (see `handover` in
@@ -111,20 +126,64 @@ export async function buildLabNetwork(options: LabNetworkOptions): Promise<LabNe
     await run('ip', ['netns', 'add', name]);
     await ip(name, 'link', 'set', 'lo', 'up');
   };
-  const destroy = () => destroyNamespaces([...namespaces]);
+  // Programs a side runs besides the browsers (NAT64, DNS64), stopped before the namespaces go.
+  const stops: (() => Promise<void>)[] = [];
+  const destroy = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop().catch(() => {});
+    await destroyNamespaces([...namespaces]);
+  };
+  const dualStack = options.a === 'nat64' || options.b === 'nat64';
 
   try {
     await addNamespace(pubNs);
     await ip(pubNs, 'link', 'add', 'br0', 'type', 'bridge');
     await ip(pubNs, 'addr', 'add', `${PUBLIC_HOST}/24`, 'dev', 'br0');
     await ip(pubNs, 'link', 'set', 'br0', 'up');
+    if (dualStack) {
+      // nodad: usable at once, not after a second of duplicate address detection.
+      await ip(pubNs, 'addr', 'add', `${PUBLIC_HOST6}/64`, 'dev', 'br0', 'nodad');
+      await run('ip', ['netns', 'exec', pubNs, 'sysctl', '-qw', 'net.ipv6.conf.all.forwarding=1']);
+    }
 
     const sides = {} as Record<SideName, LabSide>;
     for (const name of ['a', 'b'] as const) {
       const emulated = options.emulatedLinks?.includes(name) ?? false;
-      sides[name] = await buildSide(id, pubNs, name, options[name], emulated, addNamespace);
-      if (options.spareRouter && options[name] !== 'none') {
-        const spare = await buildRouter(id, pubNs, name, options[name], true, addNamespace);
+      const kind = options[name];
+      if (kind === 'nat64') {
+        if (emulated || options.spareRouter)
+          throw new Error('an IPv6-only side has neither an emulated link nor a spare router');
+        const ns = namespaceName(id, `client${name}`);
+        const routerNs = namespaceName(id, `router${name}`);
+        await addNamespace(ns);
+        await addNamespace(routerNs);
+        const built = await buildNat64Side(
+          name,
+          ns,
+          routerNs,
+          (port, inNs, ifname) => vethToPublic(pubNs, port, inNs, ifname),
+          serverNames(PUBLIC_HOST),
+        );
+        stops.push(built.stop);
+        sides[name] = built.side;
+        const plan = nat64Plan(name);
+        await ip(pubNs, '-6', 'route', 'add', plan.subnet, 'via', plan.publicAddress6);
+        continue;
+      }
+      sides[name] = await buildSide(id, pubNs, name, kind, emulated, addNamespace);
+      if (dualStack && kind === 'none') {
+        await ip(
+          sides[name].ns,
+          'addr',
+          'add',
+          `${dualStackAddress(name)}/64`,
+          'dev',
+          'eth0',
+          'nodad',
+        );
+        await ip(sides[name].ns, '-6', 'route', 'add', 'default', 'via', PUBLIC_HOST6);
+      }
+      if (options.spareRouter && kind !== 'none') {
+        const spare = await buildRouter(id, pubNs, name, kind, true, addNamespace);
         sides[name].spare = spare;
       }
     }
