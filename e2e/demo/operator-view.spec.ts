@@ -1,7 +1,8 @@
 /**
  * The operator view (`operator.html`) on the demo as `npm run demo` starts it: after a relayed and
  * a direct call, it shows the same relay share, candidate types, connect-time histogram and bytes
- * relayed as the server's `/metrics` says, and draws the share over time.
+ * relayed as the server's `/metrics` says; and a view opened only after the calls draws them from
+ * the server's `/history`, with the connect-time quantiles taken from the recorded times.
  */
 import { expect, type Page } from '@playwright/test';
 import type {} from '../../packages/demo/src/operator/operator-state.js';
@@ -34,7 +35,7 @@ async function shown(page: Page): Promise<Shown | null> {
   });
 }
 
-test('the operator view shows the relay share, candidate types, connect times and bytes relayed the server counted', async ({
+test('the operator view shows the relay share, candidate types, connect times and bytes relayed the server counted, opened during the calls or after them', async ({
   browser,
   demo,
 }) => {
@@ -128,11 +129,57 @@ test('the operator view shows the relay share, candidate types, connect times an
     await expect(
       operator.locator('#relay-routes .bar-row[data-label^="coturn / "]').first(),
     ).toBeVisible();
-    // Over time: one point per read, since before the calls.
-    expect(
-      Number(await operator.locator('#share-chart svg').getAttribute('data-samples')),
-    ).toBeGreaterThan(10);
-    await operator.screenshot({ path: docsPath('demo-operator.png'), fullPage: true });
+
+    // An operator who opens the view after the calls sees them: the server's history.
+    const laterContext = await browser.newContext({ viewport: { width: 1280, height: 820 } });
+    const later = await laterContext.newPage();
+    opened.push({ page: later, close: () => laterContext.close() });
+    await later.goto(new URL('operator.html?every=500', demo.url).href);
+    const historyOf = (page: Page) =>
+      page.evaluate(() => {
+        const { history, quantiles } = window.__operator;
+        return (
+          history && {
+            sides: history.connections.length,
+            relayedSides: history.connections.filter((side) => side.relayed).length,
+            times: history.connections.map((side) => side.timeToConnectMs),
+            relayBytes: history.usage.reduce((sum, u) => sum + u.bytesSent + u.bytesReceived, 0),
+            quantiles: quantiles!,
+          }
+        );
+      });
+    // The same calls as the counters since the start, read at the same moment.
+    await expect
+      .poll(async () => {
+        const text = await demo.metrics();
+        const seen = await historyOf(later);
+        return (
+          seen && {
+            sides: seen.sides - counterSum(text, 'icelane_connections_total', {}),
+            relayed:
+              seen.relayedSides -
+              counterSum(text, 'icelane_connections_total', { relayed: 'true' }),
+            bytes: seen.relayBytes - counterSum(text, 'icelane_relay_bytes_total', {}),
+          }
+        );
+      })
+      .toEqual({ sides: 0, relayed: 0, bytes: 0 });
+    const seen = (await historyOf(later))!;
+    expect(seen.sides).toBeGreaterThanOrEqual(4);
+    expect(seen.relayBytes).toBeGreaterThan(0);
+    // Exact: the median and p95 are times some side measured (nearest rank).
+    const sorted = [...seen.times].sort((a, b) => a - b);
+    const rank = (q: number) => sorted[Math.ceil(q * sorted.length) - 1];
+    expect(seen.quantiles).toMatchObject({ exact: true, p50Ms: rank(0.5), p95Ms: rank(0.95) });
+    await expect(later.locator('#connect-quantiles')).not.toContainText('estimate');
+    await expect(later.locator('#share-chart svg')).toHaveAttribute(
+      'data-samples',
+      String(seen.sides),
+    );
+    expect(Number(await later.locator('#rate-chart svg').getAttribute('data-max'))).toBeGreaterThan(
+      0,
+    );
+    await later.screenshot({ path: docsPath('demo-operator.png'), fullPage: true });
   } finally {
     for (const page of opened) await page.close();
   }

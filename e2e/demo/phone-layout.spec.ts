@@ -8,6 +8,12 @@ import { test } from './demo-stack.js';
 import { docsPath, openAndJoin, remotePanel } from './call-page.js';
 
 const PHONE = { width: 390, height: 844 };
+/**
+ * Two labels closer than a space (about 3 px at their 11 px) read as one word: the old labels
+ * (`≤0.1s`, `≤0.25s`, `≤0.5s`) stood 0.3 px apart here in Chromium, `≤0.1s≤0.25s≤0.5s`, and a
+ * wider font would overlap them; the bare bounds stand 15 px apart or more.
+ */
+const LABEL_SPACE_PX = 4;
 
 test("on a phone, the far side's video is in the first screen and yours is small in its corner", async ({
   browser,
@@ -48,5 +54,44 @@ test("on a phone, the far side's video is in the first screen and yours is small
   } finally {
     await phone.close();
     await laptop.close();
+  }
+});
+
+test("on a phone, the operator view's connect-time columns keep their labels apart", async ({
+  browser,
+  demo,
+}) => {
+  const context = await browser.newContext({ viewport: PHONE });
+  try {
+    const page = await context.newPage();
+    await page.goto(new URL('operator.html', demo.url).href);
+    const labels = page.locator('#connect-histogram .column-label');
+    // Every bucket exists from the server's start, calls or not: 8 bounds and the one above.
+    await expect(labels).toHaveCount(9);
+    // The text's own boxes: a label's element may be narrower than the text it lets overflow.
+    const boxes = await labels.evaluateAll((elements) =>
+      elements.map((element) => {
+        const range = document.createRange();
+        range.selectNodeContents(element);
+        const { left, right } = range.getBoundingClientRect();
+        return { text: element.textContent, left, right };
+      }),
+    );
+    for (const [i, box] of boxes.entries()) {
+      expect(box.left, `${box.text} starts on the screen`).toBeGreaterThanOrEqual(0);
+      expect(box.right, `${box.text} ends on the screen`).toBeLessThanOrEqual(PHONE.width);
+      const next = boxes[i + 1];
+      if (next) {
+        expect(
+          next.left - box.right,
+          `space between ${box.text} and ${next.text}`,
+        ).toBeGreaterThanOrEqual(LABEL_SPACE_PX);
+      }
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      PHONE.width,
+    );
+  } finally {
+    await context.close();
   }
 });

@@ -51,6 +51,7 @@ export function createLineChart(options: Partial<LineChartOptions> = {}): LineCh
       line.setAttribute('points', sparklinePoints(scaled, { ...o, samples }));
       element.dataset.samples = String(values.length);
       element.dataset.last = String(values[values.length - 1] ?? '');
+      element.dataset.max = String(Math.max(0, ...values));
     },
   };
 }

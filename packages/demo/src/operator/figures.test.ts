@@ -46,8 +46,8 @@ describe('readFigures', () => {
     ]);
     // Rank 2 of 4 is the first of the 2 in (0.1, 0.25]: halfway through it.
     expect(f.connectTime.p50Seconds).toBeCloseTo(0.175);
-    // Rank 3.6: 0.6 of the way through the (0.25, 0.5] bucket's single observation.
-    expect(f.connectTime.p90Seconds).toBeCloseTo(0.4);
+    // Rank 3.8: 0.8 of the way through the (0.25, 0.5] bucket's single observation.
+    expect(f.connectTime.p95Seconds).toBeCloseTo(0.45);
     expect(f.relayBytes).toEqual({
       sent: 1500,
       received: 3000,

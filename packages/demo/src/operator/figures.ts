@@ -22,7 +22,7 @@ export interface OperatorFigures {
     buckets: Bucket[];
     /** Estimated from the buckets as PromQL's `histogram_quantile` does; `null` with no data. */
     p50Seconds: number | null;
-    p90Seconds: number | null;
+    p95Seconds: number | null;
   };
   relayBytes: {
     sent: number;
@@ -59,7 +59,7 @@ export function readFigures(samples: readonly MetricSample[]): OperatorFigures {
         count: bucket.count - (cumulative[i - 1]?.count ?? 0),
       })),
       p50Seconds: histogramQuantile(0.5, cumulative),
-      p90Seconds: histogramQuantile(0.9, cumulative),
+      p95Seconds: histogramQuantile(0.95, cumulative),
     },
     relayBytes: {
       sent: sumOf(samples, 'icelane_relay_bytes_total', { direction: 'sent' }),
