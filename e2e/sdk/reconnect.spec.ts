@@ -120,3 +120,50 @@ for (const browserName of BROWSER_NAMES) {
     }
   });
 }
+
+test('a dropped signaling connection comes back straight on WebSocket, without long-polling first, in chromium', async ({
+  browsers,
+}) => {
+  const browser = await browsers('chromium');
+  const coturn = await startCoturn();
+  const env = { ...coturnServerEnv(coturn), ICELANE_STATIC_DIR: SDK_PAGE_DIR };
+  const server = await startServerProcess({ env });
+  const pages: RoomPage[] = [];
+  try {
+    const [ada, bob] = await joinTwo(browser, server.url, 'upgrade', {}, pages);
+    await waitForReport(ada.page, bob.peerId);
+    // socket.io opens on long-polling and upgrades: WebSocket has worked on this page once.
+    const transport = () =>
+      ada.page.evaluate(
+        () =>
+          (
+            window.harness.room as unknown as {
+              socket: { io: { engine?: { transport?: { name: string } } } };
+            }
+          ).socket.io.engine?.transport?.name,
+      );
+    await expect.poll(transport).toBe('websocket');
+
+    const polls: string[] = [];
+    ada.page.on('request', (request) => {
+      if (request.url().includes('transport=polling')) polls.push(request.url());
+    });
+    // The connection dies as the SDK's own probe closes a dead one (signaling-probe.ts).
+    await ada.page.evaluate(() =>
+      (
+        window.harness.room as unknown as { socket: { io: { engine: { close(): void } } } }
+      ).socket.io.engine.close(),
+    );
+    const [, back] = await waitForEvents<{ state: string }>(ada.page, 'signaling', 2);
+    expect(back).toEqual({ state: 'connected' });
+    // The rejoin waited for no polling handshake and no upgrade: 2 round trips fewer.
+    expect(polls).toEqual([]);
+    expect(await transport()).toBe('websocket');
+    await ada.page.evaluate((to) => window.harness.send('after the drop', to), bob.peerId);
+    await expectData(bob.page, ada.peerId, 'after the drop');
+  } finally {
+    await Promise.all(pages.map((p) => p.close()));
+    await server.stop();
+    await coturn.stop();
+  }
+});

@@ -59,6 +59,11 @@ export function connectSignaling(url: string, options: SignalingOptions): Promis
     // on signaling: the first try comes at once (50-150 ms, socket.io's jitter), not after
     // socket.io's 1 s; later ones back off as usual, up to its 5 s.
     reconnectionDelay: 100,
+    // A reconnection opens straight on WebSocket once WebSocket has worked on this page (it falls
+    // back to long-polling, where a proxy blocks WebSocket, if it fails): the round trips of
+    // polling's handshake and of the upgrade come before the rejoin otherwise, and a call healing
+    // after a NAT rebinding waits for that rejoin.
+    rememberUpgrade: true,
   });
   const unreachable = (why: string, cause: Error | undefined) =>
     new IcelaneError('signaling-failed', `could not reach the signaling server at ${url} ${why}`, {
