@@ -20,13 +20,16 @@ const UNIT_IN_TEST_FOLDERS = [
 ];
 
 // Integration files that assert timings (floods answered in time, a Redis pause noticed, a
-// credential refreshed while others are served): on two cores beside the browser suites they
+// credential refreshed while others are served, a provider's outage and failover on lifetimes and
+// timeouts scaled down to a second or less): on two cores beside the browser suites they
 // measure the load more than the server. scripts/test.sh runs them apart, with the machine to
 // themselves: ICELANE_VITEST_TIMING=apart leaves them out, =only runs them alone.
 const TIMING_SENSITIVE = [
   'packages/server/test/adversarial/**/*.test.ts',
   'packages/server/test/redis/shared-credentials.test.ts',
   'packages/server/test/regression/issue-14-redis-liveness.test.ts',
+  'packages/server/test/provider-outage.test.ts',
+  'packages/server/test/provider-failover.test.ts',
 ];
 const timing = process.env.ICELANE_VITEST_TIMING;
 

@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCloudflareProvider } from '../../src/credentials/cloudflare.js';
 import { createIceSource, type IceSource } from '../../src/credentials/ice-source.js';
+import { iceSourceDefaults } from '../../src/credentials/ice-source-options.js';
 import type { TurnProvider } from '../../src/credentials/provider.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
@@ -115,6 +116,9 @@ describe('issue 14: per-session credentials live no longer than their session', 
         scope: 'per-session',
         ttlSeconds: TTL_SECONDS,
         minRemainingMs: 0,
+        // Each join waits its provider call out, to its own timeout: a join answered STUN-only
+        // (the API slower than the 3 s join wait on a loaded machine) has nothing to revoke.
+        joinTimeoutMs: iceSourceDefaults.mintTimeoutMs,
       },
     });
     const alice = await joined(server.url, 'revoke');
