@@ -37,6 +37,7 @@ function relayAddresses(): { lines: string[]; onLog: (line: string) => void } {
   return {
     lines,
     onLog: (line) => {
+      if (process.env.NAT_LAB_DEBUG) console.log(line);
       const match = RELAY_ADDRESS.exec(line);
       if (match) lines.push(`${match[1]} ${match[2]}`);
     },
@@ -110,6 +111,45 @@ test('with the servers given as IPv4 literals, the IPv6-only phone cannot use th
   // Host candidates on IPv6 alone, and no server answered: no srflx, no relay, ever.
   expect(first).toMatchObject({ localAddressFamilies: ['ipv6'], localCandidateTypes: ['host'] });
   for (const attempt of rest) expect(attempt.localCandidateTypes).toEqual([]);
+});
+
+test('Firefox as the IPv6-only phone, a dual-stack laptop (Chromium): relay goes through NAT64 to an IPv4 relay, auto connects directly over IPv6', async ({
+  lab,
+}) => {
+  const relays = relayAddresses();
+  const network = await lab({
+    ...PHONE_AND_LAPTOP,
+    b: 'none',
+    browsers: { a: 'firefox', b: 'chromium' },
+    server: serverWith(),
+    onLog: relays.onLog,
+  });
+  const relayed = await sdkCall(network, both({ strategy: 'relay' }));
+  console.log(describeCall('Firefox phone, dual-stack laptop, relay', relayed));
+  for (const name of ['a', 'b'] as const) {
+    expect(relayed[name].error, `relay, side ${name}`).toBeUndefined();
+    expect(relayed[name].report, `relay, side ${name}`).toMatchObject({ relayed: true });
+  }
+  expect(relayed.a.report!.local.type).toBe('relay');
+  expect(relays.lines.length).toBeGreaterThan(0);
+  expect(relays.lines.every((line) => line.startsWith('IPv4 '))).toBe(true);
+
+  const before = await serverMetrics(network);
+  const direct = await sdkCall(network, both({}));
+  console.log(describeCall('Firefox phone, dual-stack laptop, auto', direct));
+  for (const name of ['a', 'b'] as const) {
+    expect(direct[name].error, `auto, side ${name}`).toBeUndefined();
+    expect(direct[name].report, `auto, side ${name}`).toMatchObject({
+      attempt: 1,
+      relayed: false,
+    });
+  }
+  // The phone's own IPv6 address: nothing of NAT64 in the path.
+  expect(direct.a.report!.local.type).toBe('host');
+  expect(metricsSince(before, await serverMetrics(network))).toMatchObject({
+    direct: 2,
+    relayed: 0,
+  });
 });
 
 /** The phone's namespace has no IPv4 address but loopback: it is IPv6-only indeed. */

@@ -11,19 +11,13 @@ import { startCoturn, startServerProcess, type Coturn, type ServerProcess } from
 import { coturnDefaults } from '../coturn.js';
 import { launchBrowserIn } from './browser.js';
 import { makeLabCa } from './lab-ca.js';
-import { writeNamespaceHosts, writeNamespaceResolver } from './netns-hosts.js';
+import { writeNamespaceHosts } from './netns-hosts.js';
 import { blackout, handover, rebind, type IncidentTimes } from './incidents.js';
 import { WEB_HOST } from './nat-kinds.js';
 import { run } from './run.js';
 import { PUBLIC_HOST, buildLabNetwork, ip, type LabNetwork, type SideName } from './topology.js';
 import { TurnLog } from './turn-log.js';
-import {
-  PUBLIC_HOST6,
-  SIGNAL_NAME,
-  TURN_NAME,
-  serverNames,
-  type SideNetwork,
-} from './ipv6/plan.js';
+import { PUBLIC_HOST6, SIGNAL_NAME, TURN_NAME, type SideNetwork } from './ipv6/plan.js';
 import { controlLink, type LinkControl, type LinkSetting } from './link-emulator/link-control.js';
 
 /** The TURN port: every lab has its own public namespace, so a fixed port never clashes. */
@@ -54,7 +48,7 @@ export interface LabOptions {
    * How each side reaches the public segment. With an IPv6-only side (`'nat64'`), coturn also
    * listens and relays on IPv6, and the servers go by name (`signal.icelane.test`,
    * `turn.icelane.test`: an IPv6-only side can use no IPv4 literal): that side resolves them with
-   * DNS64, every other namespace from a hosts file.
+   * DNS64, every other namespace at the public segment's resolver (ipv6/public-dns.ts).
    */
   a: SideNetwork;
   b: SideNetwork;
@@ -208,16 +202,6 @@ export async function createLab(options: Partial<LabOptions> = {}): Promise<Lab>
     }
     const tlsHost = tlsByName ? TURN_TLS_NAME : PUBLIC_HOST;
     const named = o.a === 'nat64' || o.b === 'nat64';
-    if (named) {
-      const others = Object.values(network.sides).filter((side) => side.nat !== 'nat64');
-      for (const ns of [network.pubNs, ...others.map((side) => side.ns)]) {
-        await writeNamespaceHosts(ns, serverNames(PUBLIC_HOST));
-        // No resolver but the hosts file: a query it cannot answer (Chromium's WebRTC asks for
-        // the TURN name's IPv6 address too) fails at once on loopback, where the machine's own
-        // resolver, out of the namespace's reach, would keep it waiting past ICE gathering.
-        await writeNamespaceResolver(ns, '127.0.0.1');
-      }
-    }
     const iceHost = named ? TURN_NAME : PUBLIC_HOST;
 
     const turnLog = new TurnLog();

@@ -8,13 +8,15 @@
  *
  * With an IPv6-only side (`'nat64'`, ipv6/nat64-side.ts) the public segment is dual-stack
  * (2001:db8::/64 beside 203.0.113.0/24, the public namespace routing between its IPv6 subnets)
- * and a client on it gets IPv6 too.
+ * and a client on it gets IPv6 too; the servers' names are resolved at the public segment's
+ * resolver (ipv6/public-dns.ts), and on the IPv6-only side at its router's DNS64.
  *
  * Links are created directly inside the namespaces, so none ever appears in the root namespace,
  * and deleting the namespaces removes every link and rule of the lab.
  */
 import { startCable, type Cable } from './link-emulator/cable.js';
 import { buildNat64Side } from './ipv6/nat64-side.js';
+import { startPublicDns } from './ipv6/public-dns.js';
 import {
   PUBLIC_HOST6,
   dualStackAddress,
@@ -186,6 +188,18 @@ export async function buildLabNetwork(options: LabNetworkOptions): Promise<LabNe
         const spare = await buildRouter(id, pubNs, name, kind, true, addNamespace);
         sides[name].spare = spare;
       }
+    }
+    if (dualStack) {
+      const others = Object.values(sides).filter((side) => side.nat !== 'nat64');
+      const names = serverNames(PUBLIC_HOST);
+      const addresses = [PUBLIC_HOST, PUBLIC_HOST6];
+      const dns = await startPublicDns(
+        pubNs,
+        addresses,
+        names,
+        others.map((side) => side.ns),
+      );
+      stops.push(dns.stop);
     }
     return { id, pubNs, sides, namespaces, destroy };
   } catch (error) {

@@ -1,7 +1,8 @@
 /**
- * The two programs behind an IPv6-only side's router: TAYGA (NAT64, a userspace translator on a
- * TUN device) and unbound (the DNS64 resolver). Each runs in the router's namespace from a
- * configuration written into the lab's temporary directory, and is stopped by its PID.
+ * The programs behind the lab's IPv6: TAYGA (NAT64, a userspace translator on a TUN device) and
+ * unbound (DNS64 on an IPv6-only side's router, a plain resolver on the public segment). Each runs
+ * in its namespace from a configuration written into a directory of its own, and is stopped by
+ * its PID.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -76,24 +77,29 @@ export async function startNat64(o: Nat64Options): Promise<Daemon> {
   return daemon;
 }
 
-export interface Dns64Options {
-  routerNs: string;
+export interface ResolverOptions {
+  ns: string;
   dir: string;
-  /** The address it listens on (the router's, on the phone's subnet). */
-  address: string;
+  /** The addresses it listens on. */
+  addresses: string[];
   /** The names it answers for (all under `icelane.test`), each with an IPv4 address. */
   names: Record<string, string>;
+  /**
+   * Synthesize AAAA records in the NAT64 prefix from A records (DNS64), for an IPv6-only side;
+   * `false`: a plain resolver, the public segment's.
+   */
+  dns64: boolean;
 }
 
 /**
- * unbound with its dns64 module, answering for the lab's names with A records only, so the
- * phone's AAAA query gets an address DNS64 synthesized in the NAT64 prefix.
+ * unbound answering for the lab's names with A records only; with `dns64`, a phone's AAAA query
+ * gets an address synthesized in the NAT64 prefix.
  *
  * The names are an auth-zone the iterator reads, not local-data: measured, local-data answered
  * the AAAA query with no data, since local zones answer before any module (dns64 included) runs.
  * `test.` is one of unbound's default local zones (RFC 6761) and is lifted for the same reason.
  */
-export async function startDns64(o: Dns64Options): Promise<Daemon> {
+export async function startResolver(o: ResolverOptions): Promise<Daemon> {
   const zone = join(o.dir, 'icelane.test.zone');
   await writeFile(
     zone,
@@ -111,11 +117,12 @@ export async function startDns64(o: Dns64Options): Promise<Daemon> {
     config,
     [
       'server:',
-      `  interface: ${o.address}`,
+      ...o.addresses.map((address) => `  interface: ${address}`),
       '  port: 53',
+      '  access-control: 0.0.0.0/0 allow',
       '  access-control: ::/0 allow',
-      '  module-config: "dns64 iterator"',
-      `  dns64-prefix: ${NAT64_PREFIX}`,
+      `  module-config: "${o.dns64 ? 'dns64 ' : ''}iterator"`,
+      ...(o.dns64 ? [`  dns64-prefix: ${NAT64_PREFIX}`] : []),
       '  local-zone: "test." nodefault',
       '  domain-insecure: "icelane.test."',
       '  username: ""',
@@ -134,7 +141,7 @@ export async function startDns64(o: Dns64Options): Promise<Daemon> {
       '',
     ].join('\n'),
   );
-  const child = spawnIn(o.routerNs, 'unbound', ['-d', '-c', config]);
+  const child = spawnIn(o.ns, 'unbound', ['-d', '-c', config]);
   const daemon = daemonOf(child);
   try {
     await outputLine(child, /start of service/, 'unbound');

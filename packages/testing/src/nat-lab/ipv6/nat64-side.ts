@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { writeNamespaceResolver } from '../netns-hosts.js';
 import { runIn } from '../run.js';
 import { ip, type LabSide, type SideName } from '../topology.js';
-import { startDns64, startNat64, type Daemon } from './daemons.js';
+import { startNat64, startResolver, type Daemon } from './daemons.js';
 import { nat64Plan } from './plan.js';
 
 export interface Nat64Side {
@@ -63,7 +63,9 @@ export async function buildNat64Side(
     daemons.push(
       await startNat64({ routerNs, dir, address: plan.nat64Address, pool: plan.nat64Pool }),
     );
-    daemons.push(await startDns64({ routerNs, dir, address: plan.gateway, names }));
+    daemons.push(
+      await startResolver({ ns: routerNs, dir, addresses: [plan.gateway], names, dns64: true }),
+    );
     await writeNamespaceResolver(ns, plan.gateway);
   } catch (error) {
     await stop();
