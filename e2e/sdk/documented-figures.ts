@@ -7,21 +7,10 @@
 import type { ConnectionReport } from '@icelane/sdk';
 import { cumulativeBuckets, histogramQuantile } from '../../packages/demo/src/operator/figures.js';
 import { sumBy, type MetricSample } from '@icelane/testing';
+import type { UsageLine } from '../support/usage-log.js';
 
 /** The server's buckets for `icelane_time_to_connect_seconds` (observability/metrics.ts). */
 export const CONNECT_BUCKETS = [0.1, 0.25, 0.5, 1, 2, 4, 8, 16];
-
-/** The server's `connection usage` log line (packages/server/README.md, usage per user). */
-export interface UsageLine {
-  sessionId: string;
-  provider: string;
-  relayProtocol: string | null;
-  relayed: boolean;
-  end: string;
-  bytesSent: number;
-  bytesReceived: number;
-  relayedMs: number;
-}
 
 export interface CallsDid {
   /** Every connection report, both sides of every call. */

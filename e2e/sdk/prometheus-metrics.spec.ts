@@ -19,13 +19,13 @@ import {
 import { startPrometheus } from '../support/prometheus.js';
 import { joinTwo, waitForReport, type RoomPage } from '@icelane/testing/browser-suite';
 import { turnUsageByUsername } from '../support/turn-usage.js';
+import { usageLog } from '../support/usage-log.js';
 import {
   bucketOf,
   dashboardExpected,
   readmeExpected,
   type CallsDid,
   type Expected,
-  type UsageLine,
 } from './documented-figures.js';
 
 /** A UDP TURN ChannelData message is the packet behind a 4-byte header (RFC 8656 §12.4). */
@@ -232,11 +232,4 @@ async function exchangeData(ada: RoomPage, bob: RoomPage): Promise<void> {
   for (const page of [ada, bob]) {
     await page.page.waitForFunction((count) => window.harness.of('data').length >= count, MESSAGES);
   }
-}
-
-/** The server's `connection usage` log lines. */
-function usageLog(logs: readonly string[]): UsageLine[] {
-  return logs
-    .filter((line) => line.includes('"connection usage"'))
-    .map((line) => JSON.parse(line) as UsageLine);
 }
