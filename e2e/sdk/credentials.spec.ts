@@ -9,6 +9,13 @@ import {
 } from '@icelane/testing/browser-suite';
 
 const TTL_SECONDS = 60;
+/**
+ * The SDK's CLOSE_GRACE_MS (packages/sdk/src/peer-link-connection.ts): a live connection that
+ * closes waits this long for its reason (the peer left) before it counts as failed and is retried.
+ * A close before `peer:left` has had it by the time `peer:left` is seen plus this; one after it
+ * finds the link gone.
+ */
+const CLOSE_GRACE_MS = 1_000;
 
 let stack: IcelaneStack;
 const pages: RoomPage[] = [];
@@ -83,7 +90,7 @@ test('a peer leaving closes its connection on the other side without an error', 
   const [left] = await waitForEvents<{ peerId: string }>(ada.page, 'peer:left');
   expect(left).toEqual({ peerId: bob.peerId });
   expect(await ada.page.evaluate(() => window.harness.peers())).toEqual([]);
-  await ada.page.waitForTimeout(1_500);
+  await ada.page.waitForTimeout(CLOSE_GRACE_MS);
   expect(await ada.page.evaluate(() => window.harness.of('error'))).toEqual([]);
   expect(await ada.page.evaluate(() => window.harness.of('fallback'))).toEqual([]);
 });

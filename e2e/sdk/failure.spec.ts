@@ -1,7 +1,12 @@
 import { expect, test } from '@playwright/test';
 import { counterSum, freePort } from '@icelane/testing';
 import { startIcelaneStack } from '../support/icelane-stack.js';
-import { joinTwo, waitForEvents, type RoomPage } from '@icelane/testing/browser-suite';
+import {
+  joinTwo,
+  signalingBarrier,
+  waitForEvents,
+  type RoomPage,
+} from '@icelane/testing/browser-suite';
 
 interface ErrorRecord {
   code: string;
@@ -53,8 +58,10 @@ test('after the last attempt one connect-failed error says what was tried and wh
 
     const states = await ada.page.evaluate(() => window.harness.of('peer:state'));
     expect(states.at(-1)).toMatchObject({ peerId: bob.peerId, state: 'failed', attempt: 2 });
-    // One error only, however many signs of failure there were.
-    await ada.page.waitForTimeout(1_000);
+    // One error only, however many signs of failure there were: the last could be bob's signals
+    // from before he gave up too.
+    await waitForEvents(bob.page, 'error', 1, 30_000);
+    await signalingBarrier(ada, bob);
     expect(await ada.page.evaluate(() => window.harness.of('error').length)).toBe(1);
   } finally {
     await Promise.all(pages.map((p) => p.close()));

@@ -10,6 +10,7 @@ export {
   joinTwo,
   openSdkPage,
   rawStats,
+  signalingBarrier,
   waitForEvents,
   waitForReport,
   type RawStats,

@@ -119,6 +119,21 @@ export async function joinTwo(
   return [first, second];
 }
 
+/**
+ * Returns once each side has received everything the other sent it over signaling before the
+ * call. A round trip on one socket comes back behind everything the server relayed to it before,
+ * and the server relays a signal before it answers a later request on the sender's socket (the
+ * relay awaits only the roster): so round trips on b, then a, then b cover both ways. The round
+ * trip is an ICE refresh, which gives a failed link nothing to do.
+ */
+export async function signalingBarrier(a: RoomPage, b: RoomPage): Promise<void> {
+  for (const side of [b, a, b]) {
+    await side.page.evaluate(async () => {
+      await window.harness.room!.refreshIce();
+    });
+  }
+}
+
 /** Waits until `event` was emitted `count` times and returns the payloads so far. */
 export async function waitForEvents<T = unknown>(
   page: Page,

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { BrowserContext } from '@playwright/test';
 import type { ConnectionReport, FailedAttempt, IcelaneError, RoomEvents } from '@icelane/sdk';
 import type { HarnessJoinOptions } from '../browser-suite/sdk-page/main.js';
-import { joinInPage, type RoomPage } from '../browser-suite/room-page.js';
+import { joinInPage, signalingBarrier, type RoomPage } from '../browser-suite/room-page.js';
 import type { Lab } from './lab.js';
 import type { SideName } from './topology.js';
 
@@ -78,6 +78,9 @@ export async function sdkCall(
       return { a: outcomeA, b: outcomeB };
     };
     // A side that connected is read from its first report, and its fallbacks came before it.
+    // After a failure, what more could be said about it (a second error) would be brought by
+    // the other side's signals still on their way: once a link failed, the SDK says nothing
+    // more on its own (attempts.ts).
     const first = await read();
     if (!first.a.error && !first.b.error) return first;
     await signalingBarrier(a, b);
@@ -104,22 +107,6 @@ async function settled(side: RoomPage, otherPeerId: string, timeoutMs: number): 
       .of('error')
       .some((payload) => (payload as RecordedError).code === 'connect-failed');
   await side.page.waitForFunction(done, otherPeerId, { timeout: timeoutMs });
-}
-
-/**
- * After a failure, what more could be said about it (a second error) would be brought by the
- * other side's signals still on their way: once a link failed, the SDK says nothing more on its
- * own (attempts.ts). A round trip on one socket comes back behind everything the server relayed
- * to it before, and the server relays a signal before it answers a later request on the sender's
- * socket (the relay awaits only the roster): so round trips on b, then a, then b cover both ways.
- * The round trip is an ICE refresh, which changes nothing on a failed link.
- */
-async function signalingBarrier(a: RoomPage, b: RoomPage): Promise<void> {
-  for (const side of [b, a, b]) {
-    await side.page.evaluate(async () => {
-      await window.harness.room!.refreshIce();
-    });
-  }
 }
 
 async function outcome(
