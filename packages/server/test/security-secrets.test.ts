@@ -109,7 +109,8 @@ describe('secrets stay secret', () => {
       { kind: 'ok', status: 201 },
     ] as const) {
       cloudflare.mode = mode;
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      // The backoff after the last failure is over: the next join calls the API in this mode.
+      await new Promise((resolve) => setTimeout(resolve, backoff.maxMs));
       await session(cloudflareServer.url, token);
     }
     const pages: string[] = [];
