@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitForPort } from './ports.js';
+import { freePort, waitForListeners, waitForPort } from './ports.js';
 
 export interface CoturnOptions {
   /** The address coturn listens, relays and advertises on. */
@@ -148,9 +148,10 @@ export async function startCoturn(options: Partial<CoturnOptions> = {}): Promise
     if (o.prefix.length === 0) {
       await waitForPort(o.ip, port, child, o.startTimeoutMs, 100);
     } else {
-      // Inside a namespace the port is not reachable from here: give coturn time to bind instead.
-      await new Promise((resolve) => setTimeout(resolve, 700));
-      if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}`);
+      // Inside a namespace the port is not reachable from here: its listening sockets are read
+      // there instead, until every listening address has its TCP listener.
+      const hosts = [o.ip, ...o.extraListeningIps];
+      await waitForListeners(o.prefix, hosts, port, child, o.startTimeoutMs);
     }
   } catch (error) {
     await stop();
