@@ -54,14 +54,16 @@ export function remotePanel(page: Page) {
   return page.locator('article.peer:not(.local)');
 }
 
-/** Whether the remote video shows moving frames: its playback position advances over a second. */
+/** Whether the remote video shows moving frames: its playback position advances. */
 export async function videoAdvances(
   page: Page,
 ): Promise<{ before: number; after: number; width: number }> {
   const video = remotePanel(page).locator('video');
   await expect(video).toHaveJSProperty('readyState', 4, { timeout: 15_000 });
-  const before = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
-  await page.waitForTimeout(1_000);
+  const position = () => video.evaluate((v: HTMLVideoElement) => v.currentTime);
+  const before = await position();
+  // Until the position moves on (each frame moves it), rather than for a set second.
+  await expect.poll(position).toBeGreaterThan(before);
   return video.evaluate(
     (v: HTMLVideoElement, before: number) => ({
       before,
