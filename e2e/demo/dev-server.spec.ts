@@ -40,6 +40,14 @@ test('two pages served by the Vite dev server connect through its proxy', async 
         { message: output.join('') },
       )
       .toBe(200);
+    // The operator view's figures come through the proxy too (Vite would answer its page).
+    for (const [route, type] of [
+      ['metrics', /^text\/plain/],
+      ['history', /^application\/json/],
+    ] as const) {
+      const res = await fetch(new URL(route, devUrl));
+      expect(res.headers.get('content-type'), route).toMatch(type);
+    }
     const room = `dev-${Date.now()}`;
     const ada = await openAndJoin(browser, `${devUrl}?room=${room}`);
     const grace = await openAndJoin(browser, `${devUrl}?room=${room}`);
