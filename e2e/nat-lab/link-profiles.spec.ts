@@ -2,7 +2,8 @@
  * The SDK on real links (issue 25): both clients on good LTE, then on 3G (link-emulator's
  * profiles), as video calls. A lean choice for CI: an `auto` call through symmetric NATs
  * (relayed), a direct call through port-restricted ones (on LTE only), and one mid-call incident,
- * a NAT rebinding on the `auto` call (on LTE only, see below). About 1.5 minutes, measured here. Left to the benches (bench:connect and bench:recovery take profiles): the
+ * a NAT rebinding on the `auto` call. About 2.2 minutes, measured here (the rebinding on 3G ~40 s
+ * of it). Left to the benches (bench:connect and bench:recovery take profiles): the
  * scenarios that fail by design (direct behind symmetric NATs, TURN down: the SDK's own deadlines
  * decide them, tuned on perfect links, issue 25 item 4), TURN on demand, UDP-blocked, addresses
  * hidden, and the other incidents (handover, blackout, TURN restart, expiring credentials).
@@ -38,11 +39,11 @@ for (const profile of ['lte-good', '3g'] as const) {
       });
     }
 
-    // On 3G the rebinding heals slower than the recovery checks' 5 s median bound (bench:recovery:
-    // 5.6 s median, 6.9 s p95, no faster than with recovery off): the healing's steps do not
-    // follow the path's round trip yet (issue 25, item 4). It runs in the bench until they do.
+    // One run: the checks' median bound (5 s) needs two runs or more and is left to the bench. On
+    // 3G the data gap is 4-5 s (docs/benchmarks.md: healed in ~4 s, data then waits for the data
+    // channel's next retransmission, backed off during the outage); the bound checked here, 10 s,
+    // is the one of every link.
     test('an auto video call recovers from a NAT rebinding', async ({ lab }) => {
-      test.skip(profile === '3g', 'on 3G in bench:recovery until the healing follows the RTT');
       const run = {
         name: `rebinding, auto, on ${profile}`,
         scenario: SCENARIOS.rebinding,
