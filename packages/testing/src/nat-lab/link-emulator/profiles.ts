@@ -110,6 +110,19 @@ export const linkProfiles = {
     summary: 'GEO satellite: 600 ms round trip',
   },
 
+  // Not a measured network: the issue's stress for false alarms (issue 25, "10 % random loss"),
+  // good LTE's link losing one packet in ten at random in each direction, so that request and
+  // answer both get through only four times in five. For holds that count false alarms.
+  'lte-loss-10': {
+    link: {
+      ...goodLte,
+      up: { ...goodLte.up, loss: 0.1 },
+      down: { ...goodLte.down, loss: 0.1 },
+    },
+    rttMs: 54,
+    summary: 'good LTE losing 10 % at random each way (a stress, not a network)',
+  },
+
   // Low-orbit satellite (Starlink, Belgium, early 2022): RTT to European RIPE Atlas anchors
   // around 50 ms median, 40 ms at the 25th percentile and 60 ms at the 75th (Michel et al.,
   // APNIC blog, above): 25 ms a way, an interquartile range of 20 ms on the round trip is a
