@@ -1,6 +1,6 @@
 # What `npm run demo -- --https` prints once everything listens: the link (with a room, so the
 # laptop and the phone meet in one call), its QR code, and what the phone will say about the
-# self-signed certificate. Sourced by scripts/demo/run.sh, which sets host, port, turn_port,
+# self-signed certificate. Sourced by scripts/demo/run.sh, which sets host, host6, port, turn_port,
 # turns_port, cert_dir and certificate_made.
 
 https_message() {
@@ -15,7 +15,7 @@ https_message() {
 
     Open            $url
     Forced relay    $url&relay=1
-    TURN            coturn on $host: $turn_port (udp, tcp), $turns_port (tls), a fresh shared secret
+    TURN            coturn on $host${host6:+ and [$host6]}: $turn_port (udp, tcp), $turns_port (tls), a fresh shared secret
     Certificate     self-signed, $made: ${cert_dir/#$PWD\//}/cert.pem
                     SHA-256 $fingerprint
     Metrics         https://$host:$port/metrics

@@ -18,10 +18,12 @@ if ((demo_https)); then
   host=${ICELANE_DEMO_HOST:-$(lan_address)}
   [[ -n $host ]] || fail "no network address found for --https: set ICELANE_DEMO_HOST to this machine's LAN address"
   port=${ICELANE_DEMO_PORT:-8443}
+  host6=${ICELANE_DEMO_HOST6-$(lan_address 6)}
   scheme=https
 else
   host=${ICELANE_DEMO_HOST:-127.0.0.1}
   port=${ICELANE_DEMO_PORT:-8080}
+  host6=${ICELANE_DEMO_HOST6-::1}
   scheme=http
 fi
 turn_port=${ICELANE_DEMO_TURN_PORT:-3478}
@@ -33,6 +35,8 @@ server_main=$PWD/packages/server/dist/main.js
 [[ -f $static_dir/index.html ]] || fail "no built page in $static_dir: run 'npm run demo' (it builds first)"
 [[ -f $server_main ]] || fail "no built server at $server_main: run 'npm run demo' (it builds first)"
 command -v turnserver >/dev/null || fail "turnserver (Debian package coturn) is not installed"
+# No IPv6 on this machine (or it is off): coturn on IPv4 alone.
+grep -qs . /proc/net/if_inet6 || host6=''
 
 # port_free <port> <tcp|udp>: whether nothing listens there yet, so a clash is named up front
 # instead of surfacing later as a relay that silently never answers.
@@ -41,16 +45,20 @@ port_free() {
     const [port, proto, host] = process.argv.slice(1);
     const done = (free) => process.exit(free ? 0 : 1);
     if (proto === "udp") {
-      const s = require("node:dgram").createSocket("udp4");
+      const s = require("node:dgram").createSocket(host.includes(":") ? "udp6" : "udp4");
       s.once("error", () => done(false)).bind(+port, host, () => s.close(() => done(true)));
     } else {
       const s = require("node:net").createServer();
       s.once("error", () => done(false)).listen(+port, host, () => s.close(() => done(true)));
-    }' "$1" "$2" "$host"
+    }' "$1" "$2" "${3:-$host}"
 }
 port_free "$port" tcp || fail "port $port is in use: set ICELANE_DEMO_PORT to a free port"
 port_free "$turn_port" tcp && port_free "$turn_port" udp ||
   fail "port $turn_port is in use: set ICELANE_DEMO_TURN_PORT to a free port"
+if [[ -n $host6 ]]; then
+  port_free "$turn_port" tcp "$host6" && port_free "$turn_port" udp "$host6" ||
+    fail "port $turn_port is in use on $host6: set ICELANE_DEMO_TURN_PORT to a free port, or ICELANE_DEMO_HOST6= for IPv4 only"
+fi
 if ((demo_https)); then
   port_free "$turns_port" tcp || fail "port $turns_port is in use: set ICELANE_DEMO_TURNS_PORT to a free port"
   command -v openssl >/dev/null || fail "openssl (Debian package openssl) is not installed"
@@ -107,8 +115,15 @@ if ((demo_https)); then
   tls_args=(--cert="$cert_dir/cert.pem" --pkey="$cert_dir/key.pem" --tls-listening-port="$turns_port")
   turn_urls+=",turns:$host:$turns_port?transport=tcp"
 fi
+# On both families: a phone on an IPv6-only network reaches coturn over IPv6. Each family has its
+# own relay address, and a client gets an IPv4 one unless it asks for IPv6 (RFC 6156), so the
+# relay stays reachable from an IPv4-only peer (docs/turn-server.md). --external-ip names that
+# IPv4 relay address and keeps RFC 5780's second port (turn port + 1) closed, which two listening
+# addresses would open.
+ipv6_args=()
+[[ -n $host6 ]] && ipv6_args=(--listening-ip="$host6" --relay-ip="$host6")
 turnserver -c "$work/turnserver.conf" \
-  --listening-ip="$host" --relay-ip="$host" --external-ip="$host" \
+  --listening-ip="$host" --relay-ip="$host" --external-ip="$host" "${ipv6_args[@]}" \
   --listening-port="$turn_port" --min-port=49152 --max-port=65535 \
   --use-auth-secret --realm=icelane.demo --fingerprint \
   "${tls_args[@]}" --no-dtls --no-cli --no-multicast-peers "${loopback_peers[@]}" \
@@ -154,7 +169,7 @@ else
 
     Open            $url
     Forced relay    ${url}?relay=1
-    TURN            coturn on $host:$turn_port (udp, tcp), a fresh shared secret
+    TURN            coturn on $host:$turn_port${host6:+ and [$host6]:$turn_port} (udp, tcp), a fresh shared secret
     Metrics         ${url}metrics
     Operator view   ${url}operator.html
 
