@@ -15,6 +15,8 @@ ensure_debian_packages \
   iptables=iptables \
   iproute2=ip \
   conntrack=conntrack \
+  tayga=/usr/sbin/tayga \
+  unbound=/usr/sbin/unbound \
   python3=python3 \
   libnss3-tools=certutil
 ensure_workspace

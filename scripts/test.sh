@@ -14,6 +14,8 @@ ensure_debian_packages \
   iptables=iptables \
   iproute2=ip \
   conntrack=conntrack \
+  tayga=/usr/sbin/tayga \
+  unbound=/usr/sbin/unbound \
   python3=python3 \
   prometheus=/usr/bin/prometheus \
   libnss3-tools=certutil || exit 1
