@@ -20,7 +20,8 @@ import { localRoster } from './signaling/roster.js';
 import type { ScaleHealth, ScaleOut } from './scale/scale-out.js';
 import { allowAll, type Authorize } from './clients/authorize.js';
 import { onConnection } from './signaling/connection.js';
-import { roomKey, systemClock, type Clock, type IcelaneIo } from './signaling/context.js';
+import { systemClock, type Clock, type IcelaneIo } from './signaling/context.js';
+import { registryChannel, socketIoRoomChannel } from './signaling/room-channel.js';
 import type { InboundCall } from './signaling/ack.js';
 import { Limiters, rateLimitsDefaults } from './clients/limiters.js';
 import { RoomRegistry } from './signaling/rooms.js';
@@ -141,15 +142,15 @@ export function createIcelaneServer(
   mount.adoptLaterListeners();
   guardTransports(io, limiters, metrics, { maxOutgoingBufferBytes: o.maxOutgoingBufferBytes });
   const registry = new RoomRegistry();
+  const socketIoRooms = socketIoRoomChannel(io);
   const roster = scaleOut
     ? // Peers of a dead node, cleared by this one: their rooms hear it from here.
-      scaleOut.roster(registry, (room, peerId) =>
-        io.to(roomKey(room)).emit('peer:left', { peerId }),
-      )
+      scaleOut.roster(registry, (room, peerId) => socketIoRooms.peerLeft(room, null, { peerId }))
     : localRoster(registry);
   const ctx = {
     io,
     roster,
+    roomChannel: roster.singleNode ? registryChannel(io, registry) : socketIoRooms,
     iceSource: deps.iceSource,
     logger,
     metrics,

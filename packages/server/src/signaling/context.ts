@@ -11,6 +11,7 @@ import type { InboundCall } from './ack.js';
 import type { Authorize } from '../clients/authorize.js';
 import type { Limiters, SocketBuckets } from '../clients/limiters.js';
 import type { Roster } from './roster.js';
+import type { RoomChannel } from './room-channel.js';
 import type { Peer } from './rooms.js';
 import type { UsageLedger } from './usage-ledger.js';
 import type { DepartedPeers } from './departed.js';
@@ -56,6 +57,8 @@ export interface SignalingContext {
   io: IcelaneIo;
   /** Room membership: this node's memory, or shared by every node through Redis. */
   roster: Roster;
+  /** How a room hears of joins and leaves. */
+  roomChannel: RoomChannel;
   iceSource: IceSource;
   logger: Logger;
   metrics: Metrics;
@@ -69,9 +72,4 @@ export interface SignalingContext {
   /** Joins not answered yet: `close()` answers them `shutting-down` before disconnecting. */
   joinsInFlight: Set<InboundCall>;
   isShuttingDown(): boolean;
-}
-
-/** The socket.io room of an icelane room; prefixed so no room name can equal a socket's own room. */
-export function roomKey(room: string): string {
-  return `room:${room}`;
 }

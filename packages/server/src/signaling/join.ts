@@ -11,7 +11,7 @@ import {
 } from '@icelane/protocol';
 import type { InboundCall } from './ack.js';
 import { bearerToken, decide, refusalMessage } from '../clients/authorize.js';
-import { roomKey, type IcelaneSocket, type SignalingContext } from './context.js';
+import type { IcelaneSocket, SignalingContext } from './context.js';
 import type { IceSession } from '../credentials/ice-session.js';
 import { randomId } from '../clients/ids.js';
 import type { TakeResult } from '../clients/rate-limit.js';
@@ -119,11 +119,8 @@ export async function handleJoin(
     }
     state.peer = peer;
     if (previous) announceResumed(ctx, socket, previous, peer);
-    void socket.join(roomKey(peer.room));
-    // Encoding a broadcast costs as much with no recipient: skip it when nobody can hear.
-    if (claim.others.length > 0 || !ctx.roster.singleNode) {
-      socket.to(roomKey(peer.room)).emit('peer:joined', peerInfo(peer));
-    }
+    ctx.roomChannel.enter(socket, peer.room);
+    ctx.roomChannel.peerJoined(peer.room, socket.id, peerInfo(peer));
     ctx.metrics.joins.inc({ outcome: 'ok' });
     ctx.metrics.rooms.set(ctx.roster.local.roomCount);
     call.reply({

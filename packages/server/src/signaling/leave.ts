@@ -4,7 +4,7 @@
  */
 import { errorAnswer } from '@icelane/protocol';
 import type { InboundCall } from './ack.js';
-import { roomKey, type IcelaneSocket, type SignalingContext } from './context.js';
+import type { IcelaneSocket, SignalingContext } from './context.js';
 import { endUsage } from './usage.js';
 
 export async function handleLeave(
@@ -30,11 +30,8 @@ export function leaveRoom(ctx: SignalingContext, socket: IcelaneSocket): boolean
   if (!replaced) ctx.roster.remove(peer);
   // A connection that ended may come back with the peer's token (departed.ts); a leave is final.
   if (!replaced && socket.disconnected) ctx.departed.remember(peer);
-  void socket.leave(roomKey(peer.room));
-  // The last peer of a room on a single node has nobody to tell.
-  if (!replaced && (ctx.roster.local.size(peer.room) > 0 || !ctx.roster.singleNode)) {
-    ctx.io.to(roomKey(peer.room)).emit('peer:left', { peerId: peer.peerId });
-  }
+  ctx.roomChannel.exit(socket, peer.room);
+  if (!replaced) ctx.roomChannel.peerLeft(peer.room, socket.id, { peerId: peer.peerId });
   ctx.iceSource.release({ sessionId: peer.sessionId });
   ctx.metrics.rooms.set(ctx.roster.local.roomCount);
   return true;

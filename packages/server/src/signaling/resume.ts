@@ -12,7 +12,7 @@
  */
 import { hash } from 'node:crypto';
 import type { PeerLeft } from '@icelane/protocol';
-import { roomKey, type IcelaneSocket, type SignalingContext } from './context.js';
+import type { IcelaneSocket, SignalingContext } from './context.js';
 import { randomBase64url } from '../clients/ids.js';
 import type { Peer } from './rooms.js';
 
@@ -63,7 +63,7 @@ export async function evictPrevious(
   if (old && peer?.peerId === peerId) {
     old.data.peer = null;
     old.data.reported.clear();
-    void old.leave(roomKey(room));
+    ctx.roomChannel.exit(old, room);
     ctx.iceSource.release({ sessionId: peer.sessionId });
   }
   ctx.metrics.rooms.set(ctx.roster.local.roomCount);
@@ -72,8 +72,8 @@ export async function evictPrevious(
 
 /**
  * Tells the room the previous id is gone, and by which id it was replaced (`null` when the rejoin
- * failed after the eviction), then cuts the old connection. Before `socket` joins the room, so
- * the rejoining client does not hear of itself.
+ * failed after the eviction), then cuts the old connection. The rejoining client, `socket`, is
+ * left out: it does not hear of itself.
  */
 export function announceResumed(
   ctx: SignalingContext,
@@ -85,7 +85,7 @@ export function announceResumed(
   if (previous.socketId === null) return;
   const left: PeerLeft = { peerId: previous.peerId };
   if (peer) left.rejoinedAs = peer.peerId;
-  socket.to(roomKey(previous.room)).emit('peer:left', left);
+  ctx.roomChannel.peerLeft(previous.room, socket.id, left);
   // Across nodes the adapter carries this to the node that holds the socket, which has already
   // forgotten the peer (the roster's `evicted` notice comes first), so the end is silent there.
   ctx.io.in(previous.socketId).disconnectSockets(true);

@@ -66,6 +66,17 @@ export class RoomRegistry {
     return [...members.values()].filter((peer) => peer.peerId !== peerId);
   }
 
+  /** The sockets that speak for the peers of `room`, but `exceptSocketId`'s. */
+  socketIdsIn(room: string, exceptSocketId: string | null): string[] {
+    const ids: string[] = [];
+    const members = this.rooms.get(room);
+    if (!members) return ids;
+    for (const peer of members.values()) {
+      if (peer.socketId !== exceptSocketId) ids.push(peer.socketId);
+    }
+    return ids;
+  }
+
   add(peer: Peer): void {
     if (this.peers.has(peer.peerId)) throw new Error('peer id already in use');
     let members = this.rooms.get(peer.room);

@@ -36,9 +36,9 @@ export interface Roster {
   /** The peers of this node, for metrics and id checks. */
   readonly local: RoomRegistry;
   /**
-   * `true` when this node's memory is the whole roster (a single node): a room without another
-   * peer here has nobody to tell of a join or a leave, and the broadcast is skipped. Absent or
-   * `false`: peers on other nodes may be listening.
+   * `true` when this node's memory is the whole roster (a single node): a room is told of a join
+   * or a leave through `local` (room-channel.ts). Absent or `false`: peers on other nodes may be
+   * listening, and the room is told through socket.io's rooms and the adapter.
    */
   readonly singleNode?: boolean;
   /** Waits for pending writes. */
