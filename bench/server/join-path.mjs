@@ -46,7 +46,10 @@ async function startRig({ label, dist }, cloudflare, sockets) {
         for (let i = w; i < count; i += concurrency) {
           const index = i % serverSockets.length;
           const answer = await call(index, 'room:join', { room: `r${index}` });
-          if (!answer?.data) throw new Error(`${label}: join refused: ${JSON.stringify(answer)}`);
+          // Builds since the join answer is written as JSON ahead (encoded-ack.ts) hand the
+          // acknowledgement its text: a refusal is then the only answer with `error`.
+          const accepted = answer?.data ?? (answer?.json?.startsWith('{"data":') && answer);
+          if (!accepted) throw new Error(`${label}: join refused: ${JSON.stringify(answer)}`);
           await call(index, 'room:leave');
         }
       };

@@ -22,6 +22,8 @@ import { allowAll, type Authorize } from './clients/authorize.js';
 import { onConnection } from './signaling/connection.js';
 import { systemClock, type Clock, type IcelaneIo } from './signaling/context.js';
 import { registryChannel, socketIoRoomChannel } from './signaling/room-channel.js';
+import { icelaneParser } from './signaling/encoded-ack.js';
+import { joinAnswerEncoder } from './signaling/join-answer.js';
 import type { InboundCall } from './signaling/ack.js';
 import { Limiters, rateLimitsDefaults } from './clients/limiters.js';
 import { RoomRegistry } from './signaling/rooms.js';
@@ -130,6 +132,8 @@ export function createIcelaneServer(
     transports: [...o.transports],
     cors: { origin: o.corsOrigins.includes('*') ? '*' : [...o.corsOrigins] },
     allowRequest: originGate(o.corsOrigins),
+    // Writes a join's answer with its ICE part encoded once per credential (encoded-ack.ts).
+    parser: icelaneParser,
     ...(scaleOut && { adapter: scaleOut.adapter }),
   });
   capConnectionsPerAddress(httpServer, {
@@ -151,6 +155,7 @@ export function createIcelaneServer(
     io,
     roster,
     roomChannel: roster.singleNode ? registryChannel(io, registry) : socketIoRooms,
+    encodeJoinAnswer: joinAnswerEncoder(),
     iceSource: deps.iceSource,
     logger,
     metrics,

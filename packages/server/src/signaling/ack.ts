@@ -3,8 +3,10 @@
  * acknowledgement may be missing, misplaced or not a function.
  */
 import type { Ack } from '@icelane/protocol';
+import type { EncodedAck } from './encoded-ack.js';
 
-export type Reply<T> = (answer: Ack<T>) => void;
+/** An answer, or its JSON made already (the server's encoder writes it as it is). */
+export type Reply<T> = (answer: Ack<T> | EncodedAck) => void;
 
 export interface InboundCall {
   /** The first argument when it is not the acknowledgement. */

@@ -12,6 +12,7 @@ import type { Authorize } from '../clients/authorize.js';
 import type { Limiters, SocketBuckets } from '../clients/limiters.js';
 import type { Roster } from './roster.js';
 import type { RoomChannel } from './room-channel.js';
+import type { JoinAnswerEncoder } from './join-answer.js';
 import type { Peer } from './rooms.js';
 import type { UsageLedger } from './usage-ledger.js';
 import type { DepartedPeers } from './departed.js';
@@ -59,6 +60,8 @@ export interface SignalingContext {
   roster: Roster;
   /** How a room hears of joins and leaves. */
   roomChannel: RoomChannel;
+  /** Writes a join's answer as JSON, the ICE part once per credential. */
+  encodeJoinAnswer: JoinAnswerEncoder;
   iceSource: IceSource;
   logger: Logger;
   metrics: Metrics;

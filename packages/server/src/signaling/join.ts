@@ -123,15 +123,15 @@ export async function handleJoin(
     ctx.roomChannel.peerJoined(peer.room, socket.id, peerInfo(peer));
     ctx.metrics.joins.inc({ outcome: 'ok' });
     ctx.metrics.rooms.set(ctx.roster.local.roomCount);
-    call.reply({
-      data: {
+    call.reply(
+      ctx.encodeJoinAnswer({
         peerId: peer.peerId,
         room: peer.room,
         peers: claim.others,
         ice,
         resumeToken: resume.token,
-      },
-    });
+      }),
+    );
   } finally {
     state.joining = false;
     ctx.joinsInFlight.delete(call);
