@@ -110,6 +110,10 @@ test('the operator view shows the relay share, candidate types, connect times an
     expect(figures.relayed).toBeGreaterThanOrEqual(2);
     expect(figures.total - figures.relayed).toBeGreaterThanOrEqual(2);
     expect(figures.histogramCount).toBe(figures.total);
+    // The view open since before the calls read the history again as they were counted.
+    await expect
+      .poll(() => operator.evaluate(() => window.__operator.history?.connections.length))
+      .toBe(figures.total);
     expect(figures.pairs).toContain('relay → relay');
     expect(figures.pairs.some((pair) => !pair.includes('relay'))).toBe(true);
 

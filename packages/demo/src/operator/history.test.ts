@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectedSide, RelayUsageRecord } from '@icelane/protocol';
-import { connectQuantiles, nearestRank, relayRateBins, relayShareBySide } from './history.js';
+import { parseMetricsText } from '@icelane/protocol';
+import { readFigures } from './figures.js';
+import {
+  connectQuantiles,
+  historyCounted,
+  nearestRank,
+  relayRateBins,
+  relayShareBySide,
+} from './history.js';
 
 const side = (timeToConnectMs: number, relayed = true): ConnectedSide => ({
   at: 0,
@@ -73,5 +81,22 @@ describe('bytes relayed per second from usage reports', () => {
     expect(bins.from).toBe(0);
     expect(bins.bytesPerSecond[0]).toBeCloseTo(1_000 / 100);
     expect(bins.bytesPerSecond[9]).toBeCloseTo(500 / 100);
+  });
+});
+
+describe('when the history has new records', () => {
+  const counted = (text: string) => historyCounted(readFigures(parseMetricsText(text)));
+  const CONNECTED = 'icelane_connections_total{relayed="true"} 2\n';
+  const USAGE = 'icelane_relay_bytes_total{direction="sent"} 1000\n';
+  const TIME = 'icelane_relayed_seconds_total{relay_protocol="udp"} 1.5\n';
+
+  it('is when the metrics counted a connection, relayed bytes or relayed time', () => {
+    const before = counted(CONNECTED + USAGE + TIME);
+    expect(counted(CONNECTED + USAGE + TIME + 'icelane_joins_total{outcome="ok"} 9\n')).toBe(
+      before,
+    );
+    expect(counted(CONNECTED.replace('2', '3') + USAGE + TIME)).not.toBe(before);
+    expect(counted(CONNECTED + USAGE.replace('1000', '1001') + TIME)).not.toBe(before);
+    expect(counted(CONNECTED + USAGE + TIME.replace('1.5', '2'))).not.toBe(before);
   });
 });

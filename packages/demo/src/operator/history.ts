@@ -4,6 +4,7 @@
  * was opened.
  */
 import type { CallHistory, ConnectedSide, RelayUsageRecord } from '@icelane/protocol';
+import type { OperatorFigures } from './figures.js';
 
 export interface ConnectQuantiles {
   /** Call sides whose times were recorded. */
@@ -83,4 +84,14 @@ export function relayRateBins(
     }
   }
   return { from: earliest, binMs, bytesPerSecond: bytes.map((value) => value / (binMs / 1000)) };
+}
+
+/**
+ * The metrics a new history record moves, as one key: the server records a connection where it
+ * counts `icelane_connections_total`, and a usage report where it adds relayed bytes or time. The
+ * same key, the same records (on the same server).
+ */
+export function historyCounted(figures: OperatorFigures): string {
+  const { connections, relayBytes, relayedSeconds } = figures;
+  return [connections.total, relayBytes.sent, relayBytes.received, relayedSeconds].join('|');
 }
