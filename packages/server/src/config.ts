@@ -13,6 +13,7 @@ import { MIN_SECRET_BYTES } from './auth/jwt-verifier.js';
 import { readLimits, type LimitOptions } from './config-limits.js';
 import { EnvReader, type Env } from './env-reader.js';
 import { describeValue } from './value-hint.js';
+import { readRedisConfig, redisSecrets, type RedisConfig } from './config-redis.js';
 import { ENV_VARIABLES, PROVIDERS, helpText, type EnvName } from './env-variables.js';
 import { isAddressOrRange } from './clients/ip-address.js';
 import type { LogLevel } from './observability/logger.js';
@@ -60,7 +61,7 @@ export interface IcelaneConfig {
   userHandleKey: string | null;
   jwt: JwtConfig | null;
   /** The Redis several nodes share; `null` for a single node. */
-  redisUrl: string | null;
+  redis: RedisConfig | null;
   /** Everything of the ICE source but the provider, built from `turn`. */
   ice: Omit<
     IceSourceOptions,
@@ -122,7 +123,7 @@ export function readConfig(env: Env): IcelaneConfig {
   };
   const userHandleKey = readUserHandleKey(r);
   const jwt = readJwt(r);
-  const redisUrl = readRedisUrl(r);
+  const redis = readRedisConfig(r);
   if (policy === 'relay' && turn.provider === 'none') {
     r.issue('ICELANE_RELAY_POLICY', 'relay needs a TURN provider (see ICELANE_TURN_PROVIDER)');
   }
@@ -137,7 +138,7 @@ export function readConfig(env: Env): IcelaneConfig {
     turnFallbacks,
     userHandleKey,
     jwt,
-    redisUrl,
+    redis,
     ice: {
       stunUrls,
       stunProbeUrls,
@@ -150,7 +151,7 @@ export function readConfig(env: Env): IcelaneConfig {
       breaker,
     },
     server: { roomPeerCap, corsOrigins, staticDir, trustedProxies, ...limits },
-    secrets: [...r.secretValues(), ...redisPassword(redisUrl)],
+    secrets: [...r.secretValues(), ...redisSecrets(redis)],
   };
 }
 
@@ -175,26 +176,6 @@ function readTrustedProxies(r: Reader): string[] {
     return [];
   }
   return r.list('ICELANE_TRUSTED_PROXIES', isAddressOrRange, 'an IP address or CIDR range');
-}
-
-function readRedisUrl(r: Reader): string | null {
-  const url = r.text('REDIS_URL');
-  if (url === '') return null;
-  if (!/^rediss?:\/\//.test(url) || !URL.canParse(url)) {
-    // The value is not shown: it may hold a password.
-    r.issue(
-      'REDIS_URL',
-      'expected a redis:// or rediss:// URL such as redis://redis.internal:6379',
-    );
-  }
-  return url;
-}
-
-/** The password of a Redis URL, decoded, so the logger redacts it wherever it appears. */
-function redisPassword(url: string | null): string[] {
-  if (url === null || !URL.canParse(url)) return [];
-  const { password } = new URL(url);
-  return password ? [password, decodeURIComponent(password)] : [];
 }
 
 /**

@@ -162,6 +162,26 @@ export const ENV_VARIABLES = {
     // It may hold a password.
     secret: true,
   },
+  REDIS_CLUSTER_NODES: {
+    group: 'scale',
+    default: '',
+    help: 'A Redis Cluster instead: some of its nodes as host:port,host:port (the rest are found from them); an item may be a redis:// or rediss:// URL whose user and password apply to every node.',
+  },
+  REDIS_SENTINELS: {
+    group: 'scale',
+    default: '',
+    help: 'A primary with replicas behind Sentinel instead: the sentinels as host:port,host:port (an item may be a redis:// URL with the password of the primary); the node follows each failover.',
+  },
+  REDIS_SENTINEL_MASTER: {
+    group: 'scale',
+    default: 'mymaster',
+    help: 'The name the sentinels monitor the primary under (sentinel monitor <name> ...).',
+  },
+  REDIS_ADAPTER: {
+    group: 'scale',
+    default: 'auto',
+    help: "How signals and broadcasts travel between nodes: classic (PUBLISH, every node receives everything), sharded (Redis 7 SPUBLISH, a channel per room and per client: only the receiver's node gets a message), or auto (sharded on a Redis Cluster, classic otherwise).",
+  },
   ...LIMIT_VARIABLES,
 } as const satisfies Record<string, EnvVariable>;
 
@@ -175,7 +195,7 @@ const GROUP_TITLES: Record<string, string> = {
   coturn: 'coturn TURN REST API (ICELANE_TURN_PROVIDER=coturn)',
   static: 'A TURN server with a fixed login (ICELANE_TURN_PROVIDER=static)',
   jwt: 'Join tokens (JWT; off unless a secret or a JWKS URL is set)',
-  scale: 'Several nodes (off unless REDIS_URL is set)',
+  scale: 'Several nodes (off unless REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS is set)',
   limits: 'Limits against abuse (see "Threat model" in the server README)',
 };
 

@@ -55,7 +55,11 @@ export {
   createRedisScaleOut,
   RedisClientMissingError,
   redisScaleOutDefaults,
+  type RedisAccess,
+  type RedisAdapterKind,
+  type RedisAddress,
   type RedisScaleOutOptions,
+  type RedisTarget,
   type ScaleHealth,
   type ScaleOut,
 } from './scale/index.js';

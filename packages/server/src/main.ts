@@ -138,7 +138,11 @@ async function main(args: readonly string[]): Promise<void> {
   const metrics = createMetrics();
   let scaleOut: ScaleOut | null = null;
   try {
-    if (config.redisUrl !== null) scaleOut = await createRedisScaleOut(config.redisUrl, logger);
+    if (config.redis !== null) {
+      scaleOut = await createRedisScaleOut(config.redis.target, logger, {
+        adapter: config.redis.adapter,
+      });
+    }
   } catch (error) {
     if (!(error instanceof RedisClientMissingError)) throw error;
     process.stderr.write(`icelane-server: ${error.message}\n`);
@@ -196,7 +200,7 @@ async function main(args: readonly string[]): Promise<void> {
       joinTokens: config.jwt === null ? 'off' : config.jwt.secret !== null ? 'HS256' : 'JWKS',
       stunUrls: config.ice.stunUrls.length,
       // Whether, never where: the URL may hold a password.
-      redis: scaleOut !== null,
+      redis: config.redis?.target.kind ?? false,
     });
   });
 

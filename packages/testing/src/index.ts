@@ -60,3 +60,23 @@ export {
   sumOf,
   type MetricSample,
 } from './prometheus-text.js';
+export {
+  redisClusterDefaults,
+  startRedisCluster,
+  type ClusterNodeInfo,
+  type RedisCluster,
+  type RedisClusterOptions,
+} from './redis-cluster.js';
+export {
+  REDIS_CLI,
+  infoFields,
+  redisCli,
+  startRedisProcess,
+  type RedisProcess,
+} from './redis-process.js';
+export {
+  redisSentinelDefaults,
+  startRedisSentinel,
+  type RedisSentinel,
+  type RedisSentinelOptions,
+} from './redis-sentinel.js';

@@ -5,7 +5,7 @@
  * to another node.
  */
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../scale/redis-clients.js';
 import type { TurnCredential } from './provider.js';
 import type { CredentialStore } from './store.js';
 
@@ -33,7 +33,7 @@ return 0
  * answer; wrap it in a fallback (see `fallbackStore`) to keep serving through an outage.
  */
 export function redisStore(
-  redis: Redis,
+  redis: RedisClient,
   options: Partial<RedisStoreOptions> = {},
 ): CredentialStore {
   const { now, lockSuffix } = { ...redisStoreDefaults, ...options };

@@ -6,6 +6,7 @@
  */
 import { departedPeers, type DepartedPeers } from '../signaling/departed.js';
 import type { RedisLink } from './redis-link.js';
+import { departedKey } from './roster-keys.js';
 
 /** Deletes the key and answers 1 only when it holds the proof. */
 const TAKE = `
@@ -24,9 +25,7 @@ export function redisDeparted(
 ): DepartedPeers {
   const local = departedPeers(windowMs, now);
   const redis = link.commands;
-  // Room names are the clients' own: JSON keeps "a" + "b:c" apart from "a:b" + "c".
-  const keyOf = (room: string, peerId: string) =>
-    `${keyPrefix}departed:${JSON.stringify([room, peerId])}`;
+  const keyOf = (room: string, peerId: string) => departedKey(keyPrefix, room, peerId);
   const failed = (error: unknown) => link.commandFailed(error);
   return {
     remember(peer) {

@@ -5,25 +5,30 @@
  *
  * The Redis URL may hold a password: it is never logged, and errors are scrubbed of it.
  */
-import type { Redis, RedisOptions } from 'ioredis';
 import { loadRedisClient } from './load-redis.js';
 import type { Logger } from '../observability/logger.js';
+import { createRedisClients, targetPassword, type RedisClient } from './redis-clients.js';
 import {
-  reconnectDelayMs,
   redisLinkDefaults,
   type RedisHealth,
   type RedisLinkOptions,
   type RedisState,
+  type RedisTarget,
 } from './redis-options.js';
 
 export interface RedisLink {
   /** Commands and publishing. Fails fast while Redis is away. */
-  commands: Redis;
+  commands: RedisClient;
   /** Subscriptions only (a subscribed connection takes no other command). */
-  subscriber: Redis;
+  subscriber: RedisClient;
+  /** A Redis Cluster: every multi-key command and script must stay within one hash slot. */
+  cluster: boolean;
   available(): boolean;
   health(): RedisHealth;
-  /** Called each time both connections are ready: at start and after every outage. */
+  /**
+   * Called each time both connections are ready: at start (at once when they are already) and
+   * after every outage.
+   */
   onReady(listener: () => void): void;
   /**
    * A command failed. A timeout on an open connection means Redis hangs: until it answers a
@@ -33,30 +38,21 @@ export interface RedisLink {
   close(): Promise<void>;
 }
 
-/** Rejects with `RedisClientMissingError` when ioredis is not installed. */
+/**
+ * Rejects with `RedisClientMissingError` when ioredis is not installed. `sharded`: the
+ * subscriber takes sharded subscriptions (see `RedisAdapterKind`).
+ */
 export async function connectRedis(
-  url: string,
+  target: RedisTarget,
   logger: Logger,
   options: Partial<RedisLinkOptions> = {},
+  sharded = false,
 ): Promise<RedisLink> {
-  const Redis = await loadRedisClient();
+  const classes = await loadRedisClient();
   const o = { ...redisLinkDefaults, ...options };
-  const password = safePassword(url);
+  const password = targetPassword(target);
   if (password) logger.redact(password);
-  const base: RedisOptions = {
-    connectTimeout: o.connectTimeoutMs,
-    retryStrategy: (attempt) => reconnectDelayMs(attempt, o.maxReconnectDelayMs),
-    // The default prints a warning per failed attempt; the state changes are logged below.
-    showFriendlyErrorStack: false,
-  };
-  const commands = new Redis(url, {
-    ...base,
-    enableOfflineQueue: false,
-    commandTimeout: o.commandTimeoutMs,
-    maxRetriesPerRequest: 0,
-  });
-  // Subscriptions are queued until the connection is ready and renewed after each reconnection.
-  const subscriber = new Redis(url, { ...base, maxRetriesPerRequest: null, autoResubscribe: true });
+  const { commands, subscriber } = createRedisClients(classes, target, o, sharded);
 
   const listeners: Array<() => void> = [];
   let health: RedisHealth = { state: 'down', since: Date.now(), lastError: null };
@@ -107,9 +103,15 @@ export async function connectRedis(
   return {
     commands,
     subscriber,
+    cluster: target.kind === 'cluster',
     available: () => !closing && health.state === 'ok',
     health: () => ({ ...health }),
-    onReady: (listener) => listeners.push(listener),
+    onReady: (listener) => {
+      listeners.push(listener);
+      // Ready before the listener came (the roster is made after the adapter's import, which a
+      // loaded machine may finish after the connections): it still needs its start.
+      if (health.state === 'ok') listener();
+    },
     commandFailed: (error) => {
       if (stalled !== null || closing || !/timed out/i.test(String(error))) return;
       health = { ...health, lastError: 'commands time out' };
@@ -148,14 +150,4 @@ function describe(error: Error): string {
   const code = (error as { code?: unknown }).code;
   const text = typeof code === 'string' && !error.message.includes(code) ? `${code}: ` : '';
   return (text + error.message).slice(0, 200);
-}
-
-/** The URL's password, decoded, or `null`; never throws on a malformed URL. */
-function safePassword(url: string): string | null {
-  try {
-    const password = new URL(url).password;
-    return password ? decodeURIComponent(password) : null;
-  } catch {
-    return null;
-  }
 }

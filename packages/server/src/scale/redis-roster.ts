@@ -14,7 +14,8 @@ import { randomId } from '../clients/ids.js';
 import type { Peer, RoomRegistry } from '../signaling/rooms.js';
 import type { RedisLink } from './redis-link.js';
 import { redisRosterDefaults, type RedisRosterOptions } from './redis-options.js';
-import { CLAIM, COUNT, EVICT, HEARTBEAT } from './roster-scripts.js';
+import { rosterKeys } from './roster-keys.js';
+import { CLAIM, CLEAR, COUNT, EVICT, HEARTBEAT } from './roster-scripts.js';
 import { inJoinOrder, parseStored, type StoredPeer } from './stored-peer.js';
 import {
   claimLocally,
@@ -43,12 +44,19 @@ export function redisRoster(
   }
   const { link, registry, onGone, logger } = deps;
   const redis = link.commands;
-  const roomKey = (room: string) => `${o.keyPrefix}room:${room}`;
-  const nodePeersKey = `${o.keyPrefix}node-peers:${o.nodeId}`;
+  const keys = rosterKeys(o.keyPrefix);
+  const ownPeers = keys.nodePeers(o.nodeId);
   const pending = new Set<Promise<unknown>>();
+  // A write failed while Redis was reachable (on a Cluster, one shard may fail over while the
+  // others answer): the next heartbeat writes this node's peers again.
+  let dirty = false;
+  const failed = (error: unknown) => {
+    dirty = true;
+    link.commandFailed(error);
+  };
   const track = (work: Promise<unknown>) => {
     const settled = work.catch((error: unknown) => {
-      link.commandFailed(error);
+      failed(error);
       logger.debug('redis roster write failed', { error });
     });
     pending.add(settled);
@@ -73,38 +81,71 @@ export function redisRoster(
   // back from an outage, it cannot tell who could not reach Redis meanwhile.
   let readySince = Number.POSITIVE_INFINITY;
   const judge = () => (Date.now() - readySince >= o.livenessMs ? 1 : 0);
-  const liveness = () => [o.livenessMs, o.pauseGapMs, judge()] as const;
+  // The nodes found dead, as of this node's last heartbeat: the room scripts drop their peers.
+  let deadNodes: string[] = [];
 
   const heartbeat = async () => {
-    const gone = (await redis.eval(HEARTBEAT, 0, o.keyPrefix, o.nodeId, ...liveness())) as string[];
-    for (let i = 0; i + 1 < gone.length; i += 2) onGone(gone[i]!, gone[i + 1]!);
+    const [, dead] = (await redis.eval(
+      HEARTBEAT,
+      keys.nodes.length,
+      ...keys.nodes,
+      o.nodeId,
+      o.livenessMs,
+      o.pauseGapMs,
+      judge(),
+      o.deadMemoryMs,
+    )) as [string[], string[]];
+    deadNodes = dead;
+    // Every node clears what is left of every dead node, not only the one that found it dead:
+    // its answer may be lost (a command timeout), or it may die itself before it is done.
+    for (const node of dead) await clearNode(node);
+  };
+
+  /**
+   * Clears the peers of a dead node, room by room, and tells their rooms; its list goes last, so
+   * a clearing cut short is done again at the next heartbeat. Nodes clearing the same dead node
+   * at once tell each room once: only one of them removes each peer.
+   */
+  const clearNode = async (node: string) => {
+    const list = keys.nodePeers(node);
+    const peers = (await redis.hgetall(list)) as Record<string, string>;
+    const cleared = await Promise.all(
+      Object.entries(peers).map(async ([peerId, room]) => {
+        const removed = await redis.eval(CLEAR, 1, keys.room(room), peerId, node);
+        return removed === 1 ? ([room, peerId] as const) : null;
+      }),
+    );
+    for (const entry of cleared) if (entry) onGone(entry[0], entry[1]);
+    await redis.del(list);
   };
 
   /** After an outage (or at start): this node's peers in Redis are exactly its peers in memory. */
   const resync = async () => {
+    dirty = false;
     await heartbeat();
-    const written = (await redis.hgetall(nodePeersKey)) as Record<string, string>;
-    const batch = redis.multi();
-    for (const [peerId, room] of Object.entries(written)) {
-      if (registry.inRoom(room, peerId)) continue;
-      batch.hdel(roomKey(room), peerId).hdel(nodePeersKey, peerId);
-    }
-    for (const peer of registry.all()) {
-      batch.hset(roomKey(peer.room), peer.peerId, stored(peer));
-      batch.hset(nodePeersKey, peer.peerId, peer.room);
-    }
-    await batch.exec();
-    for (const [peerId, room] of Object.entries(written)) {
-      if (!registry.inRoom(room, peerId)) onGone(room, peerId);
-    }
+    const written = (await redis.hgetall(ownPeers)) as Record<string, string>;
+    const left = Object.entries(written).filter(([peerId, room]) => !registry.inRoom(room, peerId));
+    // One command per key: on a Cluster the rooms live on different slots.
+    await Promise.all([
+      ...left.flatMap(([peerId, room]) => [
+        redis.eval(CLEAR, 1, keys.room(room), peerId, o.nodeId),
+        redis.hdel(ownPeers, peerId),
+      ]),
+      ...registry
+        .all()
+        .flatMap((peer) => [
+          redis.hset(ownPeers, peer.peerId, peer.room),
+          redis.hset(keys.room(peer.room), peer.peerId, stored(peer)),
+        ]),
+    ]);
+    for (const [peerId, room] of left) onGone(room, peerId);
   };
 
   // A rejoin on another node replaced one of this node's peers: forget it, so the end of its old
   // connection announces nothing (the rejoin told the room already).
-  const evictedChannel = `${o.keyPrefix}evicted`;
-  void link.subscriber.subscribe(evictedChannel).catch(() => {});
+  void link.subscriber.subscribe(keys.evicted).catch(() => {});
   const onEvicted = (channel: string, message: string) => {
-    if (channel !== evictedChannel) return;
+    if (channel !== keys.evicted) return;
     const evicted = parseEvicted(message);
     if (evicted?.[0] !== o.nodeId) return;
     const [, peerId, socketId] = evicted;
@@ -117,26 +158,29 @@ export function redisRoster(
     track(resync());
   });
   const timer = setInterval(() => {
-    if (link.available()) track(heartbeat());
+    if (link.available()) track(dirty ? resync() : heartbeat());
   }, o.heartbeatMs);
   timer.unref();
 
   const claimShared = async (peer: Peer, cap: number): Promise<ClaimResult> => {
-    const [ok, others, gone] = (await redis.eval(
+    // Written before (or with) the room entry, so a node found dead has every peer listed; if it
+    // dies in between, the room scripts drop the entry as one of a dead node.
+    const listed = redis.hset(ownPeers, peer.peerId, peer.room);
+    const claimed = redis.eval(
       CLAIM,
-      2,
-      roomKey(peer.room),
-      nodePeersKey,
+      1,
+      keys.room(peer.room),
       cap,
       peer.peerId,
       stored(peer),
-      peer.room,
-      o.keyPrefix,
-      o.nodeId,
-      ...liveness(),
-    )) as [number, string[], string[]];
+      ...deadNodes,
+    ) as Promise<[number, string[], string[]]>;
+    const [, [ok, others, gone]] = await Promise.all([listed, claimed]);
     for (const peerId of gone) onGone(peer.room, peerId);
-    if (ok !== 1) return { ok: false };
+    if (ok !== 1) {
+      track(redis.hdel(ownPeers, peer.peerId));
+      return { ok: false };
+    }
     registry.add(peer);
     return { ok: true, others: inJoinOrder(others) };
   };
@@ -146,7 +190,10 @@ export function redisRoster(
     // While Redis is away the entry stays there; the resync after the outage clears it.
     if (!link.available()) return;
     track(
-      redis.multi().hdel(roomKey(peer.room), peer.peerId).hdel(nodePeersKey, peer.peerId).exec(),
+      Promise.all([
+        redis.hdel(keys.room(peer.room), peer.peerId),
+        redis.hdel(ownPeers, peer.peerId),
+      ]),
     );
   };
 
@@ -156,10 +203,10 @@ export function redisRoster(
     async size(room) {
       if (link.available()) {
         try {
-          return (await redis.eval(COUNT, 1, roomKey(room), o.keyPrefix, ...liveness())) as number;
+          return (await redis.eval(COUNT, 1, keys.room(room), ...deadNodes)) as number;
         } catch (error) {
           // Redis went away during the call: count as a single node.
-          link.commandFailed(error);
+          failed(error);
         }
       }
       return registry.size(room);
@@ -170,7 +217,7 @@ export function redisRoster(
         try {
           return await claimShared(peer, cap);
         } catch (error) {
-          link.commandFailed(error);
+          failed(error);
           logger.debug('redis roster claim failed; admitting on this node alone', { error });
         }
       }
@@ -182,7 +229,7 @@ export function redisRoster(
       if (local) return local;
       if (!link.available()) return null;
       try {
-        const raw = await redis.hget(roomKey(room), peerId);
+        const raw = await redis.hget(keys.room(room), peerId);
         const socketId = raw === null ? null : (parseStored(raw)?.socketId ?? null);
         return socketId === null ? null : { socketId, local: false };
       } catch (error) {
@@ -202,9 +249,11 @@ export function redisRoster(
       }
       if (!link.available()) return null;
       try {
-        const found = (await redis.eval(EVICT, 1, roomKey(room), peerId, proof, o.keyPrefix)) as
+        const found = (await redis.eval(EVICT, 1, keys.room(room), peerId, proof, keys.evicted)) as
           [string, string] | null;
-        return found ? { socketId: found[0], local: false } : null;
+        if (!found) return null;
+        track(redis.hdel(keys.nodePeers(found[1]), peerId));
+        return { socketId: found[0], local: false };
       } catch (error) {
         link.commandFailed(error);
         return null;
@@ -216,13 +265,11 @@ export function redisRoster(
       link.subscriber.off('message', onEvicted);
       await Promise.all(pending);
       if (!link.available()) return;
-      await redis
-        .multi()
-        .del(`${o.keyPrefix}node:${o.nodeId}`, nodePeersKey)
-        .hdel(`${o.keyPrefix}beats`, o.nodeId)
-        .srem(`${o.keyPrefix}nodes`, o.nodeId)
-        .exec()
-        .catch(() => {});
+      const [beats, , set] = keys.nodes;
+      await Promise.all([
+        redis.del(ownPeers),
+        redis.multi().hdel(beats, o.nodeId).srem(set, o.nodeId).exec(),
+      ]).catch(() => {});
     },
   };
 }

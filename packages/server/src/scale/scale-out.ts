@@ -3,20 +3,22 @@
  * between nodes, a Redis roster shares room membership and the cap, and a Redis credential store
  * lets one node mint while the others serve. Without it, a node is alone and needs nothing.
  */
-import type { createAdapter } from '@socket.io/redis-adapter';
-import type { Redis } from 'ioredis';
+import type { ServerOptions } from 'socket.io';
 import { redisStore } from '../credentials/redis-store.js';
 import { memoryStore, type CredentialStore } from '../credentials/store.js';
 import type { Logger } from '../observability/logger.js';
 import type { RoomRegistry } from '../signaling/rooms.js';
 import { fallbackStore } from './fallback-store.js';
+import type { RedisClient } from './redis-clients.js';
 import { connectRedis } from './redis-link.js';
 import {
   redisLinkDefaults,
   redisRosterDefaults,
+  type RedisAdapterKind,
   type RedisHealth,
   type RedisLinkOptions,
   type RedisRosterOptions,
+  type RedisTarget,
 } from './redis-options.js';
 import { redisRoster } from './redis-roster.js';
 import type { Roster } from '../signaling/roster.js';
@@ -28,7 +30,7 @@ export type ScaleHealth = RedisHealth | { state: 'none' };
 
 export interface ScaleOut {
   /** The socket.io adapter that carries broadcasts and signals to the other nodes. */
-  adapter: ReturnType<typeof createAdapter>;
+  adapter: ServerOptions['adapter'];
   /** The credential store the nodes share; pass it to `createIceSource` as `store`. */
   credentialStore: CredentialStore;
   /** The roster over this node's registry; `onGone` tells a room that a peer was cleared. */
@@ -45,12 +47,15 @@ export interface RedisScaleOutOptions {
   roster: Partial<RedisRosterOptions>;
   /** The clock of the credential store. */
   now: () => number;
+  /** The socket.io adapter; `null`: `sharded` on a Redis Cluster, `classic` otherwise. */
+  adapter: RedisAdapterKind | null;
 }
 
 export const redisScaleOutDefaults: RedisScaleOutOptions = {
   link: redisLinkDefaults,
   roster: redisRosterDefaults,
   now: () => Date.now(),
+  adapter: null,
 };
 
 /**
@@ -65,19 +70,26 @@ export const redisScaleOutDefaults: RedisScaleOutOptions = {
  * createIcelaneServer(httpServer, { iceSource, logger, metrics, scaleOut });
  */
 export async function createRedisScaleOut(
-  url: string,
+  redis: string | RedisTarget,
   logger: Logger,
   options: Partial<RedisScaleOutOptions> = {},
 ): Promise<ScaleOut> {
   const o = { ...redisScaleOutDefaults, ...options };
-  const link = await connectRedis(url, logger, o.link);
-  const { createAdapter } = await import('@socket.io/redis-adapter');
+  const target: RedisTarget = typeof redis === 'string' ? { kind: 'single', url: redis } : redis;
+  const kind = o.adapter ?? (target.kind === 'cluster' ? 'sharded' : 'classic');
+  const link = await connectRedis(target, logger, o.link, kind === 'sharded');
+  const { createAdapter, createShardedAdapter } = await import('@socket.io/redis-adapter');
   const prefix = o.roster.keyPrefix ?? redisRosterDefaults.keyPrefix;
-  const adapter = createAdapter(
-    withoutUnhandledRejections(link.commands),
-    withoutUnhandledRejections(link.subscriber),
-    { key: `${prefix}socket.io` },
-  );
+  const pub = withoutUnhandledRejections(link.commands);
+  const sub = withoutUnhandledRejections(link.subscriber);
+  const adapter =
+    kind === 'sharded'
+      ? // A channel per room and per socket: a signal reaches only the node of its receiver.
+        createShardedAdapter(pub, sub, {
+          channelPrefix: `${prefix}socket.io`,
+          subscriptionMode: 'dynamic-private',
+        })
+      : createAdapter(pub, sub, { key: `${prefix}socket.io` });
   const credentialStore = fallbackStore({
     shared: redisStore(link.commands, { now: o.now }),
     local: memoryStore({ now: o.now }),
@@ -101,6 +113,9 @@ const FIRE_AND_FORGET = new Set<PropertyKey>([
   'psubscribe',
   'unsubscribe',
   'punsubscribe',
+  'spublish',
+  'ssubscribe',
+  'sunsubscribe',
 ]);
 
 /**
@@ -108,7 +123,7 @@ const FIRE_AND_FORGET = new Set<PropertyKey>([
  * publish fails at once; those failures mean "delivered on this node only" and must not end the
  * process as unhandled rejections.
  */
-function withoutUnhandledRejections(client: Redis): Redis {
+function withoutUnhandledRejections<Client extends RedisClient>(client: Client): Client {
   return new Proxy(client, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);

@@ -1,0 +1,104 @@
+/**
+ * The ioredis clients of one node for each kind of Redis it may share: a client for commands
+ * (fails fast while Redis is away) and one for subscriptions (queues them until Redis is back).
+ */
+import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
+import type { RedisClientClasses } from './load-redis.js';
+import {
+  reconnectDelayMs,
+  type RedisAccess,
+  type RedisLinkOptions,
+  type RedisTarget,
+} from './redis-options.js';
+
+/** A client of one Redis (or of one through Sentinel) or of a whole Cluster. */
+export type RedisClient = Redis | Cluster;
+
+export interface RedisClients {
+  commands: RedisClient;
+  subscriber: RedisClient;
+}
+
+/**
+ * `sharded`: the subscriber takes SSUBSCRIBE; on a Cluster, ioredis then keeps one subscription
+ * connection per shard, since a sharded channel is served by its slot's primary only.
+ */
+export function createRedisClients(
+  classes: RedisClientClasses,
+  target: RedisTarget,
+  o: RedisLinkOptions,
+  sharded: boolean,
+): RedisClients {
+  const retry = (attempt: number) => reconnectDelayMs(attempt, o.maxReconnectDelayMs);
+  const base: RedisOptions = {
+    connectTimeout: o.connectTimeoutMs,
+    // The default prints a warning per failed attempt; the link logs the state changes.
+    showFriendlyErrorStack: false,
+  };
+  const failFast: RedisOptions = { commandTimeout: o.commandTimeoutMs, maxRetriesPerRequest: 0 };
+  // Subscriptions are renewed after each reconnection (and, on a Cluster, after a failover).
+  const keepTrying: RedisOptions = { maxRetriesPerRequest: null, autoResubscribe: true };
+
+  if (target.kind === 'cluster') {
+    const cluster = (redisOptions: RedisOptions, options: ClusterOptions) =>
+      new classes.Cluster(target.nodes, {
+        clusterRetryStrategy: retry,
+        // A failover moves slots: ask the cluster again soon rather than fail for long.
+        retryDelayOnFailover: 100,
+        retryDelayOnClusterDown: 100,
+        slotsRefreshTimeout: o.connectTimeoutMs,
+        slotsRefreshInterval: o.slotsRefreshMs,
+        redisOptions: { ...base, ...access(target), ...redisOptions },
+        ...options,
+      });
+    return {
+      commands: cluster(failFast, { enableOfflineQueue: false }),
+      subscriber: cluster(keepTrying, { shardedSubscribers: sharded }),
+    };
+  }
+  if (target.kind === 'sentinel') {
+    const sentinel = (options: RedisOptions) =>
+      new classes.Redis({
+        sentinels: target.sentinels,
+        name: target.masterName,
+        ...access(target),
+        enableTLSForSentinelMode: target.tls,
+        sentinelRetryStrategy: retry,
+        // Sentinel announces a new primary (+switch-master): move at once instead of waiting for
+        // the old primary's connection to fail.
+        failoverDetector: true,
+        retryStrategy: retry,
+        ...base,
+        ...options,
+      });
+    return {
+      commands: sentinel({ ...failFast, enableOfflineQueue: false }),
+      subscriber: sentinel(keepTrying),
+    };
+  }
+  const single = (options: RedisOptions) =>
+    new classes.Redis(target.url, { ...base, retryStrategy: retry, ...options });
+  return {
+    commands: single({ ...failFast, enableOfflineQueue: false }),
+    subscriber: single(keepTrying),
+  };
+}
+
+function access(target: RedisAccess): RedisOptions {
+  return {
+    ...(target.username !== null && { username: target.username }),
+    ...(target.password !== null && { password: target.password }),
+    ...(target.tls && { tls: {} }),
+  };
+}
+
+/** The password a target holds, decoded, or `null`; never throws on a malformed URL. */
+export function targetPassword(target: RedisTarget): string | null {
+  if (target.kind !== 'single') return target.password;
+  try {
+    const password = new URL(target.url).password;
+    return password ? decodeURIComponent(password) : null;
+  } catch {
+    return null;
+  }
+}
