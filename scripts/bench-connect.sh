@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The connect-time benchmark: SDK calls through the NAT lab (direct, relay, auto, auto with TURN on
-# demand), each made both with host addresses hidden and as a real video call, and the plain
-# simple-peer baseline: median and p95 of join → data channel open and of each phase the SDK
-# reports, and how many SDK calls held for 30 s after connecting (data every 100 ms; no fallback,
-# no state change, no gap over 1 s). Prints a table and writes bench/results/connect.json. It
-# measures; it never fails on a time or a dropped call. Needs root (network namespaces), `ip` and
-# `iptables`. With the defaults it takes about 50 minutes.
+# demand; auto from an IPv6-only phone behind NAT64), each made both with host addresses hidden
+# and as a real video call, and the plain simple-peer baseline: median and p95 of join → data
+# channel open and of each phase the SDK reports, and how many SDK calls held for 30 s after
+# connecting (data every 100 ms; no fallback, no state change, no gap over 1 s). Prints a table
+# and writes bench/results/connect.json. It measures; it never fails on a time or a dropped call.
+# Needs root (network namespaces), `ip` and `iptables`. With the defaults it takes about 65
+# minutes.
 #   BENCH_CONNECT_RUNS=10           calls per SDK scenario and mode
 #   BENCH_CONNECT_BASELINE_RUNS=10  calls of the baseline (~16 s each)
 #   BENCH_CONNECT_HOLD_MS=30000     how long each SDK call is held after connecting (0: not held)
@@ -31,6 +32,8 @@ ensure_debian_packages \
   coturn=turnserver \
   iptables=iptables \
   iproute2=ip \
+  tayga=/usr/sbin/tayga \
+  unbound=/usr/sbin/unbound \
   python3=python3 \
   libnss3-tools=certutil
 ensure_workspace

@@ -4,13 +4,14 @@
  * baseline an app without icelane gets behind symmetric NATs.
  */
 import type { HarnessJoinOptions } from '@icelane/testing/browser-suite';
-import type { LabOptions, LinkProfileName, NatKind } from '@icelane/testing/nat-lab';
+import type { LabOptions, LinkProfileName, SideNetwork } from '@icelane/testing/nat-lab';
 import { profilesFrom } from '../lib/profiles.js';
 
 interface ScenarioBase {
   id: string;
   title: string;
-  nat: { a: NatKind; b: NatKind };
+  /** `nat64`: an IPv6-only phone behind NAT64/DNS64 (the lab then names its servers). */
+  nat: { a: SideNetwork; b: SideNetwork };
   runs: number;
   /** The link profile both sides' clients are on (`perfect`: the lab's plain veths). */
   profile: LinkProfileName;
@@ -86,6 +87,7 @@ export const LINK_PROFILES: LinkProfileName[] = profilesFrom('BENCH_CONNECT_PROF
 
 const symmetric = { a: 'symmetric', b: 'symmetric' } as const;
 const portRestricted = { a: 'port-restricted', b: 'port-restricted' } as const;
+const ipv6OnlyToSymmetric = { a: 'nat64', b: 'symmetric' } as const;
 
 type ScenarioShape = Omit<SdkScenario, 'kind' | 'mode' | 'runs' | 'holdMs' | 'profile'>;
 
@@ -160,6 +162,20 @@ export const SCENARIOS: Scenario[] = [
     nat: symmetric,
     options: { strategy: 'auto', turnOnDemand: true },
     lab: { stunProbe: true },
+  }),
+  // Issue 26: a phone on an IPv6-only network (NAT64/DNS64, no CLAT) calling a laptop on IPv4
+  // behind a symmetric NAT, the servers by host name: beside the symmetric rows above.
+  ...bothWays({
+    id: 'auto-ipv6-only',
+    title: 'auto, IPv6-only (NAT64) / symmetric NAT',
+    nat: ipv6OnlyToSymmetric,
+    options: { strategy: 'auto' },
+  }),
+  ...bothWays({
+    id: 'auto-turn-on-demand-ipv6-only',
+    title: 'auto + turnOnDemand, IPv6-only (NAT64) / symmetric NAT',
+    nat: ipv6OnlyToSymmetric,
+    options: { strategy: 'auto', turnOnDemand: true },
   }),
   hiddenOnly({
     id: 'auto-port-restricted',
