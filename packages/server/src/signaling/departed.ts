@@ -9,6 +9,7 @@
  * may reach any node.
  */
 import type { Peer } from './rooms.js';
+import { resumeProofOf } from './resume-proof.js';
 
 /** More than any honest client needs: a flood of disconnects cannot grow it without bound. */
 const MAX_REMEMBERED = 10_000;
@@ -35,11 +36,12 @@ export function departedPeers(windowMs: number, now: () => number): DepartedPeer
   };
   return {
     remember(peer) {
-      if (windowMs <= 0 || peer.resumeProof === undefined) return;
+      const proof = windowMs > 0 ? resumeProofOf(peer) : undefined;
+      if (proof === undefined) return;
       const at = now();
       prune(at);
       departed.set(keyOf(peer.room, peer.peerId), {
-        proof: peer.resumeProof,
+        proof,
         until: at + windowMs,
       });
     },

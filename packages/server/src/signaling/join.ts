@@ -17,6 +17,7 @@ import { randomId } from '../clients/ids.js';
 import type { TakeResult } from '../clients/rate-limit.js';
 import { refuseInvalid, refusedByLimit } from './admission.js';
 import { announceResumed, evictPrevious, issueResumeToken } from './resume.js';
+import { proofOf } from './resume-proof.js';
 import { peerInfo, type Peer } from './rooms.js';
 import { strike } from './strikes.js';
 
@@ -89,14 +90,16 @@ export async function handleJoin(
       return refuse(ctx, call, 'shutting-down', 'the server is shutting down');
     }
     const peerId = newPeerId(ctx);
-    const resume = issueResumeToken(peerId);
+    const resumeToken = issueResumeToken(peerId);
     // Every field a join always sets is in the literal: a field added later costs an allocation.
     const peer: Peer = {
       peerId,
       room: request.room,
       socketId: socket.id,
       sessionId,
-      resumeProof: resume.proof,
+      // A shared roster stores the proof at the claim; a single node makes it when asked.
+      resumeProof: ctx.roster.singleNode ? undefined : proofOf(resumeToken),
+      resumeToken: ctx.roster.singleNode ? resumeToken : undefined,
     };
     if (request.name !== undefined) peer.name = request.name;
     if (request.meta !== undefined) peer.meta = request.meta;
@@ -129,7 +132,7 @@ export async function handleJoin(
         room: peer.room,
         peers: claim.others,
         ice,
-        resumeToken: resume.token,
+        resumeToken,
       }),
     );
   } finally {

@@ -4,24 +4,17 @@
  * noticed the old connection was gone (up to a ping timeout): the others heard `peer:joined` for
  * the new id beside a stale one, and `peer:left` half a minute later (issue 11).
  *
- * A token is `<peer id>.<secret>`, opaque to clients, handed out in the join answer. The roster
- * keeps only its SHA-256 beside the peer, so the token is bound to that room and peer id, lives
+ * A token is `<peer id>.<secret>`, opaque to clients, handed out in the join answer. A shared
+ * roster keeps only its SHA-256 beside the peer (resume-proof.ts), so the token is bound to that room and peer id, lives
  * as long as the server lists the peer (a ghost it could remove) and a short window after its
  * connection ended (departed.ts), and is spent by the rejoin that uses it. An unknown, stale or
  * forged token is ignored: the join is a fresh one.
  */
-import { hash } from 'node:crypto';
 import type { PeerLeft } from '@icelane/protocol';
 import type { IcelaneSocket, SignalingContext } from './context.js';
 import { randomBase64url } from '../clients/ids.js';
 import type { Peer } from './rooms.js';
-
-export interface ResumeToken {
-  /** Sent to the client only. */
-  token: string;
-  /** Kept beside the peer in the roster: what a later rejoin's token must hash to. */
-  proof: string;
-}
+import { proofOf } from './resume-proof.js';
 
 /** The previous id of a rejoining peer, taken out of the roster. */
 export interface Resumed {
@@ -34,10 +27,10 @@ export interface Resumed {
   socketId: string | null;
 }
 
-export function issueResumeToken(peerId: string): ResumeToken {
+/** A new token for `peerId`: sent to the client only, kept as resume-proof.ts says. */
+export function issueResumeToken(peerId: string): string {
   // 192 random bits after the id, 32 characters as before, drawn at once.
-  const token = `${peerId}.${randomBase64url(24)}`;
-  return { token, proof: proofOf(token) };
+  return `${peerId}.${randomBase64url(24)}`;
 }
 
 /**
@@ -89,9 +82,4 @@ export function announceResumed(
   // Across nodes the adapter carries this to the node that holds the socket, which has already
   // forgotten the peer (the roster's `evicted` notice comes first), so the end is silent there.
   ctx.io.in(previous.socketId).disconnectSockets(true);
-}
-
-// The one-shot `hash` costs about half of a `createHash` object per join, for the same digest.
-function proofOf(token: string): string {
-  return hash('sha256', token, 'base64url');
 }

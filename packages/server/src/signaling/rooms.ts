@@ -11,8 +11,13 @@ export interface Peer {
   socketId: string;
   /** Opaque id the ICE source binds per-session credentials to; never shown to other peers. */
   sessionId: string;
-  /** SHA-256 of the resume token handed to this peer (see `resume.ts`). */
+  /**
+   * SHA-256 of the resume token handed to this peer: set at the join with several nodes, made
+   * from `resumeToken` when first asked for on a single node (resume-proof.ts).
+   */
   resumeProof?: string;
+  /** On a single node, the resume token itself, in this node's memory only. */
+  resumeToken?: string;
   name?: string;
   meta?: PeerMeta;
   /** The id this peer had before it rejoined with its resume token. */

@@ -5,6 +5,7 @@
  */
 import type { PeerInfo } from '@icelane/protocol';
 import { peerInfo, type Peer, type RoomRegistry } from './rooms.js';
+import { resumeProofOf } from './resume-proof.js';
 
 export type ClaimResult =
   /** The peer is in the room; `others` were there before it, in join order. */
@@ -76,7 +77,8 @@ export function evictLocally(
   proof: string,
 ): PeerLocation | null {
   const peer = registry.inRoom(room, peerId);
-  if (!peer || peer.resumeProof === undefined || peer.resumeProof !== proof) return null;
+  const stored = peer && resumeProofOf(peer);
+  if (!peer || stored === undefined || stored !== proof) return null;
   registry.remove(peerId);
   return { socketId: peer.socketId, local: true };
 }
