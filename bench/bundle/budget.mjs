@@ -4,8 +4,10 @@ export const bundleBudgets = {
   /**
    * The SDK's own code: its published modules and the protocol helpers they use, minified.
    * 21.0 -> 21.1 kB: peer-link.ts split into a base class for the 400-line file limit (+85 bytes).
+   * 21.1 -> 21.2 kB: the connection report says its address families, so an IPv6-only phone's
+   * call through NAT64 reads as such (+54 bytes).
    */
-  ownCodeGzip: 21_100,
+  ownCodeGzip: 21_200,
   /** Everything an app ships for the SDK: every chunk, the lazy simple-peer chunk included. */
   totalGzip: 45_000,
 };

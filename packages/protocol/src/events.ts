@@ -5,6 +5,7 @@
  * is ever thrown across the wire.
  */
 import type { AckCallback } from './ack.js';
+import type { AddressFamily } from './ice-families.js';
 
 /** An ICE server as `RTCPeerConnection` takes it (`RTCIceServer`). */
 export interface IceServer {
@@ -121,6 +122,11 @@ export interface CandidateSummary {
   relayProtocol?: RelayProtocol;
   /** The TURN server URL a local relay candidate came from, when the browser says. */
   url?: string;
+  /**
+   * The family of the candidate's address, when the browser shows it (not for an mDNS name). A
+   * relay candidate's is the relay address's, whatever family reached the TURN server.
+   */
+  family?: AddressFamily;
 }
 
 /**
@@ -159,6 +165,12 @@ export interface ConnectionReport {
   rttMs?: number;
   /** The steps of the attempt that connected. */
   phases?: ConnectPhases;
+  /**
+   * The families of this side's interfaces (its host candidates' addresses) on the attempt that
+   * connected; left out when it gathered none it could read (policy `relay`, mDNS names). A local
+   * relay with `['ipv6']` here reached its TURN server over IPv6: an IPv6-only network (NAT64).
+   */
+  localAddressFamilies?: AddressFamily[];
 }
 
 /** Why a live call was healed: what the client saw, or its TURN credentials about to expire. */

@@ -123,11 +123,14 @@ export const signalRequestSchema = v.object(
   'signal must be an object',
 ) satisfies v.GenericSchema<unknown, SignalRequest>;
 
+const addressFamilySchema = v.picklist(['ipv4', 'ipv6'], 'unknown address family');
+
 const candidateSummarySchema = v.object({
   type: v.picklist(['host', 'srflx', 'prflx', 'relay'], 'unknown candidate type'),
   protocol: v.picklist(['udp', 'tcp'], 'unknown candidate protocol'),
   relayProtocol: v.optional(v.picklist(['udp', 'tcp', 'tls'], 'unknown relay protocol')),
   url: v.optional(v.pipe(v.string(), v.maxLength(L.turnUrlMaxLength))),
+  family: v.optional(addressFamilySchema),
 }) satisfies v.GenericSchema<unknown, CandidateSummary>;
 
 const phaseMsSchema = v.optional(
@@ -158,6 +161,7 @@ export const connectionReportSchema = v.object(
     timeToConnectMs: v.pipe(v.number(), v.minValue(0), v.maxValue(L.timeToConnectMaxMs)),
     rttMs: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(L.rttMaxMs))),
     phases: v.optional(connectPhasesSchema),
+    localAddressFamilies: v.optional(v.pipe(v.array(addressFamilySchema), v.maxLength(2))),
   },
   'connection report must be an object',
 ) satisfies v.GenericSchema<unknown, ConnectionReport>;

@@ -171,7 +171,11 @@ export class AttemptConnection {
         handlers.connected();
         this.monitor = monitorReports(
           peer._pc,
-          { ...setup.reportContext(), ...(measured ? { phases: measured } : {}) },
+          {
+            ...setup.reportContext(),
+            ...(measured ? { phases: measured } : {}),
+            localAddressFamilies: this.detector.localAddressFamilies(),
+          },
           { intervalMs: options.statsIntervalMs, retryMs: 250, signaledRemoteWaitMs: 1_000 },
           live((report: ConnectionReport) => {
             if (report.rttMs !== undefined) path.callSample(report.rttMs);

@@ -23,7 +23,9 @@ describe('selected pair extraction', () => {
         protocol: 'udp',
         relayProtocol: 'udp',
         url: 'turn:203.0.113.10:3478?transport=udp',
+        family: 'ipv4',
       },
+      // Chrome hides a prflx candidate's address: no family to tell.
       remote: { type: 'prflx', protocol: 'udp' },
       relayed: true,
       rttMs: 4,
@@ -33,7 +35,7 @@ describe('selected pair extraction', () => {
   it('reports a srflx pair as direct and leaves the STUN url out', () => {
     const pair = extractSelectedPair(statsOf(chromeSrflx));
     expect(pair).toMatchObject({ relayed: false, rttMs: 31 });
-    expect(pair?.local).toEqual({ type: 'srflx', protocol: 'udp' });
+    expect(pair?.local).toEqual({ type: 'srflx', protocol: 'udp', family: 'ipv4' });
   });
 
   it('reads relayProtocol tcp and tls', () => {
@@ -49,8 +51,8 @@ describe('selected pair extraction', () => {
   it('finds the pair Firefox flags as selected and derives RTT from the totals', () => {
     expect(extractSelectedPair(statsOf(firefoxRelayToPrflx))).toEqual({
       pairId: '{7a1c}',
-      local: { type: 'relay', protocol: 'udp', relayProtocol: 'udp' },
-      remote: { type: 'prflx', protocol: 'udp' },
+      local: { type: 'relay', protocol: 'udp', relayProtocol: 'udp', family: 'ipv4' },
+      remote: { type: 'prflx', protocol: 'udp', family: 'ipv4' },
       relayed: true,
       rttMs: 30,
       // Firefox shows the address: the signaled candidate behind it may still come.
@@ -157,5 +159,34 @@ describe('connection report', () => {
       phases,
     });
     expect(report.phases).toEqual(phases);
+  });
+
+  it("carries this side's address families when it saw any, and a relay's own family", () => {
+    const relayed = extractSelectedPair(statsOf(chromePrflxToRelay))!;
+    const context = { peerId: 'p2', attempt: 1, strategy: 'auto', turnOnDemand: false } as const;
+    // An IPv6-only phone (NAT64): its own addresses IPv6, the relay it was given IPv4.
+    const phone = buildConnectionReport(relayed, {
+      ...context,
+      timeToConnectMs: 400,
+      localAddressFamilies: ['ipv6'],
+    });
+    expect(phone).toMatchObject({
+      local: { type: 'relay', family: 'ipv4' },
+      localAddressFamilies: ['ipv6'],
+    });
+    // mDNS names only: nothing known, nothing said.
+    const hidden = buildConnectionReport(relayed, {
+      ...context,
+      timeToConnectMs: 400,
+      localAddressFamilies: [],
+    });
+    expect(hidden).not.toHaveProperty('localAddressFamilies');
+  });
+
+  it('tells the family of an IPv6 candidate', () => {
+    const ipv6 = chromeSrflx.map((entry) =>
+      entry.type === 'local-candidate' ? { ...entry, address: '2001:db8::2' } : entry,
+    );
+    expect(extractSelectedPair(statsOf(ipv6))?.local.family).toBe('ipv6');
   });
 });

@@ -2,6 +2,7 @@
  * Finds the selected candidate pair in a `getStats()` report and summarizes both ends. Pure, and
  * written against the shapes Chrome, Safari and Firefox return.
  */
+import { addressFamilyOf } from '@icelane/protocol';
 import type {
   CandidateSummary,
   CandidateType,
@@ -111,6 +112,8 @@ function summarize(entry: StatsEntry | undefined): CandidateSummary | undefined 
   if (!entry || !type) return undefined;
   const protocol: TransportProtocol = entry.protocol === 'tcp' ? 'tcp' : 'udp';
   const summary: CandidateSummary = { type, protocol };
+  const family = typeof entry.address === 'string' && addressFamilyOf(entry.address);
+  if (family) summary.family = family;
   if (type === 'relay') {
     const relayProtocol = entry.relayProtocol;
     if (relayProtocol === 'udp' || relayProtocol === 'tcp' || relayProtocol === 'tls') {

@@ -21,9 +21,9 @@ class FakeConnection extends EventTarget {
   fire(type: string, fields: object = {}) {
     this.dispatchEvent(Object.assign(new Event(type), fields));
   }
-  gather(type: string) {
+  gather(type: string, address = '192.0.2.1') {
     this.fire('icecandidate', {
-      candidate: { type, candidate: `candidate:1 1 udp 1 192.0.2.1 1 typ ${type}` },
+      candidate: { type, candidate: `candidate:1 1 udp 1 ${address} 1 typ ${type}` },
     });
   }
 }
@@ -162,6 +162,20 @@ describe('the failure detector', () => {
     pc.gather('host');
     await vi.advanceTimersByTimeAsync(5_000);
     expect(reasons).toEqual(['no-relay-candidate']);
+  });
+
+  it("lists the families of this side's host addresses: not srflx, relay or mDNS names", () => {
+    const pc = new FakeConnection();
+    const { detector } = watch(pc);
+    // An IPv6-only phone behind NAT64: its host address IPv6; STUN and TURN through NAT64 give
+    // it an IPv4 srflx and an IPv4 relay.
+    pc.gather('host', '2001:db8:1::2');
+    pc.gather('host', '4e2c1b7a-0d3f.local');
+    pc.gather('srflx', '203.0.113.7');
+    pc.gather('relay', '203.0.113.1');
+    expect(detector.localAddressFamilies()).toEqual(['ipv6']);
+    pc.gather('host', '100.64.1.2');
+    expect(detector.localAddressFamilies()).toEqual(['ipv4', 'ipv6']);
   });
 
   it('reads a candidate type from the SDP line when the browser leaves `type` empty', () => {

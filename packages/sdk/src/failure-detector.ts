@@ -37,7 +37,11 @@ export const failureDetectorDefaults = {
 export interface FailureDetector {
   /** The candidate types gathered so far on this side. */
   localCandidateTypes(): CandidateType[];
-  /** The address families of the candidates gathered so far on this side. */
+  /**
+   * The families of this side's own interfaces: its host candidates' addresses gathered so far,
+   * sorted. Not a server-reflexive one (through NAT64 it is IPv4), nor a relay (the TURN
+   * server's); none under policy relay, or behind mDNS names.
+   */
   localAddressFamilies(): AddressFamily[];
   /** Stops watching (connected, or the attempt was abandoned). */
   stop(): void;
@@ -79,7 +83,7 @@ export function watchForFailure(
   const onCandidate = (event: RTCPeerConnectionIceEvent) => {
     const type = candidateTypeOf(event.candidate);
     if (type) gathered.add(type);
-    const family = event.candidate && candidateFamily(event.candidate);
+    const family = type === 'host' && event.candidate && candidateFamily(event.candidate);
     if (family) families.add(family);
   };
   const onCandidateError = (event: Event) => {
@@ -180,7 +184,7 @@ export function watchForFailure(
 
   return {
     localCandidateTypes: () => [...gathered],
-    localAddressFamilies: () => [...families],
+    localAddressFamilies: () => [...families].sort(),
     stop,
   };
 }

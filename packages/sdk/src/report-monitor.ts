@@ -2,7 +2,7 @@
  * Reads the selected candidate pair once a connection is up, and again whenever it changes,
  * turning it into a {@link ConnectionReport}.
  */
-import type { ConnectPhases, ConnectionReport, Strategy } from '@icelane/protocol';
+import type { AddressFamily, ConnectPhases, ConnectionReport, Strategy } from '@icelane/protocol';
 import { extractSelectedPair, type SelectedPair, type StatsLike } from './candidate-report.js';
 
 export interface ReportContext {
@@ -14,6 +14,8 @@ export interface ReportContext {
   timeToConnectMs: number;
   /** The steps of the attempt that connected, when measured. */
   phases?: ConnectPhases;
+  /** The families of this side's host addresses on that attempt (none known: empty). */
+  localAddressFamilies?: readonly AddressFamily[];
 }
 
 export function buildConnectionReport(
@@ -32,6 +34,9 @@ export function buildConnectionReport(
   if (context.turnOnDemand) report.turnOnDemand = true;
   if (selected.rttMs !== undefined) report.rttMs = selected.rttMs;
   if (context.phases) report.phases = { ...context.phases };
+  if (context.localAddressFamilies?.length) {
+    report.localAddressFamilies = [...context.localAddressFamilies];
+  }
   return report;
 }
 
