@@ -11,6 +11,7 @@ import { SDK_PAGE_DIR } from '@icelane/testing/browser-suite';
 import { skipUnlessLabCanRun, test, type Lab } from '@icelane/testing/nat-lab';
 import { linksOn } from '../lib/profiles.js';
 import { baselineRun, type BaselineRunResult } from './baseline-run.js';
+import { formatPreAttemptTable } from './pre-attempt.js';
 import { figuresOf, formatTable, writeFigures, type ScenarioFigures } from './report.js';
 import { HOLD_MS, SCENARIOS } from './scenarios.js';
 import { sdkConnectRun, type HoldResult, type SdkRunResult } from './sdk-run.js';
@@ -70,6 +71,10 @@ for (const scenario of SCENARIOS) {
 test.afterAll(async () => {
   if (figures.length === 0) return;
   console.log(`\nConnect time, ms (median / p95), and calls held:\n\n${formatTable(figures)}\n`);
+  console.log(
+    "\nBefore the first attempt, ms from b's join (median / p95, median in client–server " +
+      `round trips):\n\n${formatPreAttemptTable(figures)}\n`,
+  );
   await writeFigures(RESULTS, {
     measuredAt: new Date().toISOString(),
     machine: { cpus: cpus().length, kernel: release(), browser: `Chromium ${browserVersion}` },
@@ -80,7 +85,9 @@ test.afterAll(async () => {
       'names; video = a real video call (camera granted on a secure origin, 320x240 fake camera ' +
       'sent both ways, host addresses shown). join → open: side b calls joinRoom (in video mode ' +
       'once its camera is captured) → both links connected (data channel open). Phases: side ' +
-      "b's (the offerer's) connection report. p95 by nearest rank. Hold: each counted SDK call " +
+      "b's (the offerer's) connection report. preAttempt: b's signaling steps from its join, " +
+      'timed in the page from the engine.io packets it sent and received, a hearing of b ' +
+      "(peer:joined), and b's attempt 1 started. p95 by nearest rank. Hold: each counted SDK call " +
       'is then held for holdMs with a data message every 100 ms each way; it held when neither ' +
       'side saw a fallback, state change, departure or error after connecting, nor more than ' +
       "1 s without data. Link: the link profile both clients were on (the lab's link " +

@@ -8,9 +8,10 @@ import { dirname } from 'node:path';
 import type { ConnectPhases } from '@icelane/sdk';
 import { linkProfiles, type LinkProfileName } from '@icelane/testing/nat-lab';
 import type { BaselineRunResult } from './baseline-run.js';
+import { preAttemptFigures, type PreAttemptFigures } from './pre-attempt.js';
 import type { CallMode, Scenario } from './scenarios.js';
 import type { SdkRunResult } from './sdk-run.js';
-import { summarize, type Summary } from '../lib/stats.js';
+import { numbers, summarize, tally, type Summary } from '../lib/stats.js';
 
 export const PHASE_NAMES = [
   'signalingMs',
@@ -41,6 +42,8 @@ export interface ScenarioFigures {
   joinToOpen?: Summary;
   /** SDK scenarios: the offerer's (side b's) reported phases. */
   phases?: Partial<Record<(typeof PHASE_NAMES)[number], Summary>>;
+  /** SDK scenarios: the steps before the first attempt (pre-attempt.ts). */
+  preAttempt?: PreAttemptFigures;
   /** SDK scenarios: the report's `timeToConnectMs` on the offerer. */
   timeToConnect?: Summary;
   /** SDK scenarios: attempts and selected pairs seen, with how many calls had each. */
@@ -58,15 +61,6 @@ export interface ScenarioFigures {
   failedAfter?: Summary;
   relayAttempt?: Summary;
   samples: (SdkRunResult | BaselineRunResult)[];
-}
-
-const numbers = (values: (number | undefined)[]) =>
-  values.filter((v): v is number => typeof v === 'number');
-
-function tally(values: string[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
-  return counts;
 }
 
 export function figuresOf(
@@ -103,6 +97,10 @@ export function figuresOf(
       const summary = summarize(numbers(offerers.map((o) => o.phases?.[name])));
       if (summary) figures.phases[name] = summary;
     }
+    const preAttempt = preAttemptFigures(
+      (ok as SdkRunResult[]).flatMap((s) => (s.preAttempt ? [s.preAttempt] : [])),
+    );
+    if (preAttempt) figures.preAttempt = preAttempt;
     const timeToConnect = summarize(offerers.map((o) => o.timeToConnectMs));
     if (timeToConnect) figures.timeToConnect = timeToConnect;
     figures.attempts = tally(offerers.map((o) => `attempt ${o.attempt}`));

@@ -16,7 +16,14 @@ import {
   type Lab,
   type SideName,
 } from '@icelane/testing/nat-lab';
-import { openSdkPage, type HarnessJoinOptions } from '@icelane/testing/browser-suite';
+import {
+  openSdkPage,
+  peerAnnouncedMs,
+  signalingSteps,
+  type HarnessJoinOptions,
+  type WireEntry,
+} from '@icelane/testing/browser-suite';
+import type { PreAttemptSteps } from './pre-attempt.js';
 
 /** How one side saw the call. */
 export interface SdkSideResult {
@@ -36,6 +43,8 @@ export interface SdkRunResult {
   /** b joined second and offers on every attempt. */
   offerer?: SdkSideResult;
   answerer?: SdkSideResult;
+  /** The steps before b's first attempt, from b's join (pre-attempt.ts). */
+  preAttempt?: PreAttemptSteps;
   /** How the call went once connected, when it was held. */
   hold?: HoldResult;
   error?: string;
@@ -81,7 +90,7 @@ export async function sdkConnectRun(
   const opened: Awaited<ReturnType<typeof openSdkPage>>[] = [];
   try {
     const open = async (side: SideName) => {
-      const page = await openSdkPage(await lab.browser(side), url);
+      const page = await openSdkPage(await lab.browser(side), url, { recordSignalingWire: true });
       opened.push(page);
       return page.page;
     };
@@ -120,7 +129,8 @@ export async function sdkConnectRun(
       return { ok: false, error: [answerer, offerer].filter((e) => typeof e === 'string').join() };
     }
     const joinToOpenMs = Math.max(answerer.connectedMs, offerer.connectedMs);
-    if (holdMs <= 0) return { ok: true, joinToOpenMs, offerer, answerer };
+    const preAttempt = await preAttemptSteps(a, b, joinB.startedAt, offerer);
+    if (holdMs <= 0) return { ok: true, joinToOpenMs, offerer, answerer, preAttempt };
     const held = await holdConnected(
       { page: a, peerId: joinA.peerId },
       { page: b, peerId: joinB.peerId },
@@ -131,6 +141,7 @@ export async function sdkConnectRun(
       joinToOpenMs,
       offerer,
       answerer,
+      preAttempt,
       hold: holdResult(held, holdMs, lab.videoCall),
     };
   } finally {
@@ -141,9 +152,29 @@ export async function sdkConnectRun(
   }
 }
 
+type SdkPage = Awaited<ReturnType<typeof openSdkPage>>['page'];
+
+/** b's steps from its wire record, a's hearing of b from a's, and when b's attempt 1 began. */
+async function preAttemptSteps(
+  a: SdkPage,
+  b: SdkPage,
+  startedAt: number,
+  offerer: SdkSideResult,
+): Promise<PreAttemptSteps> {
+  const wire = (page: SdkPage) =>
+    page.evaluate(() => (window as unknown as { signalingWire: WireEntry[] }).signalingWire);
+  const announcedMs = peerAnnouncedMs(await wire(a), startedAt);
+  return {
+    ...signalingSteps(await wire(b), startedAt),
+    ...(announcedMs === undefined ? {} : { announcedMs }),
+    // The report times attempt 1 from its start to connected, as `connectedMs` is.
+    attemptStartedMs: offerer.connectedMs - offerer.timeToConnectMs,
+  };
+}
+
 /** Waits for the link to `otherPeerId` to connect and report, or for the SDK to give up. */
 async function sideResult(
-  page: Awaited<ReturnType<typeof openSdkPage>>['page'],
+  page: SdkPage,
   otherPeerId: string,
   startedAt: number,
 ): Promise<SdkSideResult | string> {

@@ -26,3 +26,14 @@ export function summarize(samples: readonly number[]): Summary | undefined {
     maxMs: sorted[n - 1]!,
   };
 }
+
+/** The numbers among `values` (a figure a call did not have is left out). */
+export const numbers = (values: readonly (number | undefined)[]) =>
+  values.filter((v): v is number => typeof v === 'number');
+
+/** How many times each value was seen. */
+export function tally(values: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+}

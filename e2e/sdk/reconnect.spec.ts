@@ -132,7 +132,6 @@ test('a dropped signaling connection comes back straight on WebSocket, without l
   try {
     const [ada, bob] = await joinTwo(browser, server.url, 'upgrade', {}, pages);
     await waitForReport(ada.page, bob.peerId);
-    // socket.io opens on long-polling and upgrades: WebSocket has worked on this page once.
     const transport = () =>
       ada.page.evaluate(
         () =>

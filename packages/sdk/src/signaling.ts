@@ -59,11 +59,13 @@ export function connectSignaling(url: string, options: SignalingOptions): Promis
     // on signaling: the first try comes at once (50-150 ms, socket.io's jitter), not after
     // socket.io's 1 s; later ones back off as usual, up to its 5 s.
     reconnectionDelay: 100,
-    // A reconnection opens straight on WebSocket once WebSocket has worked on this page (it falls
-    // back to long-polling, where a proxy blocks WebSocket, if it fails): the round trips of
-    // polling's handshake and of the upgrade come before the rejoin otherwise, and a call healing
-    // after a NAT rebinding waits for that rejoin.
-    rememberUpgrade: true,
+    // Straight on WebSocket, falling back to long-polling where it cannot open (a proxy that
+    // refuses the upgrade, a server that accepts polling only). socket.io's default, polling
+    // first and an upgrade once it works, costs the first join two round trips or more: the
+    // polling handshake, then the upgrade's probe, during which nothing is sent. A rejoin after a
+    // drop opens the same way: a call healing after a NAT rebinding waits for it.
+    transports: ['websocket', 'polling'],
+    tryAllTransports: true,
   });
   const unreachable = (why: string, cause: Error | undefined) =>
     new IcelaneError('signaling-failed', `could not reach the signaling server at ${url} ${why}`, {

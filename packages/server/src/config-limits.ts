@@ -27,7 +27,7 @@ export const LIMIT_VARIABLES = {
   ICELANE_TRANSPORTS: {
     group: 'limits',
     default: app.transports.join(','),
-    help: 'socket.io transports accepted: polling,websocket or websocket (the SDK opens with polling).',
+    help: 'socket.io transports accepted: polling,websocket or websocket (the SDK falls back to polling).',
   },
   ICELANE_RATE_SIGNAL: rate('Signals per socket, as burst/perSecond.', d.signal),
   ICELANE_RATE_JOIN: rate('Joins per socket.', d.join),

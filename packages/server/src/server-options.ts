@@ -35,9 +35,9 @@ export interface IcelaneServerOptions {
   /** socket.io's cap on one inbound message, just above the protocol's largest payload. */
   maxHttpBufferSize: number;
   /**
-   * The socket.io transports accepted. The SDK (socket.io-client's default) opens with HTTP
-   * long-polling and upgrades to WebSocket, and polling is what works through proxies that
-   * block WebSocket; `['websocket']` suits clients that all connect with WebSocket only.
+   * The socket.io transports accepted. The SDK opens on WebSocket and falls back to HTTP
+   * long-polling where WebSocket cannot open: polling is what works through proxies that block
+   * WebSocket; `['websocket']` suits clients that all connect with WebSocket only.
    */
   transports: readonly TransportName[];
   /**

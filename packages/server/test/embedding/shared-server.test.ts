@@ -53,7 +53,8 @@ describe.each([
     const other = await fetch(`${server.url}/rtc/other`);
     expect([other.status, await other.text()]).toEqual([404, 'app 404']);
 
-    // Long-polling first, as the SDK connects: its requests are HTTP requests the app must not see.
+    // Long-polling first, as the SDK connects where WebSocket is blocked: its requests are HTTP
+    // requests the app must not see.
     const socket = await connect(server.url, {
       path: '/rtc/socket.io',
       transports: ['polling', 'websocket'],

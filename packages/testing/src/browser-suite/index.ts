@@ -17,4 +17,10 @@ export {
   type RoomPage,
   type SdkPageOptions,
 } from './room-page.js';
+export {
+  peerAnnouncedMs,
+  signalingSteps,
+  type SignalingSteps,
+  type WireEntry,
+} from './signaling-wire.js';
 export type { HarnessJoinOptions, RecordedEvent } from './sdk-page/main.js';

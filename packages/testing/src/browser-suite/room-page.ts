@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from '@play
 import type { ConnectionReport } from '@icelane/sdk';
 import { join } from 'node:path';
 import { SDK_PAGE_DIR } from './build-sdk-page.js';
+import { recordSignalingWire } from './signaling-wire.js';
 import type { HarnessJoinOptions } from './sdk-page/main.js';
 
 export interface RoomPage {
@@ -27,6 +28,8 @@ export interface SdkPageOptions {
    * not serve it itself (an app with icelane mounted in it).
    */
   servePage?: boolean;
+  /** Keep the signaling connection's packets, timed, in `window.signalingWire` (signaling-wire.ts). */
+  recordSignalingWire?: boolean;
 }
 
 /** Opens the page served by the server at `serverUrl` in a fresh browser context. */
@@ -51,6 +54,7 @@ export async function openSdkPage(
       };
     });
   }
+  if (pageOptions.recordSignalingWire) await context.addInitScript(recordSignalingWire);
   if (pageOptions.servePage) {
     const origin = new URL(serverUrl).origin;
     await context.route(
