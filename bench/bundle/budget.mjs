@@ -6,8 +6,11 @@ export const bundleBudgets = {
    * 21.0 -> 21.1 kB: peer-link.ts split into a base class for the 400-line file limit (+85 bytes).
    * 21.1 -> 21.2 kB: the connection report says its address families, so an IPv6-only phone's
    * call through NAT64 reads as such (+54 bytes).
+   * 21.2 -> 21.4 kB: no false alarm at 10 % loss: the live watch learns how long the call goes
+   * quiet and takes the browser's `disconnected` alone for no loss, the signaling probe waits out
+   * a TCP resend and closes nothing the call no longer needs (+159 bytes).
    */
-  ownCodeGzip: 21_200,
+  ownCodeGzip: 21_400,
   /** Everything an app ships for the SDK: every chunk, the lazy simple-peer chunk included. */
   totalGzip: 45_000,
 };

@@ -231,6 +231,7 @@ export class AttemptConnection {
     peer.on(
       'close',
       live(() => {
+        this.watch?.closing();
         if (this.peer.connected || this.monitor) handlers.remoteClosed();
       }),
     );
@@ -241,6 +242,7 @@ export class AttemptConnection {
         // simple-peer destroys itself after an error: this attempt is over. On a live connection
         // it is often the far side leaving (Chromium reports its closed data channel as an
         // error), so the link waits for the reason as it does for a close.
+        this.watch?.closing();
         if (this.monitor) handlers.remoteClosed();
         else handlers.failed('ice-failed');
       }),

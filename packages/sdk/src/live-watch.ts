@@ -6,14 +6,22 @@
  * (Chromium says them 5–7 s and ~15 s after a path dies), and the OS's network-change hints.
  *
  * A silence is suspect from a heartbeat and a half on: `suspect` lets the room check its signaling
- * connection early, since healing will need it. On a call that receives media, a whole heartbeat
- * interval without a byte of it, from half of `pathSilentMs` on, is enough to call the path lost
- * (except while an ICE restart moves the call to a new pair, which may pause media). While the far side is silent, heartbeats slow to
- * one a second. Measured in the NAT lab: heartbeats at the full rate into a dead path held the
- * data channel back long after the path returned (a 3 s blackout: app data back after 5.85 s
- * instead of 3.30 s, every run), since SCTP, which carries them, retransmits and backs off.
+ * connection early, since healing will need it. On a call that receives media, a silence of
+ * heartbeats and media alike is enough to call the path lost from half of `pathSilentMs` on
+ * (except while an ICE restart moves the call to a new pair, which may pause media) — or, where
+ * this call has been seen silent longer and still alive, from as long as such silences last
+ * (their smoothed length plus four times its variation, as a round trip's timeout), up to all of
+ * `pathSilentMs`. At 10 % loss each way the video sends little and the ordered control channel
+ * holds heartbeats behind a resend: a call that was fine went 686 ms without a byte and was
+ * restarted. The browser's `disconnected` is a loss only with a silence of two heartbeats: it
+ * came once 86 ms after the far side was heard, at that loss. While the far side is silent,
+ * heartbeats slow to one a second. Measured in the NAT lab: heartbeats at the full rate into a
+ * dead path held the data channel back long after the path returned (a 3 s blackout: app data
+ * back after 5.85 s instead of 3.30 s, every run), since SCTP, which carries them, retransmits
+ * and backs off.
  */
 import type { StatsLike } from './candidate-report.js';
+import { retransmitTimeoutMs, roundTripEstimate } from './path-timing.js';
 
 /** How often a heartbeat goes out while the far side is silent (see above). */
 export const SILENT_HEARTBEAT_INTERVAL_MS = 1_000;
@@ -62,6 +70,12 @@ export interface LiveWatch {
    * a silence is judged by `pathSilentMs` alone, since the move to the new pair may pause media.
    */
   restarting(): void;
+  /**
+   * The connection closed under the call. With the browser saying `disconnected`, that is the
+   * path failing, not the far side leaving (Firefox closes its channels when its interface goes,
+   * at times before its transport says `failed`): trouble, as the browser's word used to be.
+   */
+  closing(): void;
   stop(): void;
 }
 
@@ -84,6 +98,9 @@ export function watchLiveCall(
   let lastHeartbeatAt = 0;
   /** Until when a restart is on and media may pause without a lost path. */
   let restartingUntil = 0;
+  /** The silences this call came through: suspect ones that ended with the far side heard. */
+  const survived = roundTripEstimate();
+  let survivedCount = 0;
   let hintTimer: ReturnType<typeof setTimeout> | undefined;
 
   const trouble = (cause: TroubleCause) => {
@@ -93,7 +110,16 @@ export function watchLiveCall(
     handlers.trouble(cause);
   };
 
+  const suspectAfterMs = options.heartbeatIntervalMs * 1.5;
+  /** The browser's `disconnected` with this much silence is a loss ("a heartbeat or two"). */
+  const disconnectedSilentMs = options.heartbeatIntervalMs * 2;
+
   const heard = () => {
+    const silentMs = Date.now() - lastHeard;
+    if (armed && !troubled && silentMs >= suspectAfterMs) {
+      survived.add(silentMs);
+      survivedCount += 1;
+    }
     lastHeard = Date.now();
     armed = true;
     suspected = false;
@@ -116,8 +142,8 @@ export function watchLiveCall(
   // Looks at each tick of a silence. Media keeps a path busy even when a heartbeat is late (a
   // busy sender): bytes that grew since the last look mean the far side is there. Neither
   // heartbeat nor media for a whole tick is the sign on a call that receives media (the browser
-  // sends media whatever the page's timers do), from half of `pathSilentMs` on; a call without
-  // media has only its heartbeats, and waits all of `pathSilentMs`.
+  // sends media whatever the page's timers do), once the silence is as long as `lostAfterMs`
+  // says; a call without media has only its heartbeats, and waits all of `pathSilentMs`.
   const look = async () => {
     const before = bytesReceived;
     const now = (bytesReceived = await readBytes());
@@ -126,10 +152,18 @@ export function watchLiveCall(
       lastHeard = Date.now();
       return;
     }
-    const mediaTells = receivesMedia(pc) && Date.now() >= restartingUntil;
+    if (Date.now() - lastHeard >= lostAfterMs()) trouble('path-lost');
+  };
+
+  /** How long a silence calls the path lost, as this call has been heard so far. */
+  const lostAfterMs = () => {
     const silentMs = options.pathSilentMs();
-    const lostAfterMs = mediaTells ? silentMs / 2 : silentMs;
-    if (Date.now() - lastHeard >= lostAfterMs) trouble('path-lost');
+    // One stall (a busy page) is no pattern; a lossy path makes them again and again.
+    const usual = survivedCount >= 2 ? survived.current() : undefined;
+    const usualMs = usual ? retransmitTimeoutMs(usual) : 0;
+    const mediaMs = Math.min(silentMs, Math.max(silentMs / 2, usualMs));
+    const ms = receivesMedia(pc) && Date.now() >= restartingUntil ? mediaMs : silentMs;
+    return pc.iceConnectionState === 'disconnected' ? Math.min(ms, disconnectedSilentMs) : ms;
   };
 
   // While troubled, media arriving again (the path came back, or a restart found a new one)
@@ -162,7 +196,7 @@ export function watchLiveCall(
     }
     if (!armed || troubled || checking) return;
     // One heartbeat and a half late: a silence, looked at from now on.
-    if (Date.now() - lastHeard < options.heartbeatIntervalMs * 1.5) {
+    if (Date.now() - lastHeard < suspectAfterMs) {
       bytesReceived = undefined;
       return;
     }
@@ -178,7 +212,10 @@ export function watchLiveCall(
 
   const onIceState = () => {
     if (pc.iceConnectionState === 'failed') trouble('ice-failed');
-    else if (pc.iceConnectionState === 'disconnected') trouble('path-lost');
+    // Without heartbeats (an older SDK) the browser's word is all there is; with them, the looks
+    // at a silence take it (see lostAfterMs).
+    else if (pc.iceConnectionState !== 'disconnected') return;
+    else if (!armed || Date.now() - lastHeard >= disconnectedSilentMs) trouble('path-lost');
   };
 
   const onNetworkHint = () => {
@@ -203,6 +240,9 @@ export function watchLiveCall(
     lastHeardAt: () => lastHeard,
     restarting() {
       restartingUntil = Date.now() + options.restartTimeoutMs();
+    },
+    closing() {
+      if (pc.iceConnectionState === 'disconnected') trouble('path-lost');
     },
     stop() {
       if (stopped) return;

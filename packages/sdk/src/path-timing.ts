@@ -49,6 +49,20 @@ export function retransmitTimeoutMs({ srttMs, rttvarMs }: RoundTrip): number {
   return srttMs + 4 * rttvarMs;
 }
 
+/** Linux's floor under a TCP connection's variation term (`TCP_RTO_MIN`, 200 ms). */
+const LINUX_TCP_RTO_MIN_MS = 200;
+
+/**
+ * How long a request and its answer over TCP take when one of them, or one of their segments, is
+ * lost once: the lost segment is resent after the connection's retransmission timeout, which
+ * Linux makes the smoothed round trip plus four times its variation, that term at least 200 ms;
+ * then it still crosses the round trip (given its timeout here too).
+ */
+export function onceResentMs(path: RoundTrip): number {
+  const tcpRto = path.srttMs + Math.max(4 * path.rttvarMs, LINUX_TCP_RTO_MIN_MS);
+  return tcpRto + retransmitTimeoutMs(path);
+}
+
 /**
  * The round trip between the two sides through the server: both legs in a row. Their variations
  * add too (both queues may fill at once). The far side's leg, until it says, is taken to be like

@@ -97,7 +97,9 @@ export abstract class PeerLinkConnection {
         },
         // A path that may be lost: signaling is checked now, before healing needs it.
         suspect: () => {
-          if (recovery) this.deps.onTrouble();
+          if (!recovery) return;
+          const silentSince = connection.lastHeardAt();
+          this.deps.onTrouble(() => connection.lastHeardAt() === silentSince);
         },
         trouble: (cause) => recovery?.trouble(cause),
         heardAgain: () => recovery?.heardAgain(),

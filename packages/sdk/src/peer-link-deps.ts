@@ -49,7 +49,7 @@ export interface PeerLinkDeps {
   onLost(): void;
   /**
    * The live call may have lost its path, or did (its signaling connection may be dead too, and
-   * healing needs it).
+   * healing needs it). `stillInDoubt`: whether it still may have, later (absent: it did).
    */
-  onTrouble(): void;
+  onTrouble(stillInDoubt?: () => boolean): void;
 }

@@ -359,7 +359,7 @@ export class Room extends RoomPeers {
       },
       onControl: (message) => this.onControl(link, message),
       onLost: () => this.removeLink(link.peerId),
-      onTrouble: () => this.probe.check(this.peerId),
+      onTrouble: (stillInDoubt) => this.probe.check(this.peerId, stillInDoubt),
     });
     this.links.set(peer.peerId, link);
     return link;

@@ -11,9 +11,18 @@ function socketWithEngine() {
   return { socket, engine };
 }
 
-/** The server answers probes after `delayMs` (with `unknown-peer`, as a real server does). */
+/**
+ * The server answers probes after `delayMs` (with `unknown-peer`, as a real server does); an
+ * answer later than the probe's wait is not taken, as socket.io's `timeout()` rejects first.
+ */
 function answerAfter(socket: FakeSocket, delayMs: number) {
-  socket.answer('signal', () => new Promise((r) => setTimeout(r, delayMs)) as never);
+  socket.answer('signal', () => {
+    const waitMs = socket.requests.at(-1)?.timeoutMs ?? Infinity;
+    return new Promise((resolve, reject) => {
+      if (delayMs < waitMs) setTimeout(resolve, delayMs);
+      else setTimeout(() => reject(new Error('operation has timed out')), waitMs);
+    }) as never;
+  });
 }
 
 describe('the signaling probe', () => {
@@ -79,22 +88,78 @@ describe('the signaling probe', () => {
   it('follows a connection whose round trips grow, up to the longest wait', async () => {
     const { socket } = socketWithEngine();
     const probe = signalingProbe(socket.signaling, { minTimeoutMs: 400, maxTimeoutMs: 1_000 });
-    answerAfter(socket, 150);
+    answerAfter(socket, 100);
     probe.measure('me');
     await vi.advanceTimersByTimeAsync(200);
-    // 150 ms and half of it as variation: 150 + 4 * 75.
-    expect(probe.timeoutMs()).toBe(450);
-    answerAfter(socket, 600);
+    // 100 ms and half of it as variation: a resend after 100 + 200 (Linux's floor), then the
+    // round trip's own timeout, 100 + 4 * 50.
+    expect(probe.timeoutMs()).toBe(600);
+    answerAfter(socket, 300);
     probe.measure('me');
-    await vi.advanceTimersByTimeAsync(700);
-    // 150 * 7/8 + 600 / 8 = 206, and a variation of 169: the wait grew past the slow answer.
-    expect(probe.timeoutMs()).toBe(881);
+    await vi.advanceTimersByTimeAsync(400);
+    // 100 * 7/8 + 300 / 8 = 125, and a variation of 87.5: (125 + 350) * 2.
+    expect(probe.timeoutMs()).toBe(950);
     answerAfter(socket, 990);
     for (let i = 0; i < 3; i++) {
       probe.measure('me');
       await vi.advanceTimersByTimeAsync(1_000);
     }
     expect(probe.timeoutMs()).toBe(1_000);
+  });
+
+  // Good LTE losing 10 % each way (docs/benchmarks.md): a 54 ms round trip; one probe or answer
+  // in five is resent by TCP after its retransmission timeout, 54 + 200 ms on Linux, and one in
+  // twenty-five meets that twice (the probe and its answer both lost once). The probe's own
+  // answers carry the resends into its estimate; a wait of one round trip's timeout (at least
+  // 400 ms) closed the connection at every second resend.
+  it('on a lossy connection, waits out the resends of the probe and its answer: nothing closed', async () => {
+    const { socket, engine } = socketWithEngine();
+    const probe = signalingProbe(socket.signaling);
+    const resendMs = 54 + 200;
+    for (let i = 0; i < 100; i++) {
+      const resends = i % 25 === 24 ? 2 : i % 5 === 4 ? 1 : 0;
+      answerAfter(socket, 54 + resends * resendMs);
+      probe.check('me');
+      await vi.advanceTimersByTimeAsync(1_000);
+    }
+    expect(socket.requestCount('signal')).toBe(100);
+    expect(engine.closed).toBe(0);
+  });
+
+  it('on a clean fast connection, still closes a dead one after its floor', async () => {
+    const { socket, engine } = socketWithEngine();
+    const probe = signalingProbe(socket.signaling, { minTimeoutMs: 400, maxTimeoutMs: 1_000 });
+    // Good LTE without loss: 54 ms, a few ms either way.
+    for (const ms of [54, 58, 52, 55]) {
+      answerAfter(socket, ms);
+      probe.measure('me');
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    // A resend (54 + 200 + 54) fits in the floor: the wait is the floor, as before.
+    expect(probe.timeoutMs()).toBe(400);
+    socket.answer('signal', undefined);
+    probe.check('me');
+    await vi.advanceTimersByTimeAsync(399);
+    expect(engine.closed).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(engine.closed).toBe(1);
+  });
+
+  it('closes nothing when the call no longer needs signaling by the end of its wait', async () => {
+    const { socket, engine } = socketWithEngine();
+    const probe = signalingProbe(socket.signaling, { minTimeoutMs: 400, maxTimeoutMs: 1_000 });
+    socket.answer('signal', undefined);
+    // A silence asked for it; the far side was heard again meanwhile (a lossy link's silence).
+    let inDoubt = true;
+    probe.check('me', () => inDoubt);
+    await vi.advanceTimersByTimeAsync(300);
+    inDoubt = false;
+    await vi.advanceTimersByTimeAsync(700);
+    expect(engine.closed).toBe(0);
+    // A path still silent (a rebinding cuts both): closed after the same wait.
+    probe.check('me', () => true);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(engine.closed).toBe(1);
   });
 
   it('a measuring probe closes nothing when it goes unanswered', async () => {

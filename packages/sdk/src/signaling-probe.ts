@@ -7,11 +7,17 @@
  * nowhere. No answer in time: the connection is dead, and it is closed so socket.io reconnects
  * (and the room is rejoined) now.
  *
- * "In time" follows the connection's own round trips (as TCP's retransmission timeout does): the
- * smoothed round trip plus four times its variation, within `minTimeoutMs`..`maxTimeoutMs`. A
- * probe right after joining gives the first figure; until then the wait is the longest.
+ * "In time" follows the connection's own round trips and covers one TCP retransmission of the
+ * probe or its answer (path-timing.ts `onceResentMs`: Linux's retransmission timeout, at least
+ * 200 ms past the round trip, then the round trip), within `minTimeoutMs`..`maxTimeoutMs`. A
+ * wait of one round trip closed healthy connections on a lossy link: at 10 % loss each way, a
+ * 400 ms wait closed 4 per side in 10 minutes (docs/benchmarks.md). Where losses happen, the
+ * probes' own samples carry the resends, so the variation, and the wait, grow with them. A probe
+ * right after joining gives the first figure; until then the wait is the longest. And a probe
+ * asked for by a silence closes nothing once the far side was heard again meanwhile: the silence
+ * was a lossy link's, and the call does not need signaling now.
  */
-import { retransmitTimeoutMs, roundTripEstimate, type RoundTripEstimate } from './path-timing.js';
+import { onceResentMs, roundTripEstimate, type RoundTripEstimate } from './path-timing.js';
 import type { SignalingSocket } from './signaling.js';
 
 /** The signal `data.type` of a probe (never delivered: it is addressed to the sender). */
@@ -33,8 +39,11 @@ export const signalingProbeDefaults: SignalingProbeOptions = {
 };
 
 export interface SignalingProbe {
-  /** Probes unless a probe is on or the connection is known to be down; silence closes it. */
-  check(ownPeerId: string): void;
+  /**
+   * Probes unless a probe is on or the connection is known to be down; silence closes it, if the
+   * call still `needs` signaling when the wait runs out.
+   */
+  check(ownPeerId: string, needs?: () => boolean): void;
   /**
    * Probes that only measure the round trip, `samples` of them one after the other (the first
    * figure's variation is half of it; each further sample narrows it): silence closes nothing.
@@ -57,11 +66,11 @@ export function signalingProbe(
   const timeoutMs = () => {
     const measured = roundTrips.current();
     if (!measured) return options.maxTimeoutMs;
-    const rto = Math.round(retransmitTimeoutMs(measured));
-    return Math.min(options.maxTimeoutMs, Math.max(options.minTimeoutMs, rto));
+    const resent = Math.round(onceResentMs(measured));
+    return Math.min(options.maxTimeoutMs, Math.max(options.minTimeoutMs, resent));
   };
 
-  const probe = (ownPeerId: string, closeOnSilence: boolean, samples = 1) => {
+  const probe = (ownPeerId: string, closeOnSilence: boolean, samples = 1, needs = () => true) => {
     if (probing || !socket.connected) return;
     probing = true;
     const sentAt = Date.now();
@@ -80,12 +89,12 @@ export function signalingProbe(
       })
       .catch(() => {
         probing = false;
-        if (closeOnSilence && socket.connected) closeTransport(socket);
+        if (closeOnSilence && socket.connected && needs()) closeTransport(socket);
       });
   };
 
   return {
-    check: (ownPeerId) => probe(ownPeerId, true),
+    check: (ownPeerId, needs) => probe(ownPeerId, true, 1, needs),
     measure: (ownPeerId, samples) => probe(ownPeerId, false, samples),
     timeoutMs,
   };
