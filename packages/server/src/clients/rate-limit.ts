@@ -24,25 +24,32 @@ export function fullBucket(limit: RateLimit, now: number): TokenBucket {
 
 /** The bucket refilled up to `now`, never above its burst. */
 export function refill(bucket: TokenBucket, limit: RateLimit, now: number): TokenBucket {
-  const elapsedMs = Math.max(0, now - bucket.updatedAt);
-  const tokens = Math.min(limit.burst, bucket.tokens + (elapsedMs / 1000) * limit.perSecond);
-  return { tokens, updatedAt: Math.max(now, bucket.updatedAt) };
+  return { tokens: refilledTokens(bucket, limit, now), updatedAt: Math.max(now, bucket.updatedAt) };
 }
+
+function refilledTokens(bucket: TokenBucket, limit: RateLimit, now: number): number {
+  const elapsedMs = Math.max(0, now - bucket.updatedAt);
+  return Math.min(limit.burst, bucket.tokens + (elapsedMs / 1000) * limit.perSecond);
+}
+
+/** Every allowed request gets this one answer: a take runs on every inbound message. */
+const TAKEN: TakeResult = Object.freeze({ ok: true });
 
 /**
  * Takes one token. Mutates the bucket, so a caller keeps one object per client. When refused,
  * `retryAfterMs` is when the next token will be there.
  */
 export function take(bucket: TokenBucket, limit: RateLimit, now: number): TakeResult {
-  const refilled = refill(bucket, limit, now);
-  bucket.updatedAt = refilled.updatedAt;
-  if (refilled.tokens >= 1) {
-    bucket.tokens = refilled.tokens - 1;
-    return { ok: true };
+  // Refilled in place, not through `refill`: no object made per message.
+  const tokens = refilledTokens(bucket, limit, now);
+  bucket.updatedAt = Math.max(now, bucket.updatedAt);
+  if (tokens >= 1) {
+    bucket.tokens = tokens - 1;
+    return TAKEN;
   }
-  bucket.tokens = refilled.tokens;
+  bucket.tokens = tokens;
   const retryAfterMs =
-    limit.perSecond > 0 ? Math.ceil(((1 - refilled.tokens) / limit.perSecond) * 1000) : Infinity;
+    limit.perSecond > 0 ? Math.ceil(((1 - tokens) / limit.perSecond) * 1000) : Infinity;
   return { ok: false, retryAfterMs };
 }
 

@@ -47,8 +47,11 @@ export function onConnection(ctx: SignalingContext, socket: IcelaneSocket): void
   };
   ctx.metrics.connectedSockets.inc();
 
-  socket.use(([event], next) => {
-    if (typeof event === 'string' && Object.hasOwn(HANDLERS, event)) return next();
+  // A listener of every event rather than a middleware: socket.io runs a middleware through two
+  // closures per event. An unknown event still reaches no handler (socket.io's decoder refuses
+  // its reserved names, such as `disconnect`, before any listener).
+  socket.onAny((event: unknown) => {
+    if (typeof event === 'string' && Object.hasOwn(HANDLERS, event)) return;
     // Nobody listens to it; a client sending it is broken or probing. No answer: none is owed.
     ctx.metrics.invalidPayloads.inc({ event: 'unknown' });
     strike(ctx, socket, 'unknown');

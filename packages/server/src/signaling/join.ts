@@ -10,7 +10,13 @@ import {
   type JoinAnswer,
 } from '@icelane/protocol';
 import type { InboundCall } from './ack.js';
-import { bearerToken, decide, refusalMessage } from '../clients/authorize.js';
+import {
+  allowAll,
+  bearerToken,
+  decide,
+  refusalMessage,
+  type AuthOutcome,
+} from '../clients/authorize.js';
 import type { IcelaneSocket, SignalingContext } from './context.js';
 import type { IceSession } from '../credentials/ice-session.js';
 import { randomId } from '../clients/ids.js';
@@ -47,19 +53,15 @@ export async function handleJoin(
   try {
     // Checked again when the place is taken; this early check spares a credential. A rejoin may
     // be about to free its previous place: the claim decides.
-    if (request.resume === undefined && (await ctx.roster.size(request.room)) >= ctx.roomPeerCap) {
-      return refuse(ctx, call, 'room-full', 'the room is full');
+    if (request.resume === undefined) {
+      // A single node knows at once; only a shared roster's answer is awaited.
+      const size = ctx.roster.size(request.room);
+      if ((typeof size === 'number' ? size : await size) >= ctx.roomPeerCap) {
+        return refuse(ctx, call, 'room-full', 'the room is full');
+      }
     }
-    const outcome = await decide(
-      ctx.authorize,
-      {
-        token: handshakeToken(socket),
-        headers: socket.handshake.headers,
-        address: state.address,
-        room: request.room,
-      },
-      (error) => ctx.logger.error('authorize hook failed', { error }),
-    );
+    const deciding = authorizeJoin(ctx, socket, request.room);
+    const outcome = deciding instanceof Promise ? await deciding : deciding;
     if (!outcome.allowed) {
       // Refusals spend a budget of their own, never the one valid users of this address share.
       if (refusedBy(ctx, socket, call, ctx.limiters.takeRefused(state.subnet))) return;
@@ -72,7 +74,6 @@ export async function handleJoin(
     state.user = outcome.user;
 
     const sessionId = randomId();
-    const release = () => ctx.iceSource.release({ sessionId });
     let ice: JoinAnswer['ice'];
     try {
       // Built field by field, as the ICE answer is: a spread per join costs more (failover.ts).
@@ -80,13 +81,13 @@ export async function handleJoin(
       if (state.user !== undefined) session.user = state.user;
       ice = await ctx.iceSource.iceFor(session);
     } catch (error) {
-      release();
+      release(ctx, sessionId);
       throw error;
     }
     // The socket may have gone, or the server begun to stop, while the ICE servers came.
-    if (socket.disconnected) return release();
+    if (socket.disconnected) return release(ctx, sessionId);
     if (ctx.isShuttingDown()) {
-      release();
+      release(ctx, sessionId);
       return refuse(ctx, call, 'shutting-down', 'the server is shutting down');
     }
     const peerId = newPeerId(ctx);
@@ -109,16 +110,17 @@ export async function handleJoin(
       request.resume === undefined ? null : await evictPrevious(ctx, request.room, request.resume);
     if (previous) peer.rejoinOf = previous.peerId;
     // Checking the cap and taking the place are one step, across nodes too.
-    const claim = await ctx.roster.claim(peer, ctx.roomPeerCap);
+    const claiming = ctx.roster.claim(peer, ctx.roomPeerCap);
+    const claim = claiming instanceof Promise ? await claiming : claiming;
     if (!claim.ok) {
       if (previous) announceResumed(ctx, socket, previous, null);
-      release();
+      release(ctx, sessionId);
       return refuse(ctx, call, 'room-full', 'the room is full');
     }
     if (socket.disconnected) {
       ctx.roster.remove(peer);
       if (previous) announceResumed(ctx, socket, previous, null);
-      return release();
+      return release(ctx, sessionId);
     }
     state.peer = peer;
     if (previous) announceResumed(ctx, socket, previous, peer);
@@ -146,6 +148,11 @@ function refuse(ctx: SignalingContext, call: InboundCall, code: ErrorCode, messa
   call.reply(errorAnswer(code, message));
 }
 
+/** The join did not take its place: the session's credential is given back. */
+function release(ctx: SignalingContext, sessionId: string): void {
+  ctx.iceSource.release({ sessionId });
+}
+
 /** Whether `limit` refused the join (then answered, counted and struck). */
 function refusedBy(
   ctx: SignalingContext,
@@ -156,6 +163,27 @@ function refusedBy(
   if (!refusedByLimit(ctx, socket, EVENT, call, limit)) return false;
   ctx.metrics.joins.inc({ outcome: 'rate-limited' });
   return true;
+}
+
+/** What every join is told when no hook is set (`allowAll`): nothing to ask, nothing to await. */
+const ALLOWED: AuthOutcome = { allowed: true };
+
+function authorizeJoin(
+  ctx: SignalingContext,
+  socket: IcelaneSocket,
+  room: string,
+): AuthOutcome | Promise<AuthOutcome> {
+  if (ctx.authorize === allowAll) return ALLOWED;
+  return decide(
+    ctx.authorize,
+    {
+      token: handshakeToken(socket),
+      headers: socket.handshake.headers,
+      address: socket.data.address,
+      room,
+    },
+    (error) => ctx.logger.error('authorize hook failed', { error }),
+  );
 }
 
 function newPeerId(ctx: SignalingContext): string {

@@ -32,11 +32,14 @@ export function registryChannel(io: IcelaneIo, registry: RoomRegistry): RoomChan
     enter: () => {},
     exit: () => {},
     peerJoined(room, exceptSocketId, info) {
+      // Encoding a broadcast costs as much with no recipient: skip it when nobody can hear. The
+      // newcomer is in the room already: alone, it is the only one.
+      if (registry.size(room) < 2) return;
       const to = registry.socketIdsIn(room, exceptSocketId);
-      // Encoding a broadcast costs as much with no recipient: skip it when nobody can hear.
       if (to.length > 0) io.to(to).emit('peer:joined', info);
     },
     peerLeft(room, exceptSocketId, left) {
+      if (registry.size(room) === 0) return;
       const to = registry.socketIdsIn(room, exceptSocketId);
       if (to.length > 0) io.to(to).emit('peer:left', left);
     },

@@ -20,11 +20,17 @@ export interface PeerLocation {
   local: boolean;
 }
 
+/**
+ * An answer a single node has at once, or one that waits on Redis. The join awaits only the
+ * second: each `await` is a trip through the microtask queue and a promise more per join.
+ */
+export type Answer<T> = T | Promise<T>;
+
 export interface Roster {
   /** Peers in `room` on every node that can be reached. */
-  size(room: string): Promise<number>;
+  size(room: string): Answer<number>;
   /** Adds `peer` to its room unless the room is full; checking and adding are one step. */
-  claim(peer: Peer, cap: number): Promise<ClaimResult>;
+  claim(peer: Peer, cap: number): Answer<ClaimResult>;
   /** The socket that speaks for `peerId` in `room`; `null` for a peer that is not there. */
   locate(room: string, peerId: string): Promise<PeerLocation | null>;
   /** Takes `peer` out of its room. */
@@ -51,8 +57,8 @@ export function localRoster(registry: RoomRegistry): Roster {
   return {
     local: registry,
     singleNode: true,
-    size: (room) => Promise.resolve(registry.size(room)),
-    claim: (peer, cap) => Promise.resolve(claimLocally(registry, peer, cap)),
+    size: (room) => registry.size(room),
+    claim: (peer, cap) => claimLocally(registry, peer, cap),
     locate: (room, peerId) => Promise.resolve(locateLocally(registry, room, peerId)),
     remove: (peer) => void registry.remove(peer.peerId),
     evict: (room, peerId, proof) => Promise.resolve(evictLocally(registry, room, peerId, proof)),
