@@ -9,6 +9,8 @@
  * - `rate-limited`: too many requests; see `retryAfterMs`.
  * - `unauthorized`: the join was refused by authorization.
  * - `shutting-down`: the server is stopping and takes no new joins.
+ * - `unavailable`: the server could not reach the peer's node just now (its shared Redis is away
+ *   or failing over); nothing was delivered, and sending again shortly may succeed.
  * - `internal`: an unexpected server fault; the message says no more than that.
  */
 export type ErrorCode =
@@ -20,6 +22,7 @@ export type ErrorCode =
   | 'rate-limited'
   | 'unauthorized'
   | 'shutting-down'
+  | 'unavailable'
   | 'internal';
 
 export const ERROR_CODES: readonly ErrorCode[] = [
@@ -31,5 +34,6 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'rate-limited',
   'unauthorized',
   'shutting-down',
+  'unavailable',
   'internal',
 ];

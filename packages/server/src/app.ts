@@ -149,7 +149,11 @@ export function createIcelaneServer(
   const socketIoRooms = socketIoRoomChannel(io);
   const roster = scaleOut
     ? // Peers of a dead node, cleared by this one: their rooms hear it from here.
-      scaleOut.roster(registry, (room, peerId) => socketIoRooms.peerLeft(room, null, { peerId }))
+      scaleOut.roster(
+        registry,
+        (room, peerId) => socketIoRooms.peerLeft(room, null, { peerId }),
+        (socketId, message) => io.local.to(socketId).emit('signal', message),
+      )
     : localRoster(registry);
   const ctx = {
     io,

@@ -23,6 +23,8 @@ export interface RedisLink {
   subscriber: RedisClient;
   /** A Redis Cluster: every multi-key command and script must stay within one hash slot. */
   cluster: boolean;
+  /** The subscriber takes sharded subscriptions (SSUBSCRIBE), each served by its slot's primary. */
+  sharded: boolean;
   available(): boolean;
   health(): RedisHealth;
   /**
@@ -104,6 +106,7 @@ export async function connectRedis(
     commands,
     subscriber,
     cluster: target.kind === 'cluster',
+    sharded,
     available: () => !closing && health.state === 'ok',
     health: () => ({ ...health }),
     onReady: (listener) => {

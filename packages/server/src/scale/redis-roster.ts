@@ -13,6 +13,7 @@ import type { Logger } from '../observability/logger.js';
 import { randomId } from '../clients/ids.js';
 import type { Peer, RoomRegistry } from '../signaling/rooms.js';
 import type { RedisLink } from './redis-link.js';
+import type { NodeSignals } from './node-signals.js';
 import { redisRosterDefaults, type RedisRosterOptions } from './redis-options.js';
 import { rosterKeys } from './roster-keys.js';
 import { CLAIM, CLEAR, COUNT, EVICT, HEARTBEAT } from './roster-scripts.js';
@@ -32,6 +33,8 @@ export interface RedisRosterDeps {
   /** A peer of a dead node (or one that left during an outage) was cleared: tell its room. */
   onGone: (room: string, peerId: string) => void;
   logger: Logger;
+  /** Carries signals to the other nodes with confirmation; without it, the adapter carries them. */
+  signals?: NodeSignals;
 }
 
 export function redisRoster(
@@ -42,7 +45,7 @@ export function redisRoster(
   if (!(o.heartbeatMs < o.pauseGapMs && o.pauseGapMs + o.heartbeatMs < o.livenessMs)) {
     throw new RangeError('redis roster: need heartbeatMs < pauseGapMs < livenessMs - heartbeatMs');
   }
-  const { link, registry, onGone, logger } = deps;
+  const { link, registry, onGone, logger, signals } = deps;
   const redis = link.commands;
   const keys = rosterKeys(o.keyPrefix);
   const ownPeers = keys.nodePeers(o.nodeId);
@@ -230,8 +233,12 @@ export function redisRoster(
       if (!link.available()) return null;
       try {
         const raw = await redis.hget(keys.room(room), peerId);
-        const socketId = raw === null ? null : (parseStored(raw)?.socketId ?? null);
-        return socketId === null ? null : { socketId, local: false };
+        const peer = raw === null ? null : parseStored(raw);
+        if (!peer) return null;
+        const { socketId, nodeId } = peer;
+        return signals
+          ? { socketId, local: false, send: (message) => signals.send(nodeId, socketId, message) }
+          : { socketId, local: false };
       } catch (error) {
         link.commandFailed(error);
         return null;
@@ -263,6 +270,7 @@ export function redisRoster(
     async close() {
       clearInterval(timer);
       link.subscriber.off('message', onEvicted);
+      signals?.close();
       await Promise.all(pending);
       if (!link.available()) return;
       const [beats, , set] = keys.nodes;

@@ -24,6 +24,12 @@ import { redisRoster } from './redis-roster.js';
 import type { Roster } from '../signaling/roster.js';
 import type { DepartedPeers } from '../signaling/departed.js';
 import { redisDeparted } from './redis-departed.js';
+import { nodeSignals, type DeliverSignal } from './node-signals.js';
+import { randomId } from '../clients/ids.js';
+import { watchLegacyLayout } from './legacy-layout.js';
+
+/** How often a node looks for nodes of the earlier key layout, until it finds one. */
+const LEGACY_CHECK_EVERY_MS = 60_000;
 
 /** What `/readyz` says of Redis; `none` when the node runs alone by configuration. */
 export type ScaleHealth = RedisHealth | { state: 'none' };
@@ -33,8 +39,15 @@ export interface ScaleOut {
   adapter: ServerOptions['adapter'];
   /** The credential store the nodes share; pass it to `createIceSource` as `store`. */
   credentialStore: CredentialStore;
-  /** The roster over this node's registry; `onGone` tells a room that a peer was cleared. */
-  roster(registry: RoomRegistry, onGone: (room: string, peerId: string) => void): Roster;
+  /**
+   * The roster over this node's registry; `onGone` tells a room that a peer was cleared, and
+   * `deliver` hands a signal from another node to a socket of this one.
+   */
+  roster(
+    registry: RoomRegistry,
+    onGone: (room: string, peerId: string) => void,
+    deliver: DeliverSignal,
+  ): Roster;
   /** The peers whose connection ended lately, on every node (see `resumeWindowMs`). */
   departed(windowMs: number, now: () => number): DepartedPeers;
   health(): ScaleHealth;
@@ -96,13 +109,26 @@ export async function createRedisScaleOut(
     sharedAvailable: () => link.available(),
     sharedFailed: (error) => link.commandFailed(error),
   });
+  const stopLegacyWatch = watchLegacyLayout(link, logger, {
+    keyPrefix: prefix,
+    livenessMs: o.roster.livenessMs ?? redisRosterDefaults.livenessMs,
+    checkEveryMs: LEGACY_CHECK_EVERY_MS,
+  });
   return {
     adapter,
     credentialStore,
-    roster: (registry, onGone) => redisRoster({ link, registry, onGone, logger }, o.roster),
+    roster: (registry, onGone, deliver) => {
+      const nodeId = o.roster.nodeId ?? randomId();
+      const ackTimeoutMs = o.link.commandTimeoutMs ?? redisLinkDefaults.commandTimeoutMs;
+      const signals = nodeSignals({ link, prefix, nodeId, deliver, logger, ackTimeoutMs });
+      return redisRoster({ link, registry, onGone, logger, signals }, { ...o.roster, nodeId });
+    },
     departed: (windowMs, now) => redisDeparted(link, prefix, windowMs, now),
     health: () => link.health(),
-    close: () => link.close(),
+    close: () => {
+      stopLegacyWatch();
+      return link.close();
+    },
   };
 }
 

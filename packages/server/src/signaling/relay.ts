@@ -1,6 +1,7 @@
 /**
  * `signal`: relays an offer, answer or candidate to one peer of the sender's room, stamped with
- * the sender's id. The server never reads `data` beyond its schema and size.
+ * the sender's id. The server never reads `data` beyond its schema and size. `delivered` means the
+ * peer's node had it: at once on this node, once acknowledged by the peer's node through Redis.
  */
 import { errorAnswer, signalRequestSchema } from '@icelane/protocol';
 import type { InboundCall } from './ack.js';
@@ -30,10 +31,17 @@ export async function handleSignal(
   if (!socket.connected || socket.data.peer !== sender) {
     return call.reply(errorAnswer('not-in-room', 'left the room before the signal was relayed'));
   }
-  // A peer on this node is reached directly; a plain emit would also publish it to Redis.
-  (target.local ? ctx.io.local : ctx.io)
-    .to(target.socketId)
-    .emit('signal', { from: sender.peerId, attempt, data });
+  const message = { from: sender.peerId, attempt, data };
+  if (target.send) {
+    // Another node's peer: `delivered` only once its node had the signal. A failing-over Redis
+    // drops what it cannot carry; the sender hears so and sends again.
+    if (!(await target.send(message))) {
+      return call.reply(errorAnswer('unavailable', "the peer's node cannot be reached just now"));
+    }
+  } else {
+    // A peer on this node is reached directly; a plain emit would also publish it to Redis.
+    (target.local ? ctx.io.local : ctx.io).to(target.socketId).emit('signal', message);
+  }
   ctx.metrics.signals.inc();
   call.reply({ data: { delivered: true } });
 }

@@ -3,7 +3,7 @@
  * told about, and where a signal for a peer goes. One node answers from its own memory; several
  * nodes answer from Redis (see `redisRoster`), each still keeping its own peers in memory.
  */
-import type { PeerInfo } from '@icelane/protocol';
+import type { PeerInfo, SignalMessage } from '@icelane/protocol';
 import { peerInfo, type Peer, type RoomRegistry } from './rooms.js';
 import { resumeProofOf } from './resume-proof.js';
 
@@ -18,6 +18,12 @@ export interface PeerLocation {
   socketId: string;
   /** On this node: delivered here, without a trip through Redis. */
   local: boolean;
+  /**
+   * On another node, when the roster can confirm delivery: carries a signal there and resolves
+   * `true` once the peer's node had it, `false` when it could not (sent again later, it may go
+   * through). Without it, the socket.io adapter carries the signal, unconfirmed.
+   */
+  send?: (message: SignalMessage) => Promise<boolean>;
 }
 
 /**

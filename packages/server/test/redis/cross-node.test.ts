@@ -1,11 +1,15 @@
 /**
  * Two `icelane-server` processes on one real Redis: a room spans the nodes. Peers joined on
  * different nodes are listed and announced to each other, signal each other, hear each other
- * leave, and share one room cap; rooms stay apart; a node that dies has its peers cleared.
+ * leave, and share one room cap; rooms stay apart; a node that dies has its peers cleared, and a
+ * signal for one of them before that is answered `unavailable`, not `delivered`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  eventually,
+  logged,
   readyz,
+  redisCli,
   redisUpOn,
   startRedisNodes,
   type RedisNodes,
@@ -13,6 +17,7 @@ import {
 } from '@icelane/testing';
 import { connect, disconnectAll, joined, nextEvent, record, request } from '../support/clients.js';
 import { STATIC_TURN_ENV } from './static-turn-env.js';
+import { redisRosterDefaults } from '../../src/scale/redis-options.js';
 
 const CAP = 3;
 const offer = { type: 'offer', sdp: 'v=0\r\n' };
@@ -143,10 +148,44 @@ describe('a room across two nodes', () => {
     const left = nextEvent(alice.socket, 'peer:left', 40_000);
     process.kill(three.pid, 'SIGKILL');
     await three.exited;
+    // Until the others find it dead its peers are still listed, and a signal for one of them, which
+    // no node can take, is answered so instead of `delivered`.
+    const signal = { to: doomed.answer.peerId, attempt: 1, data: offer };
+    expect(await request(alice.socket, 'signal', signal)).toMatchObject({
+      error: { code: 'unavailable' },
+    });
     expect(await left).toEqual({ peerId: doomed.answer.peerId });
     expect(await request(full, 'room:join', { room: 'crash' })).toMatchObject({
       data: { peers: [{ peerId: alice.answer.peerId }, { peerId: bob.answer.peerId }] },
     });
     expect((await readyz(one)).body.redis.state).toBe('ok');
   }, 60_000);
+
+  it('warns once when nodes of the earlier key layout still run on the same Redis', async () => {
+    // An earlier node's heartbeat: its Redis time in ms in the `beats` hash; one beat is fresh,
+    // one is older than the liveness period (a node long gone).
+    const port = String(cluster.redis.port);
+    const [seconds, micros] = (await redisCli(Number(port), 'time')).split('\n').map(Number);
+    const now = seconds! * 1000 + Math.floor(micros! / 1000);
+    const stale = now - 2 * redisRosterDefaults.livenessMs;
+    await redisCli(
+      Number(port),
+      'hset',
+      'icelane:beats',
+      'old-live',
+      String(now),
+      'old-gone',
+      String(stale),
+    );
+    try {
+      const three = await cluster.startNode({ ...STATIC_TURN_ENV });
+      const warning = 'redis shared with nodes of an earlier icelane version';
+      await eventually(() => logged(three, warning).length > 0, 'the warning', 10_000);
+      expect(logged(three, warning)).toEqual([
+        expect.objectContaining({ level: 'warn', nodes: 1 }),
+      ]);
+    } finally {
+      await redisCli(Number(port), 'del', 'icelane:beats');
+    }
+  }, 30_000);
 });

@@ -38,6 +38,8 @@ export interface SentSignal {
    * (either way the sender knows, and sends again).
    */
   outcome: 'delivered' | 'refused' | 'unanswered' | 'pending';
+  /** The error code of a refused signal. */
+  code?: string;
   arrivedAt: number | null;
 }
 
@@ -100,7 +102,10 @@ export async function startTraffic(nodes: ServerProcess[], rooms: string[]): Pro
       bySeq.set(sent.seq, sent);
       const data = { type: 'offer', sdp: `v=0\r\ns=seq=${sent.seq}\r\n` };
       request(pair.alice.socket, 'signal', { to: pair.bob.answer.peerId, attempt: 1, data }).then(
-        (ack) => (sent.outcome = 'data' in ack && isDelivered(ack.data) ? 'delivered' : 'refused'),
+        (ack) => {
+          sent.outcome = 'data' in ack && isDelivered(ack.data) ? 'delivered' : 'refused';
+          if ('error' in ack) sent.code = ack.error.code;
+        },
         () => (sent.outcome = 'unanswered'),
       );
     }
@@ -142,6 +147,13 @@ export async function startTraffic(nodes: ServerProcess[], rooms: string[]): Pro
       return { signals, lost: lostOf(signals), announcedGone, joins };
     },
   };
+}
+
+/** How many signals were refused with each error code, as `code ×n` items. */
+export function refusals(signals: SentSignal[]): string {
+  const counts = new Map<string, number>();
+  for (const s of signals) if (s.code) counts.set(s.code, (counts.get(s.code) ?? 0) + 1);
+  return [...counts].map(([code, n]) => `${code} ×${n}`).join(', ') || 'none';
 }
 
 /** Signals the server reported delivered that never arrived. */
