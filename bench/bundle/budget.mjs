@@ -9,8 +9,10 @@ export const bundleBudgets = {
    * 21.2 -> 21.4 kB: no false alarm at 10 % loss: the live watch learns how long the call goes
    * quiet and takes the browser's `disconnected` alone for no loss, the signaling probe waits out
    * a TCP resend and closes nothing the call no longer needs (+159 bytes).
+   * 21.4 -> 21.6 kB: call quality told to the server (`connection:quality`, each change and the
+   * end of each call) and rated on the window's mean round trip (+190 bytes).
    */
-  ownCodeGzip: 21_400,
+  ownCodeGzip: 21_600,
   /** Everything an app ships for the SDK: every chunk, the lazy simple-peer chunk included. */
   totalGzip: 45_000,
 };

@@ -6,6 +6,7 @@
  */
 import type { AckCallback } from './ack.js';
 import type { AddressFamily } from './ice-families.js';
+import type { QualityReport } from './quality-report.js';
 
 /** An ICE server as `RTCPeerConnection` takes it (`RTCIceServer`). */
 export interface IceServer {
@@ -226,6 +227,7 @@ export interface ClientToServerEvents {
   'connection:recovery': (report: RecoveryReport, ack?: AckCallback<{ recorded: true }>) => void;
   /** `recorded: false`: the connection had already ended (a final report came), nothing counted. */
   'connection:usage': (report: UsageReport, ack?: AckCallback<{ recorded: boolean }>) => void;
+  'connection:quality': (report: QualityReport, ack?: AckCallback<{ recorded: true }>) => void;
 }
 
 /** Events the server emits. */
@@ -245,4 +247,5 @@ export const ClientEvent = {
   ConnectionReport: 'connection:report',
   ConnectionRecovery: 'connection:recovery',
   ConnectionUsage: 'connection:usage',
+  ConnectionQuality: 'connection:quality',
 } as const satisfies Record<string, keyof ClientToServerEvents>;

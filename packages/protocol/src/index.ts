@@ -63,4 +63,19 @@ export {
 } from './ice-list.js';
 export { addressFamilyOf, everyIceUrlIsIpv4Literal, type AddressFamily } from './ice-families.js';
 export { parseMetricsText, sumBy, sumOf, type MetricSample } from './metrics-text.js';
-export type { CallHistory, ConnectedSide, RelayUsageRecord } from './call-history.js';
+export {
+  QUALITY_CAUSES,
+  QUALITY_RATINGS,
+  qualityReportSchema,
+  type DirectionRating,
+  type QualityCause,
+  type QualityRating,
+  type QualityReport,
+} from './quality-report.js';
+export type {
+  CallHistory,
+  ConnectedSide,
+  QualitySpan,
+  RatedDirection,
+  RelayUsageRecord,
+} from './call-history.js';

@@ -231,6 +231,10 @@ const FIELD_NAMES = new Set([
   'protocol',
   'relayProtocol',
   'url',
+  'receiving',
+  'sending',
+  'rating',
+  'causes',
 ]);
 
 function pathSegment(key: unknown): string {

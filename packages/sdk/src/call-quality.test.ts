@@ -46,6 +46,20 @@ describe('the quality of a live call', () => {
     expect(slow.receiving.causes).toEqual(['rtt']);
   });
 
+  it("rates the window's mean round trip from the pair's totals, not its latest check alone", () => {
+    const pair = 'CPF84mGUmo_Wg1vlcel';
+    const at3s = changed(receiverAt3s, {
+      [pair]: { totalRoundTripTime: 4, responsesReceived: 10 },
+    });
+    // Ten checks in the window took 4.2 s: 420 ms each, though the latest took 280.
+    const at6s = changed(receiverAt6s, {
+      [pair]: { totalRoundTripTime: 8.2, responsesReceived: 20, currentRoundTripTime: 0.28 },
+    });
+    const quality = rateCall(at3s, at6s, 3);
+    expect(quality).toMatchObject({ rating: 'good', rttMs: 420 });
+    expect(quality.receiving.causes).toEqual(['rtt']);
+  });
+
   it('says a sender held back by its bandwidth, and choppy video received', () => {
     const held = changed(senderAt6s, {
       OT01V4024520111: { qualityLimitationReason: 'bandwidth' },
@@ -55,6 +69,15 @@ describe('the quality of a live call', () => {
     const choppy = changed(receiverAt6s, { IT01V4024520111: { framesDecoded: 76 } });
     const quality = rateCall(statsOf(receiverAt3s), choppy, 3);
     expect(quality.receiving).toMatchObject({ rating: 'poor', causes: ['frames'] });
+  });
+
+  it('rates a 15-a-second camera excellent at its measured 13.7-15.4, and motion under 12 good', () => {
+    const rated = (frames: number) => {
+      const at6s = changed(receiverAt6s, { IT01V4024520111: { framesDecoded: 58 + frames } });
+      return rateCall(statsOf(receiverAt3s), at6s, 3).receiving;
+    };
+    expect(rated(42)).toMatchObject({ rating: 'excellent', framesPerSecond: 14 });
+    expect(rated(33)).toMatchObject({ rating: 'good', causes: ['frames'], framesPerSecond: 11 });
   });
 
   it('calls a call that receives media lost when no packet came in the window', () => {

@@ -24,13 +24,12 @@ import { PathStore, browserStorage } from './path-memory/path-store.js';
 import { PeerLink } from './peer-link.js';
 import { RoomPeers } from './room-peers.js';
 import { keepReconnecting, type ReconnectWatch } from './reconnect.js';
-import { recoveryReport } from './server-telemetry.js';
+import { QualityBook, recoveryReport } from './server-telemetry.js';
 import { joinError, refreshError } from './room-errors.js';
 import { request, type AnswerOf, type RequestPayload, type SignalingSocket } from './signaling.js';
 import { signalingProbe, type SignalingProbe } from './signaling-probe.js';
 import { linkPath, roundTripEstimate } from './path-timing.js';
 import type { SimplePeerConstructor } from './simple-peer-loader.js';
-import type { CallQuality } from './call-quality.js';
 
 /** What `send` accepts: text, or binary data. */
 export type SendData = string | ArrayBufferView | ArrayBuffer | Blob;
@@ -58,8 +57,10 @@ export class Room extends RoomPeers {
   private readonly probe: SignalingProbe;
   /** This side's round trip to the server, which the links' deadlines follow (path-timing.ts). */
   private readonly roundTrips = roundTripEstimate();
-  /** Each peer's latest call quality (the `quality` event), for `peers()`. */
-  private readonly quality = new Map<string, CallQuality>();
+  /** Each peer's latest call quality (the `quality` event), for `peers()` and the server. */
+  private readonly quality = new QualityBook((report) => {
+    if (this.reporting()) this.socket.emit('connection:quality', report);
+  });
   private reconnect: ReconnectWatch | undefined;
   /** Sent with the next rejoin so the server drops this peer's previous id at once. */
   private resumeToken: string | undefined;
@@ -369,7 +370,7 @@ export class Room extends RoomPeers {
     const link = this.links.get(peerId);
     if (!link) return;
     this.links.delete(peerId);
-    this.quality.delete(peerId);
+    this.quality.end(peerId);
     for (const [signalingId, target] of this.routes) {
       if (target === peerId) this.routes.delete(signalingId);
     }

@@ -2,9 +2,10 @@ import { describe, expect, it, vi } from 'vitest';
 import type { RecoveryReport, UsageReport } from '@icelane/protocol';
 import type { StatsEntry } from './candidate-report.js';
 import { CONTROL_CHANNEL_ID } from './control-channel.js';
-import type { JoinOptions } from './defaults.js';
+import { joinDefaults, type JoinOptions } from './defaults.js';
 import { useFakeTimersPerTest } from '../test/fakes/fake-timers.js';
 import { openRoom } from '../test/fakes/room-harness.js';
+import { receiverAt3s, receiverAt6s } from '../test/quality-fixtures.js';
 import { chromeSrflx } from '../test/stats-fixtures.js';
 
 /** A room with a live call to peer `a` whose far side has sent one heartbeat, so silence counts. */
@@ -213,5 +214,52 @@ describe('relay usage the room sends the server', () => {
     await vi.advanceTimersByTimeAsync(0);
     socket.serverEmit('peer:left', { peerId: 'a' });
     expect(usage()).toEqual([]);
+  });
+});
+
+/** A call to peer `a` rated once (the recorded loopback call: excellent both ways). */
+async function ratedCall(options: Partial<JoinOptions> = {}) {
+  const harness = openRoom({ peers: [{ peerId: 'a' }], options });
+  await vi.advanceTimersByTimeAsync(0);
+  const a = harness.peers.last();
+  a._pc.stats = receiverAt3s;
+  a.connect();
+  await vi.advanceTimersByTimeAsync(0);
+  a._pc.stats = receiverAt6s;
+  await vi.advanceTimersByTimeAsync(joinDefaults.statsIntervalMs);
+  const sent = () =>
+    harness.socket.emitted.filter((e) => e.event === 'connection:quality').map((e) => e.args);
+  return { ...harness, a, sent };
+}
+
+describe('call quality the room sends the server', () => {
+  useFakeTimersPerTest(1_000_000);
+
+  it('tells each rating change as connection:quality, and the end of the call as final', async () => {
+    const { a, socket, sent } = await ratedCall();
+    const excellent = { rating: 'excellent', causes: [] };
+    expect(sent()).toEqual([
+      [{ peerId: 'a', receiving: excellent, sending: excellent, final: false }],
+    ]);
+    // Nothing more received: the call is lost, told once, and the same verdict again is no news.
+    await vi.advanceTimersByTimeAsync(joinDefaults.statsIntervalMs * 3);
+    const lost = { rating: 'lost', causes: ['no-media'] };
+    expect(sent().slice(1)).toEqual([
+      [{ peerId: 'a', receiving: lost, sending: excellent, final: false }],
+    ]);
+
+    a.remoteClose();
+    await vi.advanceTimersByTimeAsync(0);
+    socket.serverEmit('peer:left', { peerId: 'a' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent().slice(2)).toEqual([
+      [{ peerId: 'a', receiving: lost, sending: excellent, final: true }],
+    ]);
+  });
+
+  it('sends no quality with reportToServer off', async () => {
+    const { eventsOf, sent } = await ratedCall({ reportToServer: false });
+    expect(eventsOf('quality')).toHaveLength(1);
+    expect(sent()).toEqual([]);
   });
 });

@@ -170,6 +170,7 @@ export function createIcelaneServer(
     departed: (scaleOut?.departed ?? departedPeers)(o.resumeWindowMs, () => clock.now()),
     joinsInFlight,
     isShuttingDown,
+    clock,
   };
   io.on('connection', (socket) => onConnection(ctx, socket));
 

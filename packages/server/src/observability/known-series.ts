@@ -9,6 +9,8 @@
  */
 import {
   ClientEvent,
+  QUALITY_CAUSES,
+  QUALITY_RATINGS,
   ERROR_CODES,
   type CandidateType,
   type RecoveryCause,
@@ -48,6 +50,7 @@ const CUT_REASONS = [
 /** Events counted when refused: each client event, a payload of no known event, `GET /ice`. */
 const REFUSED_EVENTS = [...Object.values(ClientEvent), 'unknown', 'GET /ice'];
 const RELAYED = ['true', 'false'] as const;
+const QUALITY_DIRECTIONS = ['receiving', 'sending'] as const;
 
 /** The label sets that need no configuration; `createMetrics` calls it on its new metrics. */
 export function zeroKnownSeries(metrics: Metrics): void {
@@ -63,6 +66,16 @@ export function zeroKnownSeries(metrics: Metrics): void {
     for (const remote_type of CANDIDATE_TYPES) {
       for (const labels of reportLabels(local_type, remote_type)) {
         metrics.connectionReports.inc({ local_type, remote_type, ...labels }, 0);
+      }
+    }
+  }
+  for (const direction of QUALITY_DIRECTIONS) {
+    for (const rating of QUALITY_RATINGS) {
+      metrics.callQualitySides.set({ direction, rating }, 0);
+      // An excellent direction has no cause; any other may name none (an empty list).
+      const causes = rating === 'excellent' ? [] : QUALITY_CAUSES;
+      for (const cause of ['none', ...causes]) {
+        metrics.callQualitySeconds.inc({ direction, rating, cause }, 0);
       }
     }
   }

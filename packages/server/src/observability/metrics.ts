@@ -57,6 +57,13 @@ export interface Metrics {
   readonly usageBounded: Counter<'reason'>;
   /** Connections ended in the usage ledger, by whether they were relayed and how they ended. */
   readonly connectionsEnded: Counter<'relayed' | 'end'>;
+  /**
+   * Call time by quality, per direction of each side (`connection:quality`): the server's clock
+   * between a side's reports, by the rating and its first cause (`none` when excellent).
+   */
+  readonly callQualitySeconds: Counter<'direction' | 'rating' | 'cause'>;
+  /** Sides of live calls now at each rating, per direction, as their latest report says. */
+  readonly callQualitySides: Gauge<'direction' | 'rating'>;
   /** The latest connection and usage reports, as counted above, with their times (`GET /history`). */
   readonly history: CallHistoryRecorder;
 }
@@ -234,6 +241,21 @@ export function createMetrics(options: Partial<MetricsOptions> = {}): Metrics {
       name: 'icelane_connections_ended_total',
       help: 'Connections whose usage was logged at their end, by relayed and how they ended (closed, left, disconnected, evicted).',
       labelNames: ['relayed', 'end'],
+      registers,
+    }),
+    callQualitySeconds: new Counter({
+      name: 'icelane_call_quality_seconds_total',
+      help:
+        'Call time by quality, as each side rated it (connection:quality), by direction ' +
+        '(receiving, sending), rating (excellent, good, poor, lost) and cause (rtt, loss, ' +
+        'jitter, frames, bitrate, no-media; none when excellent). Counted when the rating ends.',
+      labelNames: ['direction', 'rating', 'cause'],
+      registers,
+    }),
+    callQualitySides: new Gauge({
+      name: 'icelane_call_quality_sides',
+      help: 'Sides of live calls now at each rating, per direction, as their latest report says.',
+      labelNames: ['direction', 'rating'],
       registers,
     }),
     history: createCallHistory(history),

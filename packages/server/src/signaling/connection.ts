@@ -10,6 +10,7 @@ import { handleIceRefresh } from './ice-refresh.js';
 import { handleJoin } from './join.js';
 import { handleLeave, leaveRoom } from './leave.js';
 import { handleSignal } from './relay.js';
+import { handleQuality } from './quality.js';
 import { handleRecovery } from './recovery.js';
 import { handleReport } from './report.js';
 import { handleUsage } from './usage.js';
@@ -26,6 +27,7 @@ const HANDLERS: Record<string, Handler> = {
   'connection:report': handleReport,
   'connection:recovery': handleRecovery,
   'connection:usage': handleUsage,
+  'connection:quality': handleQuality,
 };
 
 /** Sets a new socket up. Events not in the protocol are dropped, each a strike. */
@@ -44,6 +46,7 @@ export function onConnection(ctx: SignalingContext, socket: IcelaneSocket): void
     buckets: ctx.limiters.socketBuckets(),
     reported: new Set(),
     usage: usageLedger(),
+    quality: new Map(),
   };
   ctx.metrics.connectedSockets.inc();
 

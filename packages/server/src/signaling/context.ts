@@ -14,6 +14,7 @@ import type { Roster } from './roster.js';
 import type { RoomChannel } from './room-channel.js';
 import type { JoinAnswerEncoder } from './join-answer.js';
 import type { Peer } from './rooms.js';
+import type { QualityLedger } from './quality.js';
 import type { UsageLedger } from './usage-ledger.js';
 import type { DepartedPeers } from './departed.js';
 
@@ -41,6 +42,8 @@ export interface SocketState {
   user?: string;
   /** The connections whose relay usage this socket reports (see `usage.ts`). */
   usage: UsageLedger;
+  /** This socket's current rating of each of its calls (see `quality.ts`). */
+  quality: QualityLedger;
 }
 
 // Inbound events are typed as "anything": every payload is untrusted and validated by schema.
@@ -75,4 +78,6 @@ export interface SignalingContext {
   /** Joins not answered yet: `close()` answers them `shutting-down` before disconnecting. */
   joinsInFlight: Set<InboundCall>;
   isShuttingDown(): boolean;
+  /** The time that reports are counted by (call time by quality). */
+  clock: Clock;
 }

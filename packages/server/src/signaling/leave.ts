@@ -5,6 +5,7 @@
 import { errorAnswer } from '@icelane/protocol';
 import type { InboundCall } from './ack.js';
 import type { IcelaneSocket, SignalingContext } from './context.js';
+import { endQuality } from './quality.js';
 import { endUsage } from './usage.js';
 
 export async function handleLeave(
@@ -22,6 +23,7 @@ export function leaveRoom(ctx: SignalingContext, socket: IcelaneSocket): boolean
   if (!peer) return false;
   // Logged while the peer is still known: the usage lines name it.
   endUsage(ctx, socket, socket.disconnected ? 'disconnected' : 'left');
+  endQuality(ctx.metrics, socket.data.quality, ctx.clock.now());
   socket.data.peer = null;
   // Clearing an empty Set still allocates a new table; most peers leave having reported nothing.
   if (socket.data.reported.size > 0) socket.data.reported.clear();

@@ -48,8 +48,8 @@ describe('GET /history', () => {
 
     const { status, text, body } = await history(server.url);
     expect(status).toBe(200);
-    expect(body.limits).toEqual({ connections: 500, usage: 1_000 });
-    expect(body.dropped).toEqual({ connections: 0, usage: 0 });
+    expect(body.limits).toEqual({ connections: 500, usage: 1_000, quality: 500 });
+    expect(body.dropped).toEqual({ connections: 0, usage: 0, quality: 0 });
     expect(body.connections).toEqual([
       {
         at: expect.any(Number),
@@ -106,7 +106,7 @@ describe('GET /history', () => {
     const { body } = await history(server.url);
     expect(body.connections.map((c) => c.timeToConnectMs)).toEqual([2, 3]);
     expect(body.usage.map((u) => u.bytesSent)).toEqual([100, 100]);
-    expect(body.dropped).toEqual({ connections: 1, usage: 1 });
+    expect(body.dropped).toEqual({ connections: 1, usage: 1, quality: 0 });
     // Three sides were counted all the same: the metrics keep everything since the start.
     expect(await server.counter('icelane_connections_total')).toBe(3);
   });
