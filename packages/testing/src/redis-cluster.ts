@@ -4,12 +4,9 @@
  * can be killed (SIGKILL) and its replica takes over once the others see it gone
  * (`nodeTimeoutMs`). Every process is stopped by PID and the directory removed by `stop`.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { freePort } from './ports.js';
 import { eventually } from './redis-nodes.js';
-import { infoFields, redisCli, startRedisProcess, type RedisProcess } from './redis-process.js';
+import { infoFields, redisCli, redisProcessGroup, type RedisProcess } from './redis-process.js';
 
 export interface RedisClusterOptions {
   primaries: number;
@@ -55,13 +52,10 @@ export async function startRedisCluster(
   options: Partial<RedisClusterOptions> = {},
 ): Promise<RedisCluster> {
   const o = { ...redisClusterDefaults, ...options };
-  const dir = await mkdtemp(join(tmpdir(), 'icelane-redis-cluster-'));
+  const group = await redisProcessGroup('redis-cluster');
   const nodes: RedisProcess[] = [];
   const live = () => nodes.filter((node) => node.running());
-  const stop = async () => {
-    await Promise.all(nodes.map((node) => node.stop()));
-    await rm(dir, { recursive: true, force: true });
-  };
+  const stop = () => group.stop();
 
   const topology = async (): Promise<ClusterNodeInfo[]> => {
     const text = await redisCli(live()[0]!.port, 'cluster', 'nodes');
@@ -115,33 +109,20 @@ export async function startRedisCluster(
   try {
     const count = o.primaries * (1 + o.replicas);
     for (let i = 0; i < count; i++) {
-      const port = await freePort();
-      const busPort = await freePort();
-      nodes.push(
-        await startRedisProcess(port, [
-          '--port',
-          String(port),
-          '--bind',
-          '127.0.0.1',
-          '--dir',
-          dir,
-          '--save',
-          '',
-          '--appendonly',
-          'no',
-          '--cluster-enabled',
-          'yes',
-          '--cluster-port',
-          String(busPort),
-          '--cluster-config-file',
-          `nodes-${port}.conf`,
-          '--cluster-node-timeout',
-          String(o.nodeTimeoutMs),
-          // A replica takes over however long it was cut off from its primary.
-          '--cluster-replica-validity-factor',
-          '0',
-        ]),
-      );
+      const node = await group.startServer(async (port) => [
+        '--cluster-enabled',
+        'yes',
+        '--cluster-port',
+        String(await freePort()),
+        '--cluster-config-file',
+        `nodes-${port}.conf`,
+        '--cluster-node-timeout',
+        String(o.nodeTimeoutMs),
+        // A replica takes over however long it was cut off from its primary.
+        '--cluster-replica-validity-factor',
+        '0',
+      ]);
+      nodes.push(node);
     }
     const addresses = nodes.map((node) => `127.0.0.1:${node.port}`);
     await redisCli(

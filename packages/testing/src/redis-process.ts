@@ -3,9 +3,12 @@
  * and stopped by its PID; its last lines of output are kept for the error when it fails to start.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { stopChild } from './coturn.js';
-import { waitForPort } from './ports.js';
+import { freePort, waitForPort } from './ports.js';
 import { REDIS_SERVER } from './redis.js';
 
 export const REDIS_CLI = process.env.REDIS_CLI ?? '/usr/bin/redis-cli';
@@ -53,6 +56,48 @@ export async function startRedisProcess(
       await exited;
     },
     stop: () => stopChild(child),
+  };
+}
+
+/**
+ * Redis processes that live and die together, their files in one temporary directory: a
+ * Cluster's nodes, or a primary, its replicas and their sentinels.
+ */
+export interface RedisProcessGroup {
+  /** The temporary directory, removed by `stop`. */
+  dir: string;
+  /**
+   * Starts a plain `redis-server` on a free port (loopback, its files in `dir`, nothing saved),
+   * with `more(port)`'s arguments after the common ones.
+   */
+  startServer(more?: (port: number) => string[] | Promise<string[]>): Promise<RedisProcess>;
+  /** Starts `redis-server` with exactly `args` (a sentinel's config file), on `port`. */
+  start(port: number, args: string[]): Promise<RedisProcess>;
+  /** Stops every process started (by PID) and removes the directory. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export async function redisProcessGroup(name: string): Promise<RedisProcessGroup> {
+  const dir = await mkdtemp(join(tmpdir(), `icelane-${name}-`));
+  const started: RedisProcess[] = [];
+  const start = async (port: number, args: string[]) => {
+    const process = await startRedisProcess(port, args);
+    started.push(process);
+    return process;
+  };
+  return {
+    dir,
+    start,
+    startServer: async (more = () => []) => {
+      const port = await freePort();
+      const common = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir];
+      const noPersistence = ['--save', '', '--appendonly', 'no'];
+      return start(port, [...common, ...noPersistence, ...(await more(port))]);
+    },
+    stop: async () => {
+      await Promise.all(started.map((process) => process.stop()));
+      await rm(dir, { recursive: true, force: true });
+    },
   };
 }
 

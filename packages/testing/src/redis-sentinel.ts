@@ -4,12 +4,11 @@
  * primary can be killed (SIGKILL); the sentinels then agree it is down (`downAfterMs`) and promote
  * a replica. Every process is stopped by PID and the directory removed by `stop`.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from './ports.js';
 import { eventually } from './redis-nodes.js';
-import { infoFields, redisCli, startRedisProcess, type RedisProcess } from './redis-process.js';
+import { infoFields, redisCli, redisProcessGroup, type RedisProcess } from './redis-process.js';
 
 export interface RedisSentinelOptions {
   replicas: number;
@@ -49,25 +48,11 @@ export async function startRedisSentinel(
   options: Partial<RedisSentinelOptions> = {},
 ): Promise<RedisSentinel> {
   const o = { ...redisSentinelDefaults, ...options };
-  const dir = await mkdtemp(join(tmpdir(), 'icelane-redis-sentinel-'));
+  const group = await redisProcessGroup('redis-sentinel');
+  const { dir } = group;
   const servers: RedisProcess[] = [];
   const sentinels: RedisProcess[] = [];
-  const stop = async () => {
-    await Promise.all([...sentinels, ...servers].map((process) => process.stop()));
-    await rm(dir, { recursive: true, force: true });
-  };
-  const serverArgs = (port: number) => [
-    '--port',
-    String(port),
-    '--bind',
-    '127.0.0.1',
-    '--dir',
-    dir,
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-  ];
+  const stop = () => group.stop();
   const primaryPort = async () => {
     const live = sentinels.find((sentinel) => sentinel.running())!;
     const answer = await redisCli(live.port, 'sentinel', 'get-master-addr-by-name', o.masterName);
@@ -75,18 +60,11 @@ export async function startRedisSentinel(
   };
 
   try {
-    const first = await freePort();
-    servers.push(await startRedisProcess(first, serverArgs(first)));
+    const primary = await group.startServer();
+    const first = primary.port;
+    servers.push(primary);
     for (let i = 0; i < o.replicas; i++) {
-      const port = await freePort();
-      servers.push(
-        await startRedisProcess(port, [
-          ...serverArgs(port),
-          '--replicaof',
-          '127.0.0.1',
-          String(first),
-        ]),
-      );
+      servers.push(await group.startServer(() => ['--replicaof', '127.0.0.1', String(first)]));
     }
     await eventually(
       async () =>
@@ -112,7 +90,7 @@ export async function startRedisSentinel(
           '',
         ].join('\n'),
       );
-      sentinels.push(await startRedisProcess(port, [file, '--sentinel']));
+      sentinels.push(await group.start(port, [file, '--sentinel']));
     }
     // Every sentinel knows the replicas and the other sentinels, so it can vote and promote.
     await eventually(
