@@ -27,6 +27,31 @@ icelane_relayed_seconds_total{provider="coturn",relay_protocol="udp"} 12.5
 `;
 
 describe('readFigures', () => {
+  it('reads call time received by rating, the poor part by cause, and the sides at each now', () => {
+    const f = readFigures(
+      parseMetricsText(`icelane_call_quality_seconds_total{direction="receiving",rating="excellent",cause="none"} 120
+icelane_call_quality_seconds_total{direction="receiving",rating="good",cause="rtt"} 30
+icelane_call_quality_seconds_total{direction="receiving",rating="poor",cause="loss"} 9
+icelane_call_quality_seconds_total{direction="receiving",rating="lost",cause="no-media"} 3
+icelane_call_quality_seconds_total{direction="receiving",rating="poor",cause="jitter"} 0
+icelane_call_quality_seconds_total{direction="sending",rating="poor",cause="rtt"} 500
+icelane_call_quality_sides{direction="receiving",rating="poor"} 1
+icelane_call_quality_sides{direction="sending",rating="excellent"} 1
+`),
+    );
+    expect(f.quality.byRating).toEqual([
+      { rating: 'excellent', seconds: 120, sidesNow: 0 },
+      { rating: 'good', seconds: 30, sidesNow: 0 },
+      { rating: 'poor', seconds: 9, sidesNow: 1 },
+      { rating: 'lost', seconds: 3, sidesNow: 0 },
+    ]);
+    // What was sent is the far side's to say (it receives it): not counted here.
+    expect(f.quality.poorByCause).toEqual([
+      { cause: 'loss', seconds: 9 },
+      { cause: 'no-media', seconds: 3 },
+    ]);
+  });
+
   it('reads the relay share, candidate types, connect-time buckets and bytes from the metrics', () => {
     const f = readFigures(parseMetricsText(TEXT));
     expect(f.connections).toEqual({ total: 4, relayed: 3 });

@@ -1,9 +1,9 @@
 /**
  * The operator's figures, read from the server's own metrics (see the server README's metric
  * table): how many connections went through a relay, over which candidate types, how fast they
- * connected, and how many bytes clients relayed.
+ * connected, how many bytes clients relayed, and how good the calls were.
  */
-import { sumBy, sumOf, type MetricSample } from '@icelane/protocol';
+import { QUALITY_RATINGS, sumBy, sumOf, type MetricSample } from '@icelane/protocol';
 
 /** One histogram bucket: observations up to `le` seconds, on their own (not cumulative). */
 export interface Bucket {
@@ -33,6 +33,30 @@ export interface OperatorFigures {
   relayedSeconds: number;
   fallbacks: number;
   recoveries: { recovered: number; failed: number };
+  /** What call sides received (`connection:quality`): time by rating, and sides at each now. */
+  quality: {
+    byRating: Array<{ rating: string; seconds: number; sidesNow: number }>;
+    /** Time received poor or lost, by its cause, most first. */
+    poorByCause: Array<{ cause: string; seconds: number }>;
+  };
+}
+
+const QUALITY_SECONDS = 'icelane_call_quality_seconds_total';
+
+function readQuality(samples: readonly MetricSample[]): OperatorFigures['quality'] {
+  const received = samples.filter((s) => s.labels.direction === 'receiving');
+  const worse = received.filter((s) => ['poor', 'lost'].includes(s.labels.rating ?? ''));
+  return {
+    byRating: QUALITY_RATINGS.map((rating) => ({
+      rating,
+      seconds: sumOf(received, QUALITY_SECONDS, { rating }),
+      sidesNow: sumOf(received, 'icelane_call_quality_sides', { rating }),
+    })),
+    poorByCause: [...sumBy(worse, QUALITY_SECONDS, ['cause'])]
+      .map(([cause, seconds]) => ({ cause, seconds }))
+      .filter((entry) => entry.seconds > 0)
+      .sort((a, b) => b.seconds - a.seconds),
+  };
 }
 
 export function readFigures(samples: readonly MetricSample[]): OperatorFigures {
@@ -79,6 +103,7 @@ export function readFigures(samples: readonly MetricSample[]): OperatorFigures {
       recovered: sumOf(samples, 'icelane_recoveries_total', { outcome: 'recovered' }),
       failed: sumOf(samples, 'icelane_recoveries_total', { outcome: 'failed' }),
     },
+    quality: readQuality(samples),
   };
 }
 

@@ -5,6 +5,7 @@
 import { byId, formatDuration } from '../dom.js';
 import { createLineChart, formatBytes, renderBars, renderColumns } from './charts.js';
 import { relayRateBins, relayShareBySide } from './history.js';
+import type { OperatorFigures } from './figures.js';
 import type { OperatorState } from './operator-state.js';
 
 /** What the charts draw: every side the server keeps by default (500), an hour in 60 steps or so. */
@@ -87,7 +88,31 @@ export function createOperatorRender(): (state: OperatorState, pollMs: number) =
     byId('healing').textContent =
       `${f.fallbacks} fallbacks to relay · ${f.recoveries.recovered} calls healed · ` +
       `${f.recoveries.failed} not healed`;
+    renderQuality(f);
   };
+}
+
+function renderQuality(f: OperatorFigures): void {
+  const { byRating, poorByCause } = f.quality;
+  renderBars(
+    byId('quality-bars'),
+    byRating
+      .filter((entry) => entry.seconds > 0)
+      .map((entry) => ({
+        label: entry.rating,
+        value: entry.seconds,
+        text: formatDuration(entry.seconds * 1000),
+        kind: `quality-${entry.rating}`,
+      })),
+    'No call quality reported yet.',
+  );
+  const now = byId('quality-now');
+  for (const { rating, sidesNow } of byRating) now.dataset[rating] = String(sidesNow);
+  const live = byRating.map((entry) => `${entry.sidesNow} ${entry.rating}`).join(', ');
+  const causes = poorByCause.map((c) => `${c.cause} ${formatDuration(c.seconds * 1000)}`);
+  now.textContent =
+    `Call sides receiving now: ${live}.` +
+    (causes.length > 0 ? ` Poor or lost, by cause: ${causes.join(', ')}.` : '');
 }
 
 function renderStatus(state: OperatorState, pollMs: number): void {
