@@ -1,13 +1,13 @@
 /**
  * The roster shared by several nodes through Redis: one room cap across nodes, the peers of every
- * node in a join answer, and the socket id a signal for a peer on another node goes to (the
- * socket.io Redis adapter carries it there).
+ * node in a join answer, and where a signal for a peer on another node goes (`node-signals.ts`
+ * carries it there).
  *
  * Each node also keeps its own peers in memory. While Redis is away, the node answers from that
  * alone (its own peers only); when Redis is back, it writes its peers again and clears those that
  * left meanwhile. A node that dies stops renewing its liveness, and the others clear its peers
  * and tell their rooms; a Redis that was paused is not taken for dead nodes (see
- * `roster-scripts.ts`).
+ * `roster-liveness.ts` and `roster-scripts.ts`).
  */
 import type { Logger } from '../observability/logger.js';
 import { randomId } from '../clients/ids.js';
@@ -16,8 +16,9 @@ import type { RedisLink } from './redis-link.js';
 import type { NodeSignals } from './node-signals.js';
 import { redisRosterDefaults, type RedisRosterOptions } from './redis-options.js';
 import { rosterKeys } from './roster-keys.js';
-import { CLAIM, CLEAR, COUNT, EVICT, HEARTBEAT } from './roster-scripts.js';
-import { inJoinOrder, parseStored, type StoredPeer } from './stored-peer.js';
+import { CLAIM, COUNT, EVICT } from './roster-scripts.js';
+import { rosterLiveness } from './roster-liveness.js';
+import { inJoinOrder, parseStored, storedEntry } from './stored-peer.js';
 import {
   claimLocally,
   evictLocally,
@@ -50,11 +51,10 @@ export function redisRoster(
   const keys = rosterKeys(o.keyPrefix);
   const ownPeers = keys.nodePeers(o.nodeId);
   const pending = new Set<Promise<unknown>>();
-  // A write failed while Redis was reachable (on a Cluster, one shard may fail over while the
-  // others answer): the next heartbeat writes this node's peers again.
-  let dirty = false;
+  // A write failed while Redis was reachable: the next heartbeat writes this node's peers again.
+  // (`liveness` is made below; a write fails only after an await, when it exists.)
   const failed = (error: unknown) => {
-    dirty = true;
+    liveness.markDirty();
     link.commandFailed(error);
   };
   const track = (work: Promise<unknown>) => {
@@ -64,84 +64,6 @@ export function redisRoster(
     });
     pending.add(settled);
     void settled.finally(() => pending.delete(settled));
-  };
-
-  const stored = (peer: Peer): string => {
-    const entry: StoredPeer = {
-      peerId: peer.peerId,
-      socketId: peer.socketId,
-      nodeId: o.nodeId,
-      joinedAt: Date.now(),
-      ...(peer.resumeProof !== undefined && { resume: peer.resumeProof }),
-      ...(peer.name !== undefined && { name: peer.name }),
-      ...(peer.meta !== undefined && { meta: peer.meta }),
-      ...(peer.rejoinOf !== undefined && { rejoinOf: peer.rejoinOf }),
-    };
-    return JSON.stringify(entry);
-  };
-
-  // This node judges others only once it has been connected for a whole liveness period: just
-  // back from an outage, it cannot tell who could not reach Redis meanwhile.
-  let readySince = Number.POSITIVE_INFINITY;
-  const judge = () => (Date.now() - readySince >= o.livenessMs ? 1 : 0);
-  // The nodes found dead, as of this node's last heartbeat: the room scripts drop their peers.
-  let deadNodes: string[] = [];
-
-  const heartbeat = async () => {
-    const [, dead] = (await redis.eval(
-      HEARTBEAT,
-      keys.nodes.length,
-      ...keys.nodes,
-      o.nodeId,
-      o.livenessMs,
-      o.pauseGapMs,
-      judge(),
-      o.deadMemoryMs,
-    )) as [string[], string[]];
-    deadNodes = dead;
-    // Every node clears what is left of every dead node, not only the one that found it dead:
-    // its answer may be lost (a command timeout), or it may die itself before it is done.
-    for (const node of dead) await clearNode(node);
-  };
-
-  /**
-   * Clears the peers of a dead node, room by room, and tells their rooms; its list goes last, so
-   * a clearing cut short is done again at the next heartbeat. Nodes clearing the same dead node
-   * at once tell each room once: only one of them removes each peer.
-   */
-  const clearNode = async (node: string) => {
-    const list = keys.nodePeers(node);
-    const peers = (await redis.hgetall(list)) as Record<string, string>;
-    const cleared = await Promise.all(
-      Object.entries(peers).map(async ([peerId, room]) => {
-        const removed = await redis.eval(CLEAR, 1, keys.room(room), peerId, node);
-        return removed === 1 ? ([room, peerId] as const) : null;
-      }),
-    );
-    for (const entry of cleared) if (entry) onGone(entry[0], entry[1]);
-    await redis.del(list);
-  };
-
-  /** After an outage (or at start): this node's peers in Redis are exactly its peers in memory. */
-  const resync = async () => {
-    dirty = false;
-    await heartbeat();
-    const written = (await redis.hgetall(ownPeers)) as Record<string, string>;
-    const left = Object.entries(written).filter(([peerId, room]) => !registry.inRoom(room, peerId));
-    // One command per key: on a Cluster the rooms live on different slots.
-    await Promise.all([
-      ...left.flatMap(([peerId, room]) => [
-        redis.eval(CLEAR, 1, keys.room(room), peerId, o.nodeId),
-        redis.hdel(ownPeers, peerId),
-      ]),
-      ...registry
-        .all()
-        .flatMap((peer) => [
-          redis.hset(ownPeers, peer.peerId, peer.room),
-          redis.hset(keys.room(peer.room), peer.peerId, stored(peer)),
-        ]),
-    ]);
-    for (const [peerId, room] of left) onGone(room, peerId);
   };
 
   // A rejoin on another node replaced one of this node's peers: forget it, so the end of its old
@@ -156,14 +78,7 @@ export function redisRoster(
   };
   link.subscriber.on('message', onEvicted);
 
-  link.onReady(() => {
-    readySince = Date.now();
-    track(resync());
-  });
-  const timer = setInterval(() => {
-    if (link.available()) track(dirty ? resync() : heartbeat());
-  }, o.heartbeatMs);
-  timer.unref();
+  const liveness = rosterLiveness({ link, registry, onGone, keys, options: o, track });
 
   const claimShared = async (peer: Peer, cap: number): Promise<ClaimResult> => {
     // Written before (or with) the room entry, so a node found dead has every peer listed; if it
@@ -175,8 +90,8 @@ export function redisRoster(
       keys.room(peer.room),
       cap,
       peer.peerId,
-      stored(peer),
-      ...deadNodes,
+      storedEntry(peer, o.nodeId),
+      ...liveness.deadNodes(),
     ) as Promise<[number, string[], string[]]>;
     const [, [ok, others, gone]] = await Promise.all([listed, claimed]);
     for (const peerId of gone) onGone(peer.room, peerId);
@@ -206,7 +121,7 @@ export function redisRoster(
     async size(room) {
       if (link.available()) {
         try {
-          return (await redis.eval(COUNT, 1, keys.room(room), ...deadNodes)) as number;
+          return (await redis.eval(COUNT, 1, keys.room(room), ...liveness.deadNodes())) as number;
         } catch (error) {
           // Redis went away during the call: count as a single node.
           failed(error);
@@ -268,7 +183,7 @@ export function redisRoster(
     },
 
     async close() {
-      clearInterval(timer);
+      liveness.stop();
       link.subscriber.off('message', onEvicted);
       signals?.close();
       await Promise.all(pending);

@@ -2,6 +2,7 @@
  * A peer as the Redis roster stores it in its room's hash, and reading it back.
  */
 import type { PeerInfo, PeerMeta } from '@icelane/protocol';
+import type { Peer } from '../signaling/rooms.js';
 
 /** A peer as stored in its room's hash. */
 export interface StoredPeer {
@@ -14,6 +15,21 @@ export interface StoredPeer {
   name?: string;
   meta?: PeerMeta;
   rejoinOf?: string;
+}
+
+/** `peer`, a peer of node `nodeId`, as its room's hash holds it. */
+export function storedEntry(peer: Peer, nodeId: string): string {
+  const entry: StoredPeer = {
+    peerId: peer.peerId,
+    socketId: peer.socketId,
+    nodeId,
+    joinedAt: Date.now(),
+    ...(peer.resumeProof !== undefined && { resume: peer.resumeProof }),
+    ...(peer.name !== undefined && { name: peer.name }),
+    ...(peer.meta !== undefined && { meta: peer.meta }),
+    ...(peer.rejoinOf !== undefined && { rejoinOf: peer.rejoinOf }),
+  };
+  return JSON.stringify(entry);
 }
 
 export function parseStored(raw: string): StoredPeer | null {

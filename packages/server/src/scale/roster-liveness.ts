@@ -1,0 +1,121 @@
+/**
+ * The Redis roster's side of the nodes' liveness: this node's heartbeat, which also finds the
+ * nodes that stopped beating; the clearing of a dead node's peers, room by room, with their rooms
+ * told; and, after an outage or a failed write, this node's peers written again, so that Redis
+ * holds exactly the peers in its memory. How liveness is judged is in `roster-scripts.ts`.
+ */
+import type { Peer, RoomRegistry } from '../signaling/rooms.js';
+import type { RedisLink } from './redis-link.js';
+import type { RedisRosterOptions } from './redis-options.js';
+import type { RosterKeys } from './roster-keys.js';
+import { CLEAR, HEARTBEAT } from './roster-scripts.js';
+import { storedEntry } from './stored-peer.js';
+
+export interface RosterLivenessDeps {
+  link: RedisLink;
+  /** This node's peers. */
+  registry: RoomRegistry;
+  /** A peer of a dead node (or one that left during an outage) was cleared: tell its room. */
+  onGone: (room: string, peerId: string) => void;
+  keys: RosterKeys;
+  options: RedisRosterOptions;
+  /** Runs Redis work in the background; a failure calls `markDirty` through the roster. */
+  track: (work: Promise<unknown>) => void;
+}
+
+export interface RosterLiveness {
+  /** The nodes found dead as of this node's last heartbeat: the room scripts drop their peers. */
+  deadNodes(): string[];
+  /** A write failed while Redis was reachable: write this node's peers again at the next beat. */
+  markDirty(): void;
+  /** Stops the heartbeat. */
+  stop(): void;
+}
+
+export function rosterLiveness(deps: RosterLivenessDeps): RosterLiveness {
+  const { link, registry, onGone, keys, options: o, track } = deps;
+  const redis = link.commands;
+  const ownPeers = keys.nodePeers(o.nodeId);
+  // On a Cluster, one shard may fail over while the others answer: a write lost then is made
+  // good by writing everything again.
+  let dirty = false;
+  // This node judges others only once it has been connected for a whole liveness period: just
+  // back from an outage, it cannot tell who could not reach Redis meanwhile.
+  let readySince = Number.POSITIVE_INFINITY;
+  const judge = () => (Date.now() - readySince >= o.livenessMs ? 1 : 0);
+  let deadNodes: string[] = [];
+
+  const heartbeat = async () => {
+    const [, dead] = (await redis.eval(
+      HEARTBEAT,
+      keys.nodes.length,
+      ...keys.nodes,
+      o.nodeId,
+      o.livenessMs,
+      o.pauseGapMs,
+      judge(),
+      o.deadMemoryMs,
+    )) as [string[], string[]];
+    deadNodes = dead;
+    // Every node clears what is left of every dead node, not only the one that found it dead:
+    // its answer may be lost (a command timeout), or it may die itself before it is done.
+    for (const node of dead) await clearNode(node);
+  };
+
+  /**
+   * Clears the peers of a dead node, room by room, and tells their rooms; its list goes last, so
+   * a clearing cut short is done again at the next heartbeat. Nodes clearing the same dead node
+   * at once tell each room once: only one of them removes each peer.
+   */
+  const clearNode = async (node: string) => {
+    const list = keys.nodePeers(node);
+    const peers = (await redis.hgetall(list)) as Record<string, string>;
+    const cleared = await Promise.all(
+      Object.entries(peers).map(async ([peerId, room]) => {
+        const removed = await redis.eval(CLEAR, 1, keys.room(room), peerId, node);
+        return removed === 1 ? ([room, peerId] as const) : null;
+      }),
+    );
+    for (const entry of cleared) if (entry) onGone(entry[0], entry[1]);
+    await redis.del(list);
+  };
+
+  /** After an outage (or at start): this node's peers in Redis are exactly its peers in memory. */
+  const resync = async () => {
+    dirty = false;
+    await heartbeat();
+    const written = (await redis.hgetall(ownPeers)) as Record<string, string>;
+    const left = Object.entries(written).filter(([peerId, room]) => !registry.inRoom(room, peerId));
+    // One command per key: on a Cluster the rooms live on different slots.
+    await Promise.all([
+      ...left.flatMap(([peerId, room]) => [
+        redis.eval(CLEAR, 1, keys.room(room), peerId, o.nodeId),
+        redis.hdel(ownPeers, peerId),
+      ]),
+      ...registry
+        .all()
+        .flatMap((peer: Peer) => [
+          redis.hset(ownPeers, peer.peerId, peer.room),
+          redis.hset(keys.room(peer.room), peer.peerId, storedEntry(peer, o.nodeId)),
+        ]),
+    ]);
+    for (const [peerId, room] of left) onGone(room, peerId);
+  };
+
+  link.onReady(() => {
+    readySince = Date.now();
+    track(resync());
+  });
+  const timer = setInterval(() => {
+    if (link.available()) track(dirty ? resync() : heartbeat());
+  }, o.heartbeatMs);
+  timer.unref();
+
+  return {
+    deadNodes: () => deadNodes,
+    markDirty: () => {
+      dirty = true;
+    },
+    stop: () => clearInterval(timer),
+  };
+}
