@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `pnpm run bench:server`: builds the server, makes room for 5,000 sockets on each side of the
 # loopback (one file descriptor each, plus a margin), then runs the benchmark.
-# `pnpm run bench:server:compare -- <ref>...` (first argument `compare`) runs compare.mjs instead.
+# `pnpm run bench:server:compare -- <ref>...` (first argument `compare`) runs compare.mjs instead;
+# `bash bench/server/run.sh profile` runs profile.mjs (Linux perf, as root).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -17,8 +18,8 @@ fi
 
 pnpm --filter @icelane/protocol --filter @icelane/server run build >/dev/null
 script=run.mjs
-if [ "${1:-}" = compare ]; then
-  script=compare.mjs
-  shift
-fi
+case "${1:-}" in
+  compare) script=compare.mjs && shift ;;
+  profile) script=profile.mjs && shift ;;
+esac
 exec node "bench/server/$script" "$@"
