@@ -17,6 +17,10 @@
 #                                   also run the direct and auto video calls with both clients on
 #                                   these link profiles (the NAT lab's link emulator; see
 #                                   e2e/nat-lab/README.md), with join → open in round trips too
+#   BENCH_CONNECT_UPLINK_DELAYS_MS=800,1000,1500
+#                                   also run the auto video call with each client's uplink delayed
+#                                   this many ms one way (client↔server round trip D), to find the
+#                                   largest delay at which calls still connect
 #   BENCH_CONNECT_RESULTS=path      write the figures there instead of bench/results/connect.json
 # Extra arguments go to Playwright, e.g. `scripts/bench-connect.sh -g relay`.
 set -euo pipefail

@@ -39,7 +39,9 @@ for (const scenario of SCENARIOS) {
       videoCall: sdk?.mode === 'video',
       ...(sdk?.relayRefusesPrivatePeers === false ? { relayRefusesPrivatePeers: false } : {}),
       ...sdk?.lab,
-      ...linksOn(scenario.profile),
+      ...(scenario.link
+        ? { links: { a: scenario.link.setting, b: scenario.link.setting } }
+        : linksOn(scenario.profile)),
     });
     browserVersion = (await network.browser('a')).version();
     const call = (holdMs = 0) =>

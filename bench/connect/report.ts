@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ConnectPhases } from '@icelane/sdk';
-import { linkProfiles, type LinkProfileName } from '@icelane/testing/nat-lab';
+import { linkProfiles } from '@icelane/testing/nat-lab';
 import type { BaselineRunResult } from './baseline-run.js';
 import { preAttemptFigures, type PreAttemptFigures } from './pre-attempt.js';
 import type { CallMode, Scenario } from './scenarios.js';
@@ -26,8 +26,11 @@ export interface ScenarioFigures {
   id: string;
   title: string;
   nat: Scenario['nat'];
-  /** The link profile both clients were on, and the round trip it adds to the server. */
-  profile: LinkProfileName;
+  /**
+   * The link profile both clients were on (or a raw link's label, e.g. `uplink 800 ms`), and the
+   * round trip it adds to the server.
+   */
+  profile: string;
   rttMs: number;
   /** join → open divided by `rttMs` (median / p95), on a profile with a round trip. */
   joinToOpenRtts?: { median: number; p95: number };
@@ -72,8 +75,8 @@ export function figuresOf(
     id: scenario.id,
     title: scenario.title,
     nat: scenario.nat,
-    profile: scenario.profile,
-    rttMs: linkProfiles[scenario.profile].rttMs,
+    profile: scenario.link?.label ?? scenario.profile,
+    rttMs: scenario.link?.rttMs ?? linkProfiles[scenario.profile].rttMs,
     ...(scenario.kind === 'sdk' ? { mode: scenario.mode } : {}),
     ...(scenario.kind === 'sdk' && scenario.relayRefusesPrivatePeers === false
       ? { relayRefusesPrivatePeers: false as const }

@@ -4,7 +4,12 @@
  * baseline an app without icelane gets behind symmetric NATs.
  */
 import type { HarnessJoinOptions } from '@icelane/testing/browser-suite';
-import type { LabOptions, LinkProfileName, SideNetwork } from '@icelane/testing/nat-lab';
+import type {
+  LabOptions,
+  LinkProfileName,
+  LinkSetting,
+  SideNetwork,
+} from '@icelane/testing/nat-lab';
 import { profilesFrom } from '../lib/profiles.js';
 
 interface ScenarioBase {
@@ -15,6 +20,17 @@ interface ScenarioBase {
   runs: number;
   /** The link profile both sides' clients are on (`perfect`: the lab's plain veths). */
   profile: LinkProfileName;
+  /** A link that is no named profile, which both clients are on instead of `profile`. */
+  link?: RawLink;
+}
+
+/** A link given by its figures rather than by a profile's name. */
+export interface RawLink {
+  /** How the tables name it, e.g. `uplink 800 ms`. */
+  label: string;
+  setting: LinkSetting;
+  /** The round trip it adds between a client and the server, to count join → open in. */
+  rttMs: number;
 }
 
 /**
@@ -85,6 +101,29 @@ export const RELAY_TO_PRIVATE_RUNS = countFrom('BENCH_CONNECT_RELAY_TO_PRIVATE_R
  */
 export const LINK_PROFILES: LinkProfileName[] = profilesFrom('BENCH_CONNECT_PROFILES');
 
+/**
+ * One-way delays, in ms, to put on each client's uplink alone (`BENCH_CONNECT_UPLINK_DELAYS_MS`,
+ * comma-separated, e.g. `800,1000,1500`; default none), as the issue measured the cliff:
+ * client↔server round trip D, client↔client 2D. Each runs the `auto` video call, to find the
+ * largest delay at which calls still connect (a call that takes over 40 s counts as failed).
+ */
+export const UPLINK_DELAYS_MS: number[] = delaysFrom('BENCH_CONNECT_UPLINK_DELAYS_MS');
+
+function delaysFrom(name: string): number[] {
+  const raw = process.env[name] ?? '';
+  const parts = raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  return parts.map((part) => {
+    const delayMs = Number(part);
+    if (!Number.isInteger(delayMs) || delayMs < 1) {
+      throw new Error(`${name} must list whole numbers of milliseconds, 1 or more (got "${part}")`);
+    }
+    return delayMs;
+  });
+}
+
 const symmetric = { a: 'symmetric', b: 'symmetric' } as const;
 const portRestricted = { a: 'port-restricted', b: 'port-restricted' } as const;
 const ipv6OnlyToSymmetric = { a: 'nat64', b: 'symmetric' } as const;
@@ -107,6 +146,26 @@ function videoOn(profile: LinkProfileName, scenario: ScenarioShape): SdkScenario
     runs: SDK_RUNS,
     holdMs: HOLD_MS,
     profile,
+  };
+}
+
+/** A video call with each client's uplink delayed `delayMs` one way (nothing else changed). */
+function videoOnUplinkDelay(delayMs: number, scenario: ScenarioShape): SdkScenario {
+  const label = `uplink ${delayMs} ms`;
+  return {
+    ...scenario,
+    id: `${scenario.id}-video@uplink-${delayMs}ms`,
+    title: `${scenario.title}, video call, on ${label}`,
+    kind: 'sdk',
+    mode: 'video',
+    runs: SDK_RUNS,
+    holdMs: HOLD_MS,
+    profile: 'perfect',
+    link: {
+      label,
+      setting: { up: { delayMs }, down: {}, turnPath: { up: {}, down: {} } },
+      rttMs: delayMs,
+    },
   };
 }
 
@@ -225,4 +284,5 @@ export const SCENARIOS: Scenario[] = [
     videoOn(profile, directPortRestricted),
     videoOn(profile, autoSymmetric),
   ]),
+  ...UPLINK_DELAYS_MS.map((delayMs) => videoOnUplinkDelay(delayMs, autoSymmetric)),
 ];
