@@ -12,6 +12,7 @@ import {
   test,
   type LabOptions,
 } from '@icelane/testing/nat-lab';
+import { CLEAR_LINK_SHARE, clearLinkShare, ratingsOf, summary } from './quality-checks.js';
 
 skipUnlessLabCanRun();
 
@@ -75,6 +76,12 @@ test('video calls hold for two minutes with no fallback, no state change and no 
       expect.soft(side.videoGapMs, name).toBeLessThan(1_000);
       // About ten a second for the whole hold: none lost to a dead path.
       expect.soft(side.received, name).toBeGreaterThan((HOLD_MS / 100) * 0.9);
+      // The rating says what a person would of a perfect link: not lost, not poor for its round
+      // trip or loss (but while the machine starves the browsers), and not poor at start-up.
+      const told = ratingsOf(side);
+      const share = clearLinkShare(told, side.startedAt + HOLD_MS);
+      expect.soft(share, `${name}: time rated clear`).toBeGreaterThanOrEqual(CLEAR_LINK_SHARE);
+      expect.soft(told[0]?.quality.rating, `${name}: the first window`).not.toBe('poor');
     }
   }
 });
@@ -83,6 +90,11 @@ function describe(side: HeldSide): string {
   const { attempt, local, remote } = side.firstReport;
   return (
     `attempt ${attempt} ${local}->${remote}, ${side.received} messages, ` +
-    `longest data gap ${side.dataGapMs} ms, ${side.frames} frames, longest video gap ${side.videoGapMs} ms`
+    `longest data gap ${side.dataGapMs} ms, ${side.frames} frames, longest video gap ${side.videoGapMs} ms, ` +
+    `rated ${
+      ratingsOf(side)
+        .map(({ quality }) => summary(quality))
+        .join(' -> ') || 'never'
+    }`
   );
 }

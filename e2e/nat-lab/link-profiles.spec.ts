@@ -9,9 +9,10 @@
  * hidden, and the other incidents (handover, blackout, TURN restart, expiring credentials).
  */
 import { SDK_PAGE_DIR } from '@icelane/testing/browser-suite';
-import { SCENARIOS, sdkCall, skipUnlessLabCanRun, test } from '@icelane/testing/nat-lab';
+import { SCENARIOS, expect, sdkCall, skipUnlessLabCanRun, test } from '@icelane/testing/nat-lab';
 import { CONNECTIVITY, serverMetrics } from './connectivity-scenarios.js';
-import { checkRecoveries, runRecoveries } from './recovery-run.js';
+import { checkRecoveries, runRecoveries, type RecoveryResult } from './recovery-run.js';
+import { clearLinkProblems, longRoundTripProblems, ratingsOf, summary } from './quality-checks.js';
 
 skipUnlessLabCanRun();
 
@@ -50,7 +51,30 @@ for (const profile of ['lte-good', '3g'] as const) {
         strategy: 'auto',
         lab: { links },
       } as const;
-      checkRecoveries(await runRecoveries(lab, [run], 1));
+      const results = await runRecoveries(lab, [run], 1);
+      checkRecoveries(results);
+      checkHealedRating(results, profile);
     });
   });
+}
+
+/**
+ * What the rating says once the call healed (its last rating, 20 s after the rebinding), as a
+ * person would: on good LTE (about 110 ms client to client) excellent or good, for no round trip
+ * or loss; on 3G (400 ms) never excellent, and `rtt` named while it is no worse than good.
+ */
+function checkHealedRating(results: RecoveryResult[], profile: 'lte-good' | '3g') {
+  for (const result of results) {
+    if (!result.ok) continue;
+    for (const side of [result.call.a, result.call.b]) {
+      const last = ratingsOf(side).at(-1);
+      const name = `${result.name}: the rating after the heal`;
+      expect.soft(last, name).toBeDefined();
+      if (!last) continue;
+      console.log(`${name}: ${summary(last.quality)}`);
+      const problems =
+        profile === '3g' ? longRoundTripProblems([last], 'good') : clearLinkProblems([last]);
+      expect.soft(problems, name).toEqual([]);
+    }
+  }
 }

@@ -15,6 +15,13 @@ import {
   type HeldSide,
   type LinkSetting,
 } from '@icelane/testing/nat-lab';
+import {
+  CLEAR_LINK_SHARE,
+  clearLinkShare,
+  longRoundTripProblems,
+  ratingsOf,
+  summary,
+} from './quality-checks.js';
 
 skipUnlessLabCanRun();
 
@@ -62,6 +69,17 @@ test('symmetric/symmetric auto video calls connect on slow uplinks and hold with
       // Data every 100 ms throughout: at 600 ms one way a message takes 1.2 s end to end.
       expect.soft(side.dataGapMs, name).toBeLessThan(slow ? 2_000 : 1_000);
       expect.soft(side.received, name).toBeGreaterThan((HOLD_MS / 100) * 0.8);
+      // What a person would say: a round trip of 900 or 1200 ms (two uplinks of 450 or 600 ms)
+      // is past G.114's limits, poor for its round trip both ways; good LTE is good or better.
+      const told = ratingsOf(side);
+      expect.soft(told.length, `${name}: ratings told`).toBeGreaterThan(0);
+      if (slow) {
+        expect.soft(longRoundTripProblems(told, 'poor'), `${name}: ratings`).toEqual([]);
+      } else {
+        const share = clearLinkShare(told, side.startedAt + HOLD_MS);
+        expect.soft(share, `${name}: time rated clear`).toBeGreaterThanOrEqual(CLEAR_LINK_SHARE);
+        expect.soft(told[0]?.quality.rating, `${name}: the first window`).not.toBe('poor');
+      }
     }
   }
 });
@@ -77,6 +95,11 @@ function describe(side: HeldSide): string {
   const { attempt, local, remote } = side.firstReport;
   return (
     `attempt ${attempt} ${local}->${remote}, ${side.received} messages, ` +
-    `longest data gap ${side.dataGapMs} ms, events after connect: ${alarms(side).join(', ') || 'none'}`
+    `longest data gap ${side.dataGapMs} ms, events after connect: ${alarms(side).join(', ') || 'none'}, ` +
+    `rated ${
+      ratingsOf(side)
+        .map(({ quality }) => summary(quality))
+        .join(' -> ') || 'never'
+    }`
   );
 }

@@ -238,7 +238,8 @@ export function describeSide(side: HeldSide): string {
  */
 export function callTimeline(call: WatchedCall): string {
   const zero = call.incident?.startedAt ?? call.startedAt;
-  const quiet = new Set(['data', 'report', 'stats']);
+  // Ratings change every few seconds on a loaded link; quality-checks.ts reads them.
+  const quiet = new Set(['data', 'report', 'stats', 'quality']);
   const lines = (['a', 'b'] as const).flatMap((name) =>
     call[name].events
       .filter((e) => !quiet.has(e.event))

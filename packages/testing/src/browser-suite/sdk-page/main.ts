@@ -29,6 +29,7 @@ const EVENTS: Array<keyof RoomEvents> = [
   'peer:left',
   'peer:state',
   'recovery',
+  'quality',
   'stream',
   'track',
   'data',
