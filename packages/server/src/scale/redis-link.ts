@@ -91,7 +91,17 @@ export async function connectRedis(
   for (const client of [commands, subscriber]) {
     client.on('ready', update);
     client.on('close', update);
-    client.on('end', update);
+    client.on('end', () => {
+      update();
+      // ioredis gives a connection up ('end') when Sentinel's failover announcement disconnects
+      // it while it is still asking the sentinels for the primary (seen under load: one node of
+      // three never came back). This node never gives Redis up while it runs: connect again.
+      if (closing) return;
+      const again = setTimeout(() => {
+        if (!closing && client.status === 'end') client.connect().catch(() => {});
+      }, o.maxReconnectDelayMs);
+      again.unref();
+    });
     client.on('error', (error: Error) => {
       health = { ...health, lastError: scrub(describe(error)) };
     });
