@@ -58,9 +58,10 @@ export class Room extends RoomPeers {
   /** This side's round trip to the server, which the links' deadlines follow (path-timing.ts). */
   private readonly roundTrips = roundTripEstimate();
   /** Each peer's latest call quality (the `quality` event), for `peers()` and the server. */
-  private readonly quality = new QualityBook((report) => {
-    if (this.reporting()) this.socket.emit('connection:quality', report);
-  });
+  private readonly quality = new QualityBook(
+    (report) => this.reporting() && this.socket.emit('connection:quality', report),
+    (peerId) => this.links.get(peerId)?.signalingId ?? peerId,
+  );
   private reconnect: ReconnectWatch | undefined;
   /** Sent with the next rejoin so the server drops this peer's previous id at once. */
   private resumeToken: string | undefined;
@@ -115,10 +116,7 @@ export class Room extends RoomPeers {
 
   /** Every remote peer and where its connection stands. */
   peers(): PeerSnapshot[] {
-    return [...this.links.values()].map((link) => {
-      const quality = this.quality.get(link.peerId);
-      return quality ? { ...link.snapshot(), quality } : link.snapshot();
-    });
+    return [...this.links.values()].map((link) => this.quality.snapshot(link.snapshot()));
   }
 
   /**
@@ -298,6 +296,7 @@ export class Room extends RoomPeers {
         link.announce(answer.peerId);
       }
       this.emitter.emit('signaling', { state: 'connected' });
+      this.quality.retell();
       this.connectTo(peers);
     } catch (error) {
       this.emitter.emit('error', joinError(error));

@@ -4,6 +4,7 @@ import type { StatsEntry } from './candidate-report.js';
 import { CONTROL_CHANNEL_ID } from './control-channel.js';
 import { joinDefaults, type JoinOptions } from './defaults.js';
 import { useFakeTimersPerTest } from '../test/fakes/fake-timers.js';
+import { iceConfig } from '../test/fakes/ice.js';
 import { openRoom } from '../test/fakes/room-harness.js';
 import { receiverAt3s, receiverAt6s } from '../test/quality-fixtures.js';
 import { chromeSrflx } from '../test/stats-fixtures.js';
@@ -254,6 +255,34 @@ describe('call quality the room sends the server', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(sent().slice(2)).toEqual([
       [{ peerId: 'a', receiving: lost, sending: excellent, final: true }],
+    ]);
+  });
+
+  it("tells the new signaling connection each call's rating once it rejoined: the server ended them with the old one", async () => {
+    const { socket, sent } = await ratedCall();
+    socket.answer('room:join', () => ({
+      data: { peerId: 'me-2', room: 'standup', peers: [{ peerId: 'a' }], ice: iceConfig(5) },
+    }));
+    socket.drop();
+    socket.reconnect();
+    await vi.advanceTimersByTimeAsync(10);
+    const excellent = { rating: 'excellent', causes: [] };
+    expect(sent()).toEqual([
+      [{ peerId: 'a', receiving: excellent, sending: excellent, final: false }],
+      [{ peerId: 'a', receiving: excellent, sending: excellent, final: false }],
+    ]);
+  });
+
+  it("tells a call under the far side's new id once it rejoined, ending its rating under the old one first", async () => {
+    const { socket, sent } = await ratedCall();
+    socket.serverEmit('peer:left', { peerId: 'a', rejoinedAs: 'a-2' });
+    socket.serverEmit('peer:joined', { peerId: 'a-2', rejoinOf: 'a' });
+    await vi.advanceTimersByTimeAsync(joinDefaults.statsIntervalMs * 3);
+    const excellent = { rating: 'excellent', causes: [] };
+    const lost = { rating: 'lost', causes: ['no-media'] };
+    expect(sent().slice(1)).toEqual([
+      [{ peerId: 'a', receiving: excellent, sending: excellent, final: true }],
+      [{ peerId: 'a-2', receiving: lost, sending: excellent, final: false }],
     ]);
   });
 
