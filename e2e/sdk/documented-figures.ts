@@ -139,7 +139,26 @@ export function readmeExpected(did: CallsDid): Record<string, Expected> {
       observations: reports.map((r) => r.timeToConnectMs / 1000),
       buckets: CONNECT_BUCKETS,
     },
+    'share of call time received poor or lost, by cause, last day': {
+      series: poorShareByCause(did.raw),
+    },
   };
+}
+
+/** Receiving call time rated poor or lost, by cause, as a share of all receiving call time. */
+function poorShareByCause(raw: readonly MetricSample[]): Record<string, number> {
+  const receiving = raw.filter((sample) => sample.labels.direction === 'receiving');
+  const time = sumBy(receiving, 'icelane_call_quality_seconds_total', ['rating', 'cause']);
+  const total = [...time.values()].reduce((sum, seconds) => sum + seconds, 0);
+  const share: Record<string, number> = {};
+  // No call time yet: the query's guard leaves no series rather than 0/0.
+  if (total === 0) return share;
+  for (const [key, seconds] of time) {
+    const [rating, cause = ''] = key.split('|');
+    if (rating === 'poor' || rating === 'lost')
+      share[cause] = (share[cause] ?? 0) + seconds / total;
+  }
+  return share;
 }
 
 /** The histogram bucket `(low, high]` that holds `value`. */

@@ -11,11 +11,10 @@
  */
 import type { SignalMessage } from '@icelane/protocol';
 import type { Logger } from '../observability/logger.js';
+import type { DeliverSignal } from '../signaling/roster.js';
 import type { RedisLink } from './redis-link.js';
 import { slotTag } from './roster-keys.js';
 
-/** Hands a signal to a socket of this node (a socket that has gone meanwhile drops it). */
-export type DeliverSignal = (socketId: string, message: SignalMessage) => void;
 
 export interface NodeSignals {
   /**

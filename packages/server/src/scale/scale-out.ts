@@ -21,10 +21,10 @@ import {
   type RedisTarget,
 } from './redis-options.js';
 import { redisRoster } from './redis-roster.js';
-import type { Roster } from '../signaling/roster.js';
+import type { DeliverSignal, Roster } from '../signaling/roster.js';
 import type { DepartedPeers } from '../signaling/departed.js';
 import { redisDeparted } from './redis-departed.js';
-import { nodeSignals, type DeliverSignal } from './node-signals.js';
+import { nodeSignals } from './node-signals.js';
 import { randomId } from '../clients/ids.js';
 import { watchLegacyLayout } from './legacy-layout.js';
 

@@ -32,6 +32,12 @@ export interface PeerLocation {
  */
 export type Answer<T> = T | Promise<T>;
 
+/**
+ * Hands a signal to a socket of this node (a socket that has gone meanwhile drops it). Here, not
+ * beside the Redis code that calls it: the public types must not reach ioredis's.
+ */
+export type DeliverSignal = (socketId: string, message: SignalMessage) => void;
+
 export interface Roster {
   /** Peers in `room` on every node that can be reached. */
   size(room: string): Answer<number>;
