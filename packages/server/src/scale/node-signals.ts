@@ -15,7 +15,6 @@ import type { DeliverSignal } from '../signaling/roster.js';
 import type { RedisLink } from './redis-link.js';
 import { slotTag } from './roster-keys.js';
 
-
 export interface NodeSignals {
   /**
    * Carries `message` to `socketId` on node `nodeId`. Resolves `true` once that node
