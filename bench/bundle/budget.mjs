@@ -13,8 +13,11 @@ export const bundleBudgets = {
    * end of each call) and rated on the window's mean round trip (+190 bytes).
    * 21.6 -> 21.7 kB: call quality told again after a rejoin, and under the far side's new id once
    * it rejoined, so the server counts each call's time once (+102 bytes).
+   * 21.7 -> 21.8 kB: no report while a rejoin waits for its answer, a call told once its far side
+   * has an id the server knows, and a check of the signaling connection that joins the one under
+   * way or runs beside a measurement instead of being dropped (+115 bytes).
    */
-  ownCodeGzip: 21_700,
+  ownCodeGzip: 21_800,
   /** Everything an app ships for the SDK: every chunk, the lazy simple-peer chunk included. */
   totalGzip: 45_000,
 };

@@ -211,11 +211,12 @@ export function watchLiveCall(
   };
 
   const onIceState = () => {
-    if (pc.iceConnectionState === 'failed') trouble('ice-failed');
+    const state = pc.iceConnectionState;
+    if (state === 'failed') return trouble('ice-failed');
     // Without heartbeats (an older SDK) the browser's word is all there is; with them, the looks
     // at a silence take it (see lostAfterMs).
-    else if (pc.iceConnectionState !== 'disconnected') return;
-    else if (!armed || Date.now() - lastHeard >= disconnectedSilentMs) trouble('path-lost');
+    const silent = !armed || Date.now() - lastHeard >= disconnectedSilentMs;
+    if (state === 'disconnected' && silent) trouble('path-lost');
   };
 
   const onNetworkHint = () => {

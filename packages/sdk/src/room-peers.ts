@@ -39,6 +39,9 @@ export abstract class RoomPeers {
   /** Ends the link of `peerId`: closes it and tells the app the peer left. */
   protected abstract removeLink(peerId: string): void;
 
+  /** The far side of `link` is known to the server under a new id (`link.signalingId`). */
+  protected abstract routed(link: PeerLink): void;
+
   /** The far side of `link` rejoined the room: its signals now come from, and go to, `peerId`. */
   protected onControl(link: PeerLink, message: ControlMessage): void {
     if (message.type !== 'signaling-id' || this.links.get(link.peerId) !== link) return;
@@ -50,6 +53,7 @@ export abstract class RoomPeers {
     if (this.routes.get(link.signalingId) === link.peerId) this.routes.delete(link.signalingId);
     this.routes.set(newId, link.peerId);
     link.attach(newId);
+    this.routed(link);
   }
 
   /**
@@ -72,6 +76,7 @@ export abstract class RoomPeers {
     this.deferred.delete(signalingId);
     this.routes.set(signalingId, link.peerId);
     link.attach(signalingId);
+    this.routed(link);
   }
 
   /** The live link last known under `signalingId` that no route leads to any more. */
@@ -82,6 +87,12 @@ export abstract class RoomPeers {
       }
     }
     return undefined;
+  }
+
+  /** The id the server knows the peer of `peerId` by now, if it knows one. */
+  protected routedId(peerId: string): string | undefined {
+    const id = this.links.get(peerId)?.signalingId;
+    return id !== undefined && this.routes.get(id) === peerId ? id : undefined;
   }
 
   protected linkAt(signalingId: string): PeerLink | undefined {

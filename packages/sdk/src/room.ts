@@ -3,7 +3,6 @@
  * ICE configuration kept fresh.
  */
 import type {
-  ConnectionReport,
   IceConfig,
   JoinAnswer,
   JoinRequest,
@@ -59,8 +58,8 @@ export class Room extends RoomPeers {
   private readonly roundTrips = roundTripEstimate();
   /** Each peer's latest call quality (the `quality` event), for `peers()` and the server. */
   private readonly quality = new QualityBook(
-    (report) => this.reporting() && this.socket.emit('connection:quality', report),
-    (peerId) => this.links.get(peerId)?.signalingId ?? peerId,
+    (report) => this.reporting() && !!this.socket.emit('connection:quality', report),
+    (peerId) => this.routedId(peerId),
   );
   private reconnect: ReconnectWatch | undefined;
   /** Sent with the next rejoin so the server drops this peer's previous id at once. */
@@ -260,10 +259,10 @@ export class Room extends RoomPeers {
    */
   private async rejoin(): Promise<void> {
     if (this.left) return;
-    for (const link of [...this.links.values()]) {
-      if (!link.live) this.removeLink(link.peerId);
-    }
+    // Set first: nothing is reported to the server until the rejoin is answered.
     this.rejoinSignals = [];
+    for (const link of [...this.links.values()]) if (!link.live) this.removeLink(link.peerId);
+    let joined = false;
     try {
       const previousId = this.peerId;
       const resume = this.resumeToken;
@@ -296,14 +295,16 @@ export class Room extends RoomPeers {
         link.announce(answer.peerId);
       }
       this.emitter.emit('signaling', { state: 'connected' });
-      this.quality.retell();
       this.connectTo(peers);
+      joined = true;
     } catch (error) {
       this.emitter.emit('error', joinError(error));
     } finally {
       const held = this.rejoinSignals ?? [];
       this.rejoinSignals = undefined;
       if (!this.left) for (const message of held) this.onSignal(message);
+      // The server ended every rating with the connection that dropped.
+      if (joined) this.quality.retell();
     }
   }
 
@@ -353,7 +354,7 @@ export class Room extends RoomPeers {
         if (this.socket.connected) this.socket.emit('signal', { to, attempt, data });
       },
       emit: (event, payload) => this.emitter.emit(event, payload),
-      onReport: (report) => this.sendReport(report),
+      onReport: (report) => this.reporting() && this.socket.emit('connection:report', report),
       onUsage: (report) => {
         if (!this.left && this.reporting()) this.socket.emit('connection:usage', report);
       },
@@ -363,6 +364,10 @@ export class Room extends RoomPeers {
     });
     this.links.set(peer.peerId, link);
     return link;
+  }
+
+  protected override routed(link: PeerLink): void {
+    this.quality.retell(link.peerId);
   }
 
   protected override removeLink(peerId: string): void {
@@ -377,13 +382,9 @@ export class Room extends RoomPeers {
     this.emitter.emit('peer:left', { peerId });
   }
 
-  private sendReport(report: ConnectionReport): void {
-    if (this.reporting()) this.socket.emit('connection:report', report);
-  }
-
-  /** Whether telemetry goes to the server now (`reportToServer`, and signaling is up). */
+  /** Whether telemetry goes to the server now (`reportToServer`, and the room joined on it). */
   private reporting(): boolean {
-    return this.options.reportToServer && this.socket.connected;
+    return this.options.reportToServer && this.socket.connected && !this.rejoinSignals;
   }
 
   private ask<E extends 'room:join' | 'ice:refresh' | 'room:leave'>(

@@ -273,17 +273,51 @@ describe('call quality the room sends the server', () => {
     ]);
   });
 
-  it("tells a call under the far side's new id once it rejoined, ending its rating under the old one first", async () => {
+  it("tells a call under the far side's new id as soon as it is known, ending its rating under the old one first", async () => {
     const { socket, sent } = await ratedCall();
     socket.serverEmit('peer:left', { peerId: 'a', rejoinedAs: 'a-2' });
     socket.serverEmit('peer:joined', { peerId: 'a-2', rejoinOf: 'a' });
+    await vi.advanceTimersByTimeAsync(0);
+    const excellent = { rating: 'excellent', causes: [] };
+    expect(sent().slice(1)).toEqual([
+      [{ peerId: 'a', receiving: excellent, sending: excellent, final: true }],
+      [{ peerId: 'a-2', receiving: excellent, sending: excellent, final: false }],
+    ]);
+    // Its next change goes under the new id alone.
+    await vi.advanceTimersByTimeAsync(joinDefaults.statsIntervalMs * 3);
+    const lost = { rating: 'lost', causes: ['no-media'] };
+    expect(sent().slice(3)).toEqual([
+      [{ peerId: 'a-2', receiving: lost, sending: excellent, final: false }],
+    ]);
+  });
+
+  it('tells nothing of a call whose far side has no id the server knows, and tells it once that side says its new id', async () => {
+    const { a, socket, sent } = await ratedCall();
+    // Only its signaling dropped, with no resume: the call goes on; the server knows no id for it.
+    socket.serverEmit('peer:left', { peerId: 'a' });
     await vi.advanceTimersByTimeAsync(joinDefaults.statsIntervalMs * 3);
     const excellent = { rating: 'excellent', causes: [] };
     const lost = { rating: 'lost', causes: ['no-media'] };
+    // The rating held under its old id ends; the new one waits for an id.
     expect(sent().slice(1)).toEqual([
       [{ peerId: 'a', receiving: excellent, sending: excellent, final: true }],
-      [{ peerId: 'a-2', receiving: lost, sending: excellent, final: false }],
     ]);
+    const control = a._pc.channel(CONTROL_CHANNEL_ID)!;
+    control.deliver(JSON.stringify({ type: 'signaling-id', peerId: 'a-3' }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent().slice(2)).toEqual([
+      [{ peerId: 'a-3', receiving: lost, sending: excellent, final: false }],
+    ]);
+  });
+
+  it('tells nothing while a rejoin waits for its answer: the server has no room for this side yet', async () => {
+    const { socket, sent } = await ratedCall();
+    // The rejoin's answer does not come: the socket is up, the room not joined on it.
+    socket.drop();
+    socket.reconnect();
+    await vi.advanceTimersByTimeAsync(joinDefaults.statsIntervalMs * 3);
+    expect(socket.requestCount('room:join')).toBe(1);
+    expect(sent()).toHaveLength(1);
   });
 
   it('sends no quality with reportToServer off', async () => {

@@ -32,18 +32,23 @@ export function qualityReport(peerId: string, quality: CallQuality, final: boole
  * between two reports at the first one's rating.
  *
  * The server knows the far side by its signaling id, which changes when that side rejoins after a
- * drop: a call then told under its new id first ends its rating under the old one, or the server
- * would count both. And the server ends every rating of a connection that dropped: once this side
- * has rejoined, `retell` gives the new connection each call's current rating.
+ * drop: a call's rating told under one id is ended under it before the call is told under another
+ * (or the server would count both), and a call whose far side has no id the server knows now is
+ * told again once it has one (`retell`). The server also ends every rating of a connection that
+ * dropped: once this side has rejoined, `retell` gives the new connection every call's rating.
  */
 export class QualityBook {
   private readonly latest = new Map<string, CallQuality>();
   /** The id each call's rating was last told under, by the app's peer id. */
   private readonly toldAs = new Map<string, string>();
 
+  /**
+   * `tell` sends a report if the server can take it now and says whether it did; `serverId` is
+   * the far side's id the server knows now, if any.
+   */
   constructor(
-    private readonly tell: (report: QualityReport) => void,
-    private readonly serverId: (peerId: string) => string,
+    private readonly tell: (report: QualityReport) => boolean,
+    private readonly serverId: (peerId: string) => string | undefined,
   ) {}
 
   /** A peer's snapshot with its latest call quality, if it was rated. */
@@ -58,26 +63,42 @@ export class QualityBook {
     this.say(peerId, quality, before);
   }
 
-  /** This side rejoined on a new signaling connection: every call's rating, told again. */
-  retell(): void {
+  /**
+   * Tells the call with `peerId` again (its far side has a new id the server knows), or, without
+   * `peerId`, every call (this side rejoined on a new signaling connection).
+   */
+  retell(peerId?: string): void {
+    if (peerId !== undefined) {
+      const quality = this.latest.get(peerId);
+      if (quality) this.say(peerId, quality);
+      return;
+    }
     this.toldAs.clear();
-    for (const [peerId, quality] of this.latest) this.say(peerId, quality);
+    for (const [id, quality] of this.latest) this.say(id, quality);
   }
 
-  /** The call with `peerId` ended: its last rating ends now. */
+  /** The call with `peerId` ended: its last rating, if the server holds one, ends now. */
   end(peerId: string): void {
     const quality = this.latest.get(peerId);
-    if (!quality) return;
+    const told = this.toldAs.get(peerId);
     this.latest.delete(peerId);
-    this.tell(qualityReport(this.toldAs.get(peerId) ?? this.serverId(peerId), quality, true));
     this.toldAs.delete(peerId);
+    if (quality && told !== undefined) this.tell(qualityReport(told, quality, true));
   }
 
   private say(peerId: string, quality: CallQuality, previous = quality): void {
     const id = this.serverId(peerId);
     const before = this.toldAs.get(peerId);
-    if (before !== undefined && before !== id) this.tell(qualityReport(before, previous, true));
-    this.toldAs.set(peerId, id);
-    this.tell(qualityReport(id, quality, false));
+    // Told under this id already, and nothing new to tell.
+    if (before === id && quality === previous) return;
+    if (before !== undefined && before !== id) {
+      this.tell(qualityReport(before, previous, true));
+      this.toldAs.delete(peerId);
+    }
+    if (id !== undefined) this.told(peerId, id, quality);
+  }
+
+  private told(peerId: string, id: string, quality: CallQuality): void {
+    if (this.tell(qualityReport(id, quality, false))) this.toldAs.set(peerId, id);
   }
 }

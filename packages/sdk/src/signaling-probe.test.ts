@@ -162,6 +162,33 @@ describe('the signaling probe', () => {
     expect(engine.closed).toBe(1);
   });
 
+  it('closes the connection if any call that asked still needs it: a second check joins the first', async () => {
+    const { socket, engine } = socketWithEngine();
+    const probe = signalingProbe(socket.signaling, { minTimeoutMs: 400, maxTimeoutMs: 1_000 });
+    socket.answer('signal', undefined);
+    let firstInDoubt = true;
+    probe.check('me', () => firstInDoubt);
+    await vi.advanceTimersByTimeAsync(200);
+    // Another link loses its path while the first check waits; the first link's silence ends.
+    probe.check('me', () => true);
+    firstInDoubt = false;
+    await vi.advanceTimersByTimeAsync(800);
+    expect(socket.requestCount('signal')).toBe(1);
+    expect(engine.closed).toBe(1);
+  });
+
+  it("checks at once while a measurement waits, and closes a dead connection in the check's time", async () => {
+    const { socket, engine } = socketWithEngine();
+    const probe = signalingProbe(socket.signaling, { minTimeoutMs: 400, maxTimeoutMs: 1_000 });
+    socket.answer('signal', undefined);
+    probe.measure('me', 3);
+    await vi.advanceTimersByTimeAsync(100);
+    probe.check('me');
+    expect(socket.requestCount('signal')).toBe(2);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(engine.closed).toBe(1);
+  });
+
   it('a measuring probe closes nothing when it goes unanswered', async () => {
     const { socket, engine } = socketWithEngine();
     signalingProbe(socket.signaling).measure('me');

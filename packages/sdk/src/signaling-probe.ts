@@ -40,8 +40,8 @@ export const signalingProbeDefaults: SignalingProbeOptions = {
 
 export interface SignalingProbe {
   /**
-   * Probes unless a probe is on or the connection is known to be down; silence closes it, if the
-   * call still `needs` signaling when the wait runs out.
+   * Probes unless the connection is known to be down (or joins the check under way); silence
+   * closes it, if a call still `needs` signaling when the wait runs out.
    */
   check(ownPeerId: string, needs?: () => boolean): void;
   /**
@@ -62,7 +62,9 @@ export function signalingProbe(
   options: SignalingProbeOptions = signalingProbeDefaults,
   roundTrips: RoundTripEstimate = roundTripEstimate(),
 ): SignalingProbe {
-  let probing = false;
+  /** The needs of the checks waiting on the check under way (none: no check is). */
+  let checking: Array<() => boolean> | undefined;
+  let measuring = false;
   const timeoutMs = () => {
     const measured = roundTrips.current();
     if (!measured) return options.maxTimeoutMs;
@@ -70,34 +72,45 @@ export function signalingProbe(
     return Math.min(options.maxTimeoutMs, Math.max(options.minTimeoutMs, resent));
   };
 
-  const probe = (ownPeerId: string, closeOnSilence: boolean, samples = 1, needs = () => true) => {
-    if (probing || !socket.connected) return;
-    probing = true;
+  /** One probe: any answer, even an error, means alive and is a round trip; only silence is dead. */
+  const send = (ownPeerId: string, waitMs: number): Promise<boolean> => {
     const sentAt = Date.now();
-    // Measuring waits long: a slow connection is what it must find out.
-    const waitMs = closeOnSilence ? timeoutMs() : MEASURE_WAIT_MS;
     const timed = socket.timeout(waitMs) as unknown as {
       emitWithAck(event: 'signal', payload: unknown): Promise<unknown>;
     };
-    timed
+    return timed
       .emitWithAck('signal', { to: ownPeerId, attempt: 1, data: { type: PROBE_SIGNAL } })
-      // Any answer, even an error, means alive; only silence means dead.
       .then(() => {
         roundTrips.add(Date.now() - sentAt);
-        probing = false;
-        if (samples > 1) probe(ownPeerId, closeOnSilence, samples - 1);
+        return true;
       })
-      .catch(() => {
-        probing = false;
-        if (closeOnSilence && socket.connected && needs()) closeTransport(socket);
-      });
+      .catch(() => false);
   };
 
-  return {
-    check: (ownPeerId, needs) => probe(ownPeerId, true, 1, needs),
-    measure: (ownPeerId, samples) => probe(ownPeerId, false, samples),
-    timeoutMs,
+  // A check asked for while one is under way waits on it: one link's silence may be over by the
+  // end while another's is not, so the connection is closed if any of them still needs it. A
+  // measurement never holds a check back: it waits long, and closes nothing.
+  const check = (ownPeerId: string, needs: () => boolean = () => true) => {
+    if (checking) return void checking.push(needs);
+    if (!socket.connected) return;
+    const waiting = (checking = [needs]);
+    void send(ownPeerId, timeoutMs()).then((alive) => {
+      checking = undefined;
+      if (!alive && socket.connected && waiting.some((still) => still())) closeTransport(socket);
+    });
   };
+
+  const measure = (ownPeerId: string, samples = 1) => {
+    if (measuring || !socket.connected) return;
+    measuring = true;
+    // Measuring waits long: a slow connection is what it must find out.
+    void send(ownPeerId, MEASURE_WAIT_MS).then((alive) => {
+      measuring = false;
+      if (alive && samples > 1) measure(ownPeerId, samples - 1);
+    });
+  };
+
+  return { check, measure, timeoutMs };
 }
 
 /** Closes the underlying connection the way a network drop would: socket.io reconnects. */
