@@ -5,7 +5,9 @@
  * cause, so a client claims no durations. Nothing of it is relayed or stored per peer.
  *
  * Bounded: a side reports only on calls with peers of its room (checked when a call's first
- * report comes), so it holds at most a room's worth of ratings; reports share the rate limit of
+ * report comes), and holds at most as many ratings as a room has other peers: a call never told
+ * `final` (or a far side that came back under a new id) would otherwise count on, so the rating
+ * reported least recently ends when a new call needs the room. Reports share the rate limit of
  * `connection:report`; the ratings end when the side leaves or disconnects.
  */
 import {
@@ -29,7 +31,7 @@ export interface HeldQuality {
   since: number;
 }
 
-/** A socket's current ratings, by remote peer id. */
+/** A socket's current ratings, by remote peer id, least recently reported first. */
 export type QualityLedger = Map<string, HeldQuality>;
 
 export async function handleQuality(
@@ -48,23 +50,29 @@ export async function handleQuality(
       return call.reply(errorAnswer('unknown-peer', 'no such peer in this room'));
     }
   }
-  recordQuality(ctx.metrics, ledger, payload, ctx.clock.now());
+  recordQuality(ctx.metrics, ledger, payload, ctx.clock.now(), ctx.roomPeerCap - 1);
   call.reply({ data: { recorded: true } });
 }
 
-/** Ends the call's current rating (counting its time) and holds the new one, unless `final`. */
+/**
+ * Ends the call's current rating (counting its time) and holds the new one, unless `final`. A
+ * new call when `maxHeld` are held first ends the rating reported least recently.
+ */
 export function recordQuality(
   metrics: Metrics,
   ledger: QualityLedger,
   report: QualityReport,
   now: number,
+  maxHeld: number,
 ): void {
   const held = ledger.get(report.peerId);
-  if (held) endHeld(metrics, held, now);
-  if (report.final) {
+  if (held) {
+    endHeld(metrics, held, now);
+    // Set again below, last: the map keeps the order of the latest reports.
     ledger.delete(report.peerId);
-    return;
   }
+  if (report.final) return;
+  if (!held) endLeastRecent(metrics, ledger, now, maxHeld);
   const next: HeldQuality = {
     receiving: rated(report.receiving),
     sending: rated(report.sending),
@@ -84,6 +92,15 @@ export function endQuality(metrics: Metrics, ledger: QualityLedger, now: number)
 }
 
 const DIRECTIONS = ['receiving', 'sending'] as const;
+
+/** Ends the ratings reported least recently until fewer than `maxHeld` are held. */
+function endLeastRecent(metrics: Metrics, ledger: QualityLedger, now: number, maxHeld: number) {
+  for (const [peerId, held] of ledger) {
+    if (ledger.size < maxHeld) return;
+    endHeld(metrics, held, now);
+    ledger.delete(peerId);
+  }
+}
 
 /** A direction as the metrics label it: its first cause, `none` when excellent or named none. */
 function rated({ rating, causes }: DirectionRating): RatedDirection {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CallHistory, DirectionRating, QualityReport } from '@icelane/protocol';
 import { connect, disconnectAll, joined, nextEvent, request } from '../support/clients.js';
 import { rawGet } from '../support/http.js';
+import { connectionReport } from '../support/reports.js';
 import { closeAll, startTestServer } from '../support/server.js';
 
 afterEach(async () => {
@@ -132,19 +133,73 @@ describe('connection:quality', () => {
     ).toBe(7);
   });
 
+  it('holds at most as many ratings as the room has other peers, ending the one reported least recently', async () => {
+    const clock = manualClock();
+    const server = await startTestServer({ deps: { clock }, options: { roomPeerCap: 3 } });
+    const room = 'standup-room-secret';
+    const ada = await joined(server.url, room);
+    const bob = await joined(server.url, room);
+    const carol = await joined(server.url, room);
+    const rate = (peerId: string, rating: DirectionRating | typeof excellent) =>
+      request(ada.socket, 'connection:quality', {
+        peerId,
+        receiving: rating,
+        sending: rating,
+        final: false,
+      });
+    const good: DirectionRating = { rating: 'good', causes: ['rtt'] };
+    expect(await rate(carol.answer.peerId, excellent)).toEqual(ok);
+    expect(await rate(bob.answer.peerId, good)).toEqual(ok);
+    clock.advance(5_000);
+    // Carol's call, the first reported, is now the most recently reported.
+    expect(await rate(carol.answer.peerId, good)).toEqual(ok);
+    // Bob comes back under a new id, and Ada never said her call under the old one ended.
+    bob.socket.disconnect();
+    const bobAgain = await joined(server.url, room);
+    clock.advance(3_000);
+    expect(await rate(bobAgain.answer.peerId, excellent)).toEqual(ok);
+
+    const sides = (rating: string) =>
+      server.counter('icelane_call_quality_sides', { direction: 'receiving', rating });
+    // Bob's old call ended at the new one's first report, after its 8 s; Carol's goes on.
+    expect(await sides('good')).toBe(1);
+    expect(await sides('excellent')).toBe(1);
+    const seconds = (rating: string, cause: string) =>
+      server.counter('icelane_call_quality_seconds_total', {
+        direction: 'receiving',
+        rating,
+        cause,
+      });
+    expect(await seconds('good', 'rtt')).toBe(8);
+    expect(await seconds('excellent', 'none')).toBe(5);
+  });
+
   it('shares the rate limit of connection:report', async () => {
     const server = await startTestServer({
       options: { rateLimits: { report: { burst: 3, perSecond: 0.001 } } },
     });
     const ada = await joined(server.url, 'standup');
     const bob = await joined(server.url, 'standup');
-    const answers = [];
-    for (let i = 0; i < 5; i += 1) {
-      const quality = { rating: i % 2 ? 'good' : 'poor', causes: ['rtt'] };
-      const r = { peerId: bob.answer.peerId, receiving: quality, sending: quality, final: false };
-      answers.push(await request(ada.socket, 'connection:quality', r));
+    const quality = (rating: string) => {
+      const direction = { rating, causes: ['rtt'] };
+      const r = {
+        peerId: bob.answer.peerId,
+        receiving: direction,
+        sending: direction,
+        final: false,
+      };
+      return request(ada.socket, 'connection:quality', r);
+    };
+    expect(await quality('poor')).toEqual(ok);
+    // The rest of the burst goes to connection:report; a quality report then finds none left.
+    for (let i = 0; i < 2; i += 1) {
+      const answer = await request(
+        ada.socket,
+        'connection:report',
+        connectionReport(bob.answer.peerId),
+      );
+      expect(answer).toHaveProperty('data');
     }
-    expect(answers.filter((answer) => 'data' in answer)).toHaveLength(3);
-    expect(answers.at(-1)).toMatchObject({ error: { code: 'rate-limited' } });
+    expect(await quality('good')).toMatchObject({ error: { code: 'rate-limited' } });
   });
 });
