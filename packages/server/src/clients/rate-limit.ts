@@ -22,11 +22,7 @@ export function fullBucket(limit: RateLimit, now: number): TokenBucket {
   return { tokens: limit.burst, updatedAt: now };
 }
 
-/** The bucket refilled up to `now`, never above its burst. */
-export function refill(bucket: TokenBucket, limit: RateLimit, now: number): TokenBucket {
-  return { tokens: refilledTokens(bucket, limit, now), updatedAt: Math.max(now, bucket.updatedAt) };
-}
-
+/** The bucket's tokens refilled up to `now`, never above its burst. */
 function refilledTokens(bucket: TokenBucket, limit: RateLimit, now: number): number {
   const elapsedMs = Math.max(0, now - bucket.updatedAt);
   return Math.min(limit.burst, bucket.tokens + (elapsedMs / 1000) * limit.perSecond);
@@ -40,7 +36,7 @@ const TAKEN: TakeResult = Object.freeze({ ok: true });
  * `retryAfterMs` is when the next token will be there.
  */
 export function take(bucket: TokenBucket, limit: RateLimit, now: number): TakeResult {
-  // Refilled in place, not through `refill`: no object made per message.
+  // Refilled in place: no object made per message.
   const tokens = refilledTokens(bucket, limit, now);
   bucket.updatedAt = Math.max(now, bucket.updatedAt);
   if (tokens >= 1) {
@@ -85,7 +81,7 @@ export class KeyedRateLimiter {
     if (now - this.lastSweep < this.sweepEveryMs) return;
     this.lastSweep = now;
     for (const [key, bucket] of this.buckets) {
-      if (refill(bucket, this.limit, now).tokens >= this.limit.burst) this.buckets.delete(key);
+      if (refilledTokens(bucket, this.limit, now) >= this.limit.burst) this.buckets.delete(key);
     }
   }
 }
