@@ -4,8 +4,10 @@ import {
   expect,
   test,
   SDK_PAGE_DIR,
+  dropSignaling,
   joinInPage,
   joinTwo,
+  signalingTransport,
   waitForEvents,
   waitForReport,
   type RoomPage,
@@ -132,32 +134,19 @@ test('a dropped signaling connection comes back straight on WebSocket, without l
   try {
     const [ada, bob] = await joinTwo(browser, server.url, 'upgrade', {}, pages);
     await waitForReport(ada.page, bob.peerId);
-    const transport = () =>
-      ada.page.evaluate(
-        () =>
-          (
-            window.harness.room as unknown as {
-              socket: { io: { engine?: { transport?: { name: string } } } };
-            }
-          ).socket.io.engine?.transport?.name,
-      );
-    await expect.poll(transport).toBe('websocket');
+    await expect.poll(() => signalingTransport(ada.page)).toBe('websocket');
 
     const polls: string[] = [];
     ada.page.on('request', (request) => {
       if (request.url().includes('transport=polling')) polls.push(request.url());
     });
     // The connection dies as the SDK's own probe closes a dead one (signaling-probe.ts).
-    await ada.page.evaluate(() =>
-      (
-        window.harness.room as unknown as { socket: { io: { engine: { close(): void } } } }
-      ).socket.io.engine.close(),
-    );
+    await dropSignaling(ada.page);
     const [, back] = await waitForEvents<{ state: string }>(ada.page, 'signaling', 2);
     expect(back).toEqual({ state: 'connected' });
     // The rejoin waited for no polling handshake and no upgrade: 2 round trips fewer.
     expect(polls).toEqual([]);
-    expect(await transport()).toBe('websocket');
+    expect(await signalingTransport(ada.page)).toBe('websocket');
     await ada.page.evaluate((to) => window.harness.send('after the drop', to), bob.peerId);
     await expectData(bob.page, ada.peerId, 'after the drop');
   } finally {

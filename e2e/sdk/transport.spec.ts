@@ -4,22 +4,12 @@ import {
   expect,
   test,
   joinInPage,
+  signalingTransport,
   waitForEvents,
   type RoomPage,
   type WireEntry,
 } from '@icelane/testing/browser-suite';
 import { startIcelaneStack } from '../support/icelane-stack.js';
-
-/** The engine.io transport the page's room is on now. */
-const transportOf = (page: Page) =>
-  page.evaluate(
-    () =>
-      (
-        window.harness.room as unknown as {
-          socket: { io: { engine?: { transport?: { name: string } } } };
-        }
-      ).socket.io.engine?.transport?.name,
-  );
 
 /** The page's signaling traffic is recorded from before its join. */
 const recorded = { recordSignalingWire: true };
@@ -44,7 +34,7 @@ test('a first connection opens on WebSocket and makes no long-polling request, i
     pages.push(ada);
     // socket.io's default opens on long-polling (two requests at least) and upgrades later.
     expect(await transportsUsed(ada.page)).toEqual({ polls: 0, opened: 1, failed: 0 });
-    expect(await transportOf(ada.page)).toBe('websocket');
+    expect(await signalingTransport(ada.page)).toBe('websocket');
   } finally {
     await Promise.all(pages.map((p) => p.close()));
     await stack.stop();
@@ -70,7 +60,7 @@ for (const browserName of BROWSER_NAMES) {
         const used = await transportsUsed(page);
         expect(used).toMatchObject({ opened: 0, failed: 1 });
         expect(used.polls).toBeGreaterThan(0);
-        expect(await transportOf(page)).toBe('polling');
+        expect(await signalingTransport(page)).toBe('polling');
       }
       // The server pushes over polling too: Ada hears that Bob joined.
       const [joined] = await waitForEvents<{ peerId: string }>(ada.page, 'peer:joined');

@@ -8,9 +8,11 @@ export { SDK_PAGE_DIR, buildSdkPackages, buildSdkTestPage } from './build-sdk-pa
 export {
   joinInPage,
   joinTwo,
+  dropSignaling,
   openSdkPage,
   rawStats,
   signalingBarrier,
+  signalingTransport,
   waitForEvents,
   waitForReport,
   type RawStats,

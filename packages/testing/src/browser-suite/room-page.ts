@@ -191,3 +191,22 @@ export async function rawStats(page: Page): Promise<RawStats[][]> {
     );
   });
 }
+
+/** The socket.io client inside the page's room, as far as a test looks into it. */
+type SignalingInternals = {
+  socket: { io: { engine?: { transport?: { name: string }; close(): void } } };
+};
+
+/** The engine.io transport the page's signaling connection is on now (`websocket`, `polling`). */
+export async function signalingTransport(page: Page): Promise<string | undefined> {
+  return page.evaluate(
+    () => (window.harness.room as unknown as SignalingInternals).socket.io.engine?.transport?.name,
+  );
+}
+
+/** Closes the page's signaling connection under the SDK, as a dead network would end it. */
+export async function dropSignaling(page: Page): Promise<void> {
+  await page.evaluate(() =>
+    (window.harness.room as unknown as SignalingInternals).socket.io.engine?.close(),
+  );
+}
