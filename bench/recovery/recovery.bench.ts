@@ -26,6 +26,7 @@ import {
   type ScenarioId,
 } from '@icelane/testing/nat-lab';
 import { linksOn, profilesFrom } from '../lib/profiles.js';
+import { ratingShares } from './rating-shares.js';
 import {
   figuresOf,
   printFigures,
@@ -43,6 +44,8 @@ const STRATEGY = (process.env.BENCH_RECOVERY_STRATEGY ?? 'auto') as 'auto' | 're
 /** Long enough after the incident for the baseline's own, slow recovery to show. */
 const WATCH_MS = Number(process.env.BENCH_RECOVERY_WATCH_MS ?? 25_000);
 const SIDE_BY_SIDE = process.env.BENCH_RECOVERY_SIDE_BY_SIDE !== '0';
+/** Scenarios run at once, each in a worker of its own (playwright.config.ts reads the same). */
+const WORKERS = Number(process.env.BENCH_RECOVERY_WORKERS ?? 1);
 /** The link profiles besides the perfect links (`BENCH_RECOVERY_PROFILES=lte-good,3g`). */
 const PROFILES: LinkProfileName[] = ['perfect', ...profilesFrom('BENCH_RECOVERY_PROFILES')];
 
@@ -54,9 +57,11 @@ const BENCH_SCENARIOS: ScenarioId[] = [
   'blackout',
 ];
 const MODES: Record<Mode, boolean> = { recovery: true, baseline: false };
+/** The modes each run makes (`BENCH_RECOVERY_MODES=recovery`: a hold without the baseline). */
+const RUN_MODES = modesFrom(process.env.BENCH_RECOVERY_MODES ?? 'recovery,baseline');
 
 skipUnlessLabCanRun();
-test.describe.configure({ mode: 'serial' });
+test.describe.configure({ mode: WORKERS > 1 ? 'parallel' : 'serial' });
 
 const figures: ScenarioFigures[] = [];
 let browserVersion = 'unknown';
@@ -79,14 +84,15 @@ for (const [id, profile] of BENCH_SCENARIOS.flatMap((id) =>
           ? `data gap ${sample.dataGapMs} ms, video gap ${sample.videoGapMs} ms, ` +
             `${sample.newStreams} new streams, ${sample.recoveries} recoveries, ` +
             `${sample.reconnects} reconnecting\n    a: ${sample.story[0]}\n    b: ${sample.story[1]}` +
-            `\n    a timeline: ${sample.timeline[0]}\n    b timeline: ${sample.timeline[1]}`
+            `\n    a timeline: ${sample.timeline[0]}\n    b timeline: ${sample.timeline[1]}` +
+            `\n    a rated: ${sample.rated[0]}\n    b rated: ${sample.rated[1]}`
           : `failed: ${sample.error}`;
         console.log(
           `${id}${profile === 'perfect' ? '' : `@${profile}`} ${mode} run ${i + 1}/${RUNS}: ${said}`,
         );
       };
-      if (SIDE_BY_SIDE) await Promise.all([run('recovery'), run('baseline')]);
-      else for (const mode of ['recovery', 'baseline'] as const) await run(mode);
+      if (SIDE_BY_SIDE) await Promise.all(RUN_MODES.map(run));
+      else for (const mode of RUN_MODES) await run(mode);
     }
     figures.push({
       id: profile === 'perfect' ? id : `${id}@${profile}`,
@@ -94,12 +100,25 @@ for (const [id, profile] of BENCH_SCENARIOS.flatMap((id) =>
       profile,
       strategy: STRATEGY,
       watchMs: WATCH_MS,
-      modes: { recovery: figuresOf(samples.recovery), baseline: figuresOf(samples.baseline) },
+      modes: Object.fromEntries(RUN_MODES.map((mode) => [mode, figuresOf(samples[mode])])),
     });
-    if ([...samples.recovery, ...samples.baseline].every((s) => !s.ok)) {
+    if (RUN_MODES.flatMap((mode) => samples[mode]).every((s) => !s.ok)) {
       throw new Error(`no call of "${title}" could be made`);
     }
   });
+}
+
+/** The modes named in `BENCH_RECOVERY_MODES`; an unknown name is a clear error. */
+function modesFrom(raw: string): Mode[] {
+  const names = raw
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const unknown = names.filter((name) => !(name in MODES));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new Error(`BENCH_RECOVERY_MODES: "${raw}" (known: ${Object.keys(MODES).join(', ')})`);
+  }
+  return names as Mode[];
 }
 
 /** One call in a lab of its own, through the scenario's incident. */
@@ -131,6 +150,7 @@ async function oneRun(
       dataBack: sides.every((s) => s.receivedInLast2s > 10),
       story: [describeSide(call.a), describeSide(call.b)],
       timeline: [timelineOf(call.a, zero), timelineOf(call.b, zero)],
+      rated: [ratingShares(call.a, call.endedAt), ratingShares(call.b, call.endedAt)],
     };
   } catch (error) {
     return {
@@ -198,7 +218,10 @@ test.afterAll(async () => {
   console.log(`\nRecovery, ${STRATEGY}, symmetric / symmetric video calls:\n`);
   await printFigures(figures);
   const { commit, dirty } = commitMeasured();
-  await writeFigures(RESULTS, {
+  // Workers beside each other each write their own scenarios' figures.
+  const results =
+    WORKERS > 1 ? RESULTS.replace(/(\.json)?$/, `.${test.info().parallelIndex}$1`) : RESULTS;
+  await writeFigures(results, {
     measuredAt: new Date().toISOString(),
     startedAt,
     commit,
@@ -214,12 +237,13 @@ test.afterAll(async () => {
       '15 fps) with a data message every 100 ms both ways; a lab per call; the incident on side ' +
       `a ${3} s after traffic starts, then ${WATCH_MS / 1000} s watched. Gaps: the longer side's ` +
       'longest stretch without a data message / a new decoded frame. "recovery" is the SDK ' +
-      'with recovery: true, "baseline" with recovery: false, side by side' +
-      (SIDE_BY_SIDE ? ' (both calls at once)' : '') +
+      `with recovery: true, "baseline" with recovery: false; modes run: ${RUN_MODES.join(', ')}` +
+      (SIDE_BY_SIDE && RUN_MODES.length > 1 ? ' (both calls at once)' : '') +
+      (WORKERS > 1 ? `; ${WORKERS} scenarios at once` : '') +
       ". p95 by nearest rank. Profile: the link both clients were on (the lab's link " +
       'emulator; perfect = plain veths; a handover moves side a onto a plain veth).',
     runsPerScenario: RUNS,
     scenarios: figures,
   });
-  console.log(`Figures written to ${RESULTS}`);
+  console.log(`Figures written to ${results}`);
 });

@@ -30,6 +30,8 @@ export type RunSample =
       story: [string, string];
       /** Each side's events after connecting, in ms from the incident's start. */
       timeline: [string, string];
+      /** Each side's time under each quality rating (rating-shares.ts). */
+      rated: [string, string];
     }
   | { ok: false; error: string };
 
@@ -107,8 +109,9 @@ export async function printFigures(scenarios: ScenarioFigures[]): Promise<void> 
   ];
   for (const scenario of scenarios) {
     for (const [mode, f] of Object.entries(scenario.modes)) {
-      const events =
-        scenario.id === 'control' ? `${f.recoveryEvents} (false alarms)` : f.recoveryEvents;
+      const events = scenario.id.startsWith('control')
+        ? `${f.recoveryEvents} (false alarms)`
+        : f.recoveryEvents;
       rows.push([
         scenario.id,
         mode,

@@ -9,6 +9,11 @@
 #   BENCH_RECOVERY_STRATEGY=auto     the SDK strategy of every call (auto or relay)
 #   BENCH_RECOVERY_WATCH_MS=25000    how long each call is watched after the incident
 #   BENCH_RECOVERY_SIDE_BY_SIDE=1    run the two modes' calls at once (0: one after the other)
+#   BENCH_RECOVERY_MODES=recovery,baseline
+#                                    the modes each run makes (recovery alone: a hold without
+#                                    the baseline's call beside it, half the browsers)
+#   BENCH_RECOVERY_WORKERS=1         scenarios run at once, each in a Playwright worker of its
+#                                    own writing its figures to recovery.<worker>.json
 #   BENCH_RECOVERY_PROFILES=lte-good,3g
 #                                    also run every scenario with both clients on these link
 #                                    profiles (the NAT lab's link emulator, e2e/nat-lab/README.md)
