@@ -1,7 +1,8 @@
 /**
  * Calls that stay up: a connected call between two NATs is held for two minutes as a real video
  * call (camera granted on a secure origin, so host addresses are shown) with a data message every
- * 100 ms. A call that connects and then drops by itself is a failed call.
+ * 100 ms. A call that connects and then drops by itself is a failed call. One of them is held at
+ * 10 % random loss each way: loss alone must never make the SDK heal a path that never broke.
  */
 import { SDK_PAGE_DIR } from '@icelane/testing/browser-suite';
 import {
@@ -12,7 +13,13 @@ import {
   test,
   type LabOptions,
 } from '@icelane/testing/nat-lab';
-import { CLEAR_LINK_SHARE, clearLinkShare, ratingsOf, summary } from './quality-checks.js';
+import {
+  CLEAR_LINK_SHARE,
+  causeShare,
+  clearLinkShare,
+  ratingsOf,
+  summary,
+} from './quality-checks.js';
 
 skipUnlessLabCanRun();
 
@@ -25,8 +32,33 @@ const HOLD_MS = Number(process.env.NAT_LAB_HOLD_MS ?? 120_000);
  */
 const RELAY_TO_PRIVATE = { relayRefusesPrivatePeers: false } satisfies Partial<LabOptions>;
 
+/**
+ * Both clients on good LTE losing 10 % of packets at random each way (`lte-loss-10`, issue 25's
+ * stress for false alarms): before the SDK's silences followed the call's own (196da7b), a
+ * 10-minute hold there was healed twice and its signaling closed 8 times.
+ */
+const LOSSY = { links: { a: 'lte-loss-10', b: 'lte-loss-10' } } satisfies Partial<LabOptions>;
+
+/**
+ * The longest wait for a data message or a frame a lossy call may show without a heal: on
+ * `lte-loss-10` the data channel's retransmissions, backed off when a resend is lost too, made
+ * gaps of 1.4-2.4 s in 10-minute holds (docs/benchmarks.md, "Holds without incident").
+ */
+const LOSSY_GAP_MS = 3_000;
+
+/** The share of a lossy call's rated time the rating must name `loss`: it is the cause there. */
+const LOSS_NAMED_SHARE = 0.75;
+
 const scenarios = [
-  { name: 'symmetric / symmetric, auto', a: 'symmetric', b: 'symmetric', options: {} },
+  // The default relay (it refuses private peers) at 10 % loss; on perfect links, the fourth call
+  // is the same call on the other relay.
+  {
+    name: 'symmetric / symmetric, auto, 10 % loss each way',
+    a: 'symmetric',
+    b: 'symmetric',
+    options: {},
+    lab: LOSSY,
+  },
   { name: 'port-restricted / symmetric, auto', a: 'port-restricted', b: 'symmetric', options: {} },
   {
     name: 'symmetric / symmetric, relay',
@@ -45,15 +77,18 @@ const scenarios = [
   Pick<LabOptions, 'a' | 'b'> & { name: string; options: object; lab?: Partial<LabOptions> }
 >;
 
-test('video calls hold for two minutes with no fallback, no state change and no gap over 1 s', async ({
+type HeldCall = { name: string; lossy: boolean; call: Record<'a' | 'b', HeldSide> };
+
+test('video calls hold for two minutes with no fallback, no state change and no gap over 1 s (3 s at 10 % loss)', async ({
   lab,
 }) => {
   test.setTimeout(HOLD_MS + 120_000);
   // The calls run at once, each in its own lab: the suite stays short, and eight browsers sharing
   // the machine is a harder test of "no gap" than one call alone. (Firefox meets a relay that
   // reaches private peers in firefox.spec.ts: a fifth call here, ten browsers, showed data gaps
-  // of ~1 s with video flowing on a loaded 2-core machine.)
-  const held = await Promise.all(
+  // of ~1 s with video flowing on a loaded 2-core machine. So the call under loss is one of the
+  // four, not a fifth.)
+  const calls: HeldCall[] = await Promise.all(
     scenarios.map(async ({ name, a, b, options, ...scenario }) => {
       const network = await lab({
         a,
@@ -64,32 +99,61 @@ test('video calls hold for two minutes with no fallback, no state change and no 
       });
       const call = await holdCall(network, { a: options, b: options }, HOLD_MS);
       console.log(`${name}: ${describe(call.a)} | ${describe(call.b)}`);
-      return { name, call };
+      return { name, lossy: 'lab' in scenario && scenario.lab === LOSSY, call };
     }),
   );
 
-  for (const { name, call } of held) {
-    for (const side of [call.a, call.b]) {
-      expect.soft(side.eventsAfterConnect, name).toEqual([]);
-      expect.soft(side.firstReport.attempt, name).toBe(1);
-      expect.soft(side.dataGapMs, name).toBeLessThan(1_000);
-      expect.soft(side.videoGapMs, name).toBeLessThan(1_000);
-      // About ten a second for the whole hold: none lost to a dead path.
-      expect.soft(side.received, name).toBeGreaterThan((HOLD_MS / 100) * 0.9);
-      // The rating says what a person would of a perfect link: not lost, not poor for its round
-      // trip or loss (but while the machine starves the browsers), and not poor at start-up.
-      const told = ratingsOf(side);
-      const share = clearLinkShare(told, side.startedAt + HOLD_MS);
-      expect.soft(share, `${name}: time rated clear`).toBeGreaterThanOrEqual(CLEAR_LINK_SHARE);
-      expect.soft(told[0]?.quality.rating, `${name}: the first window`).not.toBe('poor');
+  for (const held of calls) {
+    for (const side of [held.call.a, held.call.b]) {
+      if (held.lossy) checkLossySide(held.name, side);
+      else checkClearSide(held.name, side);
     }
   }
 });
 
+/** What every held call keeps: no event after connecting, data all along. */
+function checkHeldSide(name: string, side: HeldSide, maxGapMs: number) {
+  expect.soft(side.eventsAfterConnect, name).toEqual([]);
+  expect.soft(side.firstReport.attempt, name).toBe(1);
+  expect.soft(side.dataGapMs, name).toBeLessThan(maxGapMs);
+  expect.soft(side.videoGapMs, name).toBeLessThan(maxGapMs);
+  // About ten a second for the whole hold: none lost to a dead path.
+  expect.soft(side.received, name).toBeGreaterThan((HOLD_MS / 100) * 0.9);
+}
+
+/**
+ * A perfect link: the rating says what a person would of it: not lost, not poor for its round
+ * trip or loss (but while the machine starves the browsers), and not poor at start-up.
+ */
+function checkClearSide(name: string, side: HeldSide) {
+  checkHeldSide(name, side, 1_000);
+  const told = ratingsOf(side);
+  const share = clearLinkShare(told, side.startedAt + HOLD_MS);
+  expect.soft(share, `${name}: time rated clear`).toBeGreaterThanOrEqual(CLEAR_LINK_SHARE);
+  expect.soft(told[0]?.quality.rating, `${name}: the first window`).not.toBe('poor');
+}
+
+/**
+ * 10 % loss each way: the path never broke, so the SDK never heals it (no `recovery` event, no
+ * `peer:state` change), and the rating names the loss.
+ */
+function checkLossySide(name: string, side: HeldSide) {
+  checkHeldSide(name, side, LOSSY_GAP_MS);
+  const healed = side.events.filter((e) => e.event === 'recovery');
+  expect.soft(healed, `${name}: healed without a break`).toEqual([]);
+  const named = causeShare(ratingsOf(side), 'loss', side.startedAt + HOLD_MS);
+  expect
+    .soft(named, `${name}: time rated with loss named`)
+    .toBeGreaterThanOrEqual(LOSS_NAMED_SHARE);
+}
+
 function describe(side: HeldSide): string {
   const { attempt, local, remote } = side.firstReport;
+  const loss = causeShare(ratingsOf(side), 'loss', side.startedAt + HOLD_MS);
+  const signaling = side.events.filter((e) => e.event === 'signaling').length;
   return (
     `attempt ${attempt} ${local}->${remote}, ${side.received} messages, ` +
+    `${signaling} signaling changes, loss named ${Math.round(loss * 100)} % of the time, ` +
     `longest data gap ${side.dataGapMs} ms, ${side.frames} frames, longest video gap ${side.videoGapMs} ms, ` +
     `rated ${
       ratingsOf(side)

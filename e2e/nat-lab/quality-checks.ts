@@ -48,14 +48,31 @@ export function clearLinkProblems(told: ToldQuality[]): string[] {
  * data gaps past 1 s at the same moments).
  */
 export function clearLinkShare(told: ToldQuality[], until: number): number {
+  return shareOfTime(told, until, (t) => clearLinkProblems([t]).length === 0);
+}
+
+/**
+ * The share of the time from the first rating to `until` that a rating named `cause` in either
+ * direction (each rating holds until the next).
+ */
+export function causeShare(told: ToldQuality[], cause: QualityCause, until: number): number {
+  return shareOfTime(told, until, ({ quality }) =>
+    [quality.receiving, quality.sending].some((d) => d.causes.includes(cause)),
+  );
+}
+
+function shareOfTime(
+  told: ToldQuality[],
+  until: number,
+  counts: (told: ToldQuality) => boolean,
+): number {
   if (told.length === 0) return 0;
-  let clear = 0;
+  let counted = 0;
   told.forEach((t, i) => {
-    const heldMs = Math.max(0, (told[i + 1]?.at ?? until) - t.at);
-    if (clearLinkProblems([t]).length === 0) clear += heldMs;
+    if (counts(t)) counted += Math.max(0, (told[i + 1]?.at ?? until) - t.at);
   });
   const total = until - told[0]!.at;
-  return total > 0 ? clear / total : 1;
+  return total > 0 ? counted / total : 1;
 }
 
 /** At least this share of a clear link's time is rated clear (see {@link clearLinkShare}). */
