@@ -16,8 +16,10 @@ export const bundleBudgets = {
    * 21.7 -> 21.8 kB: no report while a rejoin waits for its answer, a call told once its far side
    * has an id the server knows, and a check of the signaling connection that joins the one under
    * way or runs beside a measurement instead of being dropped (+115 bytes).
+   * 21.8 -> 21.9 kB: the join goes out while simple-peer's chunk still loads (87 ms median on 3G),
+   * the server's events before the room exists held for it (+135 bytes).
    */
-  ownCodeGzip: 21_800,
+  ownCodeGzip: 21_900,
   /** Everything an app ships for the SDK: every chunk, the lazy simple-peer chunk included. */
   totalGzip: 45_000,
 };

@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import { startIcelaneStack, type IcelaneStack } from '../support/icelane-stack.js';
 import {
   joinInPage,
+  openSdkPage,
   waitForEvents,
   waitForReport,
   type RoomPage,
@@ -63,4 +64,46 @@ test('two pages connect: the data channel carries text and the fake camera frame
   expect(peers).toMatchObject([
     { peerId: bob.peerId, name: 'Bob', state: 'connected', attempt: 1 },
   ]);
+});
+
+test("a peer joining while another's simple-peer is still loading is heard, and connects on its first attempt", async ({
+  browser,
+}) => {
+  const ada = await joinInPage(browser, stack.url, 'connect-early', { name: 'Ada' });
+  pages.push(ada);
+  // Bob's join goes out at once, but his simple-peer chunk is held back until Carol has joined
+  // and offered to him: her `peer:joined` and offer reach Bob before his room exists.
+  const { page, context } = await openSdkPage(browser, stack.url);
+  let loadChunk!: () => void;
+  const chunkHeld = new Promise<void>((resolve) => (loadChunk = resolve));
+  await page.route(/\/assets\/simple-peer-[^/]*\.js$/, async (route) => {
+    await chunkHeld;
+    await route.continue();
+  });
+  const joining = page.evaluate(
+    (url) => window.harness.join(url, 'connect-early', { name: 'Bob' }),
+    stack.url,
+  );
+  const [bobSeen] = await waitForEvents<{ peerId: string }>(ada.page, 'peer:joined');
+  const carol = await joinInPage(browser, stack.url, 'connect-early', { name: 'Carol' });
+  pages.push(carol);
+  // Carol is the newcomer: once she reached Ada, her offer to Bob is on its way too.
+  await waitForReport(carol.page, ada.peerId);
+  await expect
+    .poll(async () => (await carol.page.evaluate(() => window.harness.peers())).length)
+    .toBe(2);
+  loadChunk();
+  const joined = await joining;
+  expect(joined).toMatchObject({ ok: true, peerId: bobSeen!.peerId });
+  pages.push({ page, context, peerId: bobSeen!.peerId, close: () => context.close() });
+
+  const report = await waitForReport(page, carol.peerId);
+  expect(report.attempt).toBe(1);
+  const heard = await waitForEvents<{ peerId: string; name?: string }>(page, 'peer:joined', 2);
+  expect(heard).toEqual(
+    expect.arrayContaining([
+      { peerId: ada.peerId, name: 'Ada' },
+      { peerId: carol.peerId, name: 'Carol' },
+    ]),
+  );
 });

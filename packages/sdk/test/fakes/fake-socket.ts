@@ -36,6 +36,7 @@ export class FakeSocket {
   readonly requests: FakeRequest[] = [];
   disconnects = 0;
   private readonly handlers = new Map<string, Set<Handler>>();
+  private readonly anyHandlers = new Set<Handler>();
   private readonly answers = new Map<ClientEvent, (...args: unknown[]) => Ack<unknown>>();
 
   /** The socket as the SDK's code types it. */
@@ -54,6 +55,22 @@ export class FakeSocket {
     if (!set) this.handlers.set(event, (set = new Set()));
     set.add(handler);
     return this;
+  }
+
+  /** A handler of every server event, called before the event's own, as socket.io does. */
+  onAny(handler: Handler): this {
+    this.anyHandlers.add(handler);
+    return this;
+  }
+
+  offAny(handler: Handler): this {
+    this.anyHandlers.delete(handler);
+    return this;
+  }
+
+  /** The handlers of `event`, in the order they were added (socket.io's emitter has this). */
+  listeners(event: string): Handler[] {
+    return [...(this.handlers.get(event) ?? [])];
   }
 
   off(event: string, handler: Handler): this {
@@ -99,6 +116,9 @@ export class FakeSocket {
     event: E,
     ...args: Parameters<ServerToClientEvents[E]>
   ): void {
+    for (const handler of [...this.anyHandlers]) {
+      (handler as (...args: unknown[]) => void)(event, ...args);
+    }
     this.fire(event, ...args);
   }
 

@@ -1,0 +1,62 @@
+import { describe, expect, it, vi } from 'vitest';
+import { FakeSocket } from '../test/fakes/fake-socket.js';
+import { useFakeTimersPerTest } from '../test/fakes/fake-timers.js';
+import { holdServerEvents } from './held-events.js';
+
+const OFFER = { from: 'c', attempt: 1, data: { type: 'offer' as const, sdp: 'v=0' } };
+
+/** A socket with the hold set, and what a room's listeners attached later would see. */
+function heldSocket() {
+  const socket = new FakeSocket();
+  const held = holdServerEvents(socket.signaling);
+  const seen: unknown[] = [];
+  const roomListens = () => {
+    socket.on('peer:joined', (peer: unknown) => seen.push(['peer:joined', peer]));
+    socket.on('signal', (message: unknown) => seen.push(['signal', message]));
+    held.releaseToRoom();
+  };
+  return { socket, held, seen, roomListens };
+}
+
+describe('server events between the join and the room', () => {
+  useFakeTimersPerTest();
+
+  it('reach the room in order once the app holds it, not at once', async () => {
+    const { socket, seen, roomListens } = heldSocket();
+    socket.serverEmit('peer:joined', { peerId: 'c' });
+    socket.serverEmit('signal', OFFER);
+    roomListens();
+    // The app's `await joinRoom` resumes now: it subscribes before the room hears anything.
+    expect(seen).toEqual([]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(seen).toEqual([
+      ['peer:joined', { peerId: 'c' }],
+      ['signal', OFFER],
+    ]);
+  });
+
+  it('come before a newer event that arrives first, and each only once', async () => {
+    const { socket, seen, roomListens } = heldSocket();
+    socket.serverEmit('peer:joined', { peerId: 'c' });
+    roomListens();
+    socket.serverEmit('signal', OFFER);
+    expect(seen).toEqual([
+      ['peer:joined', { peerId: 'c' }],
+      ['signal', OFFER],
+    ]);
+    await vi.advanceTimersByTimeAsync(0);
+    socket.serverEmit('peer:joined', { peerId: 'd' });
+    expect(seen).toHaveLength(3);
+    expect(socket.listeners('signal')).toHaveLength(1);
+  });
+
+  it('are forgotten when the join failed', async () => {
+    const { socket, held, seen } = heldSocket();
+    socket.serverEmit('peer:joined', { peerId: 'c' });
+    held.drop();
+    socket.on('peer:joined', (peer: unknown) => seen.push(peer));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(seen).toEqual([]);
+    expect(socket.listeners('peer:joined')).toHaveLength(1);
+  });
+});
