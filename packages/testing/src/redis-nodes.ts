@@ -65,8 +65,10 @@ export interface Readiness {
   redis: { state: string; lastError?: string | null };
 }
 
-/** The node's `/readyz` answer. */
-export async function readyz(node: ServerProcess): Promise<{ status: number; body: Readiness }> {
+/** The node's `/readyz` answer (a CLI process, or a server started in the test's own process). */
+export async function readyz(
+  node: Pick<ServerProcess, 'url'>,
+): Promise<{ status: number; body: Readiness }> {
   const res = await fetch(`${node.url}/readyz`);
   return { status: res.status, body: (await res.json()) as Readiness };
 }
@@ -86,7 +88,7 @@ export async function eventually(
 }
 
 /** Waits until every node says its Redis works. */
-export async function redisUpOn(...nodes: ServerProcess[]): Promise<void> {
+export async function redisUpOn(...nodes: Array<Pick<ServerProcess, 'url'>>): Promise<void> {
   for (const node of nodes) {
     await eventually(async () => (await readyz(node)).body.redis.state === 'ok', 'redis ok');
   }

@@ -83,7 +83,11 @@ export function redisRoster(
   const claimShared = async (peer: Peer, cap: number): Promise<ClaimResult> => {
     // Written before (or with) the room entry, so a node found dead has every peer listed; if it
     // dies in between, the room scripts drop the entry as one of a dead node.
-    const listed = redis.hset(ownPeers, peer.peerId, peer.room);
+    const listed = redis.hset(ownPeers, peer.peerId, peer.room).catch((error: unknown) => {
+      // The claim may still go through: a Cluster keeps the list and the room on other shards.
+      liveness.unlisted(peer);
+      throw error;
+    });
     const claimed = redis.eval(
       CLAIM,
       1,
@@ -107,11 +111,12 @@ export function redisRoster(
     registry.remove(peer.peerId);
     // While Redis is away the entry stays there; the resync after the outage clears it.
     if (!link.available()) return;
+    // The list entry goes last: should the room's fail, the resync finds the peer by it.
     track(
-      Promise.all([
-        redis.hdel(keys.room(peer.room), peer.peerId),
-        redis.hdel(ownPeers, peer.peerId),
-      ]),
+      redis.hdel(keys.room(peer.room), peer.peerId).then(() => {
+        liveness.cleared(peer.peerId);
+        return redis.hdel(ownPeers, peer.peerId);
+      }),
     );
   };
 

@@ -28,6 +28,13 @@ export interface RosterLiveness {
   deadNodes(): string[];
   /** A write failed while Redis was reachable: write this node's peers again at the next beat. */
   markDirty(): void;
+  /**
+   * `peer`'s entry in this node's list failed to be written, though its room's entry may have
+   * been: the next resync lists it, or clears it from its room if it has left by then.
+   */
+  unlisted(peer: Peer): void;
+  /** `peerId`'s room entry is gone: nothing is left for a resync to clear. */
+  cleared(peerId: string): void;
   /** Stops the heartbeat. */
   stop(): void;
 }
@@ -44,6 +51,10 @@ export function rosterLiveness(deps: RosterLivenessDeps): RosterLiveness {
   let readySince = Number.POSITIVE_INFINITY;
   const judge = () => (Date.now() - readySince >= o.livenessMs ? 1 : 0);
   let deadNodes: string[] = [];
+  // Peer id → room of the peers whose room entry may exist without this node's list naming them.
+  // A resync finds the peers that left by the list alone: a peer left out of it that leaves while
+  // Redis is away would stay in its room for good, a ghost every newcomer is told of.
+  const unlisted = new Map<string, string>();
 
   const heartbeat = async () => {
     const [, dead] = (await redis.eval(
@@ -80,25 +91,32 @@ export function rosterLiveness(deps: RosterLivenessDeps): RosterLiveness {
     await redis.del(list);
   };
 
-  /** After an outage (or at start): this node's peers in Redis are exactly its peers in memory. */
+  /**
+   * After an outage (or at start): this node's peers in Redis are exactly its peers in memory.
+   * Its list is written before any room entry, and an entry is cleared before its list entry: a
+   * resync cut short leaves nothing the next one cannot find.
+   */
   const resync = async () => {
     dirty = false;
+    const relisting = [...unlisted];
     await heartbeat();
     const written = (await redis.hgetall(ownPeers)) as Record<string, string>;
-    const left = Object.entries(written).filter(([peerId, room]) => !registry.inRoom(room, peerId));
+    const named = new Map([...Object.entries(written), ...relisting]);
+    const left = [...named].filter(([peerId, room]) => !registry.inRoom(room, peerId));
     // One command per key: on a Cluster the rooms live on different slots.
+    await Promise.all(registry.all().map((peer) => redis.hset(ownPeers, peer.peerId, peer.room)));
     await Promise.all([
-      ...left.flatMap(([peerId, room]) => [
-        redis.eval(CLEAR, 1, keys.room(room), peerId, o.nodeId),
-        redis.hdel(ownPeers, peerId),
-      ]),
+      ...left.map(async ([peerId, room]) => {
+        await redis.eval(CLEAR, 1, keys.room(room), peerId, o.nodeId);
+        await redis.hdel(ownPeers, peerId);
+      }),
       ...registry
         .all()
-        .flatMap((peer: Peer) => [
-          redis.hset(ownPeers, peer.peerId, peer.room),
+        .map((peer: Peer) =>
           redis.hset(keys.room(peer.room), peer.peerId, storedEntry(peer, o.nodeId)),
-        ]),
+        ),
     ]);
+    for (const [peerId] of relisting) unlisted.delete(peerId);
     for (const [peerId, room] of left) onGone(room, peerId);
   };
 
@@ -115,6 +133,12 @@ export function rosterLiveness(deps: RosterLivenessDeps): RosterLiveness {
     deadNodes: () => deadNodes,
     markDirty: () => {
       dirty = true;
+    },
+    unlisted: (peer) => {
+      unlisted.set(peer.peerId, peer.room);
+    },
+    cleared: (peerId) => {
+      unlisted.delete(peerId);
     },
     stop: () => clearInterval(timer),
   };

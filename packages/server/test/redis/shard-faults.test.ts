@@ -1,0 +1,127 @@
+/**
+ * One shard of a real Redis Cluster failing while the others answer, under nodes started in the
+ * test's process (their roster's timings made short). A shard refuses writes as a primary without
+ * its replicas does (`min-replicas-to-write`): the command fails at once and leaves nothing, as
+ * one sent to a primary that dies in a failover does. A node's list of its peers and a room live
+ * on different shards, so a peer can be written to its room while its node's list misses it, or
+ * stay in its room after leaving: the node must still clear it, or every newcomer is told of a
+ * peer that is not there.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  eventually,
+  redisCli,
+  redisUpOn,
+  startRedisCluster,
+  type RedisCluster,
+} from '@icelane/testing';
+import { randomId } from '../../src/clients/ids.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import type { RedisRosterOptions } from '../../src/scale/redis-options.js';
+import { rosterKeys } from '../../src/scale/roster-keys.js';
+import { createRedisScaleOut } from '../../src/scale/scale-out.js';
+import { disconnectAll, joined, request } from '../support/clients.js';
+import { closeAll, startTestServer, type TestServer } from '../support/server.js';
+
+const keys = rosterKeys('icelane:');
+/** A node writes its peers again (its resync) at its first heartbeat after a failed write. */
+const HEARTBEAT_MS = 250;
+const ROSTER: Partial<RedisRosterOptions> = { heartbeatMs: HEARTBEAT_MS, pauseGapMs: 1_000 };
+/** The resync that clears a left peer comes a heartbeat after Redis takes writes; loaded, 40. */
+const RESYNC_BOUND_MS = 40 * HEARTBEAT_MS;
+
+let cluster: RedisCluster;
+/** The primary holding the node's list of its peers, and another holding the rooms. */
+let listShard: number;
+let roomShard: number;
+let node: TestServer;
+
+beforeAll(async () => {
+  cluster = await startRedisCluster({ replicas: 0 });
+  const primaries = (await cluster.topology()).filter((n) => n.primary).map((n) => n.port);
+  [listShard, roomShard] = primaries as [number, number];
+  let nodeId = randomId();
+  while ((await cluster.primaryOf(keys.nodePeers(nodeId))) !== listShard) nodeId = randomId();
+  node = await startNode(nodeId);
+}, 60_000);
+
+afterAll(async () => {
+  disconnectAll();
+  await closeAll();
+  await cluster?.stop();
+});
+
+async function startNode(nodeId: string): Promise<TestServer> {
+  const target = {
+    kind: 'cluster' as const,
+    nodes: cluster.nodes.map((n) => ({ host: '127.0.0.1', port: n.port })),
+    username: null,
+    password: null,
+    tls: false,
+  };
+  const scaleOut = await createRedisScaleOut(target, silentLogger, {
+    roster: { ...ROSTER, nodeId },
+  });
+  const server = await startTestServer({ deps: { scaleOut } });
+  await redisUpOn(server);
+  return server;
+}
+
+/** A fresh room whose peers live on the `roomShard` primary. */
+async function roomOnRoomShard(): Promise<string> {
+  let room = `room-${randomId()}`;
+  while ((await cluster.primaryOf(keys.room(room))) !== roomShard) room = `room-${randomId()}`;
+  return room;
+}
+
+/** The shard refuses (or takes again) every write, answering an error at once. */
+async function refuseWrites(port: number, refuse: boolean): Promise<void> {
+  await redisCli(port, 'config', 'set', 'min-replicas-to-write', refuse ? '1' : '0');
+}
+
+async function storedPeerIds(room: string): Promise<string[]> {
+  return (await redisCli(roomShard, 'hkeys', keys.room(room))).split('\n').filter(Boolean);
+}
+
+/** Once the node has cleared `peerId` from Redis, a newcomer is told of nobody in `room`. */
+async function expectGoneFrom(room: string, peerId: string): Promise<void> {
+  await eventually(
+    async () => !(await storedPeerIds(room)).includes(peerId),
+    'the left peer cleared from its room',
+    RESYNC_BOUND_MS,
+  );
+  const newcomer = await joined(node.url, room);
+  expect(newcomer.answer.peers).toEqual([]);
+}
+
+describe('a Cluster shard failing while the others answer', () => {
+  it('clears a peer whose node could not list it, once it has left', async () => {
+    const room = await roomOnRoomShard();
+    // The join's claim goes through on the room's shard; its listing fails on the other.
+    await refuseWrites(listShard, true);
+    const carol = await joined(node.url, room);
+    try {
+      // Its leave cannot clear the room's entry either.
+      await refuseWrites(roomShard, true);
+      expect(await request(carol.socket, 'room:leave')).toEqual({ data: { left: true } });
+    } finally {
+      await refuseWrites(listShard, false);
+      await refuseWrites(roomShard, false);
+    }
+
+    await expectGoneFrom(room, carol.answer.peerId);
+  }, 30_000);
+
+  it('clears a listed peer whose leave could not remove it from its room', async () => {
+    const room = await roomOnRoomShard();
+    const carol = await joined(node.url, room);
+    await refuseWrites(roomShard, true);
+    try {
+      expect(await request(carol.socket, 'room:leave')).toEqual({ data: { left: true } });
+    } finally {
+      await refuseWrites(roomShard, false);
+    }
+
+    await expectGoneFrom(room, carol.answer.peerId);
+  }, 30_000);
+});
