@@ -10,10 +10,10 @@
 import { describe, expect, it } from 'vitest';
 import { eventually, startRedisCluster } from '@icelane/testing';
 import { rosterKeys } from '../../src/scale/roster-keys.js';
-import { joined, nextEvent } from '../support/clients.js';
 import { failoverNodes } from './failover-nodes.js';
-import { flowingAgainAfterMs, refusals, startTraffic } from './traffic.js';
-import { JOIN_BOUND_MS, SETTLE_MS, slotRooms } from './failover-bounds.js';
+import { startTraffic } from './traffic.js';
+import { expectNothingLost, expectResumeHonoured, failoverFigures } from './failover-checks.js';
+import { SETTLE_MS, slotRooms } from './failover-bounds.js';
 
 const setup = failoverNodes(startRedisCluster, (cluster) => ({
   REDIS_CLUSTER_NODES: cluster.nodeList,
@@ -26,7 +26,6 @@ describe('a Redis Cluster primary killed under load', () => {
     const cluster = setup.redis();
     const rooms = await slotRooms(cluster, 6);
     const traffic = await startTraffic(nodes, rooms);
-    const resumer = traffic.pairs[1]!.bob;
     await new Promise((resolve) => setTimeout(resolve, 1_000));
 
     const killedAt = Date.now();
@@ -37,31 +36,12 @@ describe('a Redis Cluster primary killed under load', () => {
     const report = await traffic.stop();
 
     const afterSettle = report.signals.filter((s) => s.sentAt > healthyAt + SETTLE_MS);
-    const flowingMs = flowingAgainAfterMs(report.signals, killedAt);
     console.log(
       `cluster: primary :${killed} killed; cluster ok after ${healthyAt - killedAt} ms; ` +
-        `signals flowing again after ${flowingMs} ms; ${report.lost.length} of ` +
-        `${report.signals.length} signals lost, ` +
-        `${report.signals.filter((s) => s.outcome !== 'delivered').length} not delivered ` +
-        `(refused: ${refusals(report.signals)}); ` +
-        `joins: ${report.joins.length}, slowest ${Math.max(...report.joins.map((j) => j.ms))} ms`,
+        failoverFigures(report, killedAt),
     );
-    expect(report.announcedGone).toEqual([]);
-    // Once settled, signals flow again: every one delivered and arrived.
-    expect(afterSettle.length).toBeGreaterThan(0);
-    expect(afterSettle.filter((s) => s.arrivedAt === null)).toEqual([]);
-    // Nothing answered `delivered` was lost, before the failover settled as after: what Redis could
-    // not carry was answered `unavailable`.
-    expect(report.lost).toEqual([]);
-    expect(report.joins.filter((j) => !j.ok || j.ms > JOIN_BOUND_MS)).toEqual([]);
-
-    // The token of a join before the failover, spent through another node after it.
-    const token = resumer.answer.resumeToken!;
-    const alice = traffic.pairs[1]!.alice;
-    const rejoined = nextEvent<{ rejoinOf?: string }>(alice.socket, 'peer:joined');
-    const again = await joined(nodes[2]!.url, rooms[1]!, { resume: token });
-    expect((await rejoined).rejoinOf).toBe(resumer.answer.peerId);
-    expect(again.answer.peers).toEqual([{ peerId: alice.answer.peerId }]);
+    expectNothingLost(report, afterSettle);
+    await expectResumeHonoured(traffic, nodes[2]!);
   }, 60_000);
 
   it('announces the peers of a killed icelane node gone, and no other', async () => {
