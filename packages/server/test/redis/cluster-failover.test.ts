@@ -8,11 +8,16 @@
  * killed: only its own peers are announced gone.
  */
 import { describe, expect, it } from 'vitest';
-import { eventually, startRedisCluster } from '@icelane/testing';
+import { eventually, redisCli, startRedisCluster } from '@icelane/testing';
 import { rosterKeys } from '../../src/scale/roster-keys.js';
 import { failoverNodes } from './failover-nodes.js';
 import { startTraffic } from './traffic.js';
-import { expectNothingLost, expectResumeHonoured, failoverFigures } from './failover-checks.js';
+import {
+  expectNothingLost,
+  expectOnlyPairsStored,
+  expectResumeHonoured,
+  failoverFigures,
+} from './failover-checks.js';
 import { SETTLE_MS, slotRooms } from './failover-bounds.js';
 
 const setup = failoverNodes(startRedisCluster, (cluster) => ({
@@ -41,6 +46,12 @@ describe('a Redis Cluster primary killed under load', () => {
         failoverFigures(report, killedAt),
     );
     expectNothingLost(report, afterSettle);
+    await expectOnlyPairsStored(traffic, async (room) => {
+      const key = rosterKeys('icelane:').room(room);
+      return (await redisCli(await cluster.primaryOf(key), 'hkeys', key))
+        .split('\n')
+        .filter(Boolean);
+    });
     await expectResumeHonoured(traffic, nodes[2]!);
   }, 60_000);
 

@@ -3,7 +3,7 @@
  * rooms placed on every shard of a cluster.
  */
 import { redisCli, type RedisCluster } from '@icelane/testing';
-import { redisLinkDefaults } from '../../src/scale/redis-options.js';
+import { redisLinkDefaults, redisRosterDefaults } from '../../src/scale/redis-options.js';
 import { rosterKeys } from '../../src/scale/roster-keys.js';
 
 /**
@@ -46,3 +46,10 @@ export async function slotRooms(cluster: RedisCluster, count: number): Promise<s
  * at once on Sentinel's announcement, or at the next reconnection attempt at the latest.
  */
 export const RECONNECT_SETTLE_MS = redisLinkDefaults.maxReconnectDelayMs + 1_000;
+
+/**
+ * A node writes its peers again, clearing those that left while it could not, at its first
+ * heartbeat with Redis back; one that fails (Redis still settling) is tried at the next.
+ */
+export const RESYNC_SETTLE_MS =
+  2 * redisRosterDefaults.heartbeatMs + redisLinkDefaults.commandTimeoutMs;

@@ -3,9 +3,9 @@
  * same promises whatever the Redis (a Cluster, or a primary behind Sentinel).
  */
 import { expect } from 'vitest';
-import type { ServerProcess } from '@icelane/testing';
+import { eventually, type ServerProcess } from '@icelane/testing';
 import { joined, nextEvent } from '../support/clients.js';
-import { JOIN_BOUND_MS } from './failover-bounds.js';
+import { JOIN_BOUND_MS, RESYNC_SETTLE_MS } from './failover-bounds.js';
 import {
   flowingAgainAfterMs,
   refusals,
@@ -36,6 +36,26 @@ export function expectNothingLost(report: TrafficReport, afterSettle: SentSignal
   expect(afterSettle.filter((s) => s.arrivedAt === null)).toEqual([]);
   expect(report.lost).toEqual([]);
   expect(report.joins.filter((j) => !j.ok || j.ms > JOIN_BOUND_MS)).toEqual([]);
+}
+
+/**
+ * Every room holds its pair and nobody else once the nodes have written their peers again after
+ * the failover: a churning client whose join or leave met the failover is not left behind in
+ * Redis, a ghost every newcomer would be told of. `storedPeerIds` reads a room's entries.
+ */
+export async function expectOnlyPairsStored(
+  traffic: Traffic,
+  storedPeerIds: (room: string) => Promise<string[]>,
+): Promise<void> {
+  const pairIds = traffic.pairs.map((p) => [p.alice.answer.peerId, p.bob.answer.peerId].sort());
+  const stored = () =>
+    Promise.all(traffic.pairs.map(async (p) => (await storedPeerIds(p.room)).sort()));
+  await eventually(
+    async () => JSON.stringify(await stored()) === JSON.stringify(pairIds),
+    'every room holding only its pair',
+    RESYNC_SETTLE_MS,
+  ).catch(() => {});
+  expect(await stored()).toEqual(pairIds);
 }
 
 /**

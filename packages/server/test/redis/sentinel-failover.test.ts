@@ -8,9 +8,15 @@
  * signal arrives.
  */
 import { describe, it } from 'vitest';
-import { redisUpOn, startRedisSentinel } from '@icelane/testing';
+import { redisCli, redisUpOn, startRedisSentinel } from '@icelane/testing';
+import { rosterKeys } from '../../src/scale/roster-keys.js';
 import { RECONNECT_SETTLE_MS } from './failover-bounds.js';
-import { expectNothingLost, expectResumeHonoured, failoverFigures } from './failover-checks.js';
+import {
+  expectNothingLost,
+  expectOnlyPairsStored,
+  expectResumeHonoured,
+  failoverFigures,
+} from './failover-checks.js';
 import { failoverNodes } from './failover-nodes.js';
 import { startTraffic } from './traffic.js';
 
@@ -43,6 +49,11 @@ describe('a primary behind Sentinel killed under load', () => {
         `${promotedAt - killedAt} ms; ${failoverFigures(report, killedAt)}`,
     );
     expectNothingLost(report, afterSettle);
+    await expectOnlyPairsStored(traffic, async (room) =>
+      (await redisCli(promoted, 'hkeys', rosterKeys('icelane:').room(room)))
+        .split('\n')
+        .filter(Boolean),
+    );
     await expectResumeHonoured(traffic, nodes[2]!);
   }, 60_000);
 });
