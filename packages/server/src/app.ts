@@ -146,6 +146,7 @@ export function createIcelaneServer(
   mount.adoptLaterListeners();
   guardTransports(io, limiters, metrics, { maxOutgoingBufferBytes: o.maxOutgoingBufferBytes });
   const registry = new RoomRegistry();
+  metrics.countRoomsFrom(() => registry.roomCount);
   const socketIoRooms = socketIoRoomChannel(io);
   const roster = scaleOut
     ? // Peers of a dead node, cleared by this one: their rooms hear it from here.

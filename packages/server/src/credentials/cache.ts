@@ -55,6 +55,12 @@ export interface CachedCredential {
 export interface CredentialCache {
   /** Never rejects; waits at most `joinTimeoutMs`. */
   get(): Promise<CachedCredential>;
+  /**
+   * The credential without waiting, when the store holds it in memory and it is fresh or due for
+   * refresh (counted and refreshed as by `get`); `undefined` when only `get` can answer, and then
+   * nothing was counted or started.
+   */
+  getNow(): TurnCredential | undefined;
   /** Stops polling and refreshing. */
   close(): void;
 }
@@ -156,6 +162,16 @@ export function createCredentialCache(
       if (!pending) return { credential: null, result: 'miss' };
       const minted = await within(pending, o.joinTimeoutMs);
       return { credential: freshness(minted) === 'unusable' ? null : minted, result: 'miss' };
+    },
+
+    getNow() {
+      if (!store.peek) return undefined;
+      const stored = store.peek(o.key);
+      const state = freshness(stored);
+      if (stored === null || state === 'unusable') return undefined;
+      metrics.credentialCache.inc({ result: state === 'fresh' ? 'hit' : 'stale' });
+      if (state === 'due') refresh();
+      return stored;
     },
 
     close() {

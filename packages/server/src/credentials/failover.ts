@@ -28,8 +28,11 @@ export interface ServedTurn extends TurnPart {
 }
 
 export interface Failover {
-  /** The first usable answer down the list, or `null` (STUN-only). Never rejects. */
-  turnFor(session: IceSession): Promise<ServedTurn | null>;
+  /**
+   * The first usable answer down the list, or `null` (STUN-only). Never rejects. A promise only
+   * when a provider's answer had to be waited for.
+   */
+  turnFor(session: IceSession): ServedTurn | null | Promise<ServedTurn | null>;
   /** Every provider forgets the session, revoking what it minted for it. */
   release(session: IceSession): void;
   /** The provider whose TURN servers the session was last handed, if any. */
@@ -117,7 +120,12 @@ export function createFailover(
     // Not a user's session: whatever it mints is released (revoked where it can be) at once.
     const session = { sessionId: `probe-${randomBytes(9).toString('base64url')}` };
     // `turnFor` never rejects; should a source break that promise, the probe simply failed.
-    const part = await source.turnFor(session).catch(() => null);
+    let part: TurnPart | null = null;
+    try {
+      part = await source.turnFor(session);
+    } catch {
+      // Left `null`: the probe failed.
+    }
     source.release(session);
     if (closed) return;
     const ok = usable(index, part);
@@ -125,27 +133,46 @@ export function createFailover(
     breakers[index]!.probeDone(ok);
   };
 
-  return {
-    async turnFor(session) {
-      for (let index = 0; index < sources.length; index++) {
-        const source = sources[index]!;
-        const breaker = breakers[index];
-        if (breaker && !breaker.admits()) {
-          if (breaker.startProbe()) void probe(index);
-          continue;
-        }
-        const part = await source.turnFor(session);
-        if (usable(index, part)) {
-          breaker?.succeeded();
-          remember(session.sessionId, source.name);
-          metrics.turnAnswers.inc({ provider: source.name });
-          // Named fields: spreading `part` cost more than the rest of a join's ICE lookup.
-          return { iceServers: part.iceServers, expiresAt: part.expiresAt, provider: source.name };
-        }
-        breaker?.failed();
-      }
+  /** What provider `index` answered: served when usable, else counted against its breaker. */
+  const settle = (session: IceSession, index: number, part: TurnPart | null): ServedTurn | null => {
+    const source = sources[index]!;
+    const breaker = breakers[index];
+    if (!usable(index, part)) {
+      breaker?.failed();
       return null;
-    },
+    }
+    breaker?.succeeded();
+    remember(session.sessionId, source.name);
+    metrics.turnAnswers.inc({ provider: source.name });
+    // Named fields: spreading `part` cost more than the rest of a join's ICE lookup.
+    return { iceServers: part.iceServers, expiresAt: part.expiresAt, provider: source.name };
+  };
+
+  /** Down the list from `start`, waiting only where a provider's answer is a promise. */
+  const turnFrom = (
+    session: IceSession,
+    start: number,
+  ): ServedTurn | null | Promise<ServedTurn | null> => {
+    for (let index = start; index < sources.length; index++) {
+      const breaker = breakers[index];
+      if (breaker && !breaker.admits()) {
+        if (breaker.startProbe()) void probe(index);
+        continue;
+      }
+      const part = sources[index]!.turnFor(session);
+      if (part instanceof Promise) {
+        return part.then(
+          (answered) => settle(session, index, answered) ?? turnFrom(session, index + 1),
+        );
+      }
+      const served = settle(session, index, part);
+      if (served) return served;
+    }
+    return null;
+  };
+
+  return {
+    turnFor: (session) => turnFrom(session, 0),
 
     release(session) {
       servedBy.delete(session.sessionId);

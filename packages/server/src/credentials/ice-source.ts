@@ -7,7 +7,7 @@ import { assembleIceServers, type IceConfig, type IceServer } from '@icelane/pro
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { zeroProviderSeries } from '../observability/known-series.js';
-import { createFailover, type Failover } from './failover.js';
+import { createFailover, type Failover, type ServedTurn } from './failover.js';
 import type { IceSession } from './ice-session.js';
 import {
   iceSourceDefaults,
@@ -29,6 +29,12 @@ export interface IceSource {
    * Answers from one credential share their `iceServers` list: read it, never modify it.
    */
   iceFor(session: IceSession): Promise<IceConfig>;
+  /**
+   * The same answer as {@link IceSource.iceFor}, as a value rather than a promise when it is at
+   * hand (a shared credential in this node's memory, or no provider): a join then waits for
+   * nothing. Optional: callers without it use `iceFor`, which implementations must keep.
+   */
+  iceForNow?(session: IceSession): IceConfig | Promise<IceConfig>;
   /** The session ended: revoke its per-session credential where the provider allows. */
   release(session: IceSession): void;
   /**
@@ -109,6 +115,7 @@ export function createIceSource(
     return {
       warnings,
       iceFor: () => Promise.resolve(answer(stunOnly, null, false)),
+      iceForNow: () => answer(stunOnly, null, false),
       release: () => {},
       providerFor: () => null,
       health: () => ({
@@ -146,15 +153,22 @@ export function createIceSource(
     { logger, metrics, now },
   );
 
+  const configFor = (served: ServedTurn | null): IceConfig => {
+    if (!served) {
+      metrics.stunOnlyAnswers.inc();
+      return answer(stunOnly, null, false);
+    }
+    return answer(served.iceServers, served.expiresAt, true);
+  };
+  const iceForNow = (session: IceSession): IceConfig | Promise<IceConfig> => {
+    const served = failover.turnFor(session);
+    return served instanceof Promise ? served.then(configFor) : configFor(served);
+  };
+
   return {
-    async iceFor(session) {
-      const served = await failover.turnFor(session);
-      if (!served) {
-        metrics.stunOnlyAnswers.inc();
-        return answer(stunOnly, null, false);
-      }
-      return answer(served.iceServers, served.expiresAt, true);
-    },
+    // `async`: a fault below becomes a rejection, as the promise-only contract always had it.
+    iceFor: async (session) => iceForNow(session),
+    iceForNow,
     release: (session) => failover.release(session),
     providerFor: (session) => failover.providerFor(session),
     health: () => failover.health(),

@@ -27,9 +27,10 @@ export interface ProviderSource {
   readonly name: ProviderName;
   /**
    * The servers for a session, or `null` when this provider has nothing usable in time (failing,
-   * backing off, too slow, or a credential without a usable TURN URL). Never rejects.
+   * backing off, too slow, or a credential without a usable TURN URL). Never rejects. Answered at
+   * once, not as a promise, from a shared credential the store holds in memory.
    */
-  turnFor(session: IceSession): Promise<TurnPart | null>;
+  turnFor(session: IceSession): TurnPart | null | Promise<TurnPart | null>;
   /** Revokes the session's per-session credentials where the provider can; no-op otherwise. */
   release(session: IceSession): void;
   health(): ProviderHealth;
@@ -103,14 +104,18 @@ export function createProviderSource(
 
   return {
     name: provider.name,
-    async turnFor(session) {
-      const credential = shared
-        ? (await shared.get()).credential
-        : await sessions!.mint(
-            session.sessionId,
-            session.user === undefined ? undefined : userHandle(deps.userHandleKey, session.user),
-          );
-      return credential ? assembled(credential) : null;
+    turnFor(session) {
+      if (shared) {
+        const atHand = shared.getNow();
+        if (atHand !== undefined) return assembled(atHand);
+        return shared.get().then(({ credential }) => (credential ? assembled(credential) : null));
+      }
+      return sessions!
+        .mint(
+          session.sessionId,
+          session.user === undefined ? undefined : userHandle(deps.userHandleKey, session.user),
+        )
+        .then((credential) => (credential ? assembled(credential) : null));
     },
     release: (session) => sessions?.release(session.sessionId),
     health: () => caller.health(),

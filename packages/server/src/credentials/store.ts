@@ -12,6 +12,11 @@ export interface CredentialStore {
   get(key: string): Promise<TurnCredential | null>;
   set(key: string, credential: TurnCredential): Promise<void>;
   /**
+   * The stored credential at once, for a store that holds it in this process's memory: a join
+   * served from it waits for nothing. Stores that must ask elsewhere (Redis) leave it out.
+   */
+  peek?(key: string): TurnCredential | null;
+  /**
    * Runs `task` while holding the mint lease for `key`, released when the task settles or after
    * `leaseMs` at the latest (a node that dies while minting must not block the others). Does not
    * wait: when another holder has the lease, answers `{ acquired: false }` at once and the caller
@@ -35,6 +40,7 @@ export function memoryStore(options: Partial<MemoryStoreOptions> = {}): Credenti
 
   return {
     get: (key) => Promise.resolve(credentials.get(key) ?? null),
+    peek: (key) => credentials.get(key) ?? null,
     set: (key, credential) => {
       credentials.set(key, credential);
       return Promise.resolve();

@@ -39,7 +39,13 @@ export interface Metrics {
   /** Connections refused or cut by a limit, by the limit (see the README's threat model). */
   readonly connectionsCut: Counter<'reason'>;
   readonly connectedSockets: Gauge;
+  /** Rooms with at least one peer on this node, read when scraped (see `countRoomsFrom`). */
   readonly rooms: Gauge;
+  /**
+   * Where `rooms` reads its value at each scrape: the server hands it its room count once, so
+   * joins and leaves set nothing.
+   */
+  countRoomsFrom(count: () => number): void;
   /** Connections reported by clients, by the selected pair's candidate types and relay protocol. */
   readonly connectionReports: Counter<'local_type' | 'remote_type' | 'relay_protocol' | 'relayed'>;
   /** Reported connections that needed more than one attempt (the relay-only retry). */
@@ -82,6 +88,16 @@ export function createMetrics(options: Partial<MetricsOptions> = {}): Metrics {
   const registry = new Registry();
   if (processMetrics) collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  let roomCount = (): number | null => null;
+  const rooms: Gauge = new Gauge({
+    name: 'icelane_rooms',
+    help: 'Rooms with at least one peer on this node.',
+    registers,
+    collect: () => {
+      const count = roomCount();
+      if (count !== null) rooms.set(count);
+    },
+  });
 
   const metrics: Metrics = {
     registry,
@@ -175,11 +191,10 @@ export function createMetrics(options: Partial<MetricsOptions> = {}): Metrics {
       help: 'Signaling connections open on this node.',
       registers,
     }),
-    rooms: new Gauge({
-      name: 'icelane_rooms',
-      help: 'Rooms with at least one peer on this node.',
-      registers,
-    }),
+    rooms,
+    countRoomsFrom: (count) => {
+      roomCount = count;
+    },
     connectionReports: new Counter({
       name: 'icelane_connections_total',
       help: 'Peer connections reported by clients, by selected candidate types and relay protocol.',

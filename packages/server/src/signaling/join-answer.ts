@@ -16,14 +16,16 @@ export function joinAnswerEncoder(): JoinAnswerEncoder {
     last = { ice, json: JSON.stringify(protocolFields(ice)) };
     return last.json;
   };
+  // Field by field, in the order `JSON.stringify` writes the answer: no object to encode.
   return (answer) => {
-    const head = JSON.stringify({ peerId: answer.peerId, room: answer.room, peers: answer.peers });
     const resume =
       answer.resumeToken === undefined
         ? ''
         : `,"resumeToken":${JSON.stringify(answer.resumeToken)}`;
-    // `head` without its closing brace, then the rest of the answer's fields.
-    return new EncodedAck(`{"data":${head.slice(0, -1)},"ice":${iceJson(answer.ice)}${resume}}}`);
+    return new EncodedAck(
+      `{"data":{"peerId":${JSON.stringify(answer.peerId)},"room":${JSON.stringify(answer.room)}` +
+        `,"peers":${JSON.stringify(answer.peers)},"ice":${iceJson(answer.ice)}${resume}}}`,
+    );
   };
 }
 

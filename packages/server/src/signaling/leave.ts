@@ -35,6 +35,5 @@ export function leaveRoom(ctx: SignalingContext, socket: IcelaneSocket): boolean
   ctx.roomChannel.exit(socket, peer.room);
   if (!replaced) ctx.roomChannel.peerLeft(peer.room, socket.id, { peerId: peer.peerId });
   ctx.iceSource.release({ sessionId: peer.sessionId });
-  ctx.metrics.rooms.set(ctx.roster.local.roomCount);
   return true;
 }

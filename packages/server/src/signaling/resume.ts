@@ -59,7 +59,6 @@ export async function evictPrevious(
     ctx.roomChannel.exit(old, room);
     ctx.iceSource.release({ sessionId: peer.sessionId });
   }
-  ctx.metrics.rooms.set(ctx.roster.local.roomCount);
   return { peerId, room, socketId: evicted.socketId };
 }
 
