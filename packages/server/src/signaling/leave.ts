@@ -5,8 +5,12 @@
 import { errorAnswer } from '@icelane/protocol';
 import type { InboundCall } from './ack.js';
 import type { IcelaneSocket, SignalingContext } from './context.js';
+import { EncodedAck } from './encoded-ack.js';
 import { endQuality } from './quality.js';
 import { endUsage } from './usage.js';
+
+/** `{ data: { left: true } }`, the same for every leave: encoded once, not walked each time. */
+const LEFT = new EncodedAck(JSON.stringify({ data: { left: true } }));
 
 export async function handleLeave(
   ctx: SignalingContext,
@@ -14,7 +18,7 @@ export async function handleLeave(
   call: InboundCall,
 ): Promise<void> {
   if (!leaveRoom(ctx, socket)) return call.reply(errorAnswer('not-in-room', 'not in a room'));
-  call.reply({ data: { left: true } });
+  call.reply(LEFT);
 }
 
 /** Takes the socket's peer out of its room; returns whether it was in one. */
