@@ -9,9 +9,10 @@
  * - `rate-limited`: too many requests; see `retryAfterMs`.
  * - `unauthorized`: the join was refused by authorization.
  * - `shutting-down`: the server is stopping and takes no new joins.
- * - `unavailable`: the server could not reach the peer's node just now (its shared Redis is away
- *   or failing over, or its confirmation came too late); it may not have been delivered, but the
- *   peer may also have it, so sending again shortly may succeed and may deliver it twice.
+ * - `unavailable`: the server could not look up the peer's room or reach its node just now (its
+ *   shared Redis is away or failing over, or its confirmation came too late); it may not have
+ *   been delivered, but the peer may also have it, so sending again shortly may succeed and may
+ *   deliver it twice.
  * - `internal`: an unexpected server fault; the message says no more than that.
  */
 export type ErrorCode =

@@ -25,6 +25,7 @@ export {
   localRoster,
   type ClaimResult,
   type PeerLocation,
+  type PeerSocket,
   type Roster,
 } from '../signaling/roster.js';
 export { fallbackStore, type FallbackStoreDeps } from './fallback-store.js';

@@ -34,8 +34,8 @@ export interface RedisRosterDeps {
   /** A peer of a dead node (or one that left during an outage) was cleared: tell its room. */
   onGone: (room: string, peerId: string) => void;
   logger: Logger;
-  /** Carries signals to the other nodes with confirmation; without it, the adapter carries them. */
-  signals?: NodeSignals;
+  /** Carries signals to the other nodes with confirmation. */
+  signals: NodeSignals;
 }
 
 export function redisRoster(
@@ -150,18 +150,21 @@ export function redisRoster(
     async locate(room, peerId) {
       const local = locateLocally(registry, room, peerId);
       if (local) return local;
-      if (!link.available()) return null;
+      // Not on this node, and only Redis could say whether it is on another.
+      if (!link.available()) return 'unreachable';
       try {
         const raw = await redis.hget(keys.room(room), peerId);
         const peer = raw === null ? null : parseStored(raw);
         if (!peer) return null;
         const { socketId, nodeId } = peer;
-        return signals
-          ? { socketId, local: false, send: (message) => signals.send(nodeId, socketId, message) }
-          : { socketId, local: false };
+        return {
+          socketId,
+          local: false,
+          send: (message) => signals.send(nodeId, socketId, message),
+        };
       } catch (error) {
         link.commandFailed(error);
-        return null;
+        return 'unreachable';
       }
     },
 
@@ -190,7 +193,7 @@ export function redisRoster(
     async close() {
       liveness.stop();
       link.subscriber.off('message', onEvicted);
-      signals?.close();
+      signals.close();
       await Promise.all(pending);
       if (!link.available()) return;
       const [beats, , set] = keys.nodes;

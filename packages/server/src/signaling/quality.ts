@@ -45,6 +45,9 @@ export async function handleQuality(
   const ledger = socket.data.quality;
   if (!ledger.has(payload.peerId) && !payload.final) {
     const other = await ctx.roster.locate(peer.room, payload.peerId);
+    if (other === 'unreachable') {
+      return call.reply(errorAnswer('unavailable', "the peer's room cannot be looked up just now"));
+    }
     if (!other || payload.peerId === peer.peerId || socket.data.peer !== peer) {
       ctx.metrics.invalidPayloads.inc({ event: EVENT });
       return call.reply(errorAnswer('unknown-peer', 'no such peer in this room'));

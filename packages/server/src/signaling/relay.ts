@@ -20,10 +20,13 @@ export async function handleSignal(
   const { peer: sender, payload } = admitted;
   const { to, attempt, data } = payload;
   // A peer of another room is answered exactly like a peer that does not exist.
-  // On another node, the socket.io adapter carries the signal to the target's socket.
   const target = to === sender.peerId ? null : await ctx.roster.locate(sender.room, to);
   if (target === null) {
     return call.reply(errorAnswer('unknown-peer', 'no such peer in this room'));
+  }
+  // Redis could not say where the peer is: it may well be there, and a resend may find it.
+  if (target === 'unreachable') {
+    return call.reply(errorAnswer('unavailable', "the peer's room cannot be looked up just now"));
   }
   // The sender may have gone while the target was looked up (a dead connection's last signals
   // arrive beside its close): its `peer:left` is out, and a signal from its id now would reach
@@ -32,15 +35,13 @@ export async function handleSignal(
     return call.reply(errorAnswer('not-in-room', 'left the room before the signal was relayed'));
   }
   const message = { from: sender.peerId, attempt, data };
-  if (target.send) {
+  if (target.local) {
+    // A peer on this node is reached directly; a plain emit would also publish it to Redis.
+    ctx.io.local.to(target.socketId).emit('signal', message);
+  } else if (!(await target.send(message))) {
     // Another node's peer: `delivered` only once its node had the signal. A failing-over Redis
     // drops what it cannot carry; the sender hears so and sends again.
-    if (!(await target.send(message))) {
-      return call.reply(errorAnswer('unavailable', "the peer's node cannot be reached just now"));
-    }
-  } else {
-    // A peer on this node is reached directly; a plain emit would also publish it to Redis.
-    (target.local ? ctx.io.local : ctx.io).to(target.socketId).emit('signal', message);
+    return call.reply(errorAnswer('unavailable', "the peer's node cannot be reached just now"));
   }
   ctx.metrics.signals.inc();
   call.reply({ data: { delivered: true } });

@@ -13,18 +13,22 @@ export type ClaimResult =
   /** The room already has `cap` peers. */
   | { ok: false };
 
-/** Where a signal for a peer goes. */
-export interface PeerLocation {
+/** Where a peer's socket is. */
+export interface PeerSocket {
   socketId: string;
-  /** On this node: delivered here, without a trip through Redis. */
+  /** On this node. */
   local: boolean;
-  /**
-   * On another node, when the roster can confirm delivery: carries a signal there and resolves
-   * `true` once the peer's node had it, `false` when it could not (sent again later, it may go
-   * through). Without it, the socket.io adapter carries the signal, unconfirmed.
-   */
-  send?: (message: SignalMessage) => Promise<boolean>;
 }
+
+/** Where a signal for a peer goes. */
+export type PeerLocation =
+  /** On this node: delivered here, without a trip through Redis. */
+  | { socketId: string; local: true }
+  /**
+   * On another node: `send` carries a signal there and resolves `true` once the peer's node had
+   * it, `false` when it could not (sent again later, it may go through).
+   */
+  | { socketId: string; local: false; send: (message: SignalMessage) => Promise<boolean> };
 
 /**
  * An answer a single node has at once, or one that waits on Redis. The join awaits only the
@@ -43,15 +47,19 @@ export interface Roster {
   size(room: string): Answer<number>;
   /** Adds `peer` to its room unless the room is full; checking and adding are one step. */
   claim(peer: Peer, cap: number): Answer<ClaimResult>;
-  /** The socket that speaks for `peerId` in `room`; `null` for a peer that is not there. */
-  locate(room: string, peerId: string): Promise<PeerLocation | null>;
+  /**
+   * The socket that speaks for `peerId` in `room`; `null` for a peer that is not there;
+   * `unreachable` when the roster cannot tell just now (its Redis is away or failing over: the
+   * peer may well be on another node).
+   */
+  locate(room: string, peerId: string): Promise<PeerLocation | null | 'unreachable'>;
   /** Takes `peer` out of its room. */
   remove(peer: Peer): void;
   /**
    * Takes `peerId` out of `room` when its resume proof is `proof` (a rejoin replaces it); `null`
    * when no such peer is there or the proof differs.
    */
-  evict(room: string, peerId: string, proof: string): Promise<PeerLocation | null>;
+  evict(room: string, peerId: string, proof: string): Promise<PeerSocket | null>;
   /** The peers of this node, for metrics and id checks. */
   readonly local: RoomRegistry;
   /**
@@ -93,7 +101,7 @@ export function evictLocally(
   room: string,
   peerId: string,
   proof: string,
-): PeerLocation | null {
+): PeerSocket | null {
   const peer = registry.inRoom(room, peerId);
   const stored = peer && resumeProofOf(peer);
   if (!peer || stored === undefined || stored !== proof) return null;

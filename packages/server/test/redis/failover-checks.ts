@@ -28,13 +28,16 @@ export function failoverFigures(report: TrafficReport, killedAt: number): string
 /**
  * No live peer announced gone; once settled, signals flow again, every one delivered and
  * arrived; nothing answered `delivered` lost, before the failover settled as after (what Redis
- * could not carry was answered `unavailable`); every join answered within its bound.
+ * could not carry was answered `unavailable`), and no signal for a live peer answered
+ * `unknown-peer`; every join answered within its bound.
  */
 export function expectNothingLost(report: TrafficReport, afterSettle: SentSignal[]): void {
   expect(report.announcedGone).toEqual([]);
   expect(afterSettle.length).toBeGreaterThan(0);
   expect(afterSettle.filter((s) => s.arrivedAt === null)).toEqual([]);
   expect(report.lost).toEqual([]);
+  // A room Redis could not look up is `unavailable`: a live peer is never said to be unknown.
+  expect(report.signals.filter((s) => s.code === 'unknown-peer')).toEqual([]);
   expect(report.joins.filter((j) => !j.ok || j.ms > JOIN_BOUND_MS)).toEqual([]);
 }
 

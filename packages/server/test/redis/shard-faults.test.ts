@@ -5,7 +5,9 @@
  * one sent to a primary that dies in a failover does. A node's list of its peers and a room live
  * on different shards, so a peer can be written to its room while its node's list misses it, or
  * stay in its room after leaving: the node must still clear it, or every newcomer is told of a
- * peer that is not there.
+ * peer that is not there. A shard that holds every command (`CLIENT PAUSE`, as one that hangs)
+ * cannot say who is in a room: a signal for a peer there is answered `unavailable`, to be sent
+ * again, never `unknown-peer`, which would say the peer is gone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -17,10 +19,10 @@ import {
 } from '@icelane/testing';
 import { randomId } from '../../src/clients/ids.js';
 import { silentLogger } from '../../src/observability/logger.js';
-import type { RedisRosterOptions } from '../../src/scale/redis-options.js';
+import { redisLinkDefaults, type RedisRosterOptions } from '../../src/scale/redis-options.js';
 import { rosterKeys } from '../../src/scale/roster-keys.js';
 import { createRedisScaleOut } from '../../src/scale/scale-out.js';
-import { disconnectAll, joined, request } from '../support/clients.js';
+import { disconnectAll, joined, nextEvent, request } from '../support/clients.js';
 import { closeAll, startTestServer, type TestServer } from '../support/server.js';
 
 const keys = rosterKeys('icelane:');
@@ -29,6 +31,9 @@ const HEARTBEAT_MS = 250;
 const ROSTER: Partial<RedisRosterOptions> = { heartbeatMs: HEARTBEAT_MS, pauseGapMs: 1_000 };
 /** The resync that clears a left peer comes a heartbeat after Redis takes writes; loaded, 40. */
 const RESYNC_BOUND_MS = 40 * HEARTBEAT_MS;
+/** A hang long enough for a lookup to time out, with two seconds to spare for a loaded machine. */
+const HANG_MS = redisLinkDefaults.commandTimeoutMs + 2_000;
+const offer = { type: 'offer', sdp: 'v=0\r\n' };
 
 let cluster: RedisCluster;
 /** The primary holding the node's list of its peers, and another holding the rooms. */
@@ -123,5 +128,34 @@ describe('a Cluster shard failing while the others answer', () => {
     }
 
     await expectGoneFrom(room, carol.answer.peerId);
+  }, 30_000);
+
+  it('answers a signal for a peer of a room it cannot look up unavailable, not unknown-peer', async () => {
+    const other = await startNode(randomId());
+    const room = await roomOnRoomShard();
+    const alice = await joined(node.url, room);
+    const bob = await joined(other.url, room);
+    const signal = () =>
+      request(alice.socket, 'signal', { to: bob.answer.peerId, attempt: 1, data: offer });
+    const arrived = nextEvent(bob.socket, 'signal');
+    expect(await signal()).toEqual({ data: { delivered: true } });
+    await arrived;
+
+    await redisCli(roomShard, 'client', 'pause', String(HANG_MS), 'all');
+    const rating = { rating: 'good', causes: [] };
+    const [signalled, rated] = await Promise.all([
+      signal(),
+      request(alice.socket, 'connection:quality', {
+        peerId: bob.answer.peerId,
+        receiving: rating,
+        sending: rating,
+        final: false,
+      }),
+    ]);
+    expect(signalled).toMatchObject({ error: { code: 'unavailable' } });
+    expect(rated).toMatchObject({ error: { code: 'unavailable' } });
+
+    // Sent again once the shard answers, it goes through.
+    await eventually(async () => 'data' in (await signal()), 'a signal delivered again');
   }, 30_000);
 });
