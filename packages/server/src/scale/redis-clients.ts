@@ -43,7 +43,8 @@ export function createRedisClients(
     const cluster = (redisOptions: RedisOptions, options: ClusterOptions) =>
       new classes.Cluster(target.nodes, {
         clusterRetryStrategy: retry,
-        // A failover moves slots: ask the cluster again soon rather than fail for long.
+        // A failover moves slots: ask the cluster again soon rather than fail for long (the
+        // subscriptions; commands fail fast, below).
         retryDelayOnFailover: 100,
         retryDelayOnClusterDown: 100,
         slotsRefreshTimeout: o.connectTimeoutMs,
@@ -52,7 +53,14 @@ export function createRedisClients(
         ...options,
       });
     return {
-      commands: cluster(failFast, { enableOfflineQueue: false }),
+      // A command is not sent again after a CLUSTERDOWN answer or a closed connection: by then
+      // its caller may have given up on it (the command timeout) and gone on, and a claim or a
+      // write run late, after the peer's leave, would put back what the leave removed.
+      commands: cluster(failFast, {
+        enableOfflineQueue: false,
+        retryDelayOnClusterDown: 0,
+        retryDelayOnFailover: 0,
+      }),
       subscriber: cluster(keepTrying, { shardedSubscribers: sharded }),
     };
   }
