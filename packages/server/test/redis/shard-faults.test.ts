@@ -31,8 +31,8 @@ const HEARTBEAT_MS = 250;
 const ROSTER: Partial<RedisRosterOptions> = { heartbeatMs: HEARTBEAT_MS, pauseGapMs: 1_000 };
 /** The resync that clears a left peer comes a heartbeat after Redis takes writes; loaded, 40. */
 const RESYNC_BOUND_MS = 40 * HEARTBEAT_MS;
-/** A hang long enough for a lookup to time out, with two seconds to spare for a loaded machine. */
-const HANG_MS = redisLinkDefaults.commandTimeoutMs + 2_000;
+/** A hang long enough for a lookup to time out, with four seconds to spare for a loaded machine. */
+const HANG_MS = redisLinkDefaults.commandTimeoutMs + 4_000;
 const offer = { type: 'offer', sdp: 'v=0\r\n' };
 
 let cluster: RedisCluster;
