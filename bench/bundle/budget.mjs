@@ -18,8 +18,11 @@ export const bundleBudgets = {
    * way or runs beside a measurement instead of being dropped (+115 bytes).
    * 21.8 -> 21.9 kB: the join goes out while simple-peer's chunk still loads (87 ms median on 3G),
    * the server's events before the room exists held for it (+135 bytes).
+   * 21.9 -> 22.1 kB: a call that opens on a relay while a direct pair is on its way reports the
+   * direct pair it moves to, and a relayed pair is read every 250 ms while it may still move
+   * (+152 bytes).
    */
-  ownCodeGzip: 21_900,
+  ownCodeGzip: 22_100,
   /** Everything an app ships for the SDK: every chunk, the lazy simple-peer chunk included. */
   totalGzip: 45_000,
 };

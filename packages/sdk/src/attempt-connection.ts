@@ -176,7 +176,12 @@ export class AttemptConnection {
             ...(measured ? { phases: measured } : {}),
             localAddressFamilies: this.detector.localAddressFamilies(),
           },
-          { intervalMs: options.statsIntervalMs, retryMs: 250, signaledRemoteWaitMs: 1_000 },
+          {
+            intervalMs: options.statsIntervalMs,
+            retryMs: 250,
+            signaledRemoteWaitMs: 1_000,
+            settleMs: timers.connectTimeoutMs(),
+          },
           live((report: ConnectionReport) => {
             if (report.rttMs !== undefined) path.callSample(report.rttMs);
             handlers.report(report);

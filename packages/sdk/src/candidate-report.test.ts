@@ -13,6 +13,12 @@ import {
   safariRelayTls,
   statsOf,
 } from '../test/stats-fixtures.js';
+import {
+  chromiumMovedDirect,
+  chromiumRelayFirst,
+  chromiumRelayOnly,
+  firefoxRelayFirst,
+} from '../test/relay-first-fixtures.js';
 
 describe('selected pair extraction', () => {
   it('follows the transport to the selected pair in Chrome, relayed when the local end is relay', () => {
@@ -96,6 +102,31 @@ describe('selected pair extraction', () => {
       relayed: false,
       rttMs: 1,
     });
+  });
+
+  it('sees a direct pair in sight of a relayed one: the far side reached it, and it ranks higher', () => {
+    // Chromium: the far side's check came in on the direct pair (its own check still on its way).
+    expect(extractSelectedPair(statsOf(chromiumRelayFirst))).toMatchObject({
+      relayed: true,
+      directInSight: true,
+    });
+    // Firefox: its own check on the direct pair was answered; a relayed pair above is no move off
+    // the relay.
+    expect(extractSelectedPair(statsOf(firefoxRelayFirst))).toMatchObject({
+      pairId: 'P2',
+      relayed: true,
+      directInSight: true,
+    });
+    const relayedAbove = firefoxRelayFirst.filter((entry) => entry.id !== 'P1');
+    expect(extractSelectedPair(statsOf(relayedAbove))?.directInSight).toBeUndefined();
+    // A pair checked but never heard, a direct pair ranked lower, a pair already direct: none.
+    expect(extractSelectedPair(statsOf(chromiumRelayOnly))?.directInSight).toBeUndefined();
+    const ranksLower = chromiumRelayFirst.map((e) =>
+      e.id === 'CPdirect' ? { ...e, priority: 1 } : e,
+    );
+    expect(extractSelectedPair(statsOf(ranksLower))?.directInSight).toBeUndefined();
+    expect(extractSelectedPair(statsOf(chromiumMovedDirect))).toMatchObject({ relayed: false });
+    expect(extractSelectedPair(statsOf(chromiumMovedDirect))?.directInSight).toBeUndefined();
   });
 
   it('returns nothing while no pair is selected', () => {

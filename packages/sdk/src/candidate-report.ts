@@ -31,6 +31,12 @@ export interface SelectedPair {
    * no signaled candidate matches it yet: its real type may still arrive by signaling.
    */
   remoteUnsignaled?: true;
+  /**
+   * This pair is relayed, and a direct pair the browser ranks above it has reached the far side
+   * (its check succeeded, or the far side's check came in on it): the browser in control moves
+   * the call there once its own check on that pair succeeds.
+   */
+  directInSight?: true;
 }
 
 const LEGACY_TYPES: Record<string, CandidateType> = {
@@ -79,6 +85,7 @@ export function extractSelectedPair(stats: StatsLike): SelectedPair | undefined 
     relayed: local.type === 'relay' || remote.type === 'relay',
   };
   if (remote.type === 'prflx' && remoteEntry?.address) selected.remoteUnsignaled = true;
+  if (selected.relayed && directPairInSight(stats, pair)) selected.directInSight = true;
   const rttMs = roundTripMs(pair);
   if (rttMs !== undefined) selected.rttMs = rttMs;
   return selected;
@@ -105,6 +112,20 @@ function signaledTwin(stats: StatsLike, entry: StatsEntry | undefined): StatsEnt
     if (sameEndpoint && type !== undefined && type !== 'prflx') twin ??= other;
   });
   return twin ?? entry;
+}
+
+/** See {@link SelectedPair.directInSight}. */
+function directPairInSight(stats: StatsLike, selected: StatsEntry): boolean {
+  let inSight = false;
+  stats.forEach((pair) => {
+    const heard = pair.state === 'succeeded' || (pair.requestsReceived as number) > 0;
+    const ranksHigher = (pair.priority as number) > (selected.priority as number);
+    const relayEnd = [pair.localCandidateId, pair.remoteCandidateId].some(
+      (id) => normalizeCandidateType(stats.get(id as string)?.candidateType) === 'relay',
+    );
+    if (pair.type === 'candidate-pair' && heard && ranksHigher && !relayEnd) inSight = true;
+  });
+  return inSight;
 }
 
 function summarize(entry: StatsEntry | undefined): CandidateSummary | undefined {
