@@ -18,6 +18,7 @@ import {
   type SideOutcome,
 } from '@icelane/testing/nat-lab';
 import type { HarnessJoinOptions } from '@icelane/testing/browser-suite';
+import { joinDefaults, type ConnectionReport } from '@icelane/sdk';
 import { metricsSince, serverMetrics } from './connectivity-scenarios.js';
 
 skipUnlessLabCanRun();
@@ -140,24 +141,42 @@ test('Firefox as the IPv6-only phone, a dual-stack laptop (Chromium): relay goes
   expect(relays.lines.length).toBeGreaterThan(0);
   expect(relays.lines.every((line) => line.startsWith('IPv4 '))).toBe(true);
 
+  // Chromium offers, so it is in control of ICE: it selects the first pair that works and moves
+  // the call to a better one once that one works. Firefox's host address is an mDNS name here,
+  // which Chromium learns only from Firefox's check: at times a pair through Firefox's relay
+  // works first and the call moves to the direct pair a few hundred ms after it opened (README).
+  // The SDK reports the pair the call moves to, told within its settling time (its connect
+  // deadline): it waits for that pair when the move is in sight as the call opens.
   const before = await serverMetrics(network);
-  const direct = await sdkCall(network, both({}));
+  const direct = await sdkCall(network, both({}), undefined, undefined, {
+    directWithinMs: joinDefaults.connectTimeoutMs,
+  });
   console.log(describeCall('Firefox phone, dual-stack laptop, auto', direct));
   for (const name of ['a', 'b'] as const) {
-    expect(direct[name].error, `auto, side ${name}`).toBeUndefined();
-    expect(direct[name].report, `auto, side ${name}`).toMatchObject({
-      attempt: 1,
-      relayed: false,
-    });
+    const { error, reports } = direct[name];
+    const path = `auto, side ${name}: ${reports.map(describePair).join(', then ')}`;
+    console.log(path);
+    expect(error, path).toBeUndefined();
+    expect(reports.at(-1), path).toMatchObject({ attempt: 1, relayed: false });
+    // Opened on a relay only while no move was in sight: then the move was told (above), once.
+    expect(
+      reports.slice(1).every((report) => !report.relayed),
+      path,
+    ).toBe(true);
   }
   // The phone's own IPv6 address: nothing of NAT64 in the path.
   // (Firefox's stats hide its host address here: the report tells no family.)
-  expect(direct.a.report!.local.type).toBe('host');
+  expect(direct.a.reports.at(-1)!.local.type).toBe('host');
+  // The server counts each connection once, as its first report says it came up.
+  const firstDirect = (['a', 'b'] as const).filter((name) => !direct[name].report!.relayed);
   expect(metricsSince(before, await serverMetrics(network))).toMatchObject({
-    direct: 2,
-    relayed: 0,
+    direct: firstDirect.length,
+    relayed: 2 - firstDirect.length,
   });
 });
+
+const describePair = ({ local, remote, relayed }: ConnectionReport) =>
+  `${local.type} -> ${remote.type}${relayed ? ' (relayed)' : ''}`;
 
 /** The phone's namespace has no IPv4 address but loopback: it is IPv6-only indeed. */
 async function expectNoIpv4OnPhone(network: Lab): Promise<void> {

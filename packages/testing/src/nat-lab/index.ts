@@ -33,6 +33,7 @@ export {
   sdkCall,
   withMedia,
   type BrowserProfile,
+  type CallWait,
   type RecordedError,
   type SideOutcome,
 } from './sdk-call.js';

@@ -4,7 +4,7 @@
  * SDK's own events (its connection report, its fallbacks, its error).
  */
 import { randomBytes } from 'node:crypto';
-import type { BrowserContext } from '@playwright/test';
+import { errors, type BrowserContext } from '@playwright/test';
 import type { ConnectionReport, FailedAttempt, IcelaneError, RoomEvents } from '@icelane/sdk';
 import type { HarnessJoinOptions } from '../browser-suite/sdk-page/main.js';
 import { joinInPage, signalingBarrier, type RoomPage } from '../browser-suite/room-page.js';
@@ -20,6 +20,8 @@ export type RecordedError = Pick<IcelaneError, 'code' | 'message' | 'peerId'> & 
 export interface SideOutcome {
   /** The first report about the other peer, when it connected. */
   report?: ConnectionReport;
+  /** Every report about the other peer so far: the first, then each change of the selected pair. */
+  reports: ConnectionReport[];
   /** The `connect-failed` error about the other peer, when it did not. */
   error?: RecordedError;
   /** Every `error` event (to check there was exactly one). */
@@ -37,6 +39,17 @@ export interface BrowserProfile {
   storageState?: Awaited<ReturnType<BrowserContext['storageState']>>;
 }
 
+/** What a call waits for besides each side's first report or its error. */
+export interface CallWait {
+  /**
+   * Then also until each side reported a pair that is not relayed, for at most this long: a call
+   * may open on a relay and move to a direct pair that works a moment later (the SDK reads a
+   * relayed pair again while it may still move: report-monitor.ts). Past it, the outcome is read
+   * as it is, for the test to judge.
+   */
+  directWithinMs?: number;
+}
+
 /**
  * Joins side a then side b to a fresh room and waits until each side connected or gave up. In a
  * lab made for video calls, each side sends its (fake) camera as a real call would. Each call
@@ -47,6 +60,7 @@ export async function sdkCall(
   options: Record<SideName, HarnessJoinOptions>,
   timeoutMs = 40_000,
   profiles?: Record<SideName, BrowserProfile>,
+  wait: CallWait = {},
 ): Promise<Record<SideName, SideOutcome>> {
   const url = lab.server!.url;
   const room = `lab-${randomBytes(4).toString('hex')}`;
@@ -70,6 +84,13 @@ export async function sdkCall(
     const startedAt = Date.now();
     const b = await join('b');
     await Promise.all([settled(a, b.peerId, timeoutMs), settled(b, a.peerId, timeoutMs)]);
+    if (wait.directWithinMs !== undefined) {
+      const { directWithinMs } = wait;
+      await Promise.all([
+        reportedDirect(a, b.peerId, directWithinMs),
+        reportedDirect(b, a.peerId, directWithinMs),
+      ]);
+    }
     const read = async () => {
       const [outcomeA, outcomeB] = await Promise.all([
         outcome(a, b.peerId, startedAt),
@@ -109,6 +130,20 @@ async function settled(side: RoomPage, otherPeerId: string, timeoutMs: number): 
   await side.page.waitForFunction(done, otherPeerId, { timeout: timeoutMs });
 }
 
+/** Until the side reported a pair to the other peer that is not relayed, or `timeoutMs` passed. */
+async function reportedDirect(side: RoomPage, otherPeerId: string, timeoutMs: number) {
+  const direct = (id: string) =>
+    window.harness.of('report').some((payload) => {
+      const { peerId, report } = payload as { peerId: string; report: ConnectionReport };
+      return peerId === id && !report.relayed;
+    });
+  await side.page
+    .waitForFunction(direct, otherPeerId, { timeout: timeoutMs })
+    .catch((error: unknown) => {
+      if (!(error instanceof errors.TimeoutError)) throw error;
+    });
+}
+
 async function outcome(
   side: RoomPage,
   otherPeerId: string,
@@ -126,8 +161,11 @@ async function outcome(
       const errors = of('error');
       const failed = errors.find((e) => (e.payload as RecordedError).code === 'connect-failed');
       const end = reports[0]?.at ?? failed?.at ?? Date.now();
+      const reportOf = (e: (typeof reports)[number]) =>
+        (e.payload as { report: ConnectionReport }).report;
       return {
-        report: (reports[0]?.payload as { report: ConnectionReport } | undefined)?.report,
+        report: reports[0] && reportOf(reports[0]),
+        reports: reports.map(reportOf),
         error: failed?.payload as RecordedError | undefined,
         errors: errors.map((e) => e.payload as RecordedError),
         fallbacks: of('fallback').map((e) => e.payload as RoomEvents['fallback']),
