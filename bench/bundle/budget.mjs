@@ -17,7 +17,8 @@ export const bundleBudgets = {
    * has an id the server knows, and a check of the signaling connection that joins the one under
    * way or runs beside a measurement instead of being dropped (+115 bytes).
    * 21.8 -> 21.9 kB: the join goes out while simple-peer's chunk still loads (87 ms median on 3G),
-   * the server's events before the room exists held for it (+135 bytes).
+   * the server's events and the connection's drops before the room exists held for it
+   * (+169 bytes).
    * 21.9 -> 22.1 kB: a call that opens on a relay while a direct pair is on its way reports the
    * direct pair it moves to, and a relayed pair is read every 250 ms while it may still move
    * (+152 bytes).

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { FakeSocket } from '../test/fakes/fake-socket.js';
 import { useFakeTimersPerTest } from '../test/fakes/fake-timers.js';
 import { holdServerEvents } from './held-events.js';
+import { keepReconnecting } from './reconnect.js';
 
 const OFFER = { from: 'c', attempt: 1, data: { type: 'offer' as const, sdp: 'v=0' } };
 
@@ -58,5 +59,38 @@ describe('server events between the join and the room', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(seen).toEqual([]);
     expect(socket.listeners('peer:joined')).toHaveLength(1);
+  });
+
+  it("a drop and return of the connection before the room listens reach the room's reconnect watch", async () => {
+    const { socket, held } = heldSocket();
+    socket.drop();
+    socket.reconnect();
+    const states: string[] = [];
+    const rejoined = vi.fn();
+    keepReconnecting(socket.signaling, {
+      state: (state) => states.push(state),
+      reconnected: rejoined,
+    });
+    held.releaseToRoom();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(states).toEqual(['reconnecting']);
+    expect(rejoined).toHaveBeenCalledTimes(1);
+  });
+
+  it('reach every listener and event when one listener throws', async () => {
+    const { socket, seen, roomListens } = heldSocket();
+    socket.serverEmit('peer:joined', { peerId: 'c' });
+    socket.serverEmit('signal', OFFER);
+    socket.on('peer:joined', () => {
+      throw new Error('app listener failed');
+    });
+    roomListens();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(seen).toEqual([
+      ['peer:joined', { peerId: 'c' }],
+      ['signal', OFFER],
+    ]);
+    // The error is not swallowed: it is thrown on its own, as a listener's error would be.
+    expect(() => vi.runOnlyPendingTimers()).toThrow('app listener failed');
   });
 });

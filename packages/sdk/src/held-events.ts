@@ -1,8 +1,9 @@
 /**
  * The join goes out before the room exists (simple-peer's chunk may still be loading), and
  * socket.io drops a server event that has no listener: a third peer's `peer:joined` or offer
- * arriving in between would be lost. Every server event is held from before the join and
- * handed, in order, to the room's listeners once the app holds the room.
+ * arriving in between would be lost. Every server event, and the connection's drops and returns,
+ * are held from before the join and handed, in order, to the room's listeners once the app holds
+ * the room.
  */
 import type { SignalingSocket } from './signaling.js';
 
@@ -22,16 +23,33 @@ export function holdServerEvents(socket: SignalingSocket): HeldEvents {
   let roomListens = false;
   // socket.io calls "any" listeners before an event's own, so a newer event releases the older.
   const hold = (...event: unknown[]) => (roomListens ? release() : held.push(event));
-  const drop = () => void socket.offAny(hold);
+  // The connection's own events too: a drop while simple-peer loads must reach the room's
+  // reconnect watch, or the room would never rejoin once socket.io is connected again.
+  const holdDisconnect = (...args: unknown[]) => hold('disconnect', ...args);
+  const holdConnect = () => hold('connect');
+  const drop = () => {
+    socket.offAny(hold);
+    socket.off('disconnect', holdDisconnect);
+    socket.off('connect', holdConnect);
+  };
   const release = () => {
     drop();
     for (const [event, ...args] of held.splice(0)) {
       for (const listener of socket.listeners(event as 'signal')) {
-        (listener as (...args: unknown[]) => void)(...args);
+        try {
+          (listener as (...args: unknown[]) => void)(...args);
+        } catch (error) {
+          // As socket.io would: reported, and the other listeners and events still delivered.
+          setTimeout(() => {
+            throw error;
+          });
+        }
       }
     }
   };
   socket.onAny(hold);
+  socket.on('disconnect', holdDisconnect);
+  socket.on('connect', holdConnect);
   return {
     releaseToRoom() {
       roomListens = true;

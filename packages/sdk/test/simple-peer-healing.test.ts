@@ -19,6 +19,8 @@ const loaded = vi.hoisted(() => ({ SimplePeer: undefined as unknown }));
 // A socket whose server answers the join; the room is never built past the check.
 const socket = vi.hoisted(() => ({
   disconnect: () => {},
+  on: () => {},
+  off: () => {},
   onAny: () => {},
   offAny: () => {},
   timeout: () => ({ emitWithAck: () => Promise.resolve({ data: {} }) }),
