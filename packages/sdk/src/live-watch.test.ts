@@ -23,7 +23,10 @@ class FakeConnection extends EventTarget {
       ? [{ currentDirection: 'sendrecv', receiver: { track: { muted: false } } }]
       : [{ currentDirection: 'sendrecv', receiver: { track: { muted: true } } }];
   }
+  /** How long a reading takes to come (a busy machine). */
+  readDelayMs = 0;
   async getStats() {
+    if (this.readDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.readDelayMs));
     return new Map([['t', { id: 't', type: 'transport', bytesReceived: this.bytesReceived }]]);
   }
   setIceState(state: RTCIceConnectionState) {
@@ -237,6 +240,39 @@ describe('the live watch', () => {
     expect(w.seen).not.toContain('trouble path-lost');
     await vi.advanceTimersByTimeAsync(250);
     expect(w.seen.at(-1)).toBe('trouble path-lost');
+  });
+
+  // A busy machine: the first look at a silence (at 500 ms) gets its reading 240 ms late, 10 ms
+  // before the next tick's.
+  async function lateFirstReading() {
+    const w = watch();
+    current = w.live;
+    w.pc.media = true;
+    w.live.heard();
+    w.pc.readDelayMs = 240;
+    await vi.advanceTimersByTimeAsync(745);
+    w.pc.readDelayMs = 0;
+    expect(w.seen).toEqual(['suspect']);
+    return w;
+  }
+
+  it('judges no silence on two readings of the bytes less than a tick apart', async () => {
+    const w = await lateFirstReading();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(w.seen).toEqual(['suspect']);
+    // Media came all along (the page, busy, heard nothing): the next look, a tick on, sees it.
+    w.pc.bytesReceived += 1_200;
+    await vi.advanceTimersByTimeAsync(250);
+    expect(w.seen).toEqual(['suspect']);
+  });
+
+  it('still calls a dead path lost when its readings come late', async () => {
+    const w = await lateFirstReading();
+    // Compared with the late reading a tick on: one tick after prompt readings would find it.
+    await vi.advanceTimersByTimeAsync(245);
+    expect(w.seen).toEqual(['suspect']);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(w.seen).toEqual(['suspect', 'trouble path-lost']);
   });
 
   it('on a clean call, one stall (a busy page) does not slow finding a loss', async () => {

@@ -91,6 +91,8 @@ export function watchLiveCall(
   let troubled = false;
   let stopped = false;
   let bytesReceived: number | undefined;
+  /** When `bytesReceived` was read. */
+  let bytesReadAt = 0;
   /** The transport's bytes when trouble began: more means the far side got through. */
   let troubledBytes: number | undefined;
   let checking = false;
@@ -144,15 +146,28 @@ export function watchLiveCall(
   // heartbeat nor media for a whole tick is the sign on a call that receives media (the browser
   // sends media whatever the page's timers do), once the silence is as long as `lostAfterMs`
   // says; a call without media has only its heartbeats, and waits all of `pathSilentMs`.
+  // The tick is timed between the two readings, not between the ticks that asked for them: on a
+  // busy machine a reading may come late and the next soon after it (a late timer is followed
+  // by one on schedule), and a few milliseconds without a byte say nothing. A busy page also
+  // hears its heartbeats late, queued behind the work, so its silences look longer than they
+  // were: the likely cause of three restarts of a clean call (satellite-leo) held 10 minutes on a
+  // machine at load 14-38, after silences of 0.8-1.1 s (docs/benchmarks.md, "Holds without
+  // incident").
   const look = async () => {
     const before = bytesReceived;
-    const now = (bytesReceived = await readBytes());
+    const now = await readBytes();
+    const at = Date.now();
+    // Too soon to tell: the older reading stays, to be compared with the next. Readings a tick
+    // apart come a tick apart give or take how long a reading takes, so half a tick tells them
+    // from bunched ones; a whole tick would skip a look at a dead path whenever the first reading
+    // took a little longer than the second.
+    const tooSoon = at - bytesReadAt < options.heartbeatIntervalMs / 2;
+    if (before !== undefined && now <= before && tooSoon) return;
+    bytesReceived = now;
+    bytesReadAt = at;
     if (before === undefined) return suspect();
-    if (now > before) {
-      lastHeard = Date.now();
-      return;
-    }
-    if (Date.now() - lastHeard >= lostAfterMs()) trouble('path-lost');
+    if (now > before) lastHeard = at;
+    else if (at - lastHeard >= lostAfterMs()) trouble('path-lost');
   };
 
   /** How long a silence calls the path lost, as this call has been heard so far. */
