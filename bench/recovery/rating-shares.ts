@@ -15,7 +15,8 @@ export function ratingShares(side: HeldSide, until: number): string {
   const total = until - told[0]!.at;
   const byRating = new Map<string, { ms: number; causes: Set<string> }>();
   told.forEach(({ at, quality }, i) => {
-    const heldMs = Math.max(0, (told[i + 1]?.at ?? until) - at);
+    // Ratings told after `until` (the page is read once the hold ended) count for nothing.
+    const heldMs = Math.max(0, Math.min(until, told[i + 1]?.at ?? until) - at);
     const entry = byRating.get(quality.rating) ?? { ms: 0, causes: new Set<string>() };
     entry.ms += heldMs;
     for (const direction of [quality.receiving, quality.sending]) {

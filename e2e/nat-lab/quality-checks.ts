@@ -69,7 +69,7 @@ function shareOfTime(
   if (told.length === 0) return 0;
   let counted = 0;
   told.forEach((t, i) => {
-    if (counts(t)) counted += Math.max(0, (told[i + 1]?.at ?? until) - t.at);
+    if (counts(t)) counted += Math.max(0, Math.min(until, told[i + 1]?.at ?? until) - t.at);
   });
   const total = until - told[0]!.at;
   return total > 0 ? counted / total : 1;
