@@ -29,12 +29,6 @@ export interface IceSource {
    * Answers from one credential share their `iceServers` list: read it, never modify it.
    */
   iceFor(session: IceSession): Promise<IceConfig>;
-  /**
-   * The same answer as {@link IceSource.iceFor}, as a value rather than a promise when it is at
-   * hand (a shared credential in this node's memory, or no provider): a join then waits for
-   * nothing. Optional: callers without it use `iceFor`, which implementations must keep.
-   */
-  iceForNow?(session: IceSession): IceConfig | Promise<IceConfig>;
   /** The session ended: revoke its per-session credential where the provider allows. */
   release(session: IceSession): void;
   /**
@@ -63,6 +57,23 @@ export interface IceSourceDeps {
   /** The key of user handles in credentials (`ICELANE_USER_HANDLE_KEY`); random per process
    * unless given, so handles then change at each restart and differ between nodes. */
   userHandleKey?: string;
+}
+
+type AnswerAtHand = (session: IceSession) => IceConfig | Promise<IceConfig>;
+
+/** The answer at hand behind each `iceFor` that createIceSource made. */
+const answersAtHand = new WeakMap<IceSource['iceFor'], AnswerAtHand>();
+
+/**
+ * `source.iceFor(session)`'s answer, as a value rather than a promise when it is at hand (a
+ * shared credential in this node's memory, or no provider): a join then waits for nothing. Only
+ * an `iceFor` that createIceSource made has one; any other (an app's own source, or one that
+ * wrapped icelane's `iceFor` to add or filter servers) is asked as it is, so a join never skips
+ * what the app put there.
+ */
+export function iceAtHand(source: IceSource, session: IceSession): IceConfig | Promise<IceConfig> {
+  const atHand = answersAtHand.get(source.iceFor);
+  return atHand ? atHand(session) : Promise.resolve(source.iceFor(session));
 }
 
 /**
@@ -112,10 +123,12 @@ export function createIceSource(
   const warnings = () => (ipv4Only ? [ipv4Only] : []);
 
   if (!provider) {
+    const stunOnlyNow = () => answer(stunOnly, null, false);
+    const stunOnlyFor = () => Promise.resolve(stunOnlyNow());
+    answersAtHand.set(stunOnlyFor, stunOnlyNow);
     return {
       warnings,
-      iceFor: () => Promise.resolve(answer(stunOnly, null, false)),
-      iceForNow: () => answer(stunOnly, null, false),
+      iceFor: stunOnlyFor,
       release: () => {},
       providerFor: () => null,
       health: () => ({
@@ -165,10 +178,11 @@ export function createIceSource(
     return served instanceof Promise ? served.then(configFor) : configFor(served);
   };
 
+  // `async`: a fault below becomes a rejection, as the promise-only contract always had it.
+  const iceFor = async (session: IceSession) => iceForNow(session);
+  answersAtHand.set(iceFor, iceForNow);
   return {
-    // `async`: a fault below becomes a rejection, as the promise-only contract always had it.
-    iceFor: async (session) => iceForNow(session),
-    iceForNow,
+    iceFor,
     release: (session) => failover.release(session),
     providerFor: (session) => failover.providerFor(session),
     health: () => failover.health(),

@@ -19,6 +19,7 @@ import {
 } from '../clients/authorize.js';
 import type { IcelaneSocket, SignalingContext } from './context.js';
 import type { IceSession } from '../credentials/ice-session.js';
+import { iceAtHand } from '../credentials/ice-source.js';
 import { randomId } from '../clients/ids.js';
 import type { TakeResult } from '../clients/rate-limit.js';
 import { refuseInvalid, refusedByLimit } from './admission.js';
@@ -80,9 +81,7 @@ export async function handleJoin(
       const session: IceSession = { sessionId };
       if (state.user !== undefined) session.user = state.user;
       // From a shared credential in memory the answer is at hand: nothing to await.
-      const answering = ctx.iceSource.iceForNow
-        ? ctx.iceSource.iceForNow(session)
-        : ctx.iceSource.iceFor(session);
+      const answering = iceAtHand(ctx.iceSource, session);
       ice = answering instanceof Promise ? await answering : answering;
     } catch (error) {
       release(ctx, sessionId);

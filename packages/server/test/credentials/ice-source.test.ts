@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { turnRestPassword } from '@icelane/testing';
 import { createCoturnProvider } from '../../src/credentials/coturn.js';
-import { createIceSource, type IceSource } from '../../src/credentials/ice-source.js';
+import { createIceSource, iceAtHand, type IceSource } from '../../src/credentials/ice-source.js';
 import { createStaticProvider } from '../../src/credentials/static.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { cloudflareSetup, counted } from './fixtures.js';
@@ -125,6 +125,35 @@ describe('ICE source', () => {
     expect(answer).toMatchObject({ turn: true, expiresAt: null });
     log.logger.error('oops', { leaked: 'static-password' });
     expect(log.text()).not.toContain('static-password');
+  });
+
+  it('answers a join at once from a shared credential, and asks an iceFor the app wrapped', async () => {
+    const log = captureLogger();
+    const provider = createStaticProvider({
+      urls: ['turn:turn.example.test:3478'],
+      username: 'alice',
+      credential: 'static-password',
+    });
+    const metrics = createMetrics({ processMetrics: false });
+    const ice = track(createIceSource({ provider }, { logger: log.logger, metrics }));
+    // The first answer waits for the credential; from then on it is in memory.
+    const first = await ice.iceFor({ sessionId: 's' });
+    const atHand = iceAtHand(ice, { sessionId: 's' });
+    expect(atHand).not.toBeInstanceOf(Promise);
+    expect(atHand).toEqual(first);
+    expect(iceAtHand({ ...ice }, { sessionId: 's' })).toEqual(atHand);
+
+    // An app that adds its own server wraps iceFor: a join must get what the wrapper answers.
+    const extra = { urls: 'turn:app.example.test:3478', username: 'u', credential: 'c' };
+    const wrapped: IceSource = {
+      ...ice,
+      iceFor: async (session) => {
+        const answer = await ice.iceFor(session);
+        return { ...answer, iceServers: [...answer.iceServers, extra] };
+      },
+    };
+    const answer = await iceAtHand(wrapped, { sessionId: 's' });
+    expect(answer.iceServers).toContainEqual(extra);
   });
 
   it('mints per session from Cloudflare on request and revokes on release', async () => {

@@ -28,7 +28,13 @@ describe('the rooms gauge', () => {
     expect(await request(grace.socket, 'room:leave')).toEqual({ data: { left: true } });
     expect(await scrapedRooms(server)).toBe(1);
 
-    // Room `a` keeps its other peer; a disconnect leaves as a leave does.
+    // A disconnect leaves as a leave does: room `c`'s only peer goes, and the room with it.
+    const cy = await joined(server.url, 'c');
+    expect(await scrapedRooms(server)).toBe(2);
+    cy.socket.disconnect();
+    await expect.poll(() => scrapedRooms(server)).toBe(1);
+
+    // Room `a` keeps its other peer.
     ada.socket.disconnect();
     await expect.poll(() => server.counter('icelane_connected_sockets')).toBe(2);
     expect(await scrapedRooms(server)).toBe(1);

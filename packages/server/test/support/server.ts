@@ -75,9 +75,9 @@ export async function startTestServer(setup: TestServerSetup = {}): Promise<Test
   const released: string[] = [];
   // The real source, watched: releases are what a per-session credential's revocation hangs on.
   const iceSource: IceSource = {
-    iceFor: (session) => (setup.iceFor ? setup.iceFor(session, real) : real.iceFor(session)),
-    // Without a replacement, joins take the real source's answer at hand, as a server's do.
-    ...(!setup.iceFor && { iceForNow: (session: IceSession) => real.iceForNow!(session) }),
+    // Without a replacement, the real source's own iceFor: joins take its answer at hand, as a
+    // server's do.
+    iceFor: setup.iceFor ? (session) => setup.iceFor!(session, real) : real.iceFor,
     release: (session: IceSession) => {
       released.push(session.sessionId);
       real.release(session);
