@@ -36,6 +36,18 @@ function coturnSource(options: Parameters<typeof createIceSource>[0] = {}) {
   return { ice, log, metrics };
 }
 
+function staticSource() {
+  const log = captureLogger();
+  const provider = createStaticProvider({
+    urls: ['turn:turn.example.test:3478'],
+    username: 'alice',
+    credential: 'static-password',
+  });
+  const metrics = createMetrics({ processMetrics: false });
+  const ice = track(createIceSource({ provider }, { logger: log.logger, metrics }));
+  return { ice, log };
+}
+
 describe('ICE source', () => {
   it('mints a coturn credential per session by default, bound to the session id', async () => {
     const { ice } = coturnSource({ stunUrls: ['stun:stun.example.test:3478'] });
@@ -113,14 +125,7 @@ describe('ICE source', () => {
   });
 
   it('shares a static credential that never expires', async () => {
-    const log = captureLogger();
-    const provider = createStaticProvider({
-      urls: ['turn:turn.example.test:3478'],
-      username: 'alice',
-      credential: 'static-password',
-    });
-    const metrics = createMetrics({ processMetrics: false });
-    const ice = track(createIceSource({ provider }, { logger: log.logger, metrics }));
+    const { ice, log } = staticSource();
     const answer = await ice.iceFor({ sessionId: 's' });
     expect(answer).toMatchObject({ turn: true, expiresAt: null });
     log.logger.error('oops', { leaked: 'static-password' });
@@ -128,14 +133,7 @@ describe('ICE source', () => {
   });
 
   it('answers a join at once from a shared credential, and asks an iceFor the app wrapped', async () => {
-    const log = captureLogger();
-    const provider = createStaticProvider({
-      urls: ['turn:turn.example.test:3478'],
-      username: 'alice',
-      credential: 'static-password',
-    });
-    const metrics = createMetrics({ processMetrics: false });
-    const ice = track(createIceSource({ provider }, { logger: log.logger, metrics }));
+    const { ice } = staticSource();
     // The first answer waits for the credential; from then on it is in memory.
     const first = await ice.iceFor({ sessionId: 's' });
     const atHand = iceAtHand(ice, { sessionId: 's' });
