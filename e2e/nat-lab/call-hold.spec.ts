@@ -35,16 +35,21 @@ const RELAY_TO_PRIVATE = { relayRefusesPrivatePeers: false } satisfies Partial<L
 /**
  * Both clients on good LTE losing 10 % of packets at random each way (`lte-loss-10`, issue 25's
  * stress for false alarms): before the SDK's silences followed the call's own (196da7b), a
- * 10-minute hold there was healed twice and its signaling closed 8 times.
+ * 10-minute hold there was healed twice and its signaling closed 8 times. The signaling probe's
+ * closes are printed, not asserted: on a machine loaded past 25 one still came in 90 call-minutes
+ * (docs/benchmarks.md), and a close heals nothing on the call itself.
  */
 const LOSSY = { links: { a: 'lte-loss-10', b: 'lte-loss-10' } } satisfies Partial<LabOptions>;
 
 /**
  * The longest wait for a data message or a frame a lossy call may show without a heal: on
  * `lte-loss-10` the data channel's retransmissions, backed off when a resend is lost too, made
- * gaps of 1.4-2.4 s in 10-minute holds (docs/benchmarks.md, "Holds without incident").
+ * gaps of 1.2-2.4 s in 10-minute holds (docs/benchmarks.md, "Holds without incident"). A chunk
+ * whose first three resends are all lost (one in a thousand at 10 %: about once in four such
+ * calls) waits out a timer doubled three times, which dcSCTP caps at 3 s: the bound leaves room
+ * for that, and still fails a call whose path was given up on.
  */
-const LOSSY_GAP_MS = 3_000;
+const LOSSY_GAP_MS = 4_500;
 
 /** The share of a lossy call's rated time the rating must name `loss`: it is the cause there. */
 const LOSS_NAMED_SHARE = 0.75;
