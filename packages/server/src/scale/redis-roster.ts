@@ -81,6 +81,15 @@ export function redisRoster(
   const liveness = rosterLiveness({ link, registry, onGone, keys, options: o, track });
 
   const claimShared = async (peer: Peer, cap: number): Promise<ClaimResult> => {
+    const settled = liveness.claiming(peer);
+    try {
+      return await claimInRedis(peer, cap);
+    } finally {
+      settled();
+    }
+  };
+
+  const claimInRedis = async (peer: Peer, cap: number): Promise<ClaimResult> => {
     // Written before (or with) the room entry, so a node found dead has every peer listed; if it
     // dies in between, the room scripts drop the entry as one of a dead node.
     const listed = redis.hset(ownPeers, peer.peerId, peer.room).catch((error: unknown) => {

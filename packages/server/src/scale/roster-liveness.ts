@@ -35,6 +35,11 @@ export interface RosterLiveness {
   unlisted(peer: Peer): void;
   /** `peerId`'s room entry is gone: nothing is left for a resync to clear. */
   cleared(peerId: string): void;
+  /**
+   * `peer`'s claim has begun: until the returned function is called (once the claim has settled
+   * and, when admitted, the peer is in the registry), no resync takes it for a peer that left.
+   */
+  claiming(peer: Peer): () => void;
   /** Stops the heartbeat. */
   stop(): void;
 }
@@ -55,6 +60,12 @@ export function rosterLiveness(deps: RosterLivenessDeps): RosterLiveness {
   // A resync finds the peers that left by the list alone: a peer left out of it that leaves while
   // Redis is away would stay in its room for good, a ghost every newcomer is told of.
   const unlisted = new Map<string, string>();
+  // Peer id → room of the claims under way: their list entry is written before the claim's answer
+  // and their registry entry only after it, so a resync in between would find them in the list
+  // and not in memory, clear a peer just admitted and announce it gone.
+  const claims = new Map<string, string>();
+  const here = (room: string, peerId: string) =>
+    registry.inRoom(room, peerId) !== undefined || claims.get(peerId) === room;
 
   const heartbeat = async () => {
     const [, dead] = (await redis.eval(
@@ -102,22 +113,29 @@ export function rosterLiveness(deps: RosterLivenessDeps): RosterLiveness {
     await heartbeat();
     const written = (await redis.hgetall(ownPeers)) as Record<string, string>;
     const named = new Map([...Object.entries(written), ...relisting]);
-    const left = [...named].filter(([peerId, room]) => !registry.inRoom(room, peerId));
+    const left = [...named].filter(([peerId, room]) => !here(room, peerId));
     // One command per key: on a Cluster the rooms live on different slots.
     await Promise.all(registry.all().map((peer) => redis.hset(ownPeers, peer.peerId, peer.room)));
-    await Promise.all([
+    // A peer may join again (a resume) under the same id while the commands are under way: it is
+    // looked for again before each step, and is not announced gone.
+    const cleared = await Promise.all([
       ...left.map(async ([peerId, room]) => {
+        if (here(room, peerId)) return null;
         await redis.eval(CLEAR, 1, keys.room(room), peerId, o.nodeId);
+        if (here(room, peerId)) return null;
         await redis.hdel(ownPeers, peerId);
+        return [peerId, room] as const;
       }),
       ...registry
         .all()
         .map((peer: Peer) =>
-          redis.hset(keys.room(peer.room), peer.peerId, storedEntry(peer, o.nodeId)),
+          redis
+            .hset(keys.room(peer.room), peer.peerId, storedEntry(peer, o.nodeId))
+            .then(() => null),
         ),
     ]);
     for (const [peerId] of relisting) unlisted.delete(peerId);
-    for (const [peerId, room] of left) onGone(room, peerId);
+    for (const entry of cleared) if (entry && !here(entry[1], entry[0])) onGone(entry[1], entry[0]);
   };
 
   link.onReady(() => {
@@ -139,6 +157,12 @@ export function rosterLiveness(deps: RosterLivenessDeps): RosterLiveness {
     },
     cleared: (peerId) => {
       unlisted.delete(peerId);
+    },
+    claiming: (peer) => {
+      claims.set(peer.peerId, peer.room);
+      return () => {
+        if (claims.get(peer.peerId) === peer.room) claims.delete(peer.peerId);
+      };
     },
     stop: () => clearInterval(timer),
   };

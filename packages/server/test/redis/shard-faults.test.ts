@@ -17,12 +17,17 @@ import {
   startRedisCluster,
   type RedisCluster,
 } from '@icelane/testing';
+import type { IcelaneServerDeps } from '../../src/app.js';
 import { randomId } from '../../src/clients/ids.js';
 import { silentLogger } from '../../src/observability/logger.js';
-import { redisLinkDefaults, type RedisRosterOptions } from '../../src/scale/redis-options.js';
+import {
+  redisLinkDefaults,
+  type RedisLinkOptions,
+  type RedisRosterOptions,
+} from '../../src/scale/redis-options.js';
 import { rosterKeys } from '../../src/scale/roster-keys.js';
 import { createRedisScaleOut } from '../../src/scale/scale-out.js';
-import { disconnectAll, joined, nextEvent, request } from '../support/clients.js';
+import { disconnectAll, joined, nextEvent, record, request } from '../support/clients.js';
 import { closeAll, startTestServer, type TestServer } from '../support/server.js';
 
 const keys = rosterKeys('icelane:');
@@ -34,6 +39,13 @@ const RESYNC_BOUND_MS = 40 * HEARTBEAT_MS;
 /** A hang long enough for a lookup to time out, with four seconds to spare for a loaded machine. */
 const HANG_MS = redisLinkDefaults.commandTimeoutMs + 4_000;
 const offer = { type: 'offer', sdp: 'v=0\r\n' };
+/** How long a shard holds a join's claim at most, while the node writes its peers again. */
+const CLAIM_HOLD_MS = 15_000;
+/**
+ * A resync clears a peer it takes for gone with the commands queued behind the claim on the same
+ * connection, and announces it once they are answered: a few heartbeats cover them.
+ */
+const RESYNC_TAIL_MS = 4 * HEARTBEAT_MS;
 
 let cluster: RedisCluster;
 /** The primary holding the node's list of its peers, and another holding the rooms. */
@@ -41,13 +53,13 @@ let listShard: number;
 let roomShard: number;
 let node: TestServer;
 
+let primaries: number[];
+
 beforeAll(async () => {
   cluster = await startRedisCluster({ replicas: 0 });
-  const primaries = (await cluster.topology()).filter((n) => n.primary).map((n) => n.port);
+  primaries = (await cluster.topology()).filter((n) => n.primary).map((n) => n.port);
   [listShard, roomShard] = primaries as [number, number];
-  let nodeId = randomId();
-  while ((await cluster.primaryOf(keys.nodePeers(nodeId))) !== listShard) nodeId = randomId();
-  node = await startNode(nodeId);
+  node = await startNode(await nodeIdListedOn(listShard));
 }, 60_000);
 
 afterAll(async () => {
@@ -56,7 +68,25 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-async function startNode(nodeId: string): Promise<TestServer> {
+/** A fresh node id whose list of peers lives on the `shard` primary. */
+async function nodeIdListedOn(shard: number): Promise<string> {
+  let nodeId = randomId();
+  while ((await cluster.primaryOf(keys.nodePeers(nodeId))) !== shard) nodeId = randomId();
+  return nodeId;
+}
+
+/** A primary that is none of `excluded`. */
+function shardOtherThan(...excluded: number[]): number {
+  const shard = primaries.find((port) => !excluded.includes(port));
+  if (shard === undefined) throw new Error('no primary left to choose');
+  return shard;
+}
+
+async function startNode(
+  nodeId: string,
+  link: Partial<RedisLinkOptions> = {},
+  deps: Partial<IcelaneServerDeps> = {},
+): Promise<TestServer> {
   const target = {
     kind: 'cluster' as const,
     nodes: cluster.nodes.map((n) => ({ host: '127.0.0.1', port: n.port })),
@@ -66,16 +96,17 @@ async function startNode(nodeId: string): Promise<TestServer> {
   };
   const scaleOut = await createRedisScaleOut(target, silentLogger, {
     roster: { ...ROSTER, nodeId },
+    link,
   });
-  const server = await startTestServer({ deps: { scaleOut } });
+  const server = await startTestServer({ deps: { ...deps, scaleOut } });
   await redisUpOn(server);
   return server;
 }
 
-/** A fresh room whose peers live on the `roomShard` primary. */
-async function roomOnRoomShard(): Promise<string> {
+/** A fresh room whose peers live on the `shard` primary (`roomShard` by default). */
+async function roomOnRoomShard(shard = roomShard): Promise<string> {
   let room = `room-${randomId()}`;
-  while ((await cluster.primaryOf(keys.room(room))) !== roomShard) room = `room-${randomId()}`;
+  while ((await cluster.primaryOf(keys.room(room))) !== shard) room = `room-${randomId()}`;
   return room;
 }
 
@@ -84,8 +115,12 @@ async function refuseWrites(port: number, refuse: boolean): Promise<void> {
   await redisCli(port, 'config', 'set', 'min-replicas-to-write', refuse ? '1' : '0');
 }
 
-async function storedPeerIds(room: string): Promise<string[]> {
-  return (await redisCli(roomShard, 'hkeys', keys.room(room))).split('\n').filter(Boolean);
+async function storedPeerIds(room: string, shard = roomShard): Promise<string[]> {
+  return (await redisCli(shard, 'hkeys', keys.room(room))).split('\n').filter(Boolean);
+}
+
+async function listedPeerIds(nodeId: string): Promise<string[]> {
+  return (await redisCli(listShard, 'hkeys', keys.nodePeers(nodeId))).split('\n').filter(Boolean);
 }
 
 /** Once the node has cleared `peerId` from Redis, a newcomer is told of nobody in `room`. */
@@ -157,5 +192,58 @@ describe('a Cluster shard failing while the others answer', () => {
 
     // Sent again once the shard answers, it goes through.
     await eventually(async () => 'data' in (await signal()), 'a signal delivered again');
+  }, 30_000);
+});
+
+describe('a resync while a join waits for its claim', () => {
+  it('neither clears nor announces gone the peer being admitted', async () => {
+    // Bob's join is held after its room count, until his room's shard holds every write: his
+    // claim then waits there while his list entry is written, and the node writes its peers
+    // again meanwhile. The claim must not time out before the shard is let go.
+    let reached!: () => void;
+    const joinReached = new Promise<void>((resolve) => (reached = resolve));
+    let release!: () => void;
+    const joinReleased = new Promise<void>((resolve) => (release = resolve));
+    let holdNextJoin = false;
+    const authorize = async () => {
+      if (holdNextJoin) {
+        holdNextJoin = false;
+        reached();
+        await joinReleased;
+      }
+      return true;
+    };
+    const nodeId = await nodeIdListedOn(listShard);
+    const slow = await startNode(nodeId, { commandTimeoutMs: CLAIM_HOLD_MS }, { authorize });
+    const heldShard = shardOtherThan(listShard, await cluster.primaryOf(keys.nodes[0]));
+    const room = await roomOnRoomShard(heldShard);
+    const alice = await joined(slow.url, room);
+    const left = record<{ peerId: string }>(alice.socket, 'peer:left');
+
+    holdNextJoin = true;
+    const bobJoined = joined(slow.url, room);
+    await joinReached;
+    await redisCli(heldShard, 'client', 'pause', String(CLAIM_HOLD_MS), 'write');
+    try {
+      release();
+      await eventually(async () => (await listedPeerIds(nodeId)).length === 2, 'bob listed');
+      // A listing that fails makes the node write its peers again (a resync) at its next beat.
+      const elsewhere = await roomOnRoomShard(shardOtherThan(heldShard, listShard));
+      await refuseWrites(listShard, true);
+      const carol = await joined(slow.url, elsewhere).finally(() => refuseWrites(listShard, false));
+      // The resync lists carol again, then clears the peers it found to have left.
+      await eventually(
+        async () => (await listedPeerIds(nodeId)).includes(carol.answer.peerId),
+        'carol listed by the resync',
+      );
+    } finally {
+      await redisCli(heldShard, 'client', 'unpause');
+    }
+    const bob = await bobJoined;
+
+    await new Promise((resolve) => setTimeout(resolve, RESYNC_TAIL_MS));
+    expect(left).toEqual([]);
+    expect(await storedPeerIds(room, heldShard)).toContain(bob.answer.peerId);
+    expect(await listedPeerIds(nodeId)).toContain(bob.answer.peerId);
   }, 30_000);
 });
