@@ -2,7 +2,7 @@
  * The ioredis clients of one node for each kind of Redis it may share: a client for commands
  * (fails fast while Redis is away) and one for subscriptions (queues them until Redis is back).
  */
-import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
+import type { Cluster, ClusterOptions, Command, Redis, RedisOptions } from 'ioredis';
 import type { RedisClientClasses } from './load-redis.js';
 import {
   reconnectDelayMs,
@@ -56,11 +56,13 @@ export function createRedisClients(
       // A command is not sent again after a CLUSTERDOWN answer or a closed connection: by then
       // its caller may have given up on it (the command timeout) and gone on, and a claim or a
       // write run late, after the peer's leave, would put back what the leave removed.
-      commands: cluster(failFast, {
-        enableOfflineQueue: false,
-        retryDelayOnClusterDown: 0,
-        retryDelayOnFailover: 0,
-      }),
+      commands: withoutLateRedirects(
+        cluster(failFast, {
+          enableOfflineQueue: false,
+          retryDelayOnClusterDown: 0,
+          retryDelayOnFailover: 0,
+        }),
+      ),
       subscriber: cluster(keepTrying, { shardedSubscribers: sharded }),
     };
   }
@@ -90,6 +92,28 @@ export function createRedisClients(
     commands: single({ ...failFast, enableOfflineQueue: false }),
     subscriber: single(keepTrying),
   };
+}
+
+/**
+ * A command that timed out stays queued on its node's connection, and ioredis follows the
+ * redirection (MOVED, ASK, TRYAGAIN) that node may answer once it wakes (a primary that hung while
+ * its slots moved to another): it sends the command to the new owner, seconds after its caller
+ * gave up on it and went on. A claim or a room entry so written after the peer's leave would stay
+ * for good. This client drops the answer of a command already settled instead, so a command runs
+ * late only on the connection it was sent on, in order with what was sent after it.
+ */
+function withoutLateRedirects(cluster: Cluster): Cluster {
+  const send = cluster.sendCommand.bind(cluster);
+  cluster.sendCommand = (command: Command, ...rest) => {
+    const sent = send(command, ...rest);
+    // Set by ioredis's own sendCommand just above: it follows redirections.
+    const redirecting = command.reject;
+    command.reject = (error) => {
+      if (!command.isSettled) redirecting(error);
+    };
+    return sent;
+  };
+  return cluster;
 }
 
 function access(target: RedisAccess): RedisOptions {

@@ -46,6 +46,8 @@ const CLAIM_HOLD_MS = 15_000;
  * connection, and announces it once they are answered: a few heartbeats cover them.
  */
 const RESYNC_TAIL_MS = 4 * HEARTBEAT_MS;
+/** A command answered MOVED is sent to the new owner at once; a loaded machine may take a second. */
+const LATE_ANSWER_MS = 1_000;
 
 let cluster: RedisCluster;
 /** The primary holding the node's list of its peers, and another holding the rooms. */
@@ -80,6 +82,54 @@ function shardOtherThan(...excluded: number[]): number {
   const shard = primaries.find((port) => !excluded.includes(port));
   if (shard === undefined) throw new Error('no primary left to choose');
   return shard;
+}
+
+/**
+ * Holds the next join on the node after its room count (in the authorize hook) until `release`:
+ * the test can then make its room's shard hang just before the claim is sent.
+ */
+function joinGate(): {
+  deps: Partial<IcelaneServerDeps>;
+  /** Holds the next join; resolves once it is held. */
+  holdNext: () => Promise<void>;
+  release: () => void;
+} {
+  let reach!: () => void;
+  const reached = new Promise<void>((resolve) => (reach = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let holding = false;
+  const authorize = async () => {
+    if (holding) {
+      holding = false;
+      reach();
+      await released;
+    }
+    return true;
+  };
+  const holdNext = () => {
+    holding = true;
+    return reached;
+  };
+  return { deps: { authorize }, holdNext, release };
+}
+
+/**
+ * Joins `room`, its join held before its claim until `shard` holds every write (for up to
+ * `CLAIM_HOLD_MS`, or until `client unpause`): the claim then waits on the hung shard.
+ */
+async function joinAsShardHangs(
+  gate: ReturnType<typeof joinGate>,
+  url: string,
+  room: string,
+  shard: number,
+): Promise<{ joining: ReturnType<typeof joined> }> {
+  const held = gate.holdNext();
+  const joining = joined(url, room);
+  await held;
+  await redisCli(shard, 'client', 'pause', String(CLAIM_HOLD_MS), 'write');
+  gate.release();
+  return { joining };
 }
 
 async function startNode(
@@ -200,32 +250,16 @@ describe('a resync while a join waits for its claim', () => {
     // Bob's join is held after its room count, until his room's shard holds every write: his
     // claim then waits there while his list entry is written, and the node writes its peers
     // again meanwhile. The claim must not time out before the shard is let go.
-    let reached!: () => void;
-    const joinReached = new Promise<void>((resolve) => (reached = resolve));
-    let release!: () => void;
-    const joinReleased = new Promise<void>((resolve) => (release = resolve));
-    let holdNextJoin = false;
-    const authorize = async () => {
-      if (holdNextJoin) {
-        holdNextJoin = false;
-        reached();
-        await joinReleased;
-      }
-      return true;
-    };
+    const gate = joinGate();
     const nodeId = await nodeIdListedOn(listShard);
-    const slow = await startNode(nodeId, { commandTimeoutMs: CLAIM_HOLD_MS }, { authorize });
+    const slow = await startNode(nodeId, { commandTimeoutMs: CLAIM_HOLD_MS }, gate.deps);
     const heldShard = shardOtherThan(listShard, await cluster.primaryOf(keys.nodes[0]));
     const room = await roomOnRoomShard(heldShard);
     const alice = await joined(slow.url, room);
     const left = record<{ peerId: string }>(alice.socket, 'peer:left');
 
-    holdNextJoin = true;
-    const bobJoined = joined(slow.url, room);
-    await joinReached;
-    await redisCli(heldShard, 'client', 'pause', String(CLAIM_HOLD_MS), 'write');
+    const { joining: bobJoined } = await joinAsShardHangs(gate, slow.url, room, heldShard);
     try {
-      release();
       await eventually(async () => (await listedPeerIds(nodeId)).length === 2, 'bob listed');
       // A listing that fails makes the node write its peers again (a resync) at its next beat.
       const elsewhere = await roomOnRoomShard(shardOtherThan(heldShard, listShard));
@@ -246,4 +280,47 @@ describe('a resync while a join waits for its claim', () => {
     expect(await storedPeerIds(room, heldShard)).toContain(bob.answer.peerId);
     expect(await listedPeerIds(nodeId)).toContain(bob.answer.peerId);
   }, 30_000);
+});
+
+describe('a claim that timed out on a shard that hung while its slot moved', () => {
+  it('is not written to the slot’s new owner once the hung shard answers MOVED', async () => {
+    // Bob's join is held after its room count, until his room's shard holds every write.
+    const gate = joinGate();
+    const nodeId = await nodeIdListedOn(listShard);
+    const gated = await startNode(nodeId, {}, gate.deps);
+    const hungShard = shardOtherThan(listShard, await cluster.primaryOf(keys.nodes[0]));
+    const newOwner = shardOtherThan(hungShard);
+    const room = await roomOnRoomShard(hungShard);
+    const slot = (await redisCli(hungShard, 'cluster', 'keyslot', keys.room(room))).trim();
+
+    const { joining: bobJoined } = await joinAsShardHangs(gate, gated.url, room, hungShard);
+    try {
+      // His claim times out: the node admits him alone.
+      const bob = (await bobJoined).answer.peerId;
+      // The slot moves to another primary (as in a failover) while the hung shard holds the claim.
+      const ownerId = (await redisCli(newOwner, 'cluster', 'myid')).trim();
+      await redisCli(newOwner, 'cluster', 'setslot', slot, 'node', ownerId);
+      await redisCli(newOwner, 'cluster', 'bumpepoch');
+      // The node writes bob to the new owner once it has learnt of it; then bob leaves.
+      await eventually(
+        async () => (await storedPeerIds(room, newOwner)).includes(bob),
+        'bob written to the new owner',
+      );
+      const socket = (await bobJoined).socket;
+      expect(await request(socket, 'room:leave')).toEqual({ data: { left: true } });
+      await eventually(
+        async () =>
+          !(await storedPeerIds(room, newOwner)).includes(bob) &&
+          !(await listedPeerIds(nodeId)).includes(bob),
+        'bob cleared from his room and the node’s list',
+        RESYNC_BOUND_MS,
+      );
+    } finally {
+      await redisCli(hungShard, 'client', 'unpause');
+    }
+
+    // The hung shard now answers MOVED to the claim and to the writes queued behind it.
+    await new Promise((resolve) => setTimeout(resolve, LATE_ANSWER_MS));
+    expect(await storedPeerIds(room, newOwner)).toEqual([]);
+  }, 40_000);
 });
