@@ -6,7 +6,13 @@
  */
 import { freePort } from './ports.js';
 import { eventually } from './redis-nodes.js';
-import { infoFields, redisCli, redisProcessGroup, type RedisProcess } from './redis-process.js';
+import {
+  infoFields,
+  redisCli,
+  redisProcessGroup,
+  replicasCaughtUp,
+  type RedisProcess,
+} from './redis-process.js';
 
 export interface RedisClusterOptions {
   primaries: number;
@@ -40,7 +46,10 @@ export interface RedisCluster {
   topology(): Promise<ClusterNodeInfo[]>;
   /** The port of the primary serving `key` now. */
   primaryOf(key: string): Promise<number>;
-  /** Kills (SIGKILL) the primary serving `key`; answers its port. */
+  /**
+   * Kills (SIGKILL) the primary serving `key` once its replicas hold every write it had taken;
+   * answers its port.
+   */
   killPrimaryOf(key: string): Promise<number>;
   /** Resolves once every live node says the cluster is ok and every slot has a live primary. */
   healthy(timeoutMs?: number): Promise<void>;
@@ -136,18 +145,9 @@ export async function startRedisCluster(
     );
     await healthy();
     // Every replica in sync, so that a killed primary has one ready to take over.
-    await eventually(
-      async () => {
-        for (const node of await topology()) {
-          if (!node.primary) continue;
-          const info = infoFields(await redisCli(node.port, 'info', 'replication'));
-          if (Number(info.connected_slaves) < o.replicas) return false;
-        }
-        return true;
-      },
-      'every replica in sync',
-      o.readyTimeoutMs,
-    );
+    for (const node of await topology()) {
+      if (node.primary) await replicasCaughtUp(node.port, o.replicas, o.readyTimeoutMs);
+    }
     return {
       nodes,
       nodeList: addresses.join(','),
@@ -155,6 +155,9 @@ export async function startRedisCluster(
       primaryOf,
       killPrimaryOf: async (key) => {
         const port = await primaryOf(key);
+        // Replication is asynchronous: a replica that has not caught up would take over without
+        // the latest writes, entries Redis lost that no node removed.
+        await replicasCaughtUp(port, o.replicas, o.readyTimeoutMs);
         await nodes.find((node) => node.port === port)!.kill();
         return port;
       },

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { stopChild } from './coturn.js';
 import { freePort, waitForPort } from './ports.js';
 import { REDIS_SERVER } from './redis.js';
+import { eventually } from './redis-nodes.js';
 
 export const REDIS_CLI = process.env.REDIS_CLI ?? '/usr/bin/redis-cli';
 
@@ -92,13 +93,51 @@ export async function redisProcessGroup(name: string): Promise<RedisProcessGroup
       const port = await freePort();
       const common = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir];
       const noPersistence = ['--save', '', '--appendonly', 'no'];
-      return start(port, [...common, ...noPersistence, ...(await more(port))]);
+      // A replica's first sync starts at once: by default Redis 7 waits 5 s for more replicas
+      // to share one transfer, and a replica holds nothing until it is done.
+      const syncAtOnce = ['--repl-diskless-sync-delay', '0'];
+      return start(port, [...common, ...noPersistence, ...syncAtOnce, ...(await more(port))]);
     },
     stop: async () => {
       await Promise.all(started.map((process) => process.stop()));
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Resolves once the primary on `port` has `replicas` replicas and each has applied everything
+ * the primary had written when this was called, so that a replica taking over then holds every
+ * write acknowledged before the call. `connected_slaves` alone does not say so: a replica counts
+ * as connected during its first sync, while it holds nothing.
+ */
+export async function replicasCaughtUp(
+  port: number,
+  replicas: number,
+  timeoutMs: number,
+): Promise<void> {
+  const written = Number(
+    infoFields(await redisCli(port, 'info', 'replication')).master_repl_offset,
+  );
+  await eventually(
+    async () => {
+      const primary = infoFields(await redisCli(port, 'info', 'replication'));
+      // `slave0:ip=127.0.0.1,port=6380,state=online,offset=...,lag=0`
+      const ports = Object.entries(primary)
+        .filter(([field]) => /^slave\d+$/.test(field))
+        .map(([, value]) => Number(/port=(\d+)/.exec(value)?.[1]));
+      if (ports.length < replicas) return false;
+      for (const replica of ports) {
+        const info = infoFields(await redisCli(replica, 'info', 'replication'));
+        if (info.master_link_status !== 'up' || Number(info.slave_repl_offset) < written) {
+          return false;
+        }
+      }
+      return true;
+    },
+    `the replicas of :${port} holding its writes`,
+    timeoutMs,
+  );
 }
 
 /** Runs `redis-cli -p <port> <args>` and answers its output. */

@@ -8,7 +8,13 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from './ports.js';
 import { eventually } from './redis-nodes.js';
-import { infoFields, redisCli, redisProcessGroup, type RedisProcess } from './redis-process.js';
+import {
+  infoFields,
+  redisCli,
+  redisProcessGroup,
+  replicasCaughtUp,
+  type RedisProcess,
+} from './redis-process.js';
 
 export interface RedisSentinelOptions {
   replicas: number;
@@ -66,13 +72,7 @@ export async function startRedisSentinel(
     for (let i = 0; i < o.replicas; i++) {
       servers.push(await group.startServer(() => ['--replicaof', '127.0.0.1', String(first)]));
     }
-    await eventually(
-      async () =>
-        Number(infoFields(await redisCli(first, 'info', 'replication')).connected_slaves) ===
-        o.replicas,
-      'every replica in sync',
-      o.readyTimeoutMs,
-    );
+    await replicasCaughtUp(first, o.replicas, o.readyTimeoutMs);
     for (let i = 0; i < o.sentinels; i++) {
       const port = await freePort();
       const file = join(dir, `sentinel-${port}.conf`);
@@ -130,6 +130,9 @@ export async function startRedisSentinel(
       primaryPort,
       killPrimary: async () => {
         const port = await primaryPort();
+        // A replica behind the primary would be promoted without its latest writes.
+        const replicas = servers.filter((server) => server.running()).length - 1;
+        await replicasCaughtUp(port, replicas, o.readyTimeoutMs);
         await servers.find((server) => server.port === port)!.kill();
         return port;
       },
