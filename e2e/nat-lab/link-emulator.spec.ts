@@ -10,6 +10,7 @@ import {
   linkProfileNames,
   probeLink,
   skipUnlessLabCanRun,
+  stolenCpuSeconds,
   test,
   type ProbeResult,
 } from '@icelane/testing/nat-lab';
@@ -57,6 +58,7 @@ test('delay, jitter, random and burst loss as set, each direction its own', asyn
   const link = network.links.a;
   if (!link) throw new Error('side a has no emulated link');
   const cpuBefore = await link.cpuSeconds();
+  const stolenBefore = await stolenCpuSeconds();
   const startedAt = Date.now();
   const stream = {
     rateKbps: VIDEO_RATE_KBPS,
@@ -70,18 +72,21 @@ test('delay, jitter, random and burst loss as set, each direction its own', asyn
   const cpuSeconds = (await link.cpuSeconds()) - cpuBefore;
   const counters = await link.counters();
   const wallSeconds = (Date.now() - startedAt) / 1000;
+  const stolenSeconds = (await stolenCpuSeconds()) - stolenBefore;
+  const frames = counters.up.frames + counters.down.frames;
+  const late = counters.up.late + counters.down.late;
   show('up, set 40 ms ± 8, 5 % random loss', up);
   show(`down, set 70 ms, ${(burstLoss * 100).toFixed(1)} % in bursts of 4`, down);
   console.log(
     `pump CPU: ${((cpuSeconds / wallSeconds) * 100).toFixed(1)} % of one core while ` +
       `${(2 * VIDEO_RATE_KBPS) / 1000} Mbit/s crossed it; frames it sent over 2 ms late: ` +
-      `${counters.up.late + counters.down.late} of ${counters.up.frames + counters.down.frames} ` +
-      `(latest ${Math.max(counters.up.maxLateMs, counters.down.maxLateMs)} ms)`,
+      `${late} of ${frames} (latest ${Math.max(counters.up.maxLateMs, counters.down.maxLateMs)} ms); ` +
+      `CPU time the hypervisor took meanwhile: ${(stolenSeconds * 1000).toFixed(0)} ms`,
   );
-  // The pump keeps its own timing (real-time priority), whatever the machine does.
-  expect(counters.up.late + counters.down.late).toBeLessThan(
-    (counters.up.frames + counters.down.frames) / 100,
-  );
+  // The pump keeps its own timing (real-time priority), whatever else the machine runs. Only
+  // while the hypervisor holds a CPU does nothing run on it: every frame due then may leave late.
+  const framesPerSecond = frames / wallSeconds;
+  expect(late).toBeLessThan(frames / 100 + framesPerSecond * stolenSeconds);
 
   // With jitter the median itself varies from run to run: the walk's targets (one per 32 ms at
   // 8 ms of jitter, see pump.py) are the independent samples, ~156 in 5 s; 4 standard errors of a
