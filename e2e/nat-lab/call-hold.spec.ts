@@ -13,13 +13,7 @@ import {
   test,
   type LabOptions,
 } from '@icelane/testing/nat-lab';
-import {
-  CLEAR_LINK_SHARE,
-  causeShare,
-  clearLinkShare,
-  ratingsOf,
-  summary,
-} from './quality-checks.js';
+import { causeShare, expectRatedClear, ratingsOf, ratingsSummary } from './quality-checks.js';
 
 skipUnlessLabCanRun();
 
@@ -132,10 +126,7 @@ function checkHeldSide(name: string, side: HeldSide, maxGapMs: number) {
  */
 function checkClearSide(name: string, side: HeldSide) {
   checkHeldSide(name, side, 1_000);
-  const told = ratingsOf(side);
-  const share = clearLinkShare(told, side.startedAt + HOLD_MS);
-  expect.soft(share, `${name}: time rated clear`).toBeGreaterThanOrEqual(CLEAR_LINK_SHARE);
-  expect.soft(told[0]?.quality.rating, `${name}: the first window`).not.toBe('poor');
+  expectRatedClear(name, side, side.startedAt + HOLD_MS);
 }
 
 /**
@@ -160,10 +151,6 @@ function describe(side: HeldSide): string {
     `attempt ${attempt} ${local}->${remote}, ${side.received} messages, ` +
     `${signaling} signaling changes, loss named ${Math.round(loss * 100)} % of the time, ` +
     `longest data gap ${side.dataGapMs} ms, ${side.frames} frames, longest video gap ${side.videoGapMs} ms, ` +
-    `rated ${
-      ratingsOf(side)
-        .map(({ quality }) => summary(quality))
-        .join(' -> ') || 'never'
-    }`
+    `rated ${ratingsSummary(side)}`
   );
 }

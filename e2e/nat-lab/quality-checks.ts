@@ -5,7 +5,7 @@
  * until the next.
  */
 import type { CallQuality, QualityCause, QualityRating } from '@icelane/sdk';
-import type { HeldSide } from '@icelane/testing/nat-lab';
+import { expect, type HeldSide } from '@icelane/testing/nat-lab';
 
 export interface ToldQuality {
   /** When the side was told, `Date.now()` of its page. */
@@ -79,6 +79,18 @@ function shareOfTime(
 export const CLEAR_LINK_SHARE = 0.75;
 
 /**
+ * A clear link held until `until`, rated as a person would rate it: clear for most of the time
+ * (not lost, not poor for its round trip or loss, but while the machine starves the browsers),
+ * and not poor at start-up. Soft: every side's ratings are checked and printed.
+ */
+export function expectRatedClear(name: string, side: HeldSide, until: number): void {
+  const told = ratingsOf(side);
+  const share = clearLinkShare(told, until);
+  expect.soft(share, `${name}: time rated clear`).toBeGreaterThanOrEqual(CLEAR_LINK_SHARE);
+  expect.soft(told[0]?.quality.rating, `${name}: the first window`).not.toBe('poor');
+}
+
+/**
  * Ratings that miss a long round trip: past `QUALITY_LIMITS.rttMs[0]` (300 ms) a call is never
  * excellent, and past 800 ms (`atLeast: 'poor'`) never better than poor. A direction rated at
  * the round trip's own level names `rtt` among its causes; a worse one names what made it worse.
@@ -95,6 +107,15 @@ export function longRoundTripProblems(told: ToldQuality[], atLeast: 'good' | 'po
 }
 
 const RANK: Record<QualityRating, number> = { excellent: 0, good: 1, poor: 2, lost: 3 };
+
+/** A side's ratings in order, for the log: `excellent (…) -> good (…)`, or `never`. */
+export function ratingsSummary(side: HeldSide): string {
+  return (
+    ratingsOf(side)
+      .map(({ quality }) => summary(quality))
+      .join(' -> ') || 'never'
+  );
+}
 
 /** `good (rtt 412 ms) | receiving good [rtt, frames], sending good [rtt]` */
 export function summary(quality: CallQuality): string {

@@ -16,11 +16,10 @@ import {
   type LinkSetting,
 } from '@icelane/testing/nat-lab';
 import {
-  CLEAR_LINK_SHARE,
-  clearLinkShare,
+  expectRatedClear,
   longRoundTripProblems,
   ratingsOf,
-  summary,
+  ratingsSummary,
 } from './quality-checks.js';
 
 skipUnlessLabCanRun();
@@ -76,9 +75,7 @@ test('symmetric/symmetric auto video calls connect on slow uplinks and hold with
       if (slow) {
         expect.soft(longRoundTripProblems(told, 'poor'), `${name}: ratings`).toEqual([]);
       } else {
-        const share = clearLinkShare(told, side.startedAt + HOLD_MS);
-        expect.soft(share, `${name}: time rated clear`).toBeGreaterThanOrEqual(CLEAR_LINK_SHARE);
-        expect.soft(told[0]?.quality.rating, `${name}: the first window`).not.toBe('poor');
+        expectRatedClear(name, side, side.startedAt + HOLD_MS);
       }
     }
   }
@@ -96,10 +93,6 @@ function describe(side: HeldSide): string {
   return (
     `attempt ${attempt} ${local}->${remote}, ${side.received} messages, ` +
     `longest data gap ${side.dataGapMs} ms, events after connect: ${alarms(side).join(', ') || 'none'}, ` +
-    `rated ${
-      ratingsOf(side)
-        .map(({ quality }) => summary(quality))
-        .join(' -> ') || 'never'
-    }`
+    `rated ${ratingsSummary(side)}`
   );
 }

@@ -69,9 +69,22 @@ export async function openSdkPage(
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
   await page.goto(new URL('/', serverUrl).href);
-  await page.waitForFunction(() => typeof window.harness === 'object');
+  // Playwright waits without limit by default (no action timeout): a page whose script never
+  // ran would hold a bench until its own much longer deadline, saying nothing.
+  await page
+    .waitForFunction(() => typeof window.harness === 'object', undefined, {
+      timeout: PAGE_READY_TIMEOUT_MS,
+    })
+    .catch((error: unknown) => {
+      throw new Error(`the SDK test page at ${serverUrl} never set up its harness`, {
+        cause: error,
+      });
+    });
   return { page, context };
 }
+
+/** A test page's script runs in well under a second; a loaded machine gets thirty times that. */
+const PAGE_READY_TIMEOUT_MS = 30_000;
 
 /** Opens the page and joins `room` on the server that served it; throws with the SDK's error. */
 export async function joinInPage(
