@@ -5,8 +5,10 @@
  *
  * The Redis URL may hold a password: it is never logged, and errors are scrubbed of it.
  */
+import type { Cluster } from 'ioredis';
 import { loadRedisClient } from './load-redis.js';
 import type { Logger } from '../observability/logger.js';
+import { onPrimariesMoved } from './cluster-primaries.js';
 import { createRedisClients, targetPassword, type RedisClient } from './redis-clients.js';
 import {
   redisLinkDefaults,
@@ -33,6 +35,13 @@ export interface RedisLink {
    */
   onReady(listener: () => void): void;
   /**
+   * Called when some keys moved to another Redis while the link stayed up: on a Cluster, a slot
+   * now served by another primary (a failover, once this node has learnt of it). The new primary
+   * may lack writes the old one acknowledged, replication being asynchronous. Behind Sentinel a
+   * failover ends every connection, and `onReady` follows it instead.
+   */
+  onMoved(listener: () => void): void;
+  /**
    * A command failed. A timeout on an open connection means Redis hangs: until it answers a
    * probe again, the node works alone instead of waiting on every command.
    */
@@ -57,6 +66,7 @@ export async function connectRedis(
   const { commands, subscriber } = createRedisClients(classes, target, o, sharded);
 
   const listeners: Array<() => void> = [];
+  const movedListeners: Array<() => void> = [];
   let health: RedisHealth = { state: 'down', since: Date.now(), lastError: null };
   let everReady = false;
   let saidDown = false;
@@ -106,6 +116,13 @@ export async function connectRedis(
       health = { ...health, lastError: scrub(describe(error)) };
     });
   }
+  const stopWatching =
+    target.kind === 'cluster'
+      ? onPrimariesMoved(commands as Cluster, () => {
+          if (closing) return;
+          for (const listener of movedListeners) listener();
+        })
+      : () => {};
   // Redis may never answer at start: say so instead of staying silent.
   const startCheck = setTimeout(() => {
     if (!everReady && !closing) sayDown();
@@ -125,6 +142,9 @@ export async function connectRedis(
       // loaded machine may finish after the connections): it still needs its start.
       if (health.state === 'ok') listener();
     },
+    onMoved: (listener) => {
+      movedListeners.push(listener);
+    },
     commandFailed: (error) => {
       if (stalled !== null || closing || !/timed out/i.test(String(error))) return;
       health = { ...health, lastError: 'commands time out' };
@@ -143,6 +163,7 @@ export async function connectRedis(
     },
     close: async () => {
       closing = true;
+      stopWatching();
       clearTimeout(startCheck);
       if (stalled !== null) clearInterval(stalled);
       await Promise.all(

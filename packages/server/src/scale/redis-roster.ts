@@ -123,7 +123,7 @@ export function redisRoster(
     // The list entry goes last: should the room's fail, the resync finds the peer by it.
     track(
       redis.hdel(keys.room(peer.room), peer.peerId).then(() => {
-        liveness.cleared(peer.peerId);
+        liveness.cleared(peer);
         return redis.hdel(ownPeers, peer.peerId);
       }),
     );

@@ -1,15 +1,32 @@
 /**
  * The Redis roster's side of the nodes' liveness: this node's heartbeat, which also finds the
  * nodes that stopped beating; the clearing of a dead node's peers, room by room, with their rooms
- * told; and, after an outage or a failed write, this node's peers written again, so that Redis
- * holds exactly the peers in its memory. How liveness is judged is in `roster-scripts.ts`.
+ * told; and, after an outage, a failed write or a failover, this node's peers written again, so
+ * that Redis holds exactly the peers in its memory. How liveness is judged is in
+ * `roster-scripts.ts`; when a resync runs, in `resync-schedule.ts`.
  */
 import type { Peer, RoomRegistry } from '../signaling/rooms.js';
 import type { RedisLink } from './redis-link.js';
 import type { RedisRosterOptions } from './redis-options.js';
 import type { RosterKeys } from './roster-keys.js';
 import { CLEAR, HEARTBEAT } from './roster-scripts.js';
+import { recentLeaves } from './recent-leaves.js';
+import { resyncSchedule } from './resync-schedule.js';
 import { storedEntry } from './stored-peer.js';
+
+/** The events of one failover (a slot map refresh per client, MOVED answers) make one resync. */
+const FAILOVER_SETTLE_MS = 100;
+/** A failed resync is tried again this soon, then twice as late each time, up to half a beat. */
+const FIRST_RETRY_MS = 250;
+/**
+ * How long a leave may be undone by a failover: from the kill of the primary that acknowledged
+ * its removal until this node has learnt of the promoted replica. On a Cluster, Redis's default
+ * node timeout (15 s), the replicas' election and a slot refresh (2 s); behind Sentinel the node
+ * loses its connection at once, and remembers what came before until it is back.
+ */
+const UNDONE_LEAVE_WINDOW_MS = 30_000;
+/** At most this many of them (some 100 bytes each): a minute of a thousand leaves a second. */
+const UNDONE_LEAVES_KEPT = 60_000;
 
 export interface RosterLivenessDeps {
   link: RedisLink;
@@ -26,21 +43,27 @@ export interface RosterLivenessDeps {
 export interface RosterLiveness {
   /** The nodes found dead as of this node's last heartbeat: the room scripts drop their peers. */
   deadNodes(): string[];
-  /** A write failed while Redis was reachable: write this node's peers again at the next beat. */
+  /**
+   * A write failed while Redis was reachable: write this node's peers again at the next beat (and,
+   * should that fail, again soon after, until it succeeds).
+   */
   markDirty(): void;
   /**
    * `peer`'s entry in this node's list failed to be written, though its room's entry may have
    * been: the next resync lists it, or clears it from its room if it has left by then.
    */
   unlisted(peer: Peer): void;
-  /** `peerId`'s room entry is gone: nothing is left for a resync to clear. */
-  cleared(peerId: string): void;
+  /**
+   * `peer` left and its room entry is gone: nothing is left for a resync to clear, unless a
+   * failover brings the entry back.
+   */
+  cleared(peer: Peer): void;
   /**
    * `peer`'s claim has begun: until the returned function is called (once the claim has settled
    * and, when admitted, the peer is in the registry), no resync takes it for a peer that left.
    */
   claiming(peer: Peer): () => void;
-  /** Stops the heartbeat. */
+  /** Stops the heartbeat and the resyncs. */
   stop(): void;
 }
 
@@ -66,6 +89,10 @@ export function rosterLiveness(deps: RosterLivenessDeps): RosterLiveness {
   const claims = new Map<string, string>();
   const here = (room: string, peerId: string) =>
     registry.inRoom(room, peerId) !== undefined || claims.get(peerId) === room;
+  const leaves = recentLeaves(UNDONE_LEAVE_WINDOW_MS, UNDONE_LEAVES_KEPT);
+  // Failovers (or outages) seen, and how many of them a resync has made good for the leaves.
+  let failovers = 0;
+  let leavesSafeUpTo = 0;
 
   const heartbeat = async () => {
     const [, dead] = (await redis.eval(
@@ -103,12 +130,15 @@ export function rosterLiveness(deps: RosterLivenessDeps): RosterLiveness {
   };
 
   /**
-   * After an outage (or at start): this node's peers in Redis are exactly its peers in memory.
+   * After an outage, a failover (or at start): this node's peers in Redis are exactly its peers in
+   * memory, and the peers that left it lately are in no room.
    * Its list is written before any room entry, and an entry is cleared before its list entry: a
    * resync cut short leaves nothing the next one cannot find.
    */
   const resync = async () => {
     dirty = false;
+    const upTo = failovers;
+    const undone = upTo > leavesSafeUpTo ? leaves.all() : [];
     const relisting = [...unlisted];
     await heartbeat();
     const written = (await redis.hgetall(ownPeers)) as Record<string, string>;
@@ -133,17 +163,53 @@ export function rosterLiveness(deps: RosterLivenessDeps): RosterLiveness {
             .hset(keys.room(peer.room), peer.peerId, storedEntry(peer, o.nodeId))
             .then(() => null),
         ),
+      // Their rooms were told when they left: they are cleared without a word.
+      ...undone.map(async ([peerId, room]) => {
+        if (!here(room, peerId)) await redis.eval(CLEAR, 1, keys.room(room), peerId, o.nodeId);
+        return null;
+      }),
     ]);
     for (const [peerId] of relisting) unlisted.delete(peerId);
-    for (const entry of cleared) if (entry && !here(entry[1], entry[0])) onGone(entry[1], entry[0]);
+    leavesSafeUpTo = Math.max(leavesSafeUpTo, upTo);
+    for (const entry of cleared) {
+      if (!entry) continue;
+      const [peerId, room] = entry;
+      if (!here(room, peerId) && leaves.roomOf(peerId) !== room) onGone(room, peerId);
+    }
   };
 
+  const maxRetryMs = o.heartbeatMs / 2;
+  const schedule = resyncSchedule(
+    () => {
+      const work = resync();
+      track(work);
+      return work;
+    },
+    link.available,
+    {
+      settleMs: FAILOVER_SETTLE_MS,
+      firstRetryMs: Math.min(FIRST_RETRY_MS, maxRetryMs),
+      maxRetryMs,
+    },
+  );
   link.onReady(() => {
     readySince = Date.now();
-    track(resync());
+    failovers++;
+    schedule.now();
+  });
+  // A write the old primary acknowledged may be missing from the new one: nothing failed here,
+  // so without this the peers it named would be missing from Redis until a later write failed.
+  link.onMoved(() => {
+    dirty = true;
+    failovers++;
+    schedule.soon();
   });
   const timer = setInterval(() => {
-    if (link.available()) track(dirty ? resync() : heartbeat());
+    if (!link.available()) return;
+    // Not while a failover's resync is still to succeed: it needs them all.
+    if (leavesSafeUpTo === failovers) leaves.forgetOld();
+    if (dirty) schedule.now();
+    else track(heartbeat());
   }, o.heartbeatMs);
   timer.unref();
 
@@ -155,8 +221,9 @@ export function rosterLiveness(deps: RosterLivenessDeps): RosterLiveness {
     unlisted: (peer) => {
       unlisted.set(peer.peerId, peer.room);
     },
-    cleared: (peerId) => {
-      unlisted.delete(peerId);
+    cleared: (peer) => {
+      unlisted.delete(peer.peerId);
+      leaves.add(peer.peerId, peer.room);
     },
     claiming: (peer) => {
       claims.set(peer.peerId, peer.room);
@@ -164,6 +231,9 @@ export function rosterLiveness(deps: RosterLivenessDeps): RosterLiveness {
         if (claims.get(peer.peerId) === peer.room) claims.delete(peer.peerId);
       };
     },
-    stop: () => clearInterval(timer),
+    stop: () => {
+      clearInterval(timer);
+      schedule.stop();
+    },
   };
 }

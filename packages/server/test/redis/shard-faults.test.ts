@@ -10,27 +10,24 @@
  * again, never `unknown-peer`, which would say the peer is gone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  eventually,
-  redisCli,
-  redisUpOn,
-  startRedisCluster,
-  type RedisCluster,
-} from '@icelane/testing';
+import { eventually, redisCli, startRedisCluster, type RedisCluster } from '@icelane/testing';
 import type { IcelaneServerDeps } from '../../src/app.js';
 import { randomId } from '../../src/clients/ids.js';
-import { silentLogger } from '../../src/observability/logger.js';
 import {
   redisLinkDefaults,
   type RedisLinkOptions,
   type RedisRosterOptions,
 } from '../../src/scale/redis-options.js';
-import { rosterKeys } from '../../src/scale/roster-keys.js';
-import { createRedisScaleOut } from '../../src/scale/scale-out.js';
 import { disconnectAll, joined, nextEvent, record, request } from '../support/clients.js';
-import { closeAll, startTestServer, type TestServer } from '../support/server.js';
+import { closeAll, type TestServer } from '../support/server.js';
+import {
+  clusterTarget,
+  keys,
+  nodeIdListedOn as listedOn,
+  roomOn,
+  startScaledNode,
+} from './in-process-nodes.js';
 
-const keys = rosterKeys('icelane:');
 /** A node writes its peers again (its resync) at its first heartbeat after a failed write. */
 const HEARTBEAT_MS = 250;
 const ROSTER: Partial<RedisRosterOptions> = { heartbeatMs: HEARTBEAT_MS, pauseGapMs: 1_000 };
@@ -71,10 +68,8 @@ afterAll(async () => {
 });
 
 /** A fresh node id whose list of peers lives on the `shard` primary. */
-async function nodeIdListedOn(shard: number): Promise<string> {
-  let nodeId = randomId();
-  while ((await cluster.primaryOf(keys.nodePeers(nodeId))) !== shard) nodeId = randomId();
-  return nodeId;
+function nodeIdListedOn(shard: number): Promise<string> {
+  return listedOn(cluster, shard);
 }
 
 /** A primary that is none of `excluded`. */
@@ -132,32 +127,17 @@ async function joinAsShardHangs(
   return { joining };
 }
 
-async function startNode(
+function startNode(
   nodeId: string,
   link: Partial<RedisLinkOptions> = {},
   deps: Partial<IcelaneServerDeps> = {},
 ): Promise<TestServer> {
-  const target = {
-    kind: 'cluster' as const,
-    nodes: cluster.nodes.map((n) => ({ host: '127.0.0.1', port: n.port })),
-    username: null,
-    password: null,
-    tls: false,
-  };
-  const scaleOut = await createRedisScaleOut(target, silentLogger, {
-    roster: { ...ROSTER, nodeId },
-    link,
-  });
-  const server = await startTestServer({ deps: { ...deps, scaleOut } });
-  await redisUpOn(server);
-  return server;
+  return startScaledNode(clusterTarget(cluster), { ...ROSTER, nodeId }, link, deps);
 }
 
 /** A fresh room whose peers live on the `shard` primary (`roomShard` by default). */
-async function roomOnRoomShard(shard = roomShard): Promise<string> {
-  let room = `room-${randomId()}`;
-  while ((await cluster.primaryOf(keys.room(room))) !== shard) room = `room-${randomId()}`;
-  return room;
+function roomOnRoomShard(shard = roomShard): Promise<string> {
+  return roomOn(cluster, shard);
 }
 
 /** The shard refuses (or takes again) every write, answering an error at once. */

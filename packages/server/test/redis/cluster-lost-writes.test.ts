@@ -1,0 +1,182 @@
+/**
+ * A write a Cluster primary acknowledged and then lost in a failover: replication is asynchronous,
+ * so a primary killed before its replica received a write takes the write with it (made sure of
+ * in `withheld-writes.ts`). The peer whose join was lost must be back in its room and in its
+ * node's list soon after the failover, well before the node's next heartbeat, with no `peer:left`:
+ * until then other nodes' joiners do not see it and their signals to it are refused. A peer whose
+ * leave was lost must be gone again, without a second `peer:left`, or it would be a ghost every
+ * newcomer is told of.
+ * A resync that fails (the new primary refusing writes) is tried again soon, not a heartbeat later.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  eventually,
+  infoFields,
+  redisCli,
+  startRedisCluster,
+  type RedisCluster,
+} from '@icelane/testing';
+import { primariesWatchDefaults } from '../../src/scale/cluster-primaries.js';
+import type { RedisRosterOptions } from '../../src/scale/redis-options.js';
+import { disconnectAll, joined, record, request } from '../support/clients.js';
+import { closeAll } from '../support/server.js';
+import {
+  clusterTarget,
+  keys,
+  nodeIdListedOn,
+  roomOn,
+  startScaledNode,
+} from './in-process-nodes.js';
+import { expectToldOfAndReaching, hashFields, withholdFromReplicas } from './withheld-writes.js';
+
+/**
+ * After the cluster is ok again, a node learns of the new primary at its next reading of the slot
+ * map (every quarter second since it lost the old primary's connection), then writes its peers
+ * again (a handful of commands): 2 s more for a loaded machine. Well below the heartbeat (5 s),
+ * which is not what brings the peer back (nothing failed on its node).
+ */
+const BACK_AFTER_FAILOVER_MS = primariesWatchDefaults.lostNodeRefreshMs + 2_000;
+/**
+ * A heartbeat far off, so that only the retries of a failed resync can write the peer again
+ * within the test (the heartbeat would retry 20 s later).
+ */
+const FAR_HEARTBEAT: Partial<RedisRosterOptions> = {
+  heartbeatMs: 20_000,
+  pauseGapMs: 25_000,
+  livenessMs: 60_000,
+};
+/** Retries come 250, 500 and 1,000 ms after the failures; with a loaded machine's margin. */
+const RETRY_BOUND_MS = 4_000;
+
+let cluster: RedisCluster;
+
+beforeAll(async () => {
+  cluster = await startRedisCluster({ replicas: 1 });
+}, 60_000);
+
+afterAll(async () => {
+  disconnectAll();
+  await closeAll();
+  await cluster?.stop();
+});
+
+/** The primaries but the one of the heartbeats (a beat failing there would mark a write failed). */
+async function primariesBesideHeartbeats(): Promise<number[]> {
+  const beats = await cluster.primaryOf(keys.nodes[0]);
+  return (await cluster.topology())
+    .filter((node) => node.primary && node.port !== beats)
+    .map((node) => node.port);
+}
+
+describe('writes a Cluster primary acknowledged, lost when it was killed', () => {
+  it('are made good once the nodes learn of the failover: a join written again, a leave again', async () => {
+    const [shard, elsewhere] = await primariesBesideHeartbeats();
+    const replica = Number(
+      /port=(\d+)/.exec(
+        infoFields(await redisCli(shard!, 'info', 'replication')).slave0 ?? '',
+      )?.[1],
+    );
+    // Bob's node lists its peers on the shard that fails over, and his room lives there too;
+    // alice's node lists hers on another, which keeps what it was told.
+    const nodeId = await nodeIdListedOn(cluster, shard!);
+    const bobsNode = await startScaledNode(clusterTarget(cluster), { nodeId });
+    const alicesNode = await startScaledNode(clusterTarget(cluster), {
+      nodeId: await nodeIdListedOn(cluster, elsewhere!),
+    });
+    const room = await roomOn(cluster, shard!);
+    const alice = await joined(alicesNode.url, room);
+    const dave = await joined(alicesNode.url, room);
+    const daveId = dave.answer.peerId;
+    const left = record<{ peerId: string }>(alice.socket, 'peer:left');
+
+    const withheld = await withholdFromReplicas(
+      cluster.nodes.find((node) => node.port === shard)!,
+      [replica],
+    );
+    // Bob's join and dave's leave are acknowledged by the primary alone.
+    const bob = await joined(bobsNode.url, room);
+    expect(await request(dave.socket, 'room:leave')).toEqual({ data: { left: true } });
+    await eventually(
+      async () => !(await hashFields(shard!, keys.room(room))).includes(daveId),
+      'dave’s leave written',
+    );
+    const killedAt = await withheld.killPrimary();
+    await cluster.healthy();
+    const healthyAt = Date.now();
+
+    const bobId = bob.answer.peerId;
+    await eventually(
+      async () => {
+        const stored = await hashFields(replica, keys.room(room));
+        return (
+          stored.includes(bobId) &&
+          !stored.includes(daveId) &&
+          (await hashFields(replica, keys.nodePeers(nodeId))).includes(bobId)
+        );
+      },
+      'bob back in his room and his node’s list on the promoted replica, dave gone again',
+      BACK_AFTER_FAILOVER_MS,
+    );
+    console.log(
+      `cluster: bob back and dave gone ${Date.now() - healthyAt} ms after the cluster was ok ` +
+        `(${Date.now() - killedAt} ms after the kill)`,
+    );
+
+    // A joiner on the other node is told of bob, and reaches him.
+    const carol = await expectToldOfAndReaching(
+      alicesNode.url,
+      room,
+      [alice.answer.peerId, bobId],
+      bob,
+    );
+    // Dave's leave was told once, when he left.
+    expect(left).toEqual([{ peerId: daveId }]);
+    expect(await hashFields(replica, keys.room(room))).toEqual(
+      [alice.answer.peerId, bobId, carol].sort(),
+    );
+    await Promise.all([bobsNode.close(), alicesNode.close()]);
+  }, 60_000);
+});
+
+describe('a resync that fails', () => {
+  it('is tried again within a second or two, not at the next heartbeat', async () => {
+    const [shard, newOwner] = await primariesBesideHeartbeats();
+    const node = await startScaledNode(clusterTarget(cluster), FAR_HEARTBEAT);
+    const room = await roomOn(cluster, shard!);
+    const bob = (await joined(node.url, room)).answer.peerId;
+    const refusedBefore = await refusedWrites(newOwner!);
+
+    // Bob's room moves to a primary that does not hold it (as to a replica that missed his
+    // join), and that refuses writes at first: the resync the move sets off fails.
+    await refuseWrites(newOwner!, true);
+    try {
+      const slot = (await redisCli(shard!, 'cluster', 'keyslot', keys.room(room))).trim();
+      const ownerId = (await redisCli(newOwner!, 'cluster', 'myid')).trim();
+      await redisCli(newOwner!, 'cluster', 'setslot', slot, 'node', ownerId);
+      await redisCli(newOwner!, 'cluster', 'bumpepoch');
+      await eventually(
+        async () => (await refusedWrites(newOwner!)) > refusedBefore,
+        'the resync refused by the new owner',
+      );
+    } finally {
+      await refuseWrites(newOwner!, false);
+    }
+
+    await eventually(
+      async () => (await hashFields(newOwner!, keys.room(room))).includes(bob),
+      'bob written to the new owner by a retry',
+      RETRY_BOUND_MS,
+    );
+  }, 30_000);
+});
+
+/** The primary refuses (or takes again) every write, answering NOREPLICAS at once. */
+async function refuseWrites(port: number, refuse: boolean): Promise<void> {
+  await redisCli(port, 'config', 'set', 'min-replicas-to-write', refuse ? '5' : '0');
+}
+
+/** How many commands the primary has refused for want of replicas. */
+async function refusedWrites(port: number): Promise<number> {
+  const stat = infoFields(await redisCli(port, 'info', 'errorstats')).errorstat_NOREPLICAS;
+  return Number(/count=(\d+)/.exec(stat ?? '')?.[1] ?? 0);
+}

@@ -1,0 +1,75 @@
+/**
+ * Makes a primary's writes from now on miss its replicas, for sure: `CLIENT PAUSE WRITE` on a
+ * replica holds the stream from its primary too (its primary's connection is a client like any
+ * other), and once the primary is killed and the replica's link is down, what it held unapplied
+ * is dropped. A replica promoted then lacks every write its primary acknowledged meanwhile, as
+ * one that was merely behind would.
+ */
+import { expect } from 'vitest';
+import { eventually, infoFields, redisCli, type RedisProcess } from '@icelane/testing';
+import { joined, nextEvent, request, type TestClient } from '../support/clients.js';
+
+/** Longer than a failover and the checks after it; the pause is lifted as soon as it has served. */
+const REPLICA_PAUSE_MS = 30_000;
+
+export interface WithheldWrites {
+  /**
+   * Kills the primary once it is sure that each replica lacks some of its writes, then lets the
+   * replicas go (with their link down, so they drop what they held); resolves with the time of
+   * the kill.
+   */
+  killPrimary(): Promise<number>;
+}
+
+export async function withholdFromReplicas(
+  primary: RedisProcess,
+  replicas: number[],
+): Promise<WithheldWrites> {
+  await Promise.all(
+    replicas.map((port) => redisCli(port, 'client', 'pause', String(REPLICA_PAUSE_MS), 'write')),
+  );
+  const replication = async (port: number) =>
+    infoFields(await redisCli(port, 'info', 'replication'));
+  return {
+    killPrimary: async () => {
+      const written = Number((await replication(primary.port)).master_repl_offset);
+      for (const port of replicas) {
+        expect(Number((await replication(port)).slave_repl_offset)).toBeLessThan(written);
+      }
+      const killedAt = Date.now();
+      await primary.kill();
+      await eventually(async () => {
+        const links = await Promise.all(replicas.map(replication));
+        return links.every((info) => info.master_link_status === 'down');
+      }, 'the replicas cut off from their killed primary');
+      await Promise.all(replicas.map((port) => redisCli(port, 'client', 'unpause')));
+      return killedAt;
+    },
+  };
+}
+
+/** The fields of a hash, sorted. */
+export async function hashFields(port: number, key: string): Promise<string[]> {
+  return (await redisCli(port, 'hkeys', key)).split('\n').filter(Boolean).sort();
+}
+
+/**
+ * A newcomer joining `room` through the node at `url` is told of exactly `peerIds`, and its signal
+ * reaches `target` (one of them); answers the newcomer's id.
+ */
+export async function expectToldOfAndReaching(
+  url: string,
+  room: string,
+  peerIds: string[],
+  target: { socket: TestClient; answer: { peerId: string } },
+): Promise<string> {
+  const newcomer = await joined(url, room);
+  expect(newcomer.answer.peers.map((p) => p.peerId).sort()).toEqual([...peerIds].sort());
+  const arrived = nextEvent(target.socket, 'signal');
+  const offer = { type: 'offer', sdp: 'v=0\r\n' };
+  expect(
+    await request(newcomer.socket, 'signal', { to: target.answer.peerId, attempt: 1, data: offer }),
+  ).toEqual({ data: { delivered: true } });
+  await arrived;
+  return newcomer.answer.peerId;
+}
