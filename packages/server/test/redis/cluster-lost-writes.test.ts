@@ -101,6 +101,11 @@ describe('writes a Cluster primary acknowledged, lost when it was killed', () =>
       'dave’s leave written',
     );
     const killedAt = await withheld.killPrimary();
+    // Right after a kill the cluster may still say ok: it is judged once the replica took over.
+    await eventually(
+      async () => infoFields(await redisCli(replica, 'info', 'replication')).role === 'master',
+      'the replica promoted',
+    );
     await cluster.healthy();
     const healthyAt = Date.now();
 
