@@ -9,9 +9,11 @@ import {
   holdCall,
   type HeldSide,
   expect,
+  recoveriesOf,
   skipUnlessLabCanRun,
   test,
   type LabOptions,
+  type RecoveryEvent,
 } from '@icelane/testing/nat-lab';
 import { causeShare, expectRatedClear, ratingsOf, ratingsSummary } from './quality-checks.js';
 
@@ -135,12 +137,26 @@ function checkClearSide(name: string, side: HeldSide) {
  */
 function checkLossySide(name: string, side: HeldSide) {
   checkHeldSide(name, side, LOSSY_GAP_MS);
-  const healed = side.events.filter((e) => e.event === 'recovery');
-  expect.soft(healed, `${name}: healed without a break`).toEqual([]);
+  expect.soft(recoveriesOf(side), `${name}: healed without a break`).toEqual([]);
   const named = causeShare(ratingsOf(side), 'loss', side.startedAt + HOLD_MS);
   expect
     .soft(named, `${name}: time rated with loss named`)
     .toBeGreaterThanOrEqual(LOSS_NAMED_SHARE);
+}
+
+/**
+ * Each healing of a side, as its `recovery` told it: what the watch saw, the step that healed it,
+ * the gap, and when in the hold. A clean call's `peer:state` pair alone does not say which rule
+ * fired; this does.
+ */
+function healings(side: HeldSide): string {
+  const lines = side.events
+    .filter((e) => e.event === 'recovery')
+    .map((e) => {
+      const { cause, step, gapMs } = e.payload as RecoveryEvent;
+      return `${cause} -> ${step} (gap ${gapMs} ms) at ${Math.round((e.at - side.startedAt) / 1000)} s`;
+    });
+  return lines.join(', ') || 'none';
 }
 
 function describe(side: HeldSide): string {
@@ -149,7 +165,7 @@ function describe(side: HeldSide): string {
   const signaling = side.events.filter((e) => e.event === 'signaling').length;
   return (
     `attempt ${attempt} ${local}->${remote}, ${side.received} messages, ` +
-    `${signaling} signaling changes, loss named ${Math.round(loss * 100)} % of the time, ` +
+    `${signaling} signaling changes, healed ${healings(side)}, loss named ${Math.round(loss * 100)} % of the time, ` +
     `longest data gap ${side.dataGapMs} ms, ${side.frames} frames, longest video gap ${side.videoGapMs} ms, ` +
     `rated ${ratingsSummary(side)}`
   );
