@@ -6,10 +6,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ConnectPhases } from '@icelane/sdk';
-import { linkProfiles } from '@icelane/testing/nat-lab';
 import type { BaselineRunResult } from './baseline-run.js';
 import { preAttemptFigures, type PreAttemptFigures } from './pre-attempt.js';
-import type { CallMode, Scenario } from './scenarios.js';
+import { linkRttMs, type CallMode, type Scenario } from './scenarios.js';
 import type { SdkRunResult } from './sdk-run.js';
 import { numbers, summarize, tally, type Summary } from '../lib/stats.js';
 
@@ -76,7 +75,7 @@ export function figuresOf(
     title: scenario.title,
     nat: scenario.nat,
     profile: scenario.link?.label ?? scenario.profile,
-    rttMs: scenario.link?.rttMs ?? linkProfiles[scenario.profile].rttMs,
+    rttMs: linkRttMs(scenario),
     ...(scenario.kind === 'sdk' ? { mode: scenario.mode } : {}),
     ...(scenario.kind === 'sdk' && scenario.relayRefusesPrivatePeers === false
       ? { relayRefusesPrivatePeers: false as const }

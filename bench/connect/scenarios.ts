@@ -4,11 +4,12 @@
  * baseline an app without icelane gets behind symmetric NATs.
  */
 import type { HarnessJoinOptions } from '@icelane/testing/browser-suite';
-import type {
-  LabOptions,
-  LinkProfileName,
-  LinkSetting,
-  SideNetwork,
+import {
+  linkProfiles,
+  type LabOptions,
+  type LinkProfileName,
+  type LinkSetting,
+  type SideNetwork,
 } from '@icelane/testing/nat-lab';
 import { profilesFrom } from '../lib/profiles.js';
 
@@ -60,6 +61,15 @@ export interface BaselineScenario extends ScenarioBase {
 
 export type Scenario = SdkScenario | BaselineScenario;
 
+/**
+ * The round trip a scenario's link adds between a client and the server (0 on the perfect
+ * links). It is also about the one-way trip between the two clients: each message crosses one
+ * side's uplink and the other's downlink.
+ */
+export function linkRttMs(scenario: Scenario): number {
+  return scenario.link?.rttMs ?? linkProfiles[scenario.profile].rttMs;
+}
+
 function runsFrom(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -105,7 +115,8 @@ export const LINK_PROFILES: LinkProfileName[] = profilesFrom('BENCH_CONNECT_PROF
  * One-way delays, in ms, to put on each client's uplink alone (`BENCH_CONNECT_UPLINK_DELAYS_MS`,
  * comma-separated, e.g. `800,1000,1500`; default none), as the issue measured the cliff:
  * client↔server round trip D, client↔client 2D. Each runs the `auto` video call, to find the
- * largest delay at which calls still connect (a call that takes over 40 s counts as failed).
+ * largest delay at which calls still connect (a call not open within `callTimeoutMs` of its
+ * round trip, sdk-run.ts, counts as failed).
  */
 export const UPLINK_DELAYS_MS: number[] = delaysFrom('BENCH_CONNECT_UPLINK_DELAYS_MS');
 

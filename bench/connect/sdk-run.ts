@@ -8,14 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ConnectPhases, ConnectionReport } from '@icelane/sdk';
-import {
-  holdConnected,
-  holdJoinOptions,
-  sideHeld,
-  type HeldSide,
-  type Lab,
-  type SideName,
-} from '@icelane/testing/nat-lab';
+import { holdJoinOptions, type Lab, type SideName } from '@icelane/testing/nat-lab';
 import {
   openSdkPage,
   peerAnnouncedMs,
@@ -23,6 +16,7 @@ import {
   type HarnessJoinOptions,
   type WireEntry,
 } from '@icelane/testing/browser-suite';
+import { holdBenchCall, type HoldResult } from './hold.js';
 import type { PreAttemptSteps } from './pre-attempt.js';
 
 /** How one side saw the call. */
@@ -48,42 +42,48 @@ export interface SdkRunResult {
   /** How the call went once connected, when it was held. */
   hold?: HoldResult;
   error?: string;
+  /** A call that did not open: what each side's SDK told, to find which deadline ended it. */
+  timeline?: TimelineEntry[];
 }
 
-/** A held call: `held` when both sides stayed up by themselves (see `sideHeld`). */
-export interface HoldResult {
+/** An event a side's page recorded (data messages left out), `at` from b's join. */
+export interface TimelineEntry {
+  side: SideName;
+  event: string;
+  at: number;
+  payload: unknown;
+}
+
+/** On a fast link: long enough for TURN on demand's failed first attempt and its retry on a busy machine. */
+const CALL_TIMEOUT_FLOOR_MS = 40_000;
+/**
+ * Client↔server round trips a call may take on top: about twice what one takes on a slow link
+ * (16, docs/benchmarks.md), so that the bench's deadline is never the one that fails a call.
+ */
+const CALL_TIMEOUT_ROUND_TRIPS = 30;
+
+/** How long a call on a link with client↔server round trip `linkRttMs` is given to open. */
+export function callTimeoutMs(linkRttMs: number): number {
+  return CALL_TIMEOUT_FLOOR_MS + CALL_TIMEOUT_ROUND_TRIPS * linkRttMs;
+}
+
+/** How one call is made: held `holdMs` once connected (0: not held), on a link of `linkRttMs`. */
+export interface SdkRunPlan {
   holdMs: number;
-  held: boolean;
-  /** The longest stretch without data on either side. */
-  dataGapMs: number;
-  /** The longest stretch without a new video frame on either side (video calls only). */
-  videoGapMs?: number;
-  a: HoldSideResult;
-  b: HoldSideResult;
+  /** The client↔server round trip the lab's link adds (0: the perfect links). */
+  linkRttMs: number;
 }
-
-export interface HoldSideResult {
-  held: boolean;
-  received: number;
-  dataGapMs: number;
-  videoGapMs?: number;
-  frames?: number;
-  /** Events after connecting (fallback, state changes...), `at` from the start of the hold. */
-  events: { event: string; at: number; payload: unknown }[];
-}
-
-/** Long enough for TURN on demand's failed first attempt and its retry on a busy machine. */
-const CALL_TIMEOUT_MS = 40_000;
 
 /**
- * Makes one call and, when `holdMs` > 0 and it connected, holds it that long. In a video-call lab
- * both sides send the fake camera.
+ * Makes one call and, when `plan.holdMs` > 0 and it connected, holds it that long. In a
+ * video-call lab both sides send the fake camera.
  */
 export async function sdkConnectRun(
   lab: Lab,
   joinOptions: HarnessJoinOptions,
-  holdMs = 0,
+  plan: SdkRunPlan = { holdMs: 0, linkRttMs: 0 },
 ): Promise<SdkRunResult> {
+  const { holdMs, linkRttMs } = plan;
   const url = lab.server!.url;
   const options = holdJoinOptions(lab, joinOptions);
   const room = `bench-${randomBytes(4).toString('hex')}`;
@@ -122,28 +122,29 @@ export async function sdkConnectRun(
     if (!joinB.ok) return { ok: false, error: `side b could not join: ${JSON.stringify(joinB)}` };
 
     const [answerer, offerer] = await Promise.all([
-      sideResult(a, joinB.peerId, joinB.startedAt),
-      sideResult(b, joinA.peerId, joinB.startedAt),
+      sideResult(a, joinB.peerId, joinB.startedAt, callTimeoutMs(linkRttMs)),
+      sideResult(b, joinA.peerId, joinB.startedAt, callTimeoutMs(linkRttMs)),
     ]);
     if (typeof answerer === 'string' || typeof offerer === 'string') {
-      return { ok: false, error: [answerer, offerer].filter((e) => typeof e === 'string').join() };
+      return {
+        ok: false,
+        error: [answerer, offerer].filter((e) => typeof e === 'string').join(),
+        timeline: await timelineOf({ a, b }, joinB.startedAt),
+      };
     }
     const joinToOpenMs = Math.max(answerer.connectedMs, offerer.connectedMs);
     const preAttempt = await preAttemptSteps(a, b, joinB.startedAt, offerer);
     if (holdMs <= 0) return { ok: true, joinToOpenMs, offerer, answerer, preAttempt };
-    const held = await holdConnected(
+    // Between the clients a message crosses one uplink and the other's downlink: about the
+    // client↔server round trip on links alike on both sides.
+    const hold = await holdBenchCall(
       { page: a, peerId: joinA.peerId },
       { page: b, peerId: joinB.peerId },
       holdMs,
+      linkRttMs,
+      lab.videoCall,
     );
-    return {
-      ok: true,
-      joinToOpenMs,
-      offerer,
-      answerer,
-      preAttempt,
-      hold: holdResult(held, holdMs, lab.videoCall),
-    };
+    return { ok: true, joinToOpenMs, offerer, answerer, preAttempt, hold };
   } finally {
     for (const { page, context } of opened) {
       await page.evaluate(() => window.harness.leave()).catch(() => {});
@@ -172,19 +173,42 @@ async function preAttemptSteps(
   };
 }
 
+/** Both pages' events but data messages, in order, from `startedAt`. */
+async function timelineOf(
+  pages: Record<SideName, SdkPage>,
+  startedAt: number,
+): Promise<TimelineEntry[]> {
+  const sides = await Promise.all(
+    (['a', 'b'] as const).map(async (side) => {
+      const events = await pages[side].evaluate(() =>
+        window.harness.events.filter((e) => e.event !== 'data'),
+      );
+      return events.map(({ event, at, payload }) => ({ side, event, at: at - startedAt, payload }));
+    }),
+  );
+  return sides.flat().sort((x, y) => x.at - y.at);
+}
+
 /** Waits for the link to `otherPeerId` to connect and report, or for the SDK to give up. */
 async function sideResult(
   page: SdkPage,
   otherPeerId: string,
   startedAt: number,
+  timeoutMs: number,
 ): Promise<SdkSideResult | string> {
-  await page.waitForFunction(
-    (id) =>
-      window.harness.of('report').some((p) => (p as { peerId: string }).peerId === id) ||
-      window.harness.of('error').some((p) => (p as { code: string }).code === 'connect-failed'),
-    otherPeerId,
-    { timeout: CALL_TIMEOUT_MS },
-  );
+  const settled = await page
+    .waitForFunction(
+      (id) =>
+        window.harness.of('report').some((p) => (p as { peerId: string }).peerId === id) ||
+        window.harness.of('error').some((p) => (p as { code: string }).code === 'connect-failed'),
+      otherPeerId,
+      { timeout: timeoutMs },
+    )
+    .then(
+      () => true,
+      () => false,
+    );
+  if (!settled) return `not open within the bench's ${timeoutMs} ms`;
   return page.evaluate(
     ({ id, startedAt }) => {
       const about = (payload: unknown) => (payload as { peerId?: string }).peerId === id;
@@ -209,30 +233,4 @@ async function sideResult(
     },
     { id: otherPeerId, startedAt },
   );
-}
-
-function holdResult(held: Record<SideName, HeldSide>, holdMs: number, video: boolean): HoldResult {
-  const side = (h: HeldSide): HoldSideResult => {
-    return {
-      held: sideHeld(h),
-      received: h.received,
-      dataGapMs: h.dataGapMs,
-      ...(video ? { videoGapMs: h.videoGapMs, frames: h.frames } : {}),
-      events: h.eventsAfterConnect.map((e) => ({
-        event: e.event,
-        at: e.at - h.startedAt,
-        payload: e.payload,
-      })),
-    };
-  };
-  const a = side(held.a);
-  const b = side(held.b);
-  return {
-    holdMs,
-    held: a.held && b.held,
-    dataGapMs: Math.max(a.dataGapMs, b.dataGapMs),
-    ...(video ? { videoGapMs: Math.max(held.a.videoGapMs, held.b.videoGapMs) } : {}),
-    a,
-    b,
-  };
 }
