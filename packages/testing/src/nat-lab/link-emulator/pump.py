@@ -15,6 +15,11 @@ devices vanish with the process.
 Order: a link that holds packets for a varying time still delivers them in order (real mobile
 and Wi-Fi links retransmit and reorder below IP, and hand packets up in order): the delay
 follows a continuous random walk, and no packet leaves before the one ahead of it.
+
+ARP crosses at once: on a real link address resolution is with the next hop, in front of the
+delay (a phone's radio link has none at all), and Linux gives up on a neighbour after three
+requests a second apart go unanswered, so a delayed ARP made every one-way delay over 3 s
+unreachable (`ERR_ADDRESS_UNREACHABLE`) and could fail a live call's neighbour re-check.
 """
 import fcntl
 import heapq
@@ -32,6 +37,8 @@ IFF_TAP = 0x0002
 IFF_NO_PI = 0x1000
 ETHERNET_HEADER = 14
 MAX_FRAME = 65536
+ETHERTYPE_IPV4 = b'\x08\x00'
+ETHERTYPE_ARP = b'\x08\x06'
 # A frame sent this much after its time counts as late in the counters.
 LATE_MS = 2
 
@@ -118,7 +125,7 @@ class Direction:
 
     def departure(self, frame, now, is_turn, is_ip):
         """When the frame leaves the far end, or None when the link drops it. Frames other than
-        IPv4 (ARP) only see the delay: address resolution is not what the emulated link loses."""
+        IPv4 (IPv6) only see the delay; ARP never comes here (see the top of this file)."""
         self.counters['frames'] += 1
         if is_ip and self.lost(is_turn):
             self.counters['lost'] += 1
@@ -218,9 +225,10 @@ def main():
                     frame = os.read(fd, MAX_FRAME)
                 except BlockingIOError:
                     break
-                is_ip = len(frame) > ETHERNET_HEADER and frame[12:14] == b'\x08\x00'
+                is_ip = len(frame) > ETHERNET_HEADER and frame[12:14] == ETHERTYPE_IPV4
                 is_turn = is_ip and turn_match.matches(frame, outbound)
-                leaves = direction.departure(frame, now, is_turn, is_ip)
+                is_arp = frame[12:14] == ETHERTYPE_ARP
+                leaves = now if is_arp else direction.departure(frame, now, is_turn, is_ip)
                 if leaves is not None:
                     order += 1
                     heapq.heappush(pending, (leaves, order, target, frame, direction))
