@@ -22,8 +22,11 @@ export const bundleBudgets = {
    * 21.9 -> 22.1 kB: a call that opens on a relay while a direct pair is on its way reports the
    * direct pair it moves to, and a relayed pair is read every 250 ms while it may still move
    * (+152 bytes).
+   * 22.1 -> 22.2 kB: connecting to the signaling server is given, once the transport is open, at
+   * least one round-trip timeout of the opening, so a join on a slow link is not failed by the
+   * fixed 10 s (+56 bytes).
    */
-  ownCodeGzip: 22_100,
+  ownCodeGzip: 22_200,
   /** Everything an app ships for the SDK: every chunk, the lazy simple-peer chunk included. */
   totalGzip: 45_000,
 };

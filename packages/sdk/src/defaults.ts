@@ -63,7 +63,12 @@ export interface JoinOptions {
    * their remaining life has passed. @default 60000
    */
   iceRefreshLeadMs: number;
-  /** How long `joinRoom` waits for the server to answer. @default 10000 */
+  /**
+   * How long connecting to the server and each request to it may take. For connecting it is a
+   * floor: once the transport is open, socket.io's CONNECT is given at least one round-trip
+   * timeout of the time the opening took, when that is longer (signaling-deadline.ts).
+   * @default 10000
+   */
   signalingTimeoutMs: number;
   /** How often the selected candidate pair is re-read while connected. @default 3000 */
   statsIntervalMs: number;

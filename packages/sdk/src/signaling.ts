@@ -11,6 +11,7 @@ import type {
   ServerToClientEvents,
 } from '@icelane/protocol';
 import { IcelaneError } from './errors.js';
+import { connectDeadline } from './signaling-deadline.js';
 
 export type SignalingSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -75,7 +76,7 @@ export function connectSignaling(url: string, options: SignalingOptions): Promis
     let lastError: Error | undefined;
     let transportErrors = 0;
     const settle = (error?: IcelaneError) => {
-      clearTimeout(timer);
+      stopDeadline();
       socket.off('connect', onConnect);
       socket.off('connect_error', onError);
       if (!error) return resolve(socket);
@@ -106,9 +107,10 @@ export function connectSignaling(url: string, options: SignalingOptions): Promis
         );
       }
     };
-    const timer = setTimeout(() => {
-      settle(unreachable(`within ${options.timeoutMs} ms`, lastError));
-    }, options.timeoutMs);
+    const startedAt = Date.now();
+    const stopDeadline = connectDeadline(socket, options.timeoutMs, () => {
+      settle(unreachable(`within ${Date.now() - startedAt} ms`, lastError));
+    });
     socket.on('connect', onConnect);
     socket.on('connect_error', onError);
   });
