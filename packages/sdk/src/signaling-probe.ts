@@ -16,6 +16,13 @@
  * right after joining gives the first figure; until then the wait is the longest. And a probe
  * asked for by a silence closes nothing once the far side was heard again meanwhile: the silence
  * was a lossy link's, and the call does not need signaling now.
+ *
+ * The wait is counted in the page's own time: a busy page runs the wait's timer late, and an
+ * answer that came in meanwhile may wait behind it, so a late timer waits as long again as it was
+ * late (once) and judges a task later. An answer after the wait is still a round trip. A stall of
+ * everything between the page and the server (measured 0.5-1.7 s on a machine at load ~40, with
+ * the page's timers on time) is not told from a dead connection by any wait this short
+ * (docs/benchmarks.md, "Holds without incident: false alarms").
  */
 import { onceResentMs, roundTripEstimate, type RoundTripEstimate } from './path-timing.js';
 import type { SignalingSocket } from './signaling.js';
@@ -67,25 +74,30 @@ export function signalingProbe(
   let measuring = false;
   const timeoutMs = () => {
     const measured = roundTrips.current();
-    if (!measured) return options.maxTimeoutMs;
-    const resent = Math.round(onceResentMs(measured));
+    const resent = measured ? onceResentMs(measured) : Infinity;
     return Math.min(options.maxTimeoutMs, Math.max(options.minTimeoutMs, resent));
   };
 
-  /** One probe: any answer, even an error, means alive and is a round trip; only silence is dead. */
-  const send = (ownPeerId: string, waitMs: number): Promise<boolean> => {
-    const sentAt = Date.now();
-    const timed = socket.timeout(waitMs) as unknown as {
-      emitWithAck(event: 'signal', payload: unknown): Promise<unknown>;
-    };
-    return timed
-      .emitWithAck('signal', { to: ownPeerId, attempt: 1, data: { type: PROBE_SIGNAL } })
-      .then(() => {
-        roundTrips.add(Date.now() - sentAt);
-        return true;
-      })
-      .catch(() => false);
-  };
+  /**
+   * One probe: any answer, even an error, means alive and is a round trip; only silence is dead.
+   * A timer that fires late waits what it lost, then judges a task later (above); the answer is
+   * taken until `MEASURE_WAIT_MS`.
+   */
+  const send = (ownPeerId: string, waitMs: number) =>
+    new Promise<boolean>((resolve) => {
+      const sentAt = Date.now();
+      setTimeout(() => setTimeout(resolve, Date.now() - sentAt - waitMs, false), waitMs);
+      const timed = socket.timeout(MEASURE_WAIT_MS) as unknown as {
+        emitWithAck(event: 'signal', payload: unknown): Promise<unknown>;
+      };
+      timed.emitWithAck('signal', { to: ownPeerId, attempt: 1, data: { type: PROBE_SIGNAL } }).then(
+        () => {
+          roundTrips.add(Date.now() - sentAt);
+          resolve(true);
+        },
+        () => resolve(false),
+      );
+    });
 
   // A check asked for while one is under way waits on it: one link's silence may be over by the
   // end while another's is not, so the connection is closed if any of them still needs it. A
@@ -96,7 +108,9 @@ export function signalingProbe(
     const waiting = (checking = [needs]);
     void send(ownPeerId, timeoutMs()).then((alive) => {
       checking = undefined;
-      if (!alive && socket.connected && waiting.some((still) => still())) closeTransport(socket);
+      if (alive || !socket.connected || !waiting.some((still) => still())) return;
+      // Closed the way a network drop would close it: socket.io reconnects.
+      (socket as unknown as { io?: { engine?: { close(): void } } }).io?.engine?.close();
     });
   };
 
@@ -111,10 +125,4 @@ export function signalingProbe(
   };
 
   return { check, measure, timeoutMs };
-}
-
-/** Closes the underlying connection the way a network drop would: socket.io reconnects. */
-function closeTransport(socket: SignalingSocket): void {
-  const engine = (socket as unknown as { io?: { engine?: { close(): void } } }).io?.engine;
-  engine?.close();
 }
