@@ -4,7 +4,7 @@
  * Every acknowledgement is an `Ack` (ack.ts): `{ data }` on success, `{ error }` otherwise. Nothing
  * is ever thrown across the wire.
  */
-import type { AckCallback } from './ack.js';
+import type { Ack, AckCallback } from './ack.js';
 import type { AddressFamily } from './ice-families.js';
 import type { QualityReport } from './quality-report.js';
 
@@ -61,6 +61,23 @@ export interface JoinRequest {
    * An unknown or stale token is ignored: the join goes on as a fresh one.
    */
   resume?: string;
+}
+
+/**
+ * What a client may send in socket.io's handshake (`io(url, { auth })`, its CONNECT packet).
+ *
+ * With `join`, the server joins the room as soon as the connection is made, as `room:join` would,
+ * and answers with `room:joined` right after socket.io's CONNECT: the answer comes one round trip
+ * after the transport opens instead of two. Give `auth` as a function or update it before each
+ * reconnect, so that a reconnection joins again with the current `resume` token. A client that
+ * sends no `join` joins with `room:join` as before; one that sends it must not send `room:join`
+ * too (`already-joined`).
+ */
+export interface HandshakeAuth {
+  /** Handed to the server's authorization hook on every join. */
+  token?: string;
+  /** The join, answered by `room:joined`. */
+  join?: JoinRequest;
 }
 
 export interface JoinAnswer {
@@ -236,6 +253,11 @@ export interface ServerToClientEvents {
   'peer:left': (peer: PeerLeft) => void;
   signal: (message: SignalMessage) => void;
   'server:shutdown': (notice: ShutdownNotice) => void;
+  /**
+   * The answer to the join sent in the handshake (`HandshakeAuth.join`): exactly what `room:join`
+   * would have acknowledged, refusals included. Once per connection that carried a join.
+   */
+  'room:joined': (answer: Ack<JoinAnswer>) => void;
 }
 
 /** The event names a client sends, for code that needs them as values. */

@@ -5,6 +5,7 @@ export {
   type ClientToServerEvents,
   type ConnectPhases,
   type ConnectionReport,
+  type HandshakeAuth,
   type IceConfig,
   type IcePolicy,
   type IceServer,

@@ -5,6 +5,7 @@ import { errorAnswer } from '@icelane/protocol';
 import { clientAddress } from '../clients/client-address.js';
 import { subnetKey } from '../clients/ip-address.js';
 import { inboundCall, type InboundCall } from './ack.js';
+import { handshakeJoin } from './auth-join.js';
 import type { IcelaneSocket, SignalingContext } from './context.js';
 import { handleIceRefresh } from './ice-refresh.js';
 import { handleJoin } from './join.js';
@@ -61,17 +62,13 @@ export function onConnection(ctx: SignalingContext, socket: IcelaneSocket): void
   });
 
   for (const [event, handler] of Object.entries(HANDLERS)) {
-    socket.on(event, (...args: unknown[]) => {
-      const call = inboundCall(args);
-      handler(ctx, socket, call).catch((error: unknown) => {
-        // The payload is not logged: it may hold SDP, names or anything a client sent.
-        ctx.logger.error('signaling handler failed', { event, error });
-        if (event === 'room:join') ctx.metrics.joins.inc({ outcome: 'internal' });
-        if (event === 'ice:refresh') ctx.metrics.iceRefreshes.inc({ outcome: 'internal' });
-        call.reply(errorAnswer('internal', 'internal server error'));
-      });
-    });
+    socket.on(event, (...args: unknown[]) =>
+      handle(ctx, socket, event, handler, inboundCall(args)),
+    );
   }
+  // After the handlers: a `room:join` sent as well is refused `already-joined`, not missed.
+  const joining = handshakeJoin(socket);
+  if (joining) handle(ctx, socket, 'room:join', handleJoin, joining);
 
   socket.on('disconnect', () => {
     ctx.metrics.connectedSockets.dec();
@@ -80,5 +77,21 @@ export function onConnection(ctx: SignalingContext, socket: IcelaneSocket): void
     } catch (error) {
       ctx.logger.error('cleanup after disconnect failed', { error });
     }
+  });
+}
+
+function handle(
+  ctx: SignalingContext,
+  socket: IcelaneSocket,
+  event: string,
+  handler: Handler,
+  call: InboundCall,
+): void {
+  handler(ctx, socket, call).catch((error: unknown) => {
+    // The payload is not logged: it may hold SDP, names or anything a client sent.
+    ctx.logger.error('signaling handler failed', { event, error });
+    if (event === 'room:join') ctx.metrics.joins.inc({ outcome: 'internal' });
+    if (event === 'ice:refresh') ctx.metrics.iceRefreshes.inc({ outcome: 'internal' });
+    call.reply(errorAnswer('internal', 'internal server error'));
   });
 }

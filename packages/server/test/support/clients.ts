@@ -22,6 +22,25 @@ export async function connect(
   return socket;
 }
 
+/**
+ * Connects with `auth` (its `join` sent in the handshake) and resolves with the `room:joined`
+ * answer, listened for before the connection opens.
+ */
+export async function joinInHandshake(
+  url: string,
+  auth: Record<string, unknown>,
+  options: Parameters<typeof io>[1] = {},
+): Promise<{ socket: TestClient; answer: Ack<JoinAnswer> }> {
+  const socket = io(url, { transports: ['websocket'], reconnection: false, auth, ...options });
+  clients.add(socket);
+  const answer = await new Promise<Ack<JoinAnswer>>((resolve, reject) => {
+    socket.once('room:joined', resolve);
+    socket.once('connect_error', reject);
+    setTimeout(() => reject(new Error('no "room:joined" within 5000 ms')), 5_000);
+  });
+  return { socket, answer };
+}
+
 /** Emits and waits for the acknowledgement. */
 export function request<T = unknown>(
   socket: TestClient,
