@@ -39,6 +39,12 @@ export interface CoturnOptions {
   /** Wraps the command, e.g. `['ip', 'netns', 'exec', 'pub']` to run it in a namespace. */
   prefix: string[];
   /**
+   * Run the relay at this real-time priority (`chrt --fifo`, 1-99), or `null` for the caller's
+   * scheduling. A relay that waits on a busy machine's run queue holds every packet of every
+   * call through it.
+   */
+  realtimePriority: number | null;
+  /**
    * Log every request and allocation (`--verbose`): coturn 4.6.1 then prints
    * `session <id>: new, realm=<…>, username=<…>, lifetime=<s>` at each Allocate,
    * `session <id>: refreshed, …` at each Refresh, and
@@ -65,6 +71,7 @@ export const coturnDefaults: CoturnOptions = {
   extraRelayIps: [],
   verbose: false,
   prefix: [],
+  realtimePriority: null,
   onLog: () => {},
   startTimeoutMs: 10_000,
   tls: null,
@@ -125,7 +132,9 @@ export async function startCoturn(options: Partial<CoturnOptions> = {}): Promise
     '--simple-log',
     ...(o.verbose ? ['--verbose'] : []),
   ];
-  const [command, ...prefixArgs] = [...o.prefix, 'turnserver'];
+  const realtime =
+    o.realtimePriority === null ? [] : ['chrt', '--fifo', String(o.realtimePriority)];
+  const [command, ...prefixArgs] = [...o.prefix, ...realtime, 'turnserver'];
   const child = spawn(command!, [...prefixArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   const onData = (chunk: Buffer) => {
