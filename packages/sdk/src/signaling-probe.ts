@@ -22,7 +22,7 @@
  * late (once) and judges a task later. An answer after the wait is still a round trip. A stall of
  * everything between the page and the server (measured 0.5-1.7 s on a machine at load ~40, with
  * the page's timers on time) is not told from a dead connection by any wait this short
- * (docs/benchmarks.md, "Holds without incident: false alarms").
+ * (docs/benchmarks.md, "The probe's closes on a loaded machine").
  */
 import { onceResentMs, roundTripEstimate, type RoundTripEstimate } from './path-timing.js';
 import type { SignalingSocket } from './signaling.js';
