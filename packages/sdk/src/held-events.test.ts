@@ -1,15 +1,22 @@
 import { describe, expect, it, vi } from 'vitest';
 import { FakeSocket } from '../test/fakes/fake-socket.js';
+import { iceConfig } from '../test/fakes/ice.js';
 import { useFakeTimersPerTest } from '../test/fakes/fake-timers.js';
 import { holdServerEvents } from './held-events.js';
 import { keepReconnecting } from './reconnect.js';
 
 const OFFER = { from: 'c', attempt: 1, data: { type: 'offer' as const, sdp: 'v=0' } };
 
-/** A socket with the hold set, and what a room's listeners attached later would see. */
+const ANSWER = { data: { peerId: 'me', room: 'standup', peers: [], ice: iceConfig(1) } };
+
+/**
+ * A socket with the hold set and the join answered, and what a room's listeners attached later
+ * would see.
+ */
 function heldSocket() {
   const socket = new FakeSocket();
   const held = holdServerEvents(socket.signaling);
+  socket.serverEmit('room:joined', ANSWER);
   const seen: unknown[] = [];
   const roomListens = () => {
     socket.on('peer:joined', (peer: unknown) => seen.push(['peer:joined', peer]));
@@ -75,6 +82,29 @@ describe('server events between the join and the room', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(states).toEqual(['reconnecting']);
     expect(rejoined).toHaveBeenCalledTimes(1);
+  });
+
+  it("before the join's answer are the join's own: a drop then is not one the room rejoins after", async () => {
+    const socket = new FakeSocket();
+    const held = holdServerEvents(socket.signaling);
+    socket.drop();
+    socket.reconnect();
+    socket.serverEmit('room:joined', ANSWER);
+    socket.serverEmit('peer:joined', { peerId: 'c' });
+    const states: string[] = [];
+    const rejoined = vi.fn();
+    const seen: unknown[] = [];
+    keepReconnecting(socket.signaling, {
+      state: (state) => states.push(state),
+      reconnected: rejoined,
+    });
+    socket.on('room:joined', (answer: unknown) => seen.push(answer));
+    socket.on('peer:joined', (peer: unknown) => seen.push(peer));
+    held.releaseToRoom();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(states).toEqual([]);
+    expect(rejoined).not.toHaveBeenCalled();
+    expect(seen).toEqual([{ peerId: 'c' }]);
   });
 
   it('reach every listener and event when one listener throws', async () => {

@@ -8,7 +8,7 @@ import { holdServerEvents } from './held-events.js';
 import { preloadForJoin } from './network-check/at-join.js';
 import { joinError } from './room-errors.js';
 import { Room } from './room.js';
-import { connectSignaling, request } from './signaling.js';
+import { connectSignaling, joinAnswer } from './signaling.js';
 import { healingUnavailable } from './simple-peer-internals.js';
 import { loadSimplePeer } from './simple-peer-loader.js';
 
@@ -44,20 +44,19 @@ export async function joinRoom(
   // simple-peer's chunk loads beside the connection and the join: on a slow link it can take
   // longer than both (87 ms median on 3G), and nothing before the room needs it.
   const loading = loadSimplePeer();
-  const socket = await connectSignaling(url, {
+  const { socket, connected } = connectSignaling(url, {
     token: resolved.token,
     timeoutMs: resolved.signalingTimeoutMs,
+    join: joinRequest,
   });
+  // Both listen before the connection opens: over long-polling the answer can come in the same
+  // response as socket.io's CONNECT, and what follows it with them.
   const held = holdServerEvents(socket);
+  const answering = joinAnswer(socket, resolved.signalingTimeoutMs).catch((error: unknown) => {
+    throw joinError(error);
+  });
   try {
-    const answer = await request(
-      socket,
-      'room:join',
-      resolved.signalingTimeoutMs,
-      joinRequest,
-    ).catch((error: unknown) => {
-      throw joinError(error);
-    });
+    const [, answer] = await Promise.all([connected, answering]);
     const SimplePeer = await loading;
     // Checked once the chunk is there: the room's peers then hear this one leave as it joined.
     const unhealable = resolved.recovery ? healingUnavailable(SimplePeer.prototype) : undefined;

@@ -169,4 +169,32 @@ describe('a room rejoining with resume tokens', () => {
     // It offers, being the one that joined anew; this side waits.
     expect(peers.last().options.initiator).toBe(false);
   });
+
+  it('rejoins in the handshake of the reconnection, once when a drop comes before the answer', async () => {
+    const { socket, room, a, eventsOf } = await roomWithOne();
+    a.connect();
+    // The first reconnection drops again before the server answers its join.
+    socket.drop();
+    socket.reconnect();
+    await vi.advanceTimersByTimeAsync(500);
+    socket.drop();
+    await vi.advanceTimersByTimeAsync(20_000);
+    socket.answer('room:join', () => ({
+      data: {
+        peerId: 'me-2',
+        room: 'standup',
+        peers: [{ peerId: 'a' }],
+        ice: iceConfig(5),
+        resumeToken: 'token-2',
+      },
+    }));
+    socket.reconnect();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(room.peerId).toBe('me-2');
+    expect(socket.requestCount('room:join')).toBe(2);
+    expect(eventsOf('error')).toEqual([]);
+    expect(eventsOf('signaling').filter((event) => event.state === 'connected')).toHaveLength(1);
+    // The next reconnection's handshake carries the join with the token of this answer.
+    expect(socket.auth).toEqual({ join: { room: 'standup', resume: 'token-2' } });
+  });
 });

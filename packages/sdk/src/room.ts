@@ -25,7 +25,7 @@ import { RoomPeers } from './room-peers.js';
 import { keepReconnecting, type ReconnectWatch } from './reconnect.js';
 import { QualityBook, recoveryReport } from './server-telemetry.js';
 import { joinError, refreshError } from './room-errors.js';
-import { request, type AnswerOf, type RequestPayload, type SignalingSocket } from './signaling.js';
+import { joinAnswer, request, type SignalingSocket } from './signaling.js';
 import { signalingProbe, type SignalingProbe } from './signaling-probe.js';
 import { linkPath, roundTripEstimate } from './path-timing.js';
 import type { SimplePeerConstructor } from './simple-peer-loader.js';
@@ -62,8 +62,6 @@ export class Room extends RoomPeers {
     (peerId) => this.routedId(peerId),
   );
   private reconnect: ReconnectWatch | undefined;
-  /** Sent with the next rejoin so the server drops this peer's previous id at once. */
-  private resumeToken: string | undefined;
   /** Signals from ids not known yet, while a rejoin waits for its answer (see `onSignal`). */
   private rejoinSignals: SignalMessage[] | undefined;
   /**
@@ -80,14 +78,14 @@ export class Room extends RoomPeers {
   constructor(
     private readonly socket: SignalingSocket,
     answer: JoinAnswer,
-    private readonly request: JoinRequest,
+    private readonly joinRequest: JoinRequest,
     private readonly options: ResolvedJoinOptions,
     private readonly SimplePeer: SimplePeerConstructor,
   ) {
     super();
     this.peerId = answer.peerId;
     this.room = answer.room;
-    this.resumeToken = answer.resumeToken;
+    this.resumeWith(answer.resumeToken);
     this.probe = signalingProbe(socket, undefined, this.roundTrips);
     // The connection's round trip, for how long a probe in trouble may wait (signaling-probe.ts)
     // and what the links' deadlines follow. Not the join's own: the server's work (a credential
@@ -96,7 +94,7 @@ export class Room extends RoomPeers {
     this.checkNetwork(answer.ice);
     this.refresher = createIceRefresher(
       answer.ice,
-      () => this.ask('ice:refresh'),
+      () => request(socket, 'ice:refresh', options.signalingTimeoutMs),
       { leadMs: options.iceRefreshLeadMs, retryMs: 5_000 },
       (ice) => {
         for (const link of this.links.values()) link.applyIce(ice);
@@ -258,23 +256,21 @@ export class Room extends RoomPeers {
    * keeps the same link. Connections that were not up yet are made anew.
    */
   private async rejoin(): Promise<void> {
-    if (this.left) return;
+    // A rejoin under way takes the answer of the connection after another drop (joinAnswer).
+    if (this.left || this.rejoinSignals) return;
     // Set first: nothing is reported to the server until the rejoin is answered.
     this.rejoinSignals = [];
     for (const link of [...this.links.values()]) if (!link.live) this.removeLink(link.peerId);
     let joined = false;
     try {
       const previousId = this.peerId;
-      const resume = this.resumeToken;
-      const answer = await this.ask(
-        'room:join',
-        resume === undefined ? this.request : { ...this.request, resume },
-      );
+      // The reconnection carried the join, with the last resume token (`resumeWith`).
+      const answer = await joinAnswer(this.socket, this.options.signalingTimeoutMs);
       if (this.left) return;
       this.peerId = answer.peerId;
       // The path may have changed with the drop (a handover).
       this.probe.measure(this.peerId, JOIN_SAMPLES);
-      this.resumeToken = answer.resumeToken;
+      this.resumeWith(answer.resumeToken);
       // A new session on the server: what the old one counted is not counted again.
       for (const link of this.links.values()) link.usage?.rebase();
       this.refresher.replace(answer.ice);
@@ -306,6 +302,14 @@ export class Room extends RoomPeers {
       // The server ended every rating with the connection that dropped.
       if (joined) this.quality.retell();
     }
+  }
+
+  /**
+   * What the next reconnection's handshake carries: the join, with the token that lets the server
+   * drop this peer's previous id at once.
+   */
+  private resumeWith(resume: string | undefined): void {
+    this.socket.auth = { join: { ...this.joinRequest, resume }, token: this.options.token };
   }
 
   /** Runs the room's network check (see network-check/at-join.ts) for the links made next. */
@@ -385,13 +389,6 @@ export class Room extends RoomPeers {
   /** Whether telemetry goes to the server now (`reportToServer`, and the room joined on it). */
   private reporting(): boolean {
     return this.options.reportToServer && this.socket.connected && !this.rejoinSignals;
-  }
-
-  private ask<E extends 'room:join' | 'ice:refresh' | 'room:leave'>(
-    event: E,
-    ...payload: RequestPayload<E>
-  ): Promise<AnswerOf<E>> {
-    return request(this.socket, event, this.options.signalingTimeoutMs, ...payload);
   }
 
   private assertJoined(): void {

@@ -7,6 +7,8 @@ import type {
   Ack,
   AckCallback,
   ClientToServerEvents,
+  JoinAnswer,
+  JoinRequest,
   ProtocolError,
   ServerToClientEvents,
 } from '@icelane/protocol';
@@ -18,6 +20,8 @@ export type SignalingSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 export interface SignalingOptions {
   token?: string;
   timeoutMs: number;
+  /** Sent in socket.io's handshake, answered by `room:joined` (see {@link joinAnswer}). */
+  join: JoinRequest;
 }
 
 /**
@@ -47,12 +51,21 @@ export function signalingTarget(url: string): { uri: string; path: string } {
   };
 }
 
-/** Connects to the server; rejects with `signaling-failed` (or `join-failed` when refused). */
-export function connectSignaling(url: string, options: SignalingOptions): Promise<SignalingSocket> {
+/**
+ * Connects to the server, the join in the handshake. The socket is there at once, so listeners
+ * are on before anything arrives; `connected` rejects with `signaling-failed` (or `join-failed`
+ * when the server refused the connection).
+ */
+export function connectSignaling(
+  url: string,
+  options: SignalingOptions,
+): { socket: SignalingSocket; connected: Promise<void> } {
   const target = signalingTarget(url);
   const socket: SignalingSocket = io(target.uri, {
     path: target.path,
-    ...(options.token === undefined ? {} : { auth: { token: options.token } }),
+    // Each reconnection sends it again: the room keeps it current (its resume token). JSON leaves
+    // an undefined token out.
+    auth: { join: options.join, token: options.token },
     timeout: options.timeoutMs,
     // A new connection per room: joins on the same server must not share one socket.
     forceNew: true,
@@ -72,14 +85,14 @@ export function connectSignaling(url: string, options: SignalingOptions): Promis
     new IcelaneError('signaling-failed', `could not reach the signaling server at ${url} ${why}`, {
       cause,
     });
-  return new Promise((resolve, reject) => {
+  const connected = new Promise<void>((resolve, reject) => {
     let lastError: Error | undefined;
     let transportErrors = 0;
     const settle = (error?: IcelaneError) => {
       stopDeadline();
       socket.off('connect', onConnect);
       socket.off('connect_error', onError);
-      if (!error) return resolve(socket);
+      if (!error) return resolve();
       socket.disconnect();
       reject(error);
     };
@@ -114,6 +127,33 @@ export function connectSignaling(url: string, options: SignalingOptions): Promis
     socket.on('connect', onConnect);
     socket.on('connect_error', onError);
   });
+  return { socket, connected };
+}
+
+/**
+ * The server's answer to the join in the handshake (`room:joined`): that connection's, or after a
+ * drop the next one's (each carries the join). Rejects with {@link ServerAnswerError} on a
+ * refusal, or a timeout error when a connection brings no answer within `timeoutMs`.
+ */
+export function joinAnswer(socket: SignalingSocket, timeoutMs: number): Promise<JoinAnswer> {
+  return new Promise((resolve, reject) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // At a connect and at a drop: the time runs while a connection is up (socket.io has already
+    // set `connected` when it tells either).
+    const arm = () => {
+      clearTimeout(timer);
+      if (socket.connected) timer = setTimeout(settle, timeoutMs);
+    };
+    const settle = (answer?: Ack<JoinAnswer>) => {
+      clearTimeout(timer);
+      socket.off('connect', arm).off('disconnect', arm).off('room:joined', settle);
+      if (!answer) reject(new Error('timed out'));
+      else if ('error' in answer) reject(new ServerAnswerError(answer.error));
+      else resolve(answer.data);
+    };
+    arm();
+    socket.on('connect', arm).on('disconnect', arm).on('room:joined', settle);
+  });
 }
 
 /** The server's `{ error }` answer, thrown by {@link request}. */
@@ -125,7 +165,7 @@ export class ServerAnswerError extends Error {
 }
 
 /** The requests the SDK waits on, each typed by the protocol's event contract. */
-export type AckEvent = 'room:join' | 'ice:refresh' | 'room:leave' | 'connection:report';
+export type AckEvent = 'ice:refresh' | 'room:leave' | 'connection:report';
 
 /** An event's arguments, its acknowledgement made required. */
 type EventArgs<E extends AckEvent> = Required<Parameters<ClientToServerEvents[E]>>;

@@ -21,7 +21,8 @@ describe('joining at a URL where nothing listens', () => {
   it('fails with signaling-failed in about a second, well before the timeout', async () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
     const started = Date.now();
-    const error = await connectSignaling(url, { timeoutMs: 10_000 }).catch((e: unknown) => e);
+    const { connected } = connectSignaling(url, { timeoutMs: 10_000, join: { room: 'r' } });
+    const error = await connected.catch((e: unknown) => e);
     const elapsedMs = Date.now() - started;
     expect(error).toBeInstanceOf(IcelaneError);
     expect(error).toMatchObject({ code: 'signaling-failed' });

@@ -16,14 +16,16 @@ import { FakePeerConnection } from './fakes/fake-peer-connection.js';
 
 const shipped = SimplePeerBuild as unknown as SimplePeerConstructor;
 const loaded = vi.hoisted(() => ({ SimplePeer: undefined as unknown }));
-// A socket whose server answers the join; the room is never built past the check.
+// A socket whose server answers the join at once; the room is never built past the check.
 const socket = vi.hoisted(() => ({
+  connected: true,
   disconnect: () => {},
-  on: () => {},
+  on: (event: string, listener: (answer: unknown) => void) => {
+    if (event === 'room:joined') queueMicrotask(() => listener({ data: {} }));
+  },
   off: () => {},
   onAny: () => {},
   offAny: () => {},
-  timeout: () => ({ emitWithAck: () => Promise.resolve({ data: {} }) }),
 }));
 
 // joinRoom gets the build under test and that socket.
@@ -32,7 +34,7 @@ vi.mock('../src/simple-peer-loader.js', () => ({
 }));
 vi.mock('../src/signaling.js', async (original) => ({
   ...(await original<typeof Signaling>()),
-  connectSignaling: () => Promise.resolve(socket),
+  connectSignaling: () => ({ socket, connected: Promise.resolve() }),
 }));
 
 beforeEach(() => {

@@ -1,7 +1,7 @@
 /**
  * A stand-in for the socket.io client socket with the surface `signaling.ts`, `room.ts` and
  * `reconnect.ts` use: `on`/`off` for server events, `emit` for fire-and-forget events,
- * `timeout(ms).emitWithAck` for requests, `connected`/`active`, `connect`/`disconnect`.
+ * `timeout(ms).emitWithAck` for requests, `connected`/`active`, `connect`/`disconnect`, `auth`.
  *
  * Requests are answered by what the test registers with `answer`; one without an answer rejects
  * after its timeout like socket.io's. The server side is played with `serverEmit`, `drop` and
@@ -10,6 +10,7 @@
 import type {
   Ack,
   ClientToServerEvents,
+  HandshakeAuth,
   ServerToClientEvents,
   SignalRequest,
 } from '@icelane/protocol';
@@ -35,6 +36,8 @@ export class FakeSocket {
   /** Requests (with acknowledgement) the SDK made, in order. */
   readonly requests: FakeRequest[] = [];
   disconnects = 0;
+  /** socket.io's `auth`: what the next connection's handshake carries. */
+  auth: HandshakeAuth | undefined;
   private readonly handlers = new Map<string, Set<Handler>>();
   private readonly anyHandlers = new Set<Handler>();
   private readonly answers = new Map<ClientEvent, (...args: unknown[]) => Ack<unknown>>();
@@ -128,11 +131,20 @@ export class FakeSocket {
     this.fire('disconnect', reason);
   }
 
-  /** The connection is back. */
+  /**
+   * The connection is back. A join in the handshake (`auth.join`) counts as a `room:join` request,
+   * answered by `room:joined` after the connect as the test's `room:join` answer says.
+   */
   reconnect(): void {
     this.connected = true;
     this.active = true;
     this.fire('connect');
+    const join = this.auth?.join;
+    if (join === undefined) return;
+    this.requests.push({ event: 'room:join', args: [join], timeoutMs: 0 });
+    const reply = this.answers.get('room:join');
+    if (reply)
+      void Promise.resolve().then(() => this.serverEmit('room:joined', reply(join) as never));
   }
 
   /** The `signal` events the SDK sent, optionally only those to `to`. */

@@ -7,6 +7,16 @@ const entry = (at: number, kind: WireEntry['kind'], ...packets: string[]): WireE
   packets,
 });
 
+/** A start on WebSocket: CONNECT sent as `connect`, then `join` sent, answered by `answer`. */
+const webSocketStart = (connect: string, join: WireEntry[], answer: string): WireEntry[] => [
+  entry(20, 'ws-open', ''),
+  entry(21, 'ws-in', '0{"sid":"x"'),
+  entry(22, 'ws-out', connect),
+  entry(40, 'ws-in', '40{"sid":"y"}'),
+  ...join,
+  entry(60, 'ws-in', answer),
+];
+
 describe('signalingSteps', () => {
   it('reads a start on long-polling, its upgrade, and the join answered over WebSocket', () => {
     const wire = [
@@ -36,14 +46,7 @@ describe('signalingSteps', () => {
 
   it('reads a start on WebSocket, and packets batched in one polling response', () => {
     const onWebSocket = signalingSteps(
-      [
-        entry(20, 'ws-open', ''),
-        entry(21, 'ws-in', '0{"sid":"x"'),
-        entry(22, 'ws-out', '40'),
-        entry(40, 'ws-in', '40{"sid":"y"}'),
-        entry(41, 'ws-out', '421["room:join",{"room":"r"}]'),
-        entry(60, 'ws-in', '431[{"data":'),
-      ],
+      webSocketStart('40', [entry(41, 'ws-out', '421["room:join",{"room":"r"}]')], '431[{"data":'),
       0,
     );
     expect(onWebSocket).toMatchObject({ connectedMs: 40, joinAnsweredMs: 60, polls: 0 });
@@ -59,6 +62,15 @@ describe('signalingSteps', () => {
     );
     expect(batched).toMatchObject({ connectedMs: 30, joinSentMs: 10, joinAnsweredMs: 30 });
     expect(batched.webSocketFailed).toBe(true);
+  });
+
+  it('reads a join sent in the handshake and answered by room:joined', () => {
+    const steps = signalingSteps(
+      webSocketStart('40{"join":{"room":"r"},"token":', [], '42["room:joined",{"data":{"peerI'),
+      0,
+    );
+    expect(steps).toMatchObject({ connectedMs: 40, joinSentMs: 22, joinAnsweredMs: 60 });
+    expect(steps.joinTransport).toBe('websocket');
   });
 
   it('does not take another acknowledgement for the join answer', () => {

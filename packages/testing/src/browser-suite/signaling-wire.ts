@@ -97,10 +97,12 @@ export function signalingSteps(wire: WireEntry[], startedAt: number): SignalingS
         continue;
       }
       if (kind === 'ws-out' && packet === '5') steps.upgradedMs ??= since(at);
-      // An event with an acknowledgement: 42<id>["room:join",…]; its answer is 43<id>[…].
+      // An event with an acknowledgement: 42<id>["room:join",…]; its answer is 43<id>[…]. Or the
+      // join in socket.io's CONNECT, 40{"join":…}, answered by the event 42["room:joined",…].
       const join = /^42(\d+)\["room:join"/.exec(packet);
-      if (join && joinAck === undefined) {
-        joinAck = `43${join[1]}[`;
+      const inHandshake = packet.startsWith('40{"join"');
+      if ((join || inHandshake) && joinAck === undefined) {
+        joinAck = join ? `43${join[1]}[` : '42["room:joined"';
         steps.joinSentMs = since(at);
         steps.joinTransport = kind === 'ws-out' ? 'websocket' : 'polling';
       }
