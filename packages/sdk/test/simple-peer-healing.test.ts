@@ -17,16 +17,21 @@ import { FakePeerConnection } from './fakes/fake-peer-connection.js';
 const shipped = SimplePeerBuild as unknown as SimplePeerConstructor;
 const loaded = vi.hoisted(() => ({ SimplePeer: undefined as unknown }));
 // A socket whose server answers the join at once; the room is never built past the check.
-const socket = vi.hoisted(() => ({
-  connected: true,
-  disconnect: () => {},
-  on: (event: string, listener: (answer: unknown) => void) => {
-    if (event === 'room:joined') queueMicrotask(() => listener({ data: {} }));
-  },
-  off: () => {},
-  onAny: () => {},
-  offAny: () => {},
-}));
+// `on` and `off` chain, as socket.io's do.
+const socket = vi.hoisted(() => {
+  const fake = {
+    connected: true,
+    disconnect: () => {},
+    on: (event: string, listener: (answer: unknown) => void) => {
+      if (event === 'room:joined') queueMicrotask(() => listener({ data: {} }));
+      return fake;
+    },
+    off: () => fake,
+    onAny: () => {},
+    offAny: () => {},
+  };
+  return fake;
+});
 
 // joinRoom gets the build under test and that socket.
 vi.mock('../src/simple-peer-loader.js', () => ({
