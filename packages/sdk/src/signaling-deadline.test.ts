@@ -44,6 +44,19 @@ describe('connectDeadline', () => {
     expect(silent.expired).toHaveBeenCalledOnce();
   });
 
+  it('measures the first opening only: a reopening after a drop does not stretch it', async () => {
+    const call = connecting();
+    await vi.advanceTimersByTimeAsync(100);
+    call.opened();
+    // The transport dropped and socket.io opened it again late in the floor.
+    await vi.advanceTimersByTimeAsync(9_700);
+    call.opened();
+    await vi.advanceTimersByTimeAsync(TIMEOUT_MS - 9_800 - 1);
+    expect(call.expired).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(call.expired).toHaveBeenCalledOnce();
+  });
+
   it('stops, and stops listening, once cleared', async () => {
     const call = connecting();
     call.stop();

@@ -29,7 +29,9 @@ export function connectDeadline(
     const followMs = retransmitTimeoutMs({ srttMs: openMs, rttvarMs: openMs / 2 });
     timer = setTimeout(expired, Math.max(timeoutMs - openMs, followMs));
   };
-  socket.io.on('open', onOpen);
+  // The first opening only: socket.io retries a failed connection until the deadline, and an
+  // opening measured from the start after retries would stretch it well past the floor.
+  socket.io.once('open', onOpen);
   return () => {
     clearTimeout(timer);
     socket.io.off('open', onOpen);
