@@ -9,6 +9,7 @@ import {
   labResources,
   linkProfileNames,
   probeLink,
+  mostStolenSeconds,
   skipUnlessLabCanRun,
   stolenCpuSeconds,
   test,
@@ -72,7 +73,7 @@ test('delay, jitter, random and burst loss as set, each direction its own', asyn
   const cpuSeconds = (await link.cpuSeconds()) - cpuBefore;
   const counters = await link.counters();
   const wallSeconds = (Date.now() - startedAt) / 1000;
-  const stolenSeconds = (await stolenCpuSeconds()) - stolenBefore;
+  const stolenSeconds = mostStolenSeconds(stolenBefore, await stolenCpuSeconds());
   const frames = counters.up.frames + counters.down.frames;
   const late = counters.up.late + counters.down.late;
   show('up, set 40 ms ± 8, 5 % random loss', up);
@@ -81,7 +82,7 @@ test('delay, jitter, random and burst loss as set, each direction its own', asyn
     `pump CPU: ${((cpuSeconds / wallSeconds) * 100).toFixed(1)} % of one core while ` +
       `${(2 * VIDEO_RATE_KBPS) / 1000} Mbit/s crossed it; frames it sent over 2 ms late: ` +
       `${late} of ${frames} (latest ${Math.max(counters.up.maxLateMs, counters.down.maxLateMs)} ms); ` +
-      `CPU time the hypervisor took meanwhile: ${(stolenSeconds * 1000).toFixed(0)} ms`,
+      `the most CPU time the hypervisor took from one CPU meanwhile: ${(stolenSeconds * 1000).toFixed(0)} ms`,
   );
   // The pump keeps its own timing (real-time priority), whatever else the machine runs. Only
   // while the hypervisor holds a CPU does nothing run on it: every frame due then may leave late.

@@ -85,4 +85,4 @@ export {
   type LinkProfileName,
 } from './link-emulator/profiles.js';
 export { probeLink, type ProbeRequest, type ProbeResult } from './link-emulator/probe.js';
-export { stolenCpuSeconds } from './link-emulator/stolen-time.js';
+export { mostStolenSeconds, stolenCpuSeconds } from './link-emulator/stolen-time.js';
