@@ -17,7 +17,7 @@ import { storedEntry } from './stored-peer.js';
 /** The events of one failover (a slot map refresh per client, MOVED answers) make one resync. */
 const FAILOVER_SETTLE_MS = 100;
 /** A failed resync is tried again this soon, then twice as late each time, up to half a beat. */
-const FIRST_RETRY_MS = 250;
+export const FIRST_RETRY_MS = 250;
 /**
  * How long a leave may be undone by a failover: from the kill of the primary that acknowledged
  * its removal until this node has learnt of the promoted replica. On a Cluster, Redis's default
@@ -32,7 +32,10 @@ export interface RosterLivenessDeps {
   link: RedisLink;
   /** This node's peers. */
   registry: RoomRegistry;
-  /** A peer of a dead node (or one that left during an outage) was cleared: tell its room. */
+  /**
+   * A peer of a dead node (or one that left during an outage, or whose leave a failover undid)
+   * was cleared: tell its room.
+   */
   onGone: (room: string, peerId: string) => void;
   keys: RosterKeys;
   options: RedisRosterOptions;
@@ -163,18 +166,22 @@ export function rosterLiveness(deps: RosterLivenessDeps): RosterLiveness {
             .hset(keys.room(peer.room), peer.peerId, storedEntry(peer, o.nodeId))
             .then(() => null),
         ),
-      // Their rooms were told when they left: they are cleared without a word.
+      // Their rooms were told when they left, but a joiner since the failover may have been told
+      // of them by another node: an entry found again is announced gone once more. A member that
+      // heard the first leave has no link to the peer any more, and ignores it.
       ...undone.map(async ([peerId, room]) => {
-        if (!here(room, peerId)) await redis.eval(CLEAR, 1, keys.room(room), peerId, o.nodeId);
-        return null;
+        if (here(room, peerId)) return null;
+        const removed = await redis.eval(CLEAR, 1, keys.room(room), peerId, o.nodeId);
+        return removed === 1 ? ([peerId, room, 'undone'] as const) : null;
       }),
     ]);
     for (const [peerId] of relisting) unlisted.delete(peerId);
     leavesSafeUpTo = Math.max(leavesSafeUpTo, upTo);
     for (const entry of cleared) {
       if (!entry) continue;
-      const [peerId, room] = entry;
-      if (!here(room, peerId) && leaves.roomOf(peerId) !== room) onGone(room, peerId);
+      const [peerId, room, undoneLeave] = entry;
+      if (here(room, peerId)) continue;
+      if (undoneLeave || leaves.roomOf(peerId) !== room) onGone(room, peerId);
     }
   };
 
