@@ -3,11 +3,14 @@ import { FakeSocket } from '../test/fakes/fake-socket.js';
 import { roundTripEstimate } from './path-timing.js';
 import { PROBE_SIGNAL, signalingProbe, signalingProbeDefaults } from './signaling-probe.js';
 
-/** A socket whose engine records being closed, as socket.io's does before it reconnects. */
-function socketWithEngine() {
+/**
+ * A socket whose engine records being closed, as socket.io's does before it reconnects;
+ * `connectTimeoutMs` is socket.io's `timeout` (the app's `signalingTimeoutMs`, 10 s by default).
+ */
+function socketWithEngine(connectTimeoutMs = 10_000) {
   const socket = new FakeSocket();
   const engine = { closed: 0, close: () => void (engine.closed += 1) };
-  Object.assign(socket, { io: { engine } });
+  socket.io = Object.assign({ engine }, { timeout: () => connectTimeoutMs });
   return { socket, engine };
 }
 
@@ -274,5 +277,24 @@ describe('the signaling probe', () => {
     await vi.advanceTimersByTimeAsync(2_400);
     expect(socket.requestCount('signal')).toBe(3);
     expect(roundTrips.current()).toEqual({ srttMs: 1_200, rttvarMs: 337.5 });
+  });
+
+  it('measures a round trip as long as the connection may take to open (`signalingTimeoutMs`)', async () => {
+    // A 5.5 s round trip: the app allows the connection 30 s.
+    const slow = socketWithEngine(30_000);
+    const roundTrips = roundTripEstimate();
+    answerAfter(slow.socket, 5_500);
+    signalingProbe(slow.socket.signaling, signalingProbeDefaults, roundTrips).measure('me');
+    await vi.advanceTimersByTimeAsync(5_500);
+    expect(roundTrips.current()?.srttMs).toBe(5_500);
+    // The default 10 s: the same round trip is measured no longer than that.
+    const bounded = socketWithEngine();
+    const unmeasured = roundTripEstimate();
+    answerAfter(bounded.socket, 10_500);
+    signalingProbe(bounded.socket.signaling, signalingProbeDefaults, unmeasured).measure('me');
+    await vi.advanceTimersByTimeAsync(11_000);
+    expect(bounded.socket.requests[0]?.timeoutMs).toBe(10_000);
+    expect(unmeasured.current()).toBeUndefined();
+    expect(bounded.engine.closed).toBe(0);
   });
 });

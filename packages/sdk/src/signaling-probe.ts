@@ -30,9 +30,6 @@ import type { SignalingSocket } from './signaling.js';
 /** The signal `data.type` of a probe (never delivered: it is addressed to the sender). */
 export const PROBE_SIGNAL = 'icelane:probe';
 
-/** How long a probe that only measures waits: a round trip longer than this carries no call. */
-const MEASURE_WAIT_MS = 5_000;
-
 export interface SignalingProbeOptions {
   /** The shortest wait for an answer, however fast the connection has been. */
   minTimeoutMs: number;
@@ -72,6 +69,11 @@ export function signalingProbe(
   /** The needs of the checks waiting on the check under way (none: no check is). */
   let checking: Array<() => boolean> | undefined;
   let measuring = false;
+  // How long a probe that only measures waits: as long as the connection may take to open
+  // (socket.io's `timeout`, the app's `signalingTimeoutMs`). A round trip longer than that
+  // carries no call; a shorter one is measured, so the links' deadlines follow it (a fixed 5 s
+  // left a 5.5 s round trip unmeasured and every deadline at its floor: docs/benchmarks.md).
+  const measureWaitMs = socket.io.timeout() as number;
   const timeoutMs = () => {
     const measured = roundTrips.current();
     const resent = measured ? onceResentMs(measured) : Infinity;
@@ -81,13 +83,13 @@ export function signalingProbe(
   /**
    * One probe: any answer, even an error, means alive and is a round trip; only silence is dead.
    * A timer that fires late waits what it lost, then judges a task later (above); the answer is
-   * taken until `MEASURE_WAIT_MS`.
+   * taken until `measureWaitMs`.
    */
   const send = (ownPeerId: string, waitMs: number) =>
     new Promise<boolean>((resolve) => {
       const sentAt = Date.now();
       setTimeout(() => setTimeout(resolve, Date.now() - sentAt - waitMs, false), waitMs);
-      const timed = socket.timeout(MEASURE_WAIT_MS) as unknown as {
+      const timed = socket.timeout(measureWaitMs) as unknown as {
         emitWithAck(event: 'signal', payload: unknown): Promise<unknown>;
       };
       timed.emitWithAck('signal', { to: ownPeerId, attempt: 1, data: { type: PROBE_SIGNAL } }).then(
@@ -118,7 +120,7 @@ export function signalingProbe(
     if (measuring || !socket.connected) return;
     measuring = true;
     // Measuring waits long: a slow connection is what it must find out.
-    void send(ownPeerId, MEASURE_WAIT_MS).then((alive) => {
+    void send(ownPeerId, measureWaitMs).then((alive) => {
       measuring = false;
       if (alive && samples > 1) measure(ownPeerId, samples - 1);
     });

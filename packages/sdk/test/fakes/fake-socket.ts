@@ -1,7 +1,7 @@
 /**
  * A stand-in for the socket.io client socket with the surface `signaling.ts`, `room.ts` and
  * `reconnect.ts` use: `on`/`off` for server events, `emit` for fire-and-forget events,
- * `timeout(ms).emitWithAck` for requests, `connected`/`active`, `connect`/`disconnect`, `auth`.
+ * `timeout(ms).emitWithAck` for requests, `connected`/`active`, `connect`/`disconnect`, `auth`, `io.timeout()`.
  *
  * Requests are answered by what the test registers with `answer`; one without an answer rejects
  * after its timeout like socket.io's. The server side is played with `serverEmit`, `drop` and
@@ -38,6 +38,8 @@ export class FakeSocket {
   disconnects = 0;
   /** socket.io's `auth`: what the next connection's handshake carries. */
   auth: HandshakeAuth | undefined;
+  /** socket.io's manager, as far as the SDK reads it: `timeout`, the app's `signalingTimeoutMs`. */
+  io: { timeout(): number | false } = { timeout: () => 10_000 };
   private readonly handlers = new Map<string, Set<Handler>>();
   private readonly anyHandlers = new Set<Handler>();
   private readonly answers = new Map<ClientEvent, (...args: unknown[]) => Ack<unknown>>();
