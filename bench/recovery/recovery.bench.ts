@@ -68,6 +68,8 @@ let browserVersion = 'unknown';
 const startedAt = new Date().toISOString();
 /** Other work on the machine (the lab's browsers share its cores): the load when the run began. */
 const loadAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
+/** Read now: the calls run the code built when the run began, whatever is committed meanwhile. */
+const measured = commitMeasured();
 
 for (const [id, profile] of BENCH_SCENARIOS.flatMap((id) =>
   PROFILES.map((p) => [id, p] as const),
@@ -84,6 +86,7 @@ for (const [id, profile] of BENCH_SCENARIOS.flatMap((id) =>
           ? `data gap ${sample.dataGapMs} ms, video gap ${sample.videoGapMs} ms, ` +
             `${sample.newStreams} new streams, ${sample.recoveries} recoveries, ` +
             `${sample.reconnects} reconnecting\n    a: ${sample.story[0]}\n    b: ${sample.story[1]}` +
+            `\n    timelines from ${sample.zeroAt}` +
             `\n    a timeline: ${sample.timeline[0]}\n    b timeline: ${sample.timeline[1]}` +
             `\n    a rated: ${sample.rated[0]}\n    b rated: ${sample.rated[1]}`
           : `failed: ${sample.error}`;
@@ -150,6 +153,7 @@ async function oneRun(
       dataBack: sides.every((s) => s.receivedInLast2s > 10),
       story: [describeSide(call.a), describeSide(call.b)],
       timeline: [timelineOf(call.a, zero), timelineOf(call.b, zero)],
+      zeroAt: new Date(zero).toISOString(),
       rated: [ratingShares(call.a, call.endedAt), ratingShares(call.b, call.endedAt)],
     };
   } catch (error) {
@@ -217,7 +221,7 @@ test.afterAll(async () => {
   if (figures.length === 0) return;
   console.log(`\nRecovery, ${STRATEGY}, symmetric / symmetric video calls:\n`);
   await printFigures(figures);
-  const { commit, dirty } = commitMeasured();
+  const { commit, dirty } = measured;
   // Workers beside each other each write their own scenarios' figures.
   const results =
     WORKERS > 1 ? RESULTS.replace(/(\.json)?$/, `.${test.info().parallelIndex}$1`) : RESULTS;

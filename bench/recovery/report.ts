@@ -30,6 +30,8 @@ export type RunSample =
       story: [string, string];
       /** Each side's events after connecting, in ms from the incident's start. */
       timeline: [string, string];
+      /** When the timelines' zero was (ISO), to line them up with what else the machine logged. */
+      zeroAt: string;
       /** Each side's time under each quality rating (rating-shares.ts). */
       rated: [string, string];
     }
