@@ -29,8 +29,12 @@ export const bundleBudgets = {
    * resume token for each reconnection) and is answered by `room:joined` after it, one round trip
    * less before a call (200 ms on 3G); its answer waited for across a drop, the held events
    * counted from it (+136 bytes: 22,148 -> 22,284).
+   * 22,300 -> 22,340 bytes: two peers joining at once through different server nodes still call:
+   * a `peer:joined` for a peer the join answer listed, heard before this side offered to it, no
+   * longer makes both sides wait for an offer; nor is one offered to once announced gone
+   * (+37 bytes: 22,291 -> 22,328).
    */
-  ownCodeGzip: 22_300,
+  ownCodeGzip: 22_340,
   /** Everything an app ships for the SDK: every chunk, the lazy simple-peer chunk included. */
   totalGzip: 45_000,
 };

@@ -73,6 +73,8 @@ export class Room extends RoomPeers {
   private paths: NetworkPaths | null = null;
   /** `leave()` began (the room counts as left once it has read the connections' stats). */
   private leaving = false;
+  /** The peers a join answer listed, until `connectTo` has made their links (see there). */
+  private listed = new Set<string>();
 
   /** @internal Use `joinRoom`. */
   constructor(
@@ -197,10 +199,11 @@ export class Room extends RoomPeers {
       if (this.reporting()) socket.emit('connection:recovery', recoveryReport(recovery));
     });
     socket.on('peer:joined', ({ rejoinOf, ...peer }: PeerJoined) => {
-      if (this.routes.has(peer.peerId)) return;
+      const { peerId } = peer;
+      if (this.routes.has(peerId) || this.listed.has(peerId)) return;
       // A peer back under a new id whose old id went without saying so: keep its live link.
       const previous = rejoinOf === undefined ? undefined : this.unroutedLink(rejoinOf);
-      if (previous) return this.reroute(previous, peer.peerId);
+      if (previous) return this.reroute(previous, peerId);
       this.whenNotRenamed(peer, () => {
         emitter.emit('peer:joined', peer);
         this.addLink(peer, false);
@@ -327,12 +330,18 @@ export class Room extends RoomPeers {
   /**
    * The newcomer offers to everyone already in the room; they wait for its offers. Deferred by a
    * task so the app, which gets the room when `joinRoom` resolves, hears every event about them.
+   * A `peer:joined` for a listed peer may come first: a peer that joined through another node at
+   * the same moment is announced to this side too, and waits for this side's offer (its own
+   * answer did not list this side). It is ignored (`listed`), or neither side would offer. A
+   * listed peer the server said left by then is not offered to: it is gone, or back under a new id.
    */
   private connectTo(peers: PeerInfo[]): void {
+    this.listed = new Set(peers.map((peer) => peer.peerId));
     setTimeout(() => {
+      this.listed.clear();
       if (this.left) return;
       for (const { rejoinOf: _, ...peer } of peers) {
-        if (this.routes.has(peer.peerId)) continue;
+        if (this.routes.has(peer.peerId) || this.gone.has(peer.peerId)) continue;
         this.whenNotRenamed(peer, () => {
           this.emitter.emit('peer:joined', peer);
           this.addLink(peer, true);
