@@ -101,19 +101,40 @@ export function createRedisClients(
  * gave up on it and went on. A claim or a room entry so written after the peer's leave would stay
  * for good. This client drops the answer of a command already settled instead, so a command runs
  * late only on the connection it was sent on, in order with what was sent after it.
+ *
+ * A command still waiting is redirected only while this client has not learnt of the move some
+ * other way (a slot map refresh, or the redirection of a command sent before it): otherwise the
+ * commands sent since went straight to the new owner, and this one would run after them there (a
+ * room entry written again after the leave that cleared it). It fails with the redirection's
+ * error instead, as a write to a primary that died in a failover does, and its caller writes
+ * again what it holds.
  */
 function withoutLateRedirects(cluster: Cluster): Cluster {
   const send = cluster.sendCommand.bind(cluster);
   cluster.sendCommand = (command: Command, ...rest) => {
+    // The command's own rejection, before ioredis wraps it to follow redirections.
+    const fail = command.reject;
+    const slot = command.getSlot();
+    const ownerWhenSent = ownerOf(cluster, slot);
     const sent = send(command, ...rest);
-    // Set by ioredis's own sendCommand just above: it follows redirections.
     const redirecting = command.reject;
     command.reject = (error) => {
-      if (!command.isSettled) redirecting(error);
+      if (command.isSettled) return;
+      if (isRedirection(error) && ownerOf(cluster, slot) !== ownerWhenSent) fail(error);
+      else redirecting(error);
     };
     return sent;
   };
   return cluster;
+}
+
+/** The primary this client sends `slot`'s commands to (`undefined` for a command without key). */
+function ownerOf(cluster: Cluster, slot: number | null): string | undefined {
+  return slot === null ? undefined : cluster.slots[slot]?.[0];
+}
+
+function isRedirection(error: unknown): boolean {
+  return error instanceof Error && /^(MOVED|ASK) /.test(error.message);
 }
 
 function access(target: RedisAccess): RedisOptions {
