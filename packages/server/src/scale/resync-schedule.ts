@@ -5,6 +5,14 @@
  * from its room until then, unseen by other nodes' joiners and unreachable by their signals.
  */
 
+/** The events of one failover (a slot map refresh per client, MOVED answers) make one resync. */
+export const FAILOVER_SETTLE_MS = 100;
+/**
+ * A failed resync is tried again this soon, then twice as late each time (the roster's up to half
+ * a heartbeat).
+ */
+export const FIRST_RETRY_MS = 250;
+
 export interface ResyncScheduleOptions {
   /**
    * How long a resync asked for with `soon` waits: the events of one failover (a slot map

@@ -11,13 +11,10 @@ import type { RedisRosterOptions } from './redis-options.js';
 import type { RosterKeys } from './roster-keys.js';
 import { CLEAR, HEARTBEAT } from './roster-scripts.js';
 import { recentLeaves } from './recent-leaves.js';
-import { resyncSchedule } from './resync-schedule.js';
+import { FAILOVER_SETTLE_MS, FIRST_RETRY_MS, resyncSchedule } from './resync-schedule.js';
 import { storedEntry } from './stored-peer.js';
+import { inFlight, RESYNC_IN_FLIGHT } from './in-flight.js';
 
-/** The events of one failover (a slot map refresh per client, MOVED answers) make one resync. */
-const FAILOVER_SETTLE_MS = 100;
-/** A failed resync is tried again this soon, then twice as late each time, up to half a beat. */
-export const FIRST_RETRY_MS = 250;
 /**
  * How long a leave may be undone by a failover: from the kill of the primary that acknowledged
  * its removal until this node has learnt of the promoted replica. On a Cluster, Redis's default
@@ -122,11 +119,13 @@ export function rosterLiveness(deps: RosterLivenessDeps): RosterLiveness {
   const clearNode = async (node: string) => {
     const list = keys.nodePeers(node);
     const peers = (await redis.hgetall(list)) as Record<string, string>;
-    const cleared = await Promise.all(
-      Object.entries(peers).map(async ([peerId, room]) => {
+    const cleared = await inFlight(
+      Object.entries(peers),
+      RESYNC_IN_FLIGHT,
+      async ([peerId, room]) => {
         const removed = await redis.eval(CLEAR, 1, keys.room(room), peerId, node);
         return removed === 1 ? ([room, peerId] as const) : null;
-      }),
+      },
     );
     for (const entry of cleared) if (entry) onGone(entry[0], entry[1]);
     await redis.del(list);
@@ -147,34 +146,39 @@ export function rosterLiveness(deps: RosterLivenessDeps): RosterLiveness {
     const written = (await redis.hgetall(ownPeers)) as Record<string, string>;
     const named = new Map([...Object.entries(written), ...relisting]);
     const left = [...named].filter(([peerId, room]) => !here(room, peerId));
-    // One command per key: on a Cluster the rooms live on different slots.
-    await Promise.all(registry.all().map((peer) => redis.hset(ownPeers, peer.peerId, peer.room)));
-    // A peer may join again (a resume) under the same id while the commands are under way: it is
-    // looked for again before each step, and is not announced gone.
-    const cleared = await Promise.all([
-      ...left.map(async ([peerId, room]) => {
+    // One command per key (on a Cluster the rooms live on different slots), a bounded number at
+    // once (in-flight.ts), so the resync lasts longer than one tick: each peer is looked up right
+    // before its command. One that left since is not written back (its leave's removal, already
+    // sent on the same connection, would be undone); one that rejoined under the same id is
+    // written as it is now, and not announced gone.
+    const present = registry.all();
+    await inFlight(present, RESYNC_IN_FLIGHT, async ({ peerId, room }) => {
+      if (registry.inRoom(room, peerId)) await redis.hset(ownPeers, peerId, room);
+    });
+    type Cleared = readonly [peerId: string, room: string, undone?: 'undone'] | null;
+    const steps: Array<() => Promise<Cleared>> = [
+      ...left.map(([peerId, room]) => async (): Promise<Cleared> => {
         if (here(room, peerId)) return null;
         await redis.eval(CLEAR, 1, keys.room(room), peerId, o.nodeId);
         if (here(room, peerId)) return null;
         await redis.hdel(ownPeers, peerId);
-        return [peerId, room] as const;
+        return [peerId, room];
       }),
-      ...registry
-        .all()
-        .map((peer: Peer) =>
-          redis
-            .hset(keys.room(peer.room), peer.peerId, storedEntry(peer, o.nodeId))
-            .then(() => null),
-        ),
+      ...present.map(({ peerId, room }) => async (): Promise<Cleared> => {
+        const now = registry.inRoom(room, peerId);
+        if (now) await redis.hset(keys.room(room), peerId, storedEntry(now, o.nodeId));
+        return null;
+      }),
       // Their rooms were told when they left, but a joiner since the failover may have been told
       // of them by another node: an entry found again is announced gone once more. A member that
       // heard the first leave has no link to the peer any more, and ignores it.
-      ...undone.map(async ([peerId, room]) => {
+      ...undone.map(([peerId, room]) => async (): Promise<Cleared> => {
         if (here(room, peerId)) return null;
         const removed = await redis.eval(CLEAR, 1, keys.room(room), peerId, o.nodeId);
-        return removed === 1 ? ([peerId, room, 'undone'] as const) : null;
+        return removed === 1 ? [peerId, room, 'undone'] : null;
       }),
-    ]);
+    ];
+    const cleared = await inFlight(steps, RESYNC_IN_FLIGHT, (step) => step());
     for (const [peerId] of relisting) unlisted.delete(peerId);
     leavesSafeUpTo = Math.max(leavesSafeUpTo, upTo);
     for (const entry of cleared) {

@@ -17,9 +17,8 @@ import {
   startRedisCluster,
   type RedisCluster,
 } from '@icelane/testing';
-import { primariesWatchDefaults } from '../../src/scale/cluster-primaries.js';
 import type { RedisRosterOptions } from '../../src/scale/redis-options.js';
-import { FIRST_RETRY_MS } from '../../src/scale/roster-liveness.js';
+import { FIRST_RETRY_MS } from '../../src/scale/resync-schedule.js';
 import { connect, disconnectAll, joined, record, request } from '../support/clients.js';
 import { closeAll } from '../support/server.js';
 import {
@@ -29,15 +28,16 @@ import {
   roomOn,
   startScaledNode,
 } from './in-process-nodes.js';
-import { expectToldOfAndReaching, hashFields, withholdFromReplicas } from './withheld-writes.js';
+import {
+  BACK_AFTER_FAILOVER_MS,
+  expectToldOfAndReaching,
+  failOverWithheld,
+  hashFields,
+  primariesBesideHeartbeats,
+  replicaOf,
+  withholdFromReplicas,
+} from './withheld-writes.js';
 
-/**
- * After the cluster is ok again, a node learns of the new primary at its next reading of the slot
- * map (every quarter second since it lost the old primary's connection), then writes its peers
- * again (a handful of commands): 2 s more for a loaded machine. Well below the heartbeat (5 s),
- * which is not what brings the peer back (nothing failed on its node).
- */
-const BACK_AFTER_FAILOVER_MS = primariesWatchDefaults.lostNodeRefreshMs + 2_000;
 /**
  * A heartbeat far off, so that only the retries of a failed resync can write the peer again
  * within the test (the heartbeat would retry 20 s later).
@@ -77,22 +77,10 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-/** The primaries but the one of the heartbeats (a beat failing there would mark a write failed). */
-async function primariesBesideHeartbeats(): Promise<number[]> {
-  const beats = await cluster.primaryOf(keys.nodes[0]);
-  return (await cluster.topology())
-    .filter((node) => node.primary && node.port !== beats)
-    .map((node) => node.port);
-}
-
 describe('writes a Cluster primary acknowledged, lost when it was killed', () => {
   it('are made good once the nodes learn of the failover: a join written again, a leave again', async () => {
-    const [shard, elsewhere] = await primariesBesideHeartbeats();
-    const replica = Number(
-      /port=(\d+)/.exec(
-        infoFields(await redisCli(shard!, 'info', 'replication')).slave0 ?? '',
-      )?.[1],
-    );
+    const [shard, elsewhere] = await primariesBesideHeartbeats(cluster);
+    const replica = await replicaOf(shard!);
     // Bob's node lists its peers on the shard that fails over, and his room lives there too;
     // alice's node lists hers on another, which keeps what it was told.
     const nodeId = await nodeIdListedOn(cluster, shard!);
@@ -117,13 +105,7 @@ describe('writes a Cluster primary acknowledged, lost when it was killed', () =>
       async () => !(await hashFields(shard!, keys.room(room))).includes(daveId),
       'dave’s leave written',
     );
-    const killedAt = await withheld.killPrimary();
-    // Right after a kill the cluster may still say ok: it is judged once the replica took over.
-    await eventually(
-      async () => infoFields(await redisCli(replica, 'info', 'replication')).role === 'master',
-      'the replica promoted',
-    );
-    await cluster.healthy();
+    const killedAt = await failOverWithheld(cluster, withheld, replica);
     const healthyAt = Date.now();
     // A joiner before the nodes have learnt of the failover may be told of dave (his entry back on
     // the promoted replica): it must hear him leave, or he stays in its room for good.
@@ -178,7 +160,7 @@ describe('writes a Cluster primary acknowledged, lost when it was killed', () =>
 
 describe('a resync that fails', () => {
   it('is tried again within a second or two, not at the next heartbeat', async () => {
-    const [shard, newOwner] = await primariesBesideHeartbeats();
+    const [shard, newOwner] = await primariesBesideHeartbeats(cluster);
     const node = await startScaledNode(clusterTarget(cluster), FAR_HEARTBEAT);
     const room = await roomOn(cluster, shard!);
     const bob = (await joined(node.url, room)).answer.peerId;

@@ -6,11 +6,60 @@
  * one that was merely behind would.
  */
 import { expect } from 'vitest';
-import { eventually, infoFields, redisCli, type RedisProcess } from '@icelane/testing';
+import {
+  eventually,
+  infoFields,
+  redisCli,
+  type RedisCluster,
+  type RedisProcess,
+} from '@icelane/testing';
+import { primariesWatchDefaults } from '../../src/scale/cluster-primaries.js';
 import { joined, nextEvent, request, type TestClient } from '../support/clients.js';
+import { keys } from './in-process-nodes.js';
 
 /** Longer than a failover and the checks after it; the pause is lifted as soon as it has served. */
 const REPLICA_PAUSE_MS = 30_000;
+
+/**
+ * After the cluster is ok again, a node learns of the new primary at its next reading of the slot
+ * map (every quarter second since it lost the old primary's connection), then writes its peers
+ * and their departures again (a handful of commands): 2 s more for a loaded machine. Well below
+ * the heartbeat (5 s), which is not what brings the peer back (nothing failed on its node).
+ */
+export const BACK_AFTER_FAILOVER_MS = primariesWatchDefaults.lostNodeRefreshMs + 2_000;
+
+/** The primaries but the one of the heartbeats (a beat failing there would mark a write failed). */
+export async function primariesBesideHeartbeats(cluster: RedisCluster): Promise<number[]> {
+  const beats = await cluster.primaryOf(keys.nodes[0]);
+  return (await cluster.topology())
+    .filter((node) => node.primary && node.port !== beats)
+    .map((node) => node.port);
+}
+
+/** The port of the replica of the Cluster primary at `shard` (a Cluster of one replica each). */
+export async function replicaOf(shard: number): Promise<number> {
+  const line = infoFields(await redisCli(shard, 'info', 'replication')).slave0 ?? '';
+  return Number(/port=(\d+)/.exec(line)?.[1]);
+}
+
+/**
+ * The `shard` primary killed with writes its replica lacks (`withheld`), and the replica promoted
+ * in its place, the cluster ok again; resolves with the time of the kill.
+ */
+export async function failOverWithheld(
+  cluster: RedisCluster,
+  withheld: WithheldWrites,
+  replica: number,
+): Promise<number> {
+  const killedAt = await withheld.killPrimary();
+  // Right after a kill the cluster may still say ok: it is judged once the replica took over.
+  await eventually(
+    async () => infoFields(await redisCli(replica, 'info', 'replication')).role === 'master',
+    'the replica promoted',
+  );
+  await cluster.healthy();
+  return killedAt;
+}
 
 export interface WithheldWrites {
   /**
@@ -25,6 +74,9 @@ export async function withholdFromReplicas(
   primary: RedisProcess,
   replicas: number[],
 ): Promise<WithheldWrites> {
+  // The writes before (a peer that joined first) reach the replicas: only the later ones are lost.
+  const caughtUp = await redisCli(primary.port, 'wait', String(replicas.length), '5000');
+  expect(Number(caughtUp)).toBe(replicas.length);
   await Promise.all(
     replicas.map((port) => redisCli(port, 'client', 'pause', String(REPLICA_PAUSE_MS), 'write')),
   );
