@@ -30,4 +30,17 @@ describe('recent leaves', () => {
     expect(leaves.all().map(([peerId]) => peerId)).toEqual(['bob', 'carol']);
     expect(leaves.roomOf('carol')).toBe('room');
   });
+
+  it('forgets by the window it was last given', () => {
+    let now = 0;
+    const leaves = recentLeaves(1_000, 10, () => now);
+    leaves.add('alice', 'room');
+    leaves.setWindow(5_000);
+    now = 4_999;
+    leaves.forgetOld();
+    expect(leaves.roomOf('alice')).toBe('room');
+    now = 5_000;
+    leaves.forgetOld();
+    expect(leaves.all()).toEqual([]);
+  });
 });

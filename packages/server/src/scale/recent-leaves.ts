@@ -18,6 +18,8 @@ export interface RecentLeaves {
    * the leaves just before stay remembered until the resync after it.
    */
   forgetOld(): void;
+  /** From now on, remembers each leave for `windowMs` (see `recentLeaves`). */
+  setWindow(windowMs: number): void;
 }
 
 /**
@@ -30,6 +32,7 @@ export function recentLeaves(
   most: number,
   now: () => number = Date.now,
 ): RecentLeaves {
+  let window = windowMs;
   // In the order of the leaves, as a Map keeps its insertion order: the oldest come first.
   const leaves = new Map<string, { room: string; at: number }>();
   return {
@@ -41,11 +44,14 @@ export function recentLeaves(
     roomOf: (peerId) => leaves.get(peerId)?.room,
     all: () => [...leaves].map(([peerId, { room }]) => [peerId, room]),
     forgetOld: () => {
-      const oldest = now() - windowMs;
+      const oldest = now() - window;
       for (const [peerId, { at }] of leaves) {
         if (at > oldest) return;
         leaves.delete(peerId);
       }
+    },
+    setWindow: (ms) => {
+      window = ms;
     },
   };
 }

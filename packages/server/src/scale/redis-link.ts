@@ -9,6 +9,7 @@ import type { Cluster } from 'ioredis';
 import { loadRedisClient } from './load-redis.js';
 import type { Logger } from '../observability/logger.js';
 import { onPrimariesMoved } from './cluster-primaries.js';
+import { readFailoverTimings, undoneWriteWindowMs } from './failover-window.js';
 import { createRedisClients, targetPassword, type RedisClient } from './redis-clients.js';
 import {
   redisLinkDefaults,
@@ -46,6 +47,11 @@ export interface RedisLink {
    * probe again, the node works alone instead of waiting on every command.
    */
   commandFailed(error: unknown): void;
+  /**
+   * How long a failover may take to undo a write this node saw acknowledged, from Redis's own
+   * failure detection (failover-window.ts); `null` for a single Redis, or when Redis will not say.
+   */
+  undoneWriteWindowMs(): Promise<number | null>;
   close(): Promise<void>;
 }
 
@@ -160,6 +166,10 @@ export async function connectRedis(
       }, o.stallProbeMs);
       stalled.unref();
       update();
+    },
+    undoneWriteWindowMs: async () => {
+      const timings = await readFailoverTimings(target, commands, classes, o);
+      return timings && undoneWriteWindowMs(timings, o);
     },
     close: async () => {
       closing = true;

@@ -16,10 +16,11 @@ import { storedEntry } from './stored-peer.js';
 import { inFlight, RESYNC_IN_FLIGHT } from './in-flight.js';
 
 /**
- * How long a leave may be undone by a failover: from the kill of the primary that acknowledged
- * its removal until this node has learnt of the promoted replica. On a Cluster, Redis's default
- * node timeout (15 s), the replicas' election and a slot refresh (2 s); behind Sentinel the node
- * loses its connection at once, and remembers what came before until it is back.
+ * How long a leave may be undone by a failover, until Redis has told this node how soon it judges
+ * a primary failed (failover-window.ts), and where it will not say: from the acknowledgement of
+ * the leave's removal until this node has learnt of the promoted replica. On a Cluster, Redis's
+ * default node timeout (15 s), the replicas' election and a slot refresh (2 s); behind Sentinel
+ * a killed primary's connections end at once, and a leave is remembered while Redis is away.
  */
 const UNDONE_LEAVE_WINDOW_MS = 30_000;
 /** At most this many of them (some 100 bytes each): a minute of a thousand leaves a second. */
@@ -207,6 +208,11 @@ export function rosterLiveness(deps: RosterLivenessDeps): RosterLiveness {
     readySince = Date.now();
     failovers++;
     schedule.now();
+    // Asked again after each outage: the Redis this node is back to may be configured otherwise.
+    link.undoneWriteWindowMs().then(
+      (windowMs) => leaves.setWindow(windowMs ?? UNDONE_LEAVE_WINDOW_MS),
+      () => {},
+    );
   });
   // A write the old primary acknowledged may be missing from the new one: nothing failed here,
   // so without this the peers it named would be missing from Redis until a later write failed.

@@ -14,10 +14,12 @@ import {
   eventually,
   infoFields,
   redisCli,
+  redisClusterDefaults,
   startRedisCluster,
   type RedisCluster,
 } from '@icelane/testing';
-import type { RedisRosterOptions } from '../../src/scale/redis-options.js';
+import { FAILOVER_MARGIN_MS } from '../../src/scale/failover-window.js';
+import { redisLinkDefaults, type RedisRosterOptions } from '../../src/scale/redis-options.js';
 import { FIRST_RETRY_MS } from '../../src/scale/resync-schedule.js';
 import { connect, disconnectAll, joined, record, request } from '../support/clients.js';
 import { closeAll } from '../support/server.js';
@@ -27,6 +29,7 @@ import {
   nodeIdListedOn,
   roomOn,
   startScaledNode,
+  undoneWriteWindowOn,
 } from './in-process-nodes.js';
 import {
   BACK_AFTER_FAILOVER_MS,
@@ -192,6 +195,16 @@ describe('a resync that fails', () => {
       nextRetryWithinMs(failingForMs) + RETRY_MARGIN_MS,
     );
   }, 30_000);
+});
+
+describe('the window in which a failover may undo a leave', () => {
+  it('follows the Cluster’s node timeout, read from the Cluster', async () => {
+    expect(await undoneWriteWindowOn(clusterTarget(cluster))).toBe(
+      2 * redisClusterDefaults.nodeTimeoutMs +
+        redisLinkDefaults.slotsRefreshMs +
+        FAILOVER_MARGIN_MS,
+    );
+  });
 });
 
 /** The primary refuses (or takes again) every write, answering NOREPLICAS at once. */

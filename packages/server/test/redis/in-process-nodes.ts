@@ -12,6 +12,7 @@ import type {
   RedisRosterOptions,
   RedisTarget,
 } from '../../src/scale/redis-options.js';
+import { connectRedis } from '../../src/scale/redis-link.js';
 import { rosterKeys } from '../../src/scale/roster-keys.js';
 import { createRedisScaleOut } from '../../src/scale/scale-out.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -55,4 +56,15 @@ export async function roomOn(cluster: RedisCluster, shard: number): Promise<stri
   let room = `room-${randomId()}`;
   while ((await cluster.primaryOf(keys.room(room))) !== shard) room = `room-${randomId()}`;
   return room;
+}
+
+/** What a node on `target` takes for the window in which a failover may undo a write. */
+export async function undoneWriteWindowOn(target: RedisTarget): Promise<number | null> {
+  const link = await connectRedis(target, silentLogger);
+  try {
+    await new Promise<void>((resolve) => link.onReady(resolve));
+    return await link.undoneWriteWindowMs();
+  } finally {
+    await link.close();
+  }
 }

@@ -7,12 +7,19 @@
  * Cluster's failover was followed too; a resync that fails is now tried again within a second).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, redisUpOn, startRedisSentinel, type RedisSentinel } from '@icelane/testing';
+import {
+  eventually,
+  redisSentinelDefaults,
+  redisUpOn,
+  startRedisSentinel,
+  type RedisSentinel,
+} from '@icelane/testing';
 import { randomId } from '../../src/clients/ids.js';
+import { FAILOVER_MARGIN_MS } from '../../src/scale/failover-window.js';
 import { redisLinkDefaults } from '../../src/scale/redis-options.js';
 import { disconnectAll, joined, record } from '../support/clients.js';
 import { closeAll } from '../support/server.js';
-import { keys, sentinelTarget, startScaledNode } from './in-process-nodes.js';
+import { keys, sentinelTarget, startScaledNode, undoneWriteWindowOn } from './in-process-nodes.js';
 import { expectToldOfAndReaching, hashFields, withholdFromReplicas } from './withheld-writes.js';
 
 /**
@@ -81,4 +88,14 @@ describe('a write a primary behind Sentinel acknowledged, lost when it was kille
       [alice.answer.peerId, bobId, carol].sort(),
     );
   }, 60_000);
+});
+
+describe('the window in which a failover may undo a leave', () => {
+  it('follows the sentinels’ down-after-milliseconds, asked of them', async () => {
+    expect(await undoneWriteWindowOn(sentinelTarget(sentinel))).toBe(
+      redisSentinelDefaults.downAfterMs +
+        redisLinkDefaults.maxReconnectDelayMs +
+        FAILOVER_MARGIN_MS,
+    );
+  });
 });
