@@ -40,6 +40,7 @@ import {
   replicaOf,
   withholdFromReplicas,
 } from './withheld-writes.js';
+import { giveSlot } from './slot-moves.js';
 
 /**
  * A heartbeat far off, so that only the retries of a failed resync can write the peer again
@@ -177,9 +178,7 @@ describe('a resync that fails', () => {
     let failingForMs: number;
     try {
       const slot = (await redisCli(shard!, 'cluster', 'keyslot', keys.room(room))).trim();
-      const ownerId = (await redisCli(newOwner!, 'cluster', 'myid')).trim();
-      await redisCli(newOwner!, 'cluster', 'setslot', slot, 'node', ownerId);
-      await redisCli(newOwner!, 'cluster', 'bumpepoch');
+      await giveSlot(newOwner!, slot);
       await eventually(
         async () => (await refusedWrites(newOwner!)) > refusedBefore,
         'the resync refused by the new owner',

@@ -13,6 +13,7 @@ import { loadRedisClient } from '../../src/scale/load-redis.js';
 import { createRedisClients, type RedisClients } from '../../src/scale/redis-clients.js';
 import { redisLinkDefaults } from '../../src/scale/redis-options.js';
 import { clusterTarget } from './in-process-nodes.js';
+import { giveSlot } from './slot-moves.js';
 
 /** The command waits this long on the paused primary before the client gives up on it. */
 const COMMAND_TIMEOUT_MS = 20_000;
@@ -55,9 +56,7 @@ async function keyToMove(): Promise<{ key: string; slot: string; from: number; t
 
 /** Gives `slot` to the `to` primary, and waits until the `from` primary has learnt it. */
 async function moveSlot(slot: string, from: number, to: number): Promise<void> {
-  const toId = (await redisCli(to, 'cluster', 'myid')).trim();
-  await redisCli(to, 'cluster', 'setslot', slot, 'node', toId);
-  await redisCli(to, 'cluster', 'bumpepoch');
+  await giveSlot(to, slot);
   await eventually(async () => {
     const nodes = (await redisCli(from, 'cluster', 'nodes')).split('\n');
     const self = nodes.find((line) => line.includes('myself'));

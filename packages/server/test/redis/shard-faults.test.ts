@@ -27,6 +27,7 @@ import {
   roomOn,
   startScaledNode,
 } from './in-process-nodes.js';
+import { giveSlot } from './slot-moves.js';
 
 /** A node writes its peers again (its resync) at its first heartbeat after a failed write. */
 const HEARTBEAT_MS = 250;
@@ -278,9 +279,7 @@ describe('a claim that timed out on a shard that hung while its slot moved', () 
       // His claim times out: the node admits him alone.
       const bob = (await bobJoined).answer.peerId;
       // The slot moves to another primary (as in a failover) while the hung shard holds the claim.
-      const ownerId = (await redisCli(newOwner, 'cluster', 'myid')).trim();
-      await redisCli(newOwner, 'cluster', 'setslot', slot, 'node', ownerId);
-      await redisCli(newOwner, 'cluster', 'bumpepoch');
+      await giveSlot(newOwner, slot);
       // The node writes bob to the new owner once it has learnt of it; then bob leaves.
       await eventually(
         async () => (await storedPeerIds(room, newOwner)).includes(bob),
