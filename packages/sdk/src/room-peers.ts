@@ -3,7 +3,8 @@
  * id it had when first seen (`PeerLink.peerId`); the server knows it by its id now
  * (`PeerLink.signalingId`), which changes each time the peer rejoins after a drop. The routes
  * lead from the one to the other; a peer announced under an unknown id is held back while live
- * links wait to hear their peers' new ids; ids that left are remembered.
+ * links wait to hear their peers' new ids; ids that left are remembered. Which side offers: the
+ * one whose join answer listed the other.
  *
  * The base of `Room`, not a part it holds: these are the room's own steps, called from its
  * signaling events, and as a base they add no layer of calls to the SDK's size budget.
@@ -35,12 +36,37 @@ export abstract class RoomPeers {
   protected readonly gone = new Set<string>();
   /** Set when the room is left: nothing is connected any more. */
   protected left = false;
+  /** The peers a join answer listed, until `connectTo` has made their links (see there). */
+  protected offersDue = new Set<string>();
 
   /** Ends the link of `peerId`: closes it and tells the app the peer left. */
   protected abstract removeLink(peerId: string): void;
 
   /** The far side of `link` is known to the server under a new id (`link.signalingId`). */
   protected abstract routed(link: PeerLink): void;
+
+  /** Tells the app `peer` joined and makes its link, which makes the offers if `initiator`. */
+  protected abstract meet(peer: PeerInfo, initiator: boolean): PeerLink;
+
+  /**
+   * The newcomer offers to everyone already in the room; they wait for its offers. Deferred by a
+   * task so the app, which gets the room when `joinRoom` resolves, hears every event about them.
+   * A `peer:joined` for a listed peer may come first: a peer that joined through another node at
+   * the same moment is announced to this side too, and waits for this side's offer (its own
+   * answer did not list this side). It is ignored (`offersDue`), or neither side would offer. A
+   * listed peer the server said left by then is not offered to: it is gone, or back under a new id.
+   */
+  protected connectTo(peers: PeerInfo[]): void {
+    this.offersDue = new Set(peers.map((peer) => peer.peerId));
+    setTimeout(() => {
+      this.offersDue.clear();
+      if (this.left) return;
+      for (const { rejoinOf: _, ...peer } of peers) {
+        if (this.routes.has(peer.peerId) || this.gone.has(peer.peerId)) continue;
+        this.whenNotRenamed(peer, () => this.meet(peer, true));
+      }
+    }, 0);
+  }
 
   /** The far side of `link` rejoined the room: its signals now come from, and go to, `peerId`. */
   protected onControl(link: PeerLink, message: ControlMessage): void {

@@ -73,8 +73,6 @@ export class Room extends RoomPeers {
   private paths: NetworkPaths | null = null;
   /** `leave()` began (the room counts as left once it has read the connections' stats). */
   private leaving = false;
-  /** The peers a join answer listed, until `connectTo` has made their links (see there). */
-  private listed = new Set<string>();
 
   /** @internal Use `joinRoom`. */
   constructor(
@@ -200,14 +198,11 @@ export class Room extends RoomPeers {
     });
     socket.on('peer:joined', ({ rejoinOf, ...peer }: PeerJoined) => {
       const { peerId } = peer;
-      if (this.routes.has(peerId) || this.listed.has(peerId)) return;
+      if (this.routes.has(peerId) || this.offersDue.has(peerId)) return;
       // A peer back under a new id whose old id went without saying so: keep its live link.
       const previous = rejoinOf === undefined ? undefined : this.unroutedLink(rejoinOf);
       if (previous) return this.reroute(previous, peerId);
-      this.whenNotRenamed(peer, () => {
-        emitter.emit('peer:joined', peer);
-        this.addLink(peer, false);
-      });
+      this.whenNotRenamed(peer, () => this.meet(peer, false));
     });
     socket.on('peer:left', ({ peerId, rejoinedAs }: PeerLeft) => {
       this.forget(peerId);
@@ -246,8 +241,7 @@ export class Room extends RoomPeers {
     if (!link) {
       const peer = this.deferred.get(message.from) ?? { peerId: message.from };
       this.deferred.delete(message.from);
-      this.emitter.emit('peer:joined', peer);
-      link = this.addLink(peer, false);
+      link = this.meet(peer, false);
     }
     link.receive(message.attempt, message.data);
   }
@@ -327,27 +321,9 @@ export class Room extends RoomPeers {
       : null;
   }
 
-  /**
-   * The newcomer offers to everyone already in the room; they wait for its offers. Deferred by a
-   * task so the app, which gets the room when `joinRoom` resolves, hears every event about them.
-   * A `peer:joined` for a listed peer may come first: a peer that joined through another node at
-   * the same moment is announced to this side too, and waits for this side's offer (its own
-   * answer did not list this side). It is ignored (`listed`), or neither side would offer. A
-   * listed peer the server said left by then is not offered to: it is gone, or back under a new id.
-   */
-  private connectTo(peers: PeerInfo[]): void {
-    this.listed = new Set(peers.map((peer) => peer.peerId));
-    setTimeout(() => {
-      this.listed.clear();
-      if (this.left) return;
-      for (const { rejoinOf: _, ...peer } of peers) {
-        if (this.routes.has(peer.peerId) || this.gone.has(peer.peerId)) continue;
-        this.whenNotRenamed(peer, () => {
-          this.emitter.emit('peer:joined', peer);
-          this.addLink(peer, true);
-        });
-      }
-    }, 0);
+  protected override meet(peer: PeerInfo, initiator: boolean): PeerLink {
+    this.emitter.emit('peer:joined', peer);
+    return this.addLink(peer, initiator);
   }
 
   private addLink(peer: PeerInfo, initiator: boolean): PeerLink {
