@@ -29,6 +29,7 @@ const TIMING_SENSITIVE = [
   'packages/server/test/redis/shared-credentials.test.ts',
   'packages/server/test/redis/{cluster,sentinel}-failover.test.ts',
   'packages/server/test/redis/{cluster,sentinel}-lost-writes.test.ts',
+  'packages/server/test/redis/cluster-lost-shared-state.test.ts',
   'packages/server/test/regression/issue-14-redis-liveness.test.ts',
   'packages/server/test/provider-outage.test.ts',
   'packages/server/test/provider-failover.test.ts',
