@@ -33,8 +33,12 @@ export const bundleBudgets = {
    * a `peer:joined` for a peer the join answer listed, heard before this side offered to it, no
    * longer makes both sides wait for an offer; nor is one offered to once announced gone
    * (+40 bytes: 22,290 -> 22,330, with the offers moved to room-peers.ts for the file limit).
+   * 22,340 -> 22,380 bytes: the far side's relay that Chromium learned from Firefox's check
+   * (prflx, its address hidden, its priority the relay's) is reported as a relay, not as a direct
+   * path: the first report of such a call said direct and the server counted it so (+25 bytes:
+   * 22,330 -> 22,355).
    */
-  ownCodeGzip: 22_340,
+  ownCodeGzip: 22_380,
   /** Everything an app ships for the SDK: every chunk, the lazy simple-peer chunk included. */
   totalGzip: 45_000,
 };

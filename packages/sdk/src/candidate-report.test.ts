@@ -14,7 +14,9 @@ import {
   statsOf,
 } from '../test/stats-fixtures.js';
 import {
+  chromiumHostAsPrflx,
   chromiumMovedDirect,
+  chromiumRelayAsPrflx,
   chromiumRelayFirst,
   chromiumRelayOnly,
   firefoxRelayFirst,
@@ -127,6 +129,19 @@ describe('selected pair extraction', () => {
     expect(extractSelectedPair(statsOf(ranksLower))?.directInSight).toBeUndefined();
     expect(extractSelectedPair(statsOf(chromiumMovedDirect))).toMatchObject({ relayed: false });
     expect(extractSelectedPair(statsOf(chromiumMovedDirect))?.directInSight).toBeUndefined();
+  });
+
+  it("reads the far side's relay learned from its check (prflx, its relay priority) as a relay", () => {
+    // Chromium keeps a prflx end until the signaled candidate arrives (NAT lab: 34 ms later); a
+    // report read first said direct, and the server counted the call so.
+    expect(extractSelectedPair(statsOf(chromiumRelayAsPrflx))).toMatchObject({
+      remote: { type: 'relay', protocol: 'udp' },
+      relayed: true,
+    });
+    expect(extractSelectedPair(statsOf(chromiumHostAsPrflx))).toMatchObject({
+      remote: { type: 'prflx' },
+      relayed: false,
+    });
   });
 
   it('returns nothing while no pair is selected', () => {

@@ -121,15 +121,26 @@ function directPairInSight(stats: StatsLike, selected: StatsEntry): boolean {
     const heard = pair.state === 'succeeded' || (pair.requestsReceived as number) > 0;
     const ranksHigher = (pair.priority as number) > (selected.priority as number);
     const relayEnd = [pair.localCandidateId, pair.remoteCandidateId].some(
-      (id) => normalizeCandidateType(stats.get(id as string)?.candidateType) === 'relay',
+      (id) => candidateTypeOf(stats.get(id as string)) === 'relay',
     );
     if (pair.type === 'candidate-pair' && heard && ranksHigher && !relayEnd) inSight = true;
   });
   return inSight;
 }
 
-function summarize(entry: StatsEntry | undefined): CandidateSummary | undefined {
+/**
+ * A candidate's type. The far side's relay, learned from its check before its candidate arrives
+ * by signaling, is prflx to the browser, and Chromium hides its address. But Firefox's check from
+ * its relay carries the relay candidate's own priority, whose type preference (the top byte) is 0,
+ * which RFC 8445 gives relayed candidates alone: that end is a relay.
+ */
+function candidateTypeOf(entry: StatsEntry | undefined): CandidateType | undefined {
   const type = normalizeCandidateType(entry?.candidateType);
+  return type === 'prflx' && (entry!.priority as number) < 1 << 24 ? 'relay' : type;
+}
+
+function summarize(entry: StatsEntry | undefined): CandidateSummary | undefined {
+  const type = candidateTypeOf(entry);
   if (!entry || !type) return undefined;
   const protocol: TransportProtocol = entry.protocol === 'tcp' ? 'tcp' : 'udp';
   const summary: CandidateSummary = { type, protocol };

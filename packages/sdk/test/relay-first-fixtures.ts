@@ -100,3 +100,36 @@ export const firefoxRelayFirst: StatsEntry[] = [
   { id: 'Rhost4', type: 'remote-candidate', candidateType: 'host', address: '203.0.113.22' },
   { id: 'Rrelay', type: 'remote-candidate', candidateType: 'relay', address: '203.0.113.1' },
 ];
+
+/**
+ * Chromium, selected: its IPv4 host to Firefox's relay, learned from Firefox's check before the
+ * relay candidate arrived by signaling (prflx, address hidden). The check carried the relay
+ * candidate's own priority (8331263: type preference 0); from Firefox's host it carries 1853817087
+ * (type preference 110, prflx).
+ */
+export const chromiumRelayAsPrflx: StatsEntry[] = [
+  { id: 'T01', type: 'transport', selectedCandidatePairId: 'CPrelay' },
+  {
+    id: 'CPrelay',
+    type: 'candidate-pair',
+    localCandidateId: 'Lhost4',
+    remoteCandidateId: 'Rprflx',
+    state: 'succeeded',
+    nominated: true,
+    priority: 35782506363764224,
+  },
+  { id: 'Lhost4', type: 'local-candidate', candidateType: 'host', address: '203.0.113.22' },
+  {
+    id: 'Rprflx',
+    type: 'remote-candidate',
+    candidateType: 'prflx',
+    address: '',
+    port: 60023,
+    priority: 8331263,
+  },
+];
+
+/** The same pair with the check from Firefox's host: direct. */
+export const chromiumHostAsPrflx: StatsEntry[] = chromiumRelayAsPrflx.map((entry) =>
+  entry.id === 'Rprflx' ? { ...entry, priority: 1853817087 } : entry,
+);
