@@ -17,7 +17,7 @@ import {
   type Lab,
   type SideOutcome,
 } from '@icelane/testing/nat-lab';
-import type { HarnessJoinOptions } from '@icelane/testing/browser-suite';
+import type { HarnessJoinOptions, RawStats } from '@icelane/testing/browser-suite';
 import { joinDefaults, type ConnectionReport } from '@icelane/sdk';
 import { metricsSince, serverMetrics } from './connectivity-scenarios.js';
 
@@ -120,7 +120,7 @@ test('with the servers given as IPv4 literals, the IPv6-only phone cannot use th
   for (const attempt of rest) expect(attempt.localCandidateTypes).toEqual([]);
 });
 
-test('Firefox as the IPv6-only phone, a dual-stack laptop (Chromium): relay goes through NAT64 to an IPv4 relay, auto connects directly over IPv6', async ({
+test('Firefox as the IPv6-only phone, a dual-stack laptop (Chromium): relay goes through NAT64 to an IPv4 relay, auto connects directly over IPv6 wherever the browsers check the direct pair', async ({
   lab,
 }) => {
   const relays = relayAddresses();
@@ -150,18 +150,47 @@ test('Firefox as the IPv6-only phone, a dual-stack laptop (Chromium): relay goes
   const before = await serverMetrics(network);
   const direct = await sdkCall(network, both({}), undefined, undefined, {
     directWithinMs: joinDefaults.connectTimeoutMs,
+    browserStats: true,
   });
   console.log(describeCall('Firefox phone, dual-stack laptop, auto', direct));
-  for (const name of ['a', 'b'] as const) {
-    const { error, reports } = direct[name];
-    const path = `auto, side ${name}: ${reports.map(describePair).join(', then ')}`;
+  const paths = (['a', 'b'] as const).map((name) => {
+    const path = `auto, side ${name}: ${direct[name].reports.map(describePair).join(', then ')}`;
     console.log(path);
-    expect(error, path).toBeUndefined();
-    expect(reports.at(-1), path).toMatchObject({ attempt: 1, relayed: false });
+    return path;
+  });
+  // At times Chromium nominates the relay pair before Firefox has checked its direct pair at all;
+  // Firefox then cancels every pair it has not checked yet and pairs no candidate that comes
+  // later, and Chromium cannot check towards an mDNS name: the call has no direct pair to move
+  // to, ever (README). The SDK must then say relayed, on both sides, and the server count it so.
+  // Only with that trace in both browsers' own stats: a call kept on a relay for any other reason
+  // fails the test.
+  if (direct.a.browserStats!.some(directNeverChecked)) {
+    console.log('auto: Chromium nominated the relay before Firefox checked its direct pair');
+    expect(direct.b.browserStats!.some(directPairHeard), paths[1]).toBe(false);
+    for (const [i, name] of (['a', 'b'] as const).entries()) {
+      expect(direct[name].error, paths[i]).toBeUndefined();
+      // Told relayed from the first report on (again when the signaled candidate takes the place
+      // of the one learned from a check: the same path).
+      const { reports } = direct[name];
+      expect(reports.length, paths[i]).toBeGreaterThan(0);
+      for (const report of reports) {
+        expect(report, paths[i]).toMatchObject({ attempt: 1, relayed: true });
+      }
+    }
+    expect(metricsSince(before, await serverMetrics(network))).toMatchObject({
+      direct: 0,
+      relayed: 2,
+    });
+    return;
+  }
+  for (const [i, name] of (['a', 'b'] as const).entries()) {
+    const { error, reports } = direct[name];
+    expect(error, paths[i]).toBeUndefined();
+    expect(reports.at(-1), paths[i]).toMatchObject({ attempt: 1, relayed: false });
     // Opened on a relay only while no move was in sight: then the move was told (above), once.
     expect(
       reports.slice(1).every((report) => !report.relayed),
-      path,
+      paths[i],
     ).toBe(true);
   }
   // The phone's own IPv6 address: nothing of NAT64 in the path.
@@ -174,6 +203,53 @@ test('Firefox as the IPv6-only phone, a dual-stack laptop (Chromium): relay goes
     relayed: 2 - firstDirect.length,
   });
 });
+
+/**
+ * The candidate pairs of one connection's stats, each told whether an end of it is a relay: a
+ * relay candidate, or a far-side relay learned from its check (prflx with a relay's priority, type
+ * preference 0), as the SDK reads it.
+ */
+function pairsOf(stats: RawStats[]): Array<RawStats & { relayed: boolean }> {
+  const relays = new Set(
+    stats
+      .filter(
+        ({ candidateType, priority }) =>
+          candidateType === 'relay' || (candidateType === 'prflx' && Number(priority) < 1 << 24),
+      )
+      .map((candidate) => candidate.id),
+  );
+  return stats
+    .filter((entry) => entry.type === 'candidate-pair')
+    .map((pair) => ({
+      ...pair,
+      relayed:
+        relays.has(pair.localCandidateId as string) || relays.has(pair.remoteCandidateId as string),
+    }));
+}
+
+/**
+ * Firefox's trace of the race: its selected pair is relayed and it checked no direct pair. Firefox
+ * (the controlled side) cancels the pairs it has not checked yet once the other side nominates
+ * one, and pairs no candidate that arrives after that.
+ */
+function directNeverChecked(stats: RawStats[]): boolean {
+  const pairs = pairsOf(stats);
+  const selected = pairs.find((pair) => pair.selected === true);
+  return (
+    selected?.relayed === true &&
+    pairs.every((pair) => pair.relayed || (pair.state === 'cancelled' && !pair.responsesReceived))
+  );
+}
+
+/** Chromium heard a check, or an answer, on a direct pair: it could have moved the call there. */
+const directPairHeard = (stats: RawStats[]) =>
+  pairsOf(stats).some(
+    (pair) =>
+      !pair.relayed &&
+      (pair.state === 'succeeded' ||
+        (pair.requestsReceived as number) > 0 ||
+        (pair.responsesReceived as number) > 0),
+  );
 
 const describePair = ({ local, remote, relayed }: ConnectionReport) =>
   `${local.type} -> ${remote.type}${relayed ? ' (relayed)' : ''}`;

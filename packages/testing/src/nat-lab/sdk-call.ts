@@ -7,7 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { errors, type BrowserContext } from '@playwright/test';
 import type { ConnectionReport, FailedAttempt, IcelaneError, RoomEvents } from '@icelane/sdk';
 import type { HarnessJoinOptions } from '../browser-suite/sdk-page/main.js';
-import { joinInPage, signalingBarrier, type RoomPage } from '../browser-suite/room-page.js';
+import {
+  joinInPage,
+  rawStats,
+  signalingBarrier,
+  type RawStats,
+  type RoomPage,
+} from '../browser-suite/room-page.js';
 import type { Lab } from './lab.js';
 import type { SideName } from './topology.js';
 
@@ -29,6 +35,11 @@ export interface SideOutcome {
   fallbacks: RoomEvents['fallback'][];
   /** From the second join (when the connection starts) to the report or the error. */
   elapsedMs: number;
+  /**
+   * With `CallWait.browserStats`: the browser's own getStats() of each RTCPeerConnection the page
+   * made (the SDK's probes beside the call's), read with the outcome.
+   */
+  browserStats?: RawStats[][];
 }
 
 /**
@@ -39,7 +50,7 @@ export interface BrowserProfile {
   storageState?: Awaited<ReturnType<BrowserContext['storageState']>>;
 }
 
-/** What a call waits for besides each side's first report or its error. */
+/** What a call waits for, and reads, besides each side's first report or its error. */
 export interface CallWait {
   /**
    * Then also until each side reported a pair that is not relayed, for at most this long: a call
@@ -48,6 +59,8 @@ export interface CallWait {
    * as it is, for the test to judge.
    */
   directWithinMs?: number;
+  /** Also read what each browser's ICE did: `SideOutcome.browserStats`. */
+  browserStats?: boolean;
 }
 
 /**
@@ -72,7 +85,10 @@ export async function sdkCall(
       url,
       room,
       withMedia(lab, options[side]),
-      storageState ? { storageState } : {},
+      {
+        ...(storageState ? { storageState } : {}),
+        ...(wait.browserStats ? { recordPeerConnections: true } : {}),
+      },
     );
     pages.push(page);
     return page;
@@ -93,8 +109,8 @@ export async function sdkCall(
     }
     const read = async () => {
       const [outcomeA, outcomeB] = await Promise.all([
-        outcome(a, b.peerId, startedAt),
-        outcome(b, a.peerId, startedAt),
+        outcome(a, b.peerId, startedAt, wait),
+        outcome(b, a.peerId, startedAt, wait),
       ]);
       return { a: outcomeA, b: outcomeB };
     };
@@ -148,8 +164,9 @@ async function outcome(
   side: RoomPage,
   otherPeerId: string,
   startedAt: number,
+  wait: CallWait,
 ): Promise<SideOutcome> {
-  return side.page.evaluate(
+  const events = await side.page.evaluate(
     ({ id, startedAt }) => {
       const of = (name: string) =>
         window.harness.events.filter((e) => e.event === name && about(e.payload));
@@ -174,4 +191,5 @@ async function outcome(
     },
     { id: otherPeerId, startedAt },
   );
+  return wait.browserStats ? { ...events, browserStats: await rawStats(side.page) } : events;
 }
