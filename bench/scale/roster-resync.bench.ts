@@ -5,8 +5,11 @@
  * resync's commands) and on another node's. Each round starts the node's roster liveness afresh,
  * whose first resync writes every peer of the node again, as after a failover.
  *
- *   pnpm run bench:scale -- roster-resync
+ *   pnpm exec vitest run --config bench/scale/vitest.config.ts roster-resync
  *   BENCH_RESYNC_PEERS=5000 BENCH_RESYNC_ROUNDS=5
+ *
+ * It runs the server's source (no build); `pnpm run bench:scale` runs it after the growth bench.
+ * It measures and prints, and never fails on a figure.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
