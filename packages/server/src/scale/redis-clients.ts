@@ -102,25 +102,28 @@ export function createRedisClients(
  * for good. This client drops the answer of a command already settled instead, so a command runs
  * late only on the connection it was sent on, in order with what was sent after it.
  *
- * A command still waiting is redirected only while this client has not learnt of the move some
- * other way (a slot map refresh, or the redirection of a command sent before it): otherwise the
- * commands sent since went straight to the new owner, and this one would run after them there (a
- * room entry written again after the leave that cleared it). It fails with the redirection's
- * error instead, as a write to a primary that died in a failover does, and its caller writes
- * again what it holds.
+ * A command still waiting is redirected unless a command for the same slot sent after it went to
+ * another primary (this client having learnt of the move meanwhile: a slot map refresh, or the
+ * redirection of a command sent before it): the redirected one would run after it there, a room
+ * entry written again after the leave that cleared it. It fails with the redirection's error
+ * instead, as a write to a primary that died in a failover does, and its caller writes again what
+ * it holds. Commands redirected in the order they were sent keep it: each waits on the old
+ * primary's connection behind the ones sent before it.
  */
 function withoutLateRedirects(cluster: Cluster): Cluster {
   const send = cluster.sendCommand.bind(cluster);
+  const order = slotSendOrder();
   cluster.sendCommand = (command: Command, ...rest) => {
     // The command's own rejection, before ioredis wraps it to follow redirections.
     const fail = command.reject;
     const slot = command.getSlot();
-    const ownerWhenSent = ownerOf(cluster, slot);
+    const sentAs = slot === null ? null : order.sent(slot, cluster.slots[slot]?.[0]);
     const sent = send(command, ...rest);
     const redirecting = command.reject;
     command.reject = (error) => {
       if (command.isSettled) return;
-      if (isRedirection(error) && ownerOf(cluster, slot) !== ownerWhenSent) fail(error);
+      if (slot !== null && sentAs !== null && isRedirection(error) && order.overtaken(slot, sentAs))
+        fail(error);
       else redirecting(error);
     };
     return sent;
@@ -128,9 +131,27 @@ function withoutLateRedirects(cluster: Cluster): Cluster {
   return cluster;
 }
 
-/** The primary this client sends `slot`'s commands to (`undefined` for a command without key). */
-function ownerOf(cluster: Cluster, slot: number | null): string | undefined {
-  return slot === null ? undefined : cluster.slots[slot]?.[0];
+/**
+ * The order of the commands sent for each slot, and where each went: whether a command sent later
+ * went to another primary than the one before it.
+ */
+function slotSendOrder(): {
+  /** Counts a command sent for `slot` to `primary`; answers its place. */
+  sent(slot: number, primary: string | undefined): number;
+  /** Whether a command sent after the one at `place` went to another primary. */
+  overtaken(slot: number, place: number): boolean;
+} {
+  const slots = new Map<number, { count: number; primary: string | undefined; movedAt: number }>();
+  return {
+    sent: (slot, primary) => {
+      const known = slots.get(slot);
+      const count = (known?.count ?? 0) + 1;
+      const movedAt = known && known.primary !== primary ? count : (known?.movedAt ?? 0);
+      slots.set(slot, { count, primary, movedAt });
+      return count;
+    },
+    overtaken: (slot, place) => (slots.get(slot)?.movedAt ?? 0) > place,
+  };
 }
 
 function isRedirection(error: unknown): boolean {

@@ -3,8 +3,8 @@
  * command waits on the old one (a primary that hung, `CLIENT PAUSE`, while a failover or an
  * operator moved its slots). Once the old primary answers MOVED, following it would run the
  * command on the new owner after everything this client sent there since it learnt of the move:
- * a room entry written back after the leave that cleared it. The first command to meet a move it
- * did not know of is still redirected.
+ * a room entry written back after the leave that cleared it. Commands that waited there with nothing
+ * sent to the new owner after them are still redirected, in the order they were sent.
  */
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -113,4 +113,26 @@ it('follows a move it meets first', async () => {
   expect(commands.slots[Number(slot)]?.[0]).toBe(`127.0.0.1:${from}`);
   expect(await commands.hset(key, 'moved', '1')).toBe(1);
   expect((await redisCli(to, 'hkeys', key)).split('\n').filter(Boolean)).toEqual(['moved']);
+}, 60_000);
+
+it('follows the move for every command that waited on the old primary, in the order they were sent', async () => {
+  const { key, slot, from, to } = await keyToMove();
+  await commands.hset(key, 'known', '1');
+  await commands.del(key);
+
+  await redisCli(from, 'client', 'pause', String(PAUSE_MS), 'write');
+  let waiting: Array<Promise<unknown>>;
+  try {
+    // Both wait on the old primary; the first one's redirection teaches the client the move.
+    waiting = [commands.rpush(key, 'first'), commands.rpush(key, 'second')];
+    await moveSlot(slot, from, to);
+  } finally {
+    await redisCli(from, 'client', 'unpause');
+  }
+
+  expect(await Promise.all(waiting)).toEqual([1, 2]);
+  expect((await redisCli(to, 'lrange', key, '0', '-1')).split('\n').filter(Boolean)).toEqual([
+    'first',
+    'second',
+  ]);
 }, 60_000);
