@@ -30,6 +30,15 @@ export const FAILOVER_MARGIN_MS = 15_000;
 export type FailoverTimings =
   { kind: 'cluster'; nodeTimeoutMs: number } | { kind: 'sentinel'; downAfterMs: number };
 
+/**
+ * Redis's own defaults (`cluster-node-timeout` 15 s, Sentinel's `down-after-milliseconds` 30 s):
+ * the timings assumed where Redis will not say, as managed services that rename or disable CONFIG.
+ */
+export const REDIS_DEFAULT_TIMINGS = {
+  cluster: { kind: 'cluster', nodeTimeoutMs: 15_000 },
+  sentinel: { kind: 'sentinel', downAfterMs: 30_000 },
+} as const satisfies Record<FailoverTimings['kind'], FailoverTimings>;
+
 /** The window of `timings`, on a link with options `o`. */
 export function undoneWriteWindowMs(
   timings: FailoverTimings,
@@ -62,8 +71,11 @@ export async function readFailoverTimings(
         const sentinel = new classes.Redis({
           host,
           port,
+          ...(target.tls && { tls: {} }),
           lazyConnect: true,
           connectTimeout: o.connectTimeoutMs,
+          // A sentinel that takes the connection and never answers must not hold it open.
+          commandTimeout: o.connectTimeoutMs,
           maxRetriesPerRequest: 0,
           retryStrategy: () => null,
         });

@@ -9,7 +9,11 @@ import type { Cluster } from 'ioredis';
 import { loadRedisClient } from './load-redis.js';
 import type { Logger } from '../observability/logger.js';
 import { onPrimariesMoved } from './cluster-primaries.js';
-import { readFailoverTimings, undoneWriteWindowMs } from './failover-window.js';
+import {
+  readFailoverTimings,
+  REDIS_DEFAULT_TIMINGS,
+  undoneWriteWindowMs,
+} from './failover-window.js';
 import { createRedisClients, targetPassword, type RedisClient } from './redis-clients.js';
 import {
   redisLinkDefaults,
@@ -168,8 +172,9 @@ export async function connectRedis(
       update();
     },
     undoneWriteWindowMs: async () => {
+      if (target.kind === 'single') return null;
       const timings = await readFailoverTimings(target, commands, classes, o);
-      return timings && undoneWriteWindowMs(timings, o);
+      return undoneWriteWindowMs(timings ?? REDIS_DEFAULT_TIMINGS[target.kind], o);
     },
     close: async () => {
       closing = true;

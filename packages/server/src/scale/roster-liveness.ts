@@ -16,11 +16,9 @@ import { storedEntry } from './stored-peer.js';
 import { inFlight, RESYNC_IN_FLIGHT } from './in-flight.js';
 
 /**
- * How long a leave may be undone by a failover, until Redis has told this node how soon it judges
- * a primary failed (failover-window.ts), and where it will not say: from the acknowledgement of
- * the leave's removal until this node has learnt of the promoted replica. On a Cluster, Redis's
- * default node timeout (15 s), the replicas' election and a slot refresh (2 s); behind Sentinel
- * a killed primary's connections end at once, and a leave is remembered while Redis is away.
+ * How long a leave may be undone by a failover until Redis has told this node how soon it judges
+ * a primary failed (failover-window.ts), and on a single Redis, which keeps it only against a
+ * restart from an older snapshot.
  */
 const UNDONE_LEAVE_WINDOW_MS = 30_000;
 /** At most this many of them (some 100 bytes each): a minute of a thousand leaves a second. */
