@@ -95,7 +95,14 @@ export interface JoinAnswer {
 }
 
 /** `peer:joined`: a peer joined the room. */
-export type PeerJoined = PeerInfo;
+export interface PeerJoined extends PeerInfo {
+  /**
+   * The peer was in the room before the receiver joined, though the receiver's join answer did
+   * not list it (a Redis failover lost its entry, written again since): the receiver offers to it,
+   * as to the peers its answer listed. Absent from servers that predate it.
+   */
+  earlier?: true;
+}
 
 /** `peer:left`: a peer left the room. */
 export interface PeerLeft {

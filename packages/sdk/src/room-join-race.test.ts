@@ -87,4 +87,16 @@ describe('two peers joining at once through different nodes', () => {
     expect(eventsOf('peer:left')).toEqual([{ peerId: 'x' }]);
     expect(peers.all.map((peer) => peer.options.initiator)).toEqual([true, false]);
   });
+
+  it('offers to a peer announced as in the room before it, which its join answer missed', async () => {
+    // A Redis failover lost the peer's entry: this side's answer did not list it, while the peer
+    // heard of this side and waits for its offer. Written again, it is announced `earlier`.
+    const { socket, peers, eventsOf } = openRoom({});
+    await vi.advanceTimersByTimeAsync(0);
+    socket.serverEmit('peer:joined', { peerId: 'b', earlier: true });
+    socket.serverEmit('peer:joined', { peerId: 'c' });
+
+    expect(eventsOf('peer:joined')).toEqual([{ peerId: 'b' }, { peerId: 'c' }]);
+    expect(peers.all.map((peer) => peer.options.initiator)).toEqual([true, false]);
+  });
 });

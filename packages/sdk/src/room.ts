@@ -196,13 +196,14 @@ export class Room extends RoomPeers {
     emitter.on('recovery', (recovery) => {
       if (this.reporting()) socket.emit('connection:recovery', recoveryReport(recovery));
     });
-    socket.on('peer:joined', ({ rejoinOf, ...peer }: PeerJoined) => {
+    socket.on('peer:joined', ({ rejoinOf, earlier, ...peer }: PeerJoined) => {
       const { peerId } = peer;
       if (this.routes.has(peerId) || this.offersDue.has(peerId)) return;
       // A peer back under a new id whose old id went without saying so: keep its live link.
       const previous = rejoinOf === undefined ? undefined : this.unroutedLink(rejoinOf);
       if (previous) return this.reroute(previous, peerId);
-      this.whenNotRenamed(peer, () => this.meet(peer, false));
+      // In the room before this side, though its join answer missed it: this side offers.
+      this.whenNotRenamed(peer, () => this.meet(peer, !!earlier));
     });
     socket.on('peer:left', ({ peerId, rejoinedAs }: PeerLeft) => {
       this.forget(peerId);

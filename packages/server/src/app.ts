@@ -26,7 +26,7 @@ import { icelaneParser } from './signaling/encoded-ack.js';
 import { joinAnswerEncoder } from './signaling/join-answer.js';
 import type { InboundCall } from './signaling/ack.js';
 import { Limiters, rateLimitsDefaults } from './clients/limiters.js';
-import { RoomRegistry } from './signaling/rooms.js';
+import { peerInfo, RoomRegistry } from './signaling/rooms.js';
 import { departedPeers } from './signaling/departed.js';
 import { guardTransports } from './signaling/transport-guard.js';
 import {
@@ -154,6 +154,9 @@ export function createIcelaneServer(
         registry,
         (room, peerId) => socketIoRooms.peerLeft(room, null, { peerId }),
         (socketId, message) => io.local.to(socketId).emit('signal', message),
+        // Joiners since its entry was lost were not told of it: they offer to it (`earlier`).
+        (peer) =>
+          socketIoRooms.peerJoined(peer.room, peer.socketId, { ...peerInfo(peer), earlier: true }),
       )
     : localRoster(registry);
   const ctx = {

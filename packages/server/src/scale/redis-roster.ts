@@ -33,6 +33,8 @@ export interface RedisRosterDeps {
   registry: RoomRegistry;
   /** A peer of a dead node (or one that left during an outage) was cleared: tell its room. */
   onGone: (room: string, peerId: string) => void;
+  /** A peer's room entry, lost, was written again: tell its room (roster-liveness.ts). */
+  onBack?: (peer: Peer) => void;
   logger: Logger;
   /** Carries signals to the other nodes with confirmation. */
   signals: NodeSignals;
@@ -46,7 +48,7 @@ export function redisRoster(
   if (!(o.heartbeatMs < o.pauseGapMs && o.pauseGapMs + o.heartbeatMs < o.livenessMs)) {
     throw new RangeError('redis roster: need heartbeatMs < pauseGapMs < livenessMs - heartbeatMs');
   }
-  const { link, registry, onGone, logger, signals } = deps;
+  const { link, registry, onGone, onBack, logger, signals } = deps;
   const redis = link.commands;
   const keys = rosterKeys(o.keyPrefix);
   const ownPeers = keys.nodePeers(o.nodeId);
@@ -78,7 +80,7 @@ export function redisRoster(
   };
   link.subscriber.on('message', onEvicted);
 
-  const liveness = rosterLiveness({ link, registry, onGone, keys, options: o, track });
+  const liveness = rosterLiveness({ link, registry, onGone, onBack, keys, options: o, track });
 
   const claimShared = async (peer: Peer, cap: number): Promise<ClaimResult> => {
     const settled = liveness.claiming(peer);

@@ -33,6 +33,11 @@ export interface RosterLivenessDeps {
    * was cleared: tell its room.
    */
   onGone: (room: string, peerId: string) => void;
+  /**
+   * `peer`'s room entry was missing (a failover lost its join's write, or Redis came back empty)
+   * and the resync wrote it again: peers that joined meanwhile were not told of it. Tell its room.
+   */
+  onBack?: (peer: Peer) => void;
   keys: RosterKeys;
   options: RedisRosterOptions;
   /** Runs Redis work in the background; a failure calls `markDirty` through the roster. */
@@ -67,7 +72,7 @@ export interface RosterLiveness {
 }
 
 export function rosterLiveness(deps: RosterLivenessDeps): RosterLiveness {
-  const { link, registry, onGone, keys, options: o, track } = deps;
+  const { link, registry, onGone, onBack = () => {}, keys, options: o, track } = deps;
   const redis = link.commands;
   const ownPeers = keys.nodePeers(o.nodeId);
   // On a Cluster, one shard may fail over while the others answer: a write lost then is made
@@ -155,6 +160,7 @@ export function rosterLiveness(deps: RosterLivenessDeps): RosterLiveness {
       if (registry.inRoom(room, peerId)) await redis.hset(ownPeers, peerId, room);
     });
     type Cleared = readonly [peerId: string, room: string, undone?: 'undone'] | null;
+    const back: Peer[] = [];
     const steps: Array<() => Promise<Cleared>> = [
       ...left.map(([peerId, room]) => async (): Promise<Cleared> => {
         if (here(room, peerId)) return null;
@@ -165,7 +171,9 @@ export function rosterLiveness(deps: RosterLivenessDeps): RosterLiveness {
       }),
       ...present.map(({ peerId, room }) => async (): Promise<Cleared> => {
         const now = registry.inRoom(room, peerId);
-        if (now) await redis.hset(keys.room(room), peerId, storedEntry(now, o.nodeId));
+        if (now && (await redis.hset(keys.room(room), peerId, storedEntry(now, o.nodeId))) === 1) {
+          back.push(now);
+        }
         return null;
       }),
       // Their rooms were told when they left, but a joiner since the failover may have been told
@@ -180,6 +188,7 @@ export function rosterLiveness(deps: RosterLivenessDeps): RosterLiveness {
     const cleared = await inFlight(steps, RESYNC_IN_FLIGHT, (step) => step());
     for (const [peerId] of relisting) unlisted.delete(peerId);
     leavesSafeUpTo = Math.max(leavesSafeUpTo, upTo);
+    for (const peer of back) if (registry.inRoom(peer.room, peer.peerId) === peer) onBack(peer);
     for (const entry of cleared) {
       if (!entry) continue;
       const [peerId, room, undoneLeave] = entry;

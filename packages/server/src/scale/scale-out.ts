@@ -7,7 +7,7 @@ import type { ServerOptions } from 'socket.io';
 import { redisStore } from '../credentials/redis-store.js';
 import { memoryStore, type CredentialStore } from '../credentials/store.js';
 import type { Logger } from '../observability/logger.js';
-import type { RoomRegistry } from '../signaling/rooms.js';
+import type { Peer, RoomRegistry } from '../signaling/rooms.js';
 import { fallbackStore } from './fallback-store.js';
 import type { RedisClient } from './redis-clients.js';
 import { connectRedis } from './redis-link.js';
@@ -40,13 +40,15 @@ export interface ScaleOut {
   /** The credential store the nodes share; pass it to `createIceSource` as `store`. */
   credentialStore: CredentialStore;
   /**
-   * The roster over this node's registry; `onGone` tells a room that a peer was cleared, and
-   * `deliver` hands a signal from another node to a socket of this one.
+   * The roster over this node's registry; `onGone` tells a room that a peer was cleared,
+   * `deliver` hands a signal from another node to a socket of this one, and `onBack` tells a room
+   * of a peer whose lost entry was written again.
    */
   roster(
     registry: RoomRegistry,
     onGone: (room: string, peerId: string) => void,
     deliver: DeliverSignal,
+    onBack?: (peer: Peer) => void,
   ): Roster;
   /** The peers whose connection ended lately, on every node (see `resumeWindowMs`). */
   departed(windowMs: number, now: () => number): DepartedPeers;
@@ -117,11 +119,14 @@ export async function createRedisScaleOut(
   return {
     adapter,
     credentialStore,
-    roster: (registry, onGone, deliver) => {
+    roster: (registry, onGone, deliver, onBack) => {
       const nodeId = o.roster.nodeId ?? randomId();
       const ackTimeoutMs = o.link.commandTimeoutMs ?? redisLinkDefaults.commandTimeoutMs;
       const signals = nodeSignals({ link, prefix, nodeId, deliver, logger, ackTimeoutMs });
-      return redisRoster({ link, registry, onGone, logger, signals }, { ...o.roster, nodeId });
+      return redisRoster(
+        { link, registry, onGone, onBack, logger, signals },
+        { ...o.roster, nodeId },
+      );
     },
     departed: (windowMs, now) => redisDeparted(link, prefix, windowMs, now),
     health: () => link.health(),

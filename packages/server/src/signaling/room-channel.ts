@@ -6,7 +6,7 @@
  * adapter needs them, with several nodes, where a broadcast to a room reaches the peers other
  * nodes hold through socket.io's room of it.
  */
-import type { PeerInfo, PeerLeft } from '@icelane/protocol';
+import type { PeerJoined, PeerLeft } from '@icelane/protocol';
 import type { IcelaneIo, IcelaneSocket } from './context.js';
 import type { RoomRegistry } from './rooms.js';
 
@@ -16,7 +16,7 @@ export interface RoomChannel {
   /** `socket` no longer speaks for a peer of `room`. */
   exit(socket: IcelaneSocket, room: string): void;
   /** Tells the peers of `room` but the one `exceptSocketId` speaks for that `info` joined. */
-  peerJoined(room: string, exceptSocketId: string, info: PeerInfo): void;
+  peerJoined(room: string, exceptSocketId: string, info: PeerJoined): void;
   /** Tells the peers of `room` (but the one `exceptSocketId` speaks for) that a peer left. */
   peerLeft(room: string, exceptSocketId: string | null, left: PeerLeft): void;
 }

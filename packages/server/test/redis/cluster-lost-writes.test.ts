@@ -9,7 +9,7 @@
  * A resync that fails (the new primary refusing writes) is tried again soon, not a heartbeat later.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JoinAnswer } from '@icelane/protocol';
+import type { JoinAnswer, PeerJoined } from '@icelane/protocol';
 import {
   eventually,
   infoFields,
@@ -115,6 +115,7 @@ describe('writes a Cluster primary acknowledged, lost when it was killed', () =>
     // the promoted replica): it must hear him leave, or he stays in its room for good.
     const early = await connect(alicesNode.url);
     const earlyLeft = record<{ peerId: string }>(early, 'peer:left');
+    const earlyJoined = record<PeerJoined>(early, 'peer:joined');
     const earlyJoin = await request<JoinAnswer>(early, 'room:join', { room });
     if (!('data' in earlyJoin)) throw new Error(`join failed: ${JSON.stringify(earlyJoin)}`);
     const earlyToldOf = earlyJoin.data.peers.map((peer) => peer.peerId);
@@ -135,11 +136,20 @@ describe('writes a Cluster primary acknowledged, lost when it was killed', () =>
     console.log(
       `cluster: bob back and dave gone ${Date.now() - healthyAt} ms after the cluster was ok ` +
         `(${Date.now() - killedAt} ms after the kill); the early joiner was told of ` +
-        `${earlyToldOf.includes(daveId) ? 'dave' : 'no dave'}`,
+        `${earlyToldOf.includes(daveId) ? 'dave' : 'no dave'} and ${earlyToldOf.includes(bobId) ? 'bob' : 'no bob'}`,
     );
     await eventually(
       async () => !earlyToldOf.includes(daveId) || earlyLeft.some((e) => e.peerId === daveId),
       'the early joiner told that dave left',
+      BACK_AFTER_FAILOVER_MS,
+    );
+    // Nor was it told of bob, whose entry the failover lost: it is told now that he was there
+    // before it, so it offers to him (he heard of it, and waits for its offer).
+    await eventually(
+      async () =>
+        earlyToldOf.includes(bobId) ||
+        earlyJoined.some((e) => e.peerId === bobId && e.earlier === true),
+      'the early joiner told that bob was in the room before it',
       BACK_AFTER_FAILOVER_MS,
     );
 
