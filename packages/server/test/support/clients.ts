@@ -33,11 +33,12 @@ export async function joinInHandshake(
 ): Promise<{ socket: TestClient; answer: Ack<JoinAnswer> }> {
   const socket = io(url, { transports: ['websocket'], reconnection: false, auth, ...options });
   clients.add(socket);
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const answer = await new Promise<Ack<JoinAnswer>>((resolve, reject) => {
     socket.once('room:joined', resolve);
     socket.once('connect_error', reject);
-    setTimeout(() => reject(new Error('no "room:joined" within 5000 ms')), 5_000);
-  });
+    timer = setTimeout(() => reject(new Error('no "room:joined" within 5000 ms')), 5_000);
+  }).finally(() => clearTimeout(timer));
   return { socket, answer };
 }
 
