@@ -172,7 +172,11 @@ async function heldSide(
   }, otherPeerId);
   const ofPeer = (e: RecordedEvent) => (e.payload as { peerId?: string }).peerId === otherPeerId;
   const firstReportEvent = seen.events.find((e) => e.event === 'report' && ofPeer(e))!;
-  const afterConnect = seen.events.filter((e) => e.at > firstReportEvent.at && e.event !== 'data');
+  // Up to the hold's end: reading the pages takes seconds on a loaded machine, and what happens
+  // while they are read (past a 10-minute hold: 2.5-5 s) is no part of the hold.
+  const afterConnect = seen.events.filter(
+    (e) => e.at > firstReportEvent.at && e.at <= endedAt && e.event !== 'data',
+  );
   const report = (firstReportEvent.payload as { report: HeldReport }).report;
   const data = seen.events.filter((e) => e.event === 'data' && e.at >= startedAt).map((e) => e.at);
   const frames = seen.frames.filter((s) => s.at >= startedAt);
