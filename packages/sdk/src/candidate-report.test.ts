@@ -144,6 +144,16 @@ describe('selected pair extraction', () => {
     });
   });
 
+  it('keeps a prflx end whose priority is 0 as prflx: 0 is no priority, not a relay preference', () => {
+    const zeroPriority = chromiumRelayAsPrflx.map((entry) =>
+      entry.id === 'Rprflx' ? { ...entry, priority: 0 } : entry,
+    );
+    expect(extractSelectedPair(statsOf(zeroPriority))).toMatchObject({
+      remote: { type: 'prflx' },
+      relayed: false,
+    });
+  });
+
   it('returns nothing while no pair is selected', () => {
     expect(extractSelectedPair(statsOf(chromeChecksSilent))).toBeUndefined();
     expect(extractSelectedPair(statsOf([]))).toBeUndefined();

@@ -136,7 +136,16 @@ function directPairInSight(stats: StatsLike, selected: StatsEntry): boolean {
  */
 function candidateTypeOf(entry: StatsEntry | undefined): CandidateType | undefined {
   const type = normalizeCandidateType(entry?.candidateType);
-  return type === 'prflx' && (entry!.priority as number) < 1 << 24 ? 'relay' : type;
+  return type === 'prflx' && hasRelayPriority(entry!) ? 'relay' : type;
+}
+
+/**
+ * A priority below 2^24 has type preference 0. A priority of exactly 0 is none a browser computed
+ * (RFC 8445 adds 256 minus the component id, so a real one is at least 1): it says nothing.
+ */
+function hasRelayPriority(entry: StatsEntry): boolean {
+  const priority = entry.priority;
+  return typeof priority === 'number' && priority > 0 && priority < 2 ** 24;
 }
 
 function summarize(entry: StatsEntry | undefined): CandidateSummary | undefined {
