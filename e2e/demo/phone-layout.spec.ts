@@ -45,6 +45,20 @@ test("on a phone, the far side's video is in the first screen and yours is small
     expect(own.y + own.height).toBeLessThanOrEqual(far.y + far.height);
     await page.screenshot({ path: docsPath('demo-phone.png') });
 
+    // The ICE servers' headings and masked logins stay whole words ("userna|me" once).
+    const cells = page.locator('#ice-panel th, #ice-panel td.short');
+    await expect(page.locator('#ice-panel tr[data-kind="turn"]').first()).toBeVisible();
+    const lines = await cells.evaluateAll((elements) =>
+      elements.map((element) => {
+        const range = document.createRange();
+        range.selectNodeContents(element);
+        const tops = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+        return { text: element.textContent, lines: tops.size };
+      }),
+    );
+    expect(lines.length).toBeGreaterThan(3);
+    for (const cell of lines) expect(cell.lines, `lines of "${cell.text}"`).toBe(1);
+
     // The settings give way; the link and QR code wait behind their button.
     await expect(page.locator('#room')).toBeHidden();
     await expect(page.locator('#share-link')).toBeHidden();

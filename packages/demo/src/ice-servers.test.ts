@@ -54,6 +54,20 @@ describe('ICE servers as shown on the page', () => {
     expect(stunOnly.expiry).toBe('no TURN credentials');
   });
 
+  it('names the day of an expiry that is not today', () => {
+    const tomorrow = NOW + 24 * 3_600_000;
+    const day = summarizeIce(
+      { iceServers: [], expiresAt: tomorrow, turn: true, policy: 'all' },
+      NOW,
+    );
+    const weekday = new Date(tomorrow).toLocaleDateString(undefined, { weekday: 'short' });
+    expect(day.expiry).toMatch(/^expire in 24\.0 h \(/);
+    expect(day.expiry).toContain(weekday);
+    expect(summary.expiry).not.toContain(
+      new Date(NOW).toLocaleDateString(undefined, { weekday: 'short' }),
+    );
+  });
+
   it('flags a list of IPv4 literals only, which IPv6-only phones cannot use', () => {
     expect(summary.ipv4LiteralsOnly).toBe(false);
     const literals = summarizeIce(

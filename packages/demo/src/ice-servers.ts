@@ -57,8 +57,20 @@ function urlKind(url: string): IceServerRow['kind'] {
 function describeExpiry(config: IceConfig, now: number): string {
   if (config.expiresAt === null) return 'no TURN credentials';
   const left = config.expiresAt - now;
-  const at = new Date(config.expiresAt).toLocaleTimeString();
+  const at = clockTime(config.expiresAt, now);
   return left > 0
     ? `expire in ${formatDuration(left)} (${at})`
     : `expired ${formatDuration(-left)} ago (${at})`;
+}
+
+/**
+ * The time of day, with the day when it is not today: credentials last 24 h by default, and
+ * "expire in 24.0 h (5:06 PM)" read as this afternoon.
+ */
+function clockTime(at: number, now: number): string {
+  const date = new Date(at);
+  const sameDay = date.toDateString() === new Date(now).toDateString();
+  return sameDay
+    ? date.toLocaleTimeString()
+    : date.toLocaleString(undefined, { weekday: 'short', hour: 'numeric', minute: '2-digit' });
 }
