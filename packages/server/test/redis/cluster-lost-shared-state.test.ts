@@ -10,7 +10,7 @@
  * The shared TURN credential: a node that read it keeps serving it from memory, with no provider
  * call; a node that never read it mints one more (the cost, printed).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JoinAnswer } from '@icelane/protocol';
 import {
   eventually,
@@ -26,9 +26,8 @@ import { silentLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { departedKey } from '../../src/scale/roster-keys.js';
 import { createRedisScaleOut, type ScaleOut } from '../../src/scale/scale-out.js';
-import { disconnectAll, joined, nextEvent } from '../support/clients.js';
-import { closeAll } from '../support/server.js';
-import { clusterTarget, keys, roomOn, startScaledNode } from './in-process-nodes.js';
+import { joined, nextEvent } from '../support/clients.js';
+import { clusterTarget, keys, redisForFile, roomOn, startScaledNode } from './in-process-nodes.js';
 import {
   BACK_AFTER_FAILOVER_MS,
   failOverWithheld,
@@ -41,20 +40,11 @@ import {
 /** The credential's key in Redis (provider-source.ts). */
 const CREDENTIAL_KEY = 'icelane:turn:cloudflare';
 
-let cluster: RedisCluster;
+const sharedCluster = redisForFile(() => startRedisCluster({ replicas: 1 }));
 
-beforeAll(async () => {
-  cluster = await startRedisCluster({ replicas: 1 });
-}, 60_000);
-
-afterAll(async () => {
-  disconnectAll();
-  await closeAll();
-  await cluster?.stop();
-});
-
-/** A node's ICE source on the Cluster, minting from `api`. */
+/** A node's ICE source on `cluster`, minting from `api`. */
 async function iceSourceOn(
+  cluster: RedisCluster,
   api: CloudflareFake,
 ): Promise<{ source: IceSource; scaleOut: ScaleOut }> {
   const scaleOut = await createRedisScaleOut(clusterTarget(cluster), silentLogger);
@@ -82,10 +72,11 @@ const turnUsername = (ice: JoinAnswer['ice']) =>
 // picks a shard that still has a replica.
 describe('the shared TURN credential, lost when the primary that held it was killed', () => {
   it('is still served by the node that read it, with no provider call', async () => {
+    const cluster = sharedCluster();
     const api = await startCloudflareFake();
     const shard = await cluster.primaryOf(CREDENTIAL_KEY);
     const replica = await replicaOf(shard);
-    const nodes = [await iceSourceOn(api)];
+    const nodes = [await iceSourceOn(cluster, api)];
     try {
       const session = { sessionId: 'session-1' };
       const withheld = await withholdFromReplicas(
@@ -101,7 +92,7 @@ describe('the shared TURN credential, lost when the primary that held it was kil
       expect(turnUsername(await nodes[0]!.source.iceFor(session))).toBe(minted);
       expect(api.mintRequests()).toHaveLength(1);
       // A node that never read it, since: the cost of the loss.
-      nodes.push(await iceSourceOn(api));
+      nodes.push(await iceSourceOn(cluster, api));
       const other = await nodes[1]!.source.iceFor(session);
       expect(other.turn).toBe(true);
       console.log(
@@ -118,6 +109,7 @@ describe('the shared TURN credential, lost when the primary that held it was kil
 
 describe('a departure a Cluster primary acknowledged, lost when it was killed', () => {
   it('is written again: the peer rejoining through another node is still the rejoin of its first id', async () => {
+    const cluster = sharedCluster();
     let shard = 0;
     let replica = Number.NaN;
     for (const port of await primariesBesideHeartbeats(cluster)) {

@@ -8,7 +8,7 @@
  * newcomer told of it meanwhile must hear it leave; no other peer is said to have left.
  * A resync that fails (the new primary refusing writes) is tried again soon, not a heartbeat later.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JoinAnswer, PeerJoined } from '@icelane/protocol';
 import {
   eventually,
@@ -16,17 +16,16 @@ import {
   redisCli,
   redisClusterDefaults,
   startRedisCluster,
-  type RedisCluster,
 } from '@icelane/testing';
 import { FAILOVER_MARGIN_MS } from '../../src/scale/failover-window.js';
 import { redisLinkDefaults, type RedisRosterOptions } from '../../src/scale/redis-options.js';
 import { FIRST_RETRY_MS } from '../../src/scale/resync-schedule.js';
-import { connect, disconnectAll, joined, record, request } from '../support/clients.js';
-import { closeAll } from '../support/server.js';
+import { connect, joined, record, request } from '../support/clients.js';
 import {
   clusterTarget,
   keys,
   nodeIdListedOn,
+  redisForFile,
   roomOn,
   startScaledNode,
   undoneWriteWindowOn,
@@ -69,20 +68,11 @@ function nextRetryWithinMs(failingForMs: number): number {
   }
 }
 
-let cluster: RedisCluster;
-
-beforeAll(async () => {
-  cluster = await startRedisCluster({ replicas: 1 });
-}, 60_000);
-
-afterAll(async () => {
-  disconnectAll();
-  await closeAll();
-  await cluster?.stop();
-});
+const sharedCluster = redisForFile(() => startRedisCluster({ replicas: 1 }));
 
 describe('writes a Cluster primary acknowledged, lost when it was killed', () => {
   it('are made good once the nodes learn of the failover: a join written again, a leave again', async () => {
+    const cluster = sharedCluster();
     const [shard, elsewhere] = await primariesBesideHeartbeats(cluster);
     const replica = await replicaOf(shard!);
     // Bob's node lists its peers on the shard that fails over, and his room lives there too;
@@ -174,6 +164,7 @@ describe('writes a Cluster primary acknowledged, lost when it was killed', () =>
 
 describe('a resync that fails', () => {
   it('is tried again within a second or two, not at the next heartbeat', async () => {
+    const cluster = sharedCluster();
     const [shard, newOwner] = await primariesBesideHeartbeats(cluster);
     const node = await startScaledNode(clusterTarget(cluster), FAR_HEARTBEAT);
     const room = await roomOn(cluster, shard!);
@@ -208,7 +199,7 @@ describe('a resync that fails', () => {
 
 describe('the window in which a failover may undo a leave', () => {
   it('follows the Cluster’s node timeout, read from the Cluster', async () => {
-    expect(await undoneWriteWindowOn(clusterTarget(cluster))).toBe(
+    expect(await undoneWriteWindowOn(clusterTarget(sharedCluster()))).toBe(
       2 * redisClusterDefaults.nodeTimeoutMs +
         redisLinkDefaults.slotsRefreshMs +
         FAILOVER_MARGIN_MS,

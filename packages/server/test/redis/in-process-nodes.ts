@@ -1,8 +1,9 @@
 /**
  * icelane nodes started in the test's own process on a real Redis Cluster or a primary behind
- * Sentinel (their roster's and link's options set by the test), and the node ids and rooms whose
- * keys live on a chosen shard of a Cluster.
+ * Sentinel (their roster's and link's options set by the test), the Redis a file's tests share,
+ * and the node ids and rooms whose keys live on a chosen shard of a Cluster.
  */
+import { afterAll, beforeAll } from 'vitest';
 import { redisUpOn, type RedisCluster, type RedisSentinel } from '@icelane/testing';
 import type { IcelaneServerDeps } from '../../src/app.js';
 import { randomId } from '../../src/clients/ids.js';
@@ -15,7 +16,8 @@ import type {
 import { connectRedis } from '../../src/scale/redis-link.js';
 import { rosterKeys } from '../../src/scale/roster-keys.js';
 import { createRedisScaleOut } from '../../src/scale/scale-out.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { disconnectAll } from '../support/clients.js';
+import { closeAll, startTestServer, type TestServer } from '../support/server.js';
 
 export const keys = rosterKeys('icelane:');
 
@@ -29,6 +31,29 @@ export function clusterTarget(cluster: RedisCluster): RedisTarget {
 export function sentinelTarget(sentinel: RedisSentinel): RedisTarget {
   const sentinels = sentinel.sentinels.map((s) => ({ host: '127.0.0.1', port: s.port }));
   return { kind: 'sentinel', sentinels, masterName: sentinel.masterName, ...noAccess };
+}
+
+/**
+ * Registers the file's `beforeAll` and `afterAll`: `start` brings up the Redis the file's tests
+ * share; after them every client, every node started here and the Redis are stopped, whatever
+ * the tests did. The function returned gives the Redis, once `beforeAll` has run.
+ */
+export function redisForFile<R extends { stop(): Promise<void> }>(
+  start: () => Promise<R>,
+): () => R {
+  let redis: R | undefined;
+  beforeAll(async () => {
+    redis = await start();
+  }, 60_000);
+  afterAll(async () => {
+    disconnectAll();
+    await closeAll();
+    await redis?.stop();
+  });
+  return () => {
+    if (!redis) throw new Error('the Redis is started in beforeAll');
+    return redis;
+  };
 }
 
 /** A node on `target`, once its Redis works. Closed by `closeAll` with the other test servers. */

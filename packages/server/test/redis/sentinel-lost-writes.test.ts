@@ -6,20 +6,19 @@
  * writes its peers again once both of its connections are back (as after any outage, before the
  * Cluster's failover was followed too; a resync that fails is now tried again within a second).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  eventually,
-  redisSentinelDefaults,
-  redisUpOn,
-  startRedisSentinel,
-  type RedisSentinel,
-} from '@icelane/testing';
+import { describe, expect, it } from 'vitest';
+import { eventually, redisSentinelDefaults, redisUpOn, startRedisSentinel } from '@icelane/testing';
 import { randomId } from '../../src/clients/ids.js';
 import { FAILOVER_MARGIN_MS } from '../../src/scale/failover-window.js';
 import { redisLinkDefaults } from '../../src/scale/redis-options.js';
-import { disconnectAll, joined, record } from '../support/clients.js';
-import { closeAll } from '../support/server.js';
-import { keys, sentinelTarget, startScaledNode, undoneWriteWindowOn } from './in-process-nodes.js';
+import { joined, record } from '../support/clients.js';
+import {
+  keys,
+  redisForFile,
+  sentinelTarget,
+  startScaledNode,
+  undoneWriteWindowOn,
+} from './in-process-nodes.js';
 import { expectToldOfAndReaching, hashFields, withholdFromReplicas } from './withheld-writes.js';
 
 /**
@@ -29,20 +28,11 @@ import { expectToldOfAndReaching, hashFields, withholdFromReplicas } from './wit
  */
 const BACK_AFTER_PROMOTION_MS = redisLinkDefaults.maxReconnectDelayMs + 2_000;
 
-let sentinel: RedisSentinel;
-
-beforeAll(async () => {
-  sentinel = await startRedisSentinel();
-}, 60_000);
-
-afterAll(async () => {
-  disconnectAll();
-  await closeAll();
-  await sentinel?.stop();
-});
+const sharedSentinel = redisForFile(() => startRedisSentinel());
 
 describe('a write a primary behind Sentinel acknowledged, lost when it was killed', () => {
   it('is written again once the node has followed the promotion, with no peer:left and no ghost', async () => {
+    const sentinel = sharedSentinel();
     const nodeId = randomId();
     const bobsNode = await startScaledNode(sentinelTarget(sentinel), { nodeId });
     const alicesNode = await startScaledNode(sentinelTarget(sentinel), {});
@@ -92,7 +82,7 @@ describe('a write a primary behind Sentinel acknowledged, lost when it was kille
 
 describe('the window in which a failover may undo a leave', () => {
   it('follows the sentinels’ down-after-milliseconds, asked of them', async () => {
-    expect(await undoneWriteWindowOn(sentinelTarget(sentinel))).toBe(
+    expect(await undoneWriteWindowOn(sentinelTarget(sharedSentinel()))).toBe(
       redisSentinelDefaults.downAfterMs +
         redisLinkDefaults.maxReconnectDelayMs +
         FAILOVER_MARGIN_MS,

@@ -9,7 +9,7 @@
  * cannot say who is in a room: a signal for a peer there is answered `unavailable`, to be sent
  * again, never `unknown-peer`, which would say the peer is gone.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { eventually, redisCli, startRedisCluster, type RedisCluster } from '@icelane/testing';
 import type { IcelaneServerDeps } from '../../src/app.js';
 import { randomId } from '../../src/clients/ids.js';
@@ -18,12 +18,13 @@ import {
   type RedisLinkOptions,
   type RedisRosterOptions,
 } from '../../src/scale/redis-options.js';
-import { disconnectAll, joined, nextEvent, record, request } from '../support/clients.js';
-import { closeAll, type TestServer } from '../support/server.js';
+import { joined, nextEvent, record, request } from '../support/clients.js';
+import type { TestServer } from '../support/server.js';
 import {
   clusterTarget,
   keys,
   nodeIdListedOn as listedOn,
+  redisForFile,
   roomOn,
   startScaledNode,
 } from './in-process-nodes.js';
@@ -47,6 +48,7 @@ const RESYNC_TAIL_MS = 4 * HEARTBEAT_MS;
 /** A command answered MOVED is sent to the new owner at once; a loaded machine may take a second. */
 const LATE_ANSWER_MS = 1_000;
 
+const sharedCluster = redisForFile(() => startRedisCluster({ replicas: 0 }));
 let cluster: RedisCluster;
 /** The primary holding the node's list of its peers, and another holding the rooms. */
 let listShard: number;
@@ -56,17 +58,11 @@ let node: TestServer;
 let primaries: number[];
 
 beforeAll(async () => {
-  cluster = await startRedisCluster({ replicas: 0 });
+  cluster = sharedCluster();
   primaries = (await cluster.topology()).filter((n) => n.primary).map((n) => n.port);
   [listShard, roomShard] = primaries as [number, number];
   node = await startNode(await nodeIdListedOn(listShard));
 }, 60_000);
-
-afterAll(async () => {
-  disconnectAll();
-  await closeAll();
-  await cluster?.stop();
-});
 
 /** A fresh node id whose list of peers lives on the `shard` primary. */
 function nodeIdListedOn(shard: number): Promise<string> {
