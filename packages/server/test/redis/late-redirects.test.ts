@@ -45,13 +45,36 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-/** A fresh key, its slot, the primary serving it and another one. */
+/**
+ * A fresh key, its slot, the primary serving it and another one. The client has written the key
+ * once and deleted it: it has sent the slot's commands to that primary before the test starts.
+ */
 async function keyToMove(): Promise<{ key: string; slot: string; from: number; to: number }> {
   const key = `late-redirect:${Math.random().toString(36).slice(2)}`;
   const from = await cluster.primaryOf(key);
   const to = primaries.find((port) => port !== from)!;
   const slot = (await redisCli(from, 'cluster', 'keyslot', key)).trim();
+  await commands.hset(key, 'known', '1');
+  await commands.del(key);
   return { key, slot, from, to };
+}
+
+/**
+ * Runs `meanwhile` while the `port` primary holds every write (as one that hung), and lets it go
+ * after, whatever happened; resolves with what `meanwhile` did. The commands it sends there wait
+ * until then: it hands their promises back inside an object, as a promise it resolved with would
+ * be waited for before the primary is let go.
+ */
+async function whileWritesHeld<T extends object>(
+  port: number,
+  meanwhile: () => Promise<T>,
+): Promise<T> {
+  await redisCli(port, 'client', 'pause', String(PAUSE_MS), 'write');
+  try {
+    return await meanwhile();
+  } finally {
+    await redisCli(port, 'client', 'unpause');
+  }
 }
 
 /** Gives `slot` to the `to` primary, and waits until the `from` primary has learnt it. */
@@ -84,20 +107,15 @@ async function refreshUntilServedBy(slot: string, port: number): Promise<void> {
 
 it('fails a write that waited on the old primary once this client has written to the new one', async () => {
   const { key, slot, from, to } = await keyToMove();
-  await commands.hset(key, 'known', '1');
-  await commands.del(key);
 
-  await redisCli(from, 'client', 'pause', String(PAUSE_MS), 'write');
-  let late: Promise<unknown>;
-  try {
-    late = commands.hset(key, 'late', '1').catch((error: unknown) => error);
+  const { late } = await whileWritesHeld(from, async () => {
+    const late = commands.hset(key, 'late', '1').catch((error: unknown) => error);
     await moveSlot(slot, from, to);
     await refreshUntilServedBy(slot, to);
     // Sent after the move was learnt: straight to the new owner.
     expect(await commands.hset(key, 'after', '1')).toBe(1);
-  } finally {
-    await redisCli(from, 'client', 'unpause');
-  }
+    return { late };
+  });
 
   expect(await late).toMatchObject({ message: expect.stringMatching(/^MOVED /) });
   expect((await redisCli(to, 'hkeys', key)).split('\n').filter(Boolean)).toEqual(['after']);
@@ -105,8 +123,6 @@ it('fails a write that waited on the old primary once this client has written to
 
 it('follows a move it meets first', async () => {
   const { key, slot, from, to } = await keyToMove();
-  await commands.hset(key, 'known', '1');
-  await commands.del(key);
 
   // The client still sends the slot's commands to the old primary, which answers MOVED.
   await moveSlot(slot, from, to);
@@ -117,18 +133,13 @@ it('follows a move it meets first', async () => {
 
 it('follows the move for every command that waited on the old primary, in the order they were sent', async () => {
   const { key, slot, from, to } = await keyToMove();
-  await commands.hset(key, 'known', '1');
-  await commands.del(key);
 
-  await redisCli(from, 'client', 'pause', String(PAUSE_MS), 'write');
-  let waiting: Array<Promise<unknown>>;
-  try {
+  const { waiting } = await whileWritesHeld(from, async () => {
     // Both wait on the old primary; the first one's redirection teaches the client the move.
-    waiting = [commands.rpush(key, 'first'), commands.rpush(key, 'second')];
+    const waiting = [commands.rpush(key, 'first'), commands.rpush(key, 'second')];
     await moveSlot(slot, from, to);
-  } finally {
-    await redisCli(from, 'client', 'unpause');
-  }
+    return { waiting };
+  });
 
   expect(await Promise.all(waiting)).toEqual([1, 2]);
   expect((await redisCli(to, 'lrange', key, '0', '-1')).split('\n').filter(Boolean)).toEqual([
