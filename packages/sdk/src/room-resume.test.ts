@@ -18,14 +18,33 @@ async function roomWithOne() {
   return { ...harness, a: harness.peers.last() };
 }
 
+type RoomWithOne = Awaited<ReturnType<typeof roomWithOne>>;
+
+/**
+ * The room follows peer `a` under its new id `a-2` with nothing for the app: the call's signals go
+ * to `a-2` and those from `a-2` reach it, no leave and no second join are announced, and the
+ * call's peer connection is the only one.
+ */
+async function expectFollowedAsA2({ socket, a, peers, eventsOf }: RoomWithOne): Promise<void> {
+  a.emitSignal(CANDIDATE);
+  expect(socket.signals().at(-1)).toEqual({
+    to: 'a-2',
+    attempt: 1,
+    data: { ...CANDIDATE, gen: 0 },
+  });
+  await vi.advanceTimersByTimeAsync(5_000);
+  expect(eventsOf('peer:joined')).toEqual([{ peerId: 'a' }]);
+  expect(eventsOf('peer:left')).toEqual([]);
+  expect(peers.all).toEqual([a]);
+  socket.serverEmit('signal', { from: 'a-2', attempt: 1, data: CANDIDATE });
+  expect(a.received).toEqual([CANDIDATE]);
+}
+
 /**
  * This side drops and rejoins; its answer lists peer `a` back as `a-2` (it dropped too and rejoined
  * first). `beforeAnswer` runs as the server takes the join, before its answer arrives.
  */
-async function rejoinBesidePeerBackAsA2(
-  socket: Awaited<ReturnType<typeof roomWithOne>>['socket'],
-  beforeAnswer = () => {},
-) {
+async function rejoinBesidePeerBackAsA2(socket: RoomWithOne['socket'], beforeAnswer = () => {}) {
   socket.answer('room:join', () => {
     beforeAnswer();
     return {
@@ -91,58 +110,28 @@ describe('a room rejoining with resume tokens', () => {
   });
 
   it('follows a peer the server says rejoined under a new id, with nothing for the app', async () => {
-    const { socket, a, peers, eventsOf } = await roomWithOne();
-    a.connect();
-    socket.serverEmit('peer:left', { peerId: 'a', rejoinedAs: 'a-2' });
-    socket.serverEmit('peer:joined', { peerId: 'a-2', rejoinOf: 'a' });
-    a.emitSignal(CANDIDATE);
-    expect(socket.signals().at(-1)).toEqual({
-      to: 'a-2',
-      attempt: 1,
-      data: { ...CANDIDATE, gen: 0 },
-    });
-    await vi.advanceTimersByTimeAsync(5_000);
-    expect(eventsOf('peer:joined')).toEqual([{ peerId: 'a' }]);
-    expect(eventsOf('peer:left')).toEqual([]);
-    expect(peers.all).toEqual([a]);
-    socket.serverEmit('signal', { from: 'a-2', attempt: 1, data: CANDIDATE });
-    expect(a.received).toEqual([CANDIDATE]);
+    const harness = await roomWithOne();
+    harness.a.connect();
+    harness.socket.serverEmit('peer:left', { peerId: 'a', rejoinedAs: 'a-2' });
+    harness.socket.serverEmit('peer:joined', { peerId: 'a-2', rejoinOf: 'a' });
+    await expectFollowedAsA2(harness);
   });
 
   it('follows it at once by rejoinOf when a plain peer:left came first', async () => {
-    const { socket, a, peers, eventsOf } = await roomWithOne();
-    a.connect();
-    socket.serverEmit('peer:left', { peerId: 'a' });
-    socket.serverEmit('peer:joined', { peerId: 'a-2', rejoinOf: 'a' });
-    a.emitSignal(CANDIDATE);
-    expect(socket.signals().at(-1)).toEqual({
-      to: 'a-2',
-      attempt: 1,
-      data: { ...CANDIDATE, gen: 0 },
-    });
-    await vi.advanceTimersByTimeAsync(5_000);
-    expect(eventsOf('peer:joined')).toEqual([{ peerId: 'a' }]);
-    expect(eventsOf('peer:left')).toEqual([]);
-    expect(peers.all).toEqual([a]);
+    const harness = await roomWithOne();
+    harness.a.connect();
+    harness.socket.serverEmit('peer:left', { peerId: 'a' });
+    harness.socket.serverEmit('peer:joined', { peerId: 'a-2', rejoinOf: 'a' });
+    await expectFollowedAsA2(harness);
   });
 
   it('follows a peer that dropped at the same time, listed in its own join answer as the rejoin of the linked id', async () => {
-    const { socket, a, peers, eventsOf } = await roomWithOne();
-    a.connect();
+    const harness = await roomWithOne();
+    harness.a.connect();
     // Both lost signaling; the peer was back first, while this side was away, and missed nothing
     // but the `peer:joined` it sent then.
-    await rejoinBesidePeerBackAsA2(socket);
-    a.emitSignal(CANDIDATE);
-    expect(socket.signals().at(-1)).toEqual({
-      to: 'a-2',
-      attempt: 1,
-      data: { ...CANDIDATE, gen: 0 },
-    });
-    expect(eventsOf('peer:joined')).toEqual([{ peerId: 'a' }]);
-    expect(eventsOf('peer:left')).toEqual([]);
-    expect(peers.all).toEqual([a]);
-    socket.serverEmit('signal', { from: 'a-2', attempt: 1, data: CANDIDATE });
-    expect(a.received).toEqual([CANDIDATE]);
+    await rejoinBesidePeerBackAsA2(harness.socket);
+    await expectFollowedAsA2(harness);
   });
 
   it("holds a signal from the peer's new id that comes before this side's rejoin is answered", async () => {
