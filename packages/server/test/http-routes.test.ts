@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IceConfig } from '@icelane/protocol';
 import { startCloudflareFake, type CloudflareFake } from '@icelane/testing';
-import { createCloudflareProvider, createStaticProvider } from '../src/credentials/index.js';
+import { createStaticProvider } from '../src/credentials/index.js';
 import { IPV4_ONLY_WARNING } from '../src/credentials/ipv4-only-warning.js';
 import { disconnectAll } from './support/clients.js';
 import { STATIC_TURN, closeAll, startTestServer } from './support/server.js';
+import { cloudflareProviderOn } from './support/cloudflare-provider.js';
 
 let fake: CloudflareFake | null = null;
 afterEach(async () => {
@@ -120,11 +121,7 @@ describe('health and metrics', () => {
     const token = 'cf-api-token-0123456789';
     const server = await startTestServer({
       ice: {
-        provider: createCloudflareProvider({
-          keyId: fake.keyId,
-          apiToken: token,
-          apiUrl: fake.url,
-        }),
+        provider: cloudflareProviderOn(fake, { apiToken: token }),
       },
     });
     const ice = (await (await fetch(`${server.url}/ice`)).json()) as IceConfig;

@@ -8,11 +8,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { JoinAnswer } from '@icelane/protocol';
 import { startCoturn, type Coturn } from '@icelane/testing';
-import { createCloudflareProvider, createCoturnProvider } from '../src/credentials/index.js';
+import { createCoturnProvider } from '../src/credentials/index.js';
 import { startCloudflareFake, type CloudflareFake } from '@icelane/testing';
 import { allocateAndRelay, receivedMessages } from './credentials/turn-allocation.js';
 import { connect, disconnectAll, request } from './support/clients.js';
 import { closeAll, startTestServer, type TestServer } from './support/server.js';
+import { cloudflareProviderOn } from './support/cloudflare-provider.js';
 
 const COOLDOWN_MS = 1_500;
 const JOIN_TIMEOUT_MS = 600;
@@ -84,10 +85,7 @@ describe('TURN provider failover, end to end', () => {
     const server = await startTestServer({
       ice: {
         stunUrls: [coturn.stunUrl],
-        provider: createCloudflareProvider({
-          keyId: api.keyId,
-          apiToken: api.token,
-          apiUrl: api.url,
+        provider: cloudflareProviderOn(api, {
           // Long enough that a 500 answered on a busy machine is still counted as an error, not a
           // timeout; the hang below is given up at this bound.
           timeoutMs: 1_000,

@@ -7,10 +7,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JoinAnswer } from '@icelane/protocol';
-import { createCloudflareProvider } from '../src/credentials/index.js';
 import { startCloudflareFake, type CloudflareFake } from '@icelane/testing';
 import { connect, disconnectAll, request } from './support/clients.js';
 import { closeAll, startTestServer } from './support/server.js';
+import { cloudflareProviderOn } from './support/cloudflare-provider.js';
 
 let cloudflare: CloudflareFake | null = null;
 afterEach(async () => {
@@ -54,12 +54,7 @@ describe('TURN provider outage, end to end', () => {
     const api = cloudflare;
     const server = await startTestServer({
       ice: {
-        provider: createCloudflareProvider({
-          keyId: api.keyId,
-          apiToken: api.token,
-          apiUrl: api.url,
-          timeoutMs: 400,
-        }),
+        provider: cloudflareProviderOn(api, { timeoutMs: 400 }),
         ...ICE,
       },
       options: { rateLimits: { join: unlimited, joinPerIp: unlimited } },

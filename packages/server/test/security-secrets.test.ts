@@ -8,12 +8,13 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IceConfig } from '@icelane/protocol';
 import { createJwtAuthorize } from '../src/auth/index.js';
-import { createCloudflareProvider, createCoturnProvider } from '../src/credentials/index.js';
+import { createCoturnProvider } from '../src/credentials/index.js';
 import { captureLogger } from './credentials/log-capture.js';
 import { startCloudflareFake, type CloudflareFake } from '@icelane/testing';
 import { connect, disconnectAll, request } from './support/clients.js';
 import { hs256, inSeconds } from './support/jwt-signer.js';
 import { closeAll, startTestServer } from './support/server.js';
+import { cloudflareProviderOn } from './support/cloudflare-provider.js';
 
 let cloudflare: CloudflareFake | null = null;
 afterEach(async () => {
@@ -40,12 +41,7 @@ describe('secrets stay secret', () => {
     const cloudflareServer = await startTestServer({
       deps,
       ice: {
-        provider: createCloudflareProvider({
-          keyId: cloudflare.keyId,
-          apiToken: cloudflare.token,
-          apiUrl: cloudflare.url,
-          timeoutMs: 300,
-        }),
+        provider: cloudflareProviderOn(cloudflare, { timeoutMs: 300 }),
         // Per session, so every join calls the API and every failure path is taken.
         scope: 'per-session',
         backoff,

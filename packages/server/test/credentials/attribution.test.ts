@@ -1,13 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createCloudflareProvider,
-  createCoturnProvider,
-  createIceSource,
-} from '../../src/credentials/index.js';
+import { createCoturnProvider, createIceSource } from '../../src/credentials/index.js';
 import { userHandle } from '../../src/credentials/user-handle.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { startCloudflareFake, type CloudflareFake } from '@icelane/testing';
+import { cloudflareProviderOn } from '../support/cloudflare-provider.js';
 
 let fake: CloudflareFake | undefined;
 afterEach(async () => {
@@ -48,11 +45,7 @@ describe('per-user attribution in TURN credentials', () => {
 
   it("cloudflare, per session: generate-ice-servers gets the user's handle as customIdentifier", async () => {
     fake = await startCloudflareFake();
-    const provider = createCloudflareProvider({
-      keyId: fake.keyId,
-      apiToken: fake.token,
-      apiUrl: fake.url,
-    });
+    const provider = cloudflareProviderOn(fake);
     const source = createIceSource({ provider, scope: 'per-session' }, deps());
     const ice = await source.iceFor({ sessionId: 'sess1', user: 'alice@example.com' });
     expect(ice.turn).toBe(true);
@@ -66,11 +59,7 @@ describe('per-user attribution in TURN credentials', () => {
 
   it('cloudflare, shared: one credential for everyone carries no identifier', async () => {
     fake = await startCloudflareFake();
-    const provider = createCloudflareProvider({
-      keyId: fake.keyId,
-      apiToken: fake.token,
-      apiUrl: fake.url,
-    });
+    const provider = cloudflareProviderOn(fake);
     const source = createIceSource({ provider }, deps());
     await source.iceFor({ sessionId: 'sess1', user: 'alice@example.com' });
     expect(fake.requests.map((request) => request.body)).toEqual([{ ttl: 86_400 }]);

@@ -7,7 +7,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { IceConfig } from '@icelane/protocol';
 import {
-  createCloudflareProvider,
   createCoturnProvider,
   createIceSource,
   createStaticProvider,
@@ -19,6 +18,7 @@ import { createCloudflareApi, type CloudflareApi } from '@icelane/testing';
 import { metricSum } from '../support/metric-counter.js';
 import { counted, fakeClockPerTest, seededRandom } from './fixtures.js';
 import { captureLogger, type CapturedLogger } from './log-capture.js';
+import { cloudflareProviderOn } from '../support/cloudflare-provider.js';
 
 const COTURN_URL = 'turn:198.51.100.7:3478?transport=udp';
 const COOLDOWN_MS = 10_000;
@@ -40,11 +40,7 @@ function failoverSetup(options: Partial<IceSourceOptions> = {}): Setup {
   const metrics = createMetrics({ processMetrics: false });
   const ice = createIceSource(
     {
-      provider: createCloudflareProvider({
-        keyId: api.keyId,
-        apiToken: api.token,
-        fetch: api.fetch,
-      }),
+      provider: cloudflareProviderOn(api),
       fallbacks: [createCoturnProvider({ urls: [COTURN_URL], secrets: ['coturn-secret'] })],
       breaker: { failureThreshold: 2, cooldownMs: COOLDOWN_MS },
       ttlSeconds: 600,
@@ -266,11 +262,7 @@ describe('TURN provider failover', () => {
     const ice = createIceSource(
       {
         stunUrls: ['stun:198.51.100.9:3478'],
-        provider: createCloudflareProvider({
-          keyId: api.keyId,
-          apiToken: api.token,
-          fetch: api.fetch,
-        }),
+        provider: cloudflareProviderOn(api),
         // A fallback whose answer opens no relay: as good as a failing one.
         fallbacks: [createStaticProvider({ urls: ['stun:198.51.100.7:3478'] })],
         breaker: { failureThreshold: 1, cooldownMs: COOLDOWN_MS },

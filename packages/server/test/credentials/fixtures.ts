@@ -4,7 +4,6 @@
  */
 import type { Counter } from 'prom-client';
 import { afterEach, beforeEach, vi } from 'vitest';
-import { createCloudflareProvider } from '../../src/credentials/cloudflare.js';
 import {
   createIceSource,
   type IceSource,
@@ -14,6 +13,7 @@ import type { CredentialStore } from '../../src/credentials/store.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
 import { createCloudflareApi, type CloudflareApi } from '@icelane/testing';
 import { captureLogger, type CapturedLogger } from './log-capture.js';
+import { cloudflareProviderOn } from '../support/cloudflare-provider.js';
 
 export interface CloudflareSetup {
   api: CloudflareApi;
@@ -43,11 +43,7 @@ export function cloudflareSetup(
   const api = extra.api ?? createCloudflareApi();
   const log = captureLogger();
   const metrics = createMetrics({ processMetrics: false });
-  const provider = createCloudflareProvider({
-    keyId: api.keyId,
-    apiToken: extra.apiToken ?? api.token,
-    fetch: api.fetch,
-  });
+  const provider = cloudflareProviderOn(api, { apiToken: extra.apiToken ?? api.token });
   const ice = createIceSource(
     { provider, ttlSeconds: 600, minRemainingMs: 60_000, joinTimeoutMs: 2_000, ...options },
     {

@@ -20,7 +20,6 @@ import {
   type CloudflareFake,
   type RedisCluster,
 } from '@icelane/testing';
-import { createCloudflareProvider } from '../../src/credentials/cloudflare.js';
 import { createIceSource, type IceSource } from '../../src/credentials/ice-source.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
@@ -36,6 +35,7 @@ import {
   replicaOf,
   withholdFromReplicas,
 } from './withheld-writes.js';
+import { cloudflareProviderOn } from '../support/cloudflare-provider.js';
 
 /** The credential's key in Redis (provider-source.ts). */
 const CREDENTIAL_KEY = 'icelane:turn:cloudflare';
@@ -49,11 +49,7 @@ async function iceSourceOn(
 ): Promise<{ source: IceSource; scaleOut: ScaleOut }> {
   const scaleOut = await createRedisScaleOut(clusterTarget(cluster), silentLogger);
   await eventually(() => scaleOut.health().state === 'ok', 'the node connected to the Cluster');
-  const provider = createCloudflareProvider({
-    keyId: api.keyId,
-    apiToken: api.token,
-    apiUrl: api.url,
-  });
+  const provider = cloudflareProviderOn(api);
   const source = createIceSource(
     { stunUrls: [], provider },
     {

@@ -16,12 +16,12 @@ import {
   type RedisNodes,
   type RedisServer,
 } from '@icelane/testing';
-import { createCloudflareProvider } from '../../src/credentials/cloudflare.js';
 import { createIceSource, type IceSource } from '../../src/credentials/ice-source.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { createRedisScaleOut, type ScaleOut } from '../../src/scale/scale-out.js';
 import { connect, disconnectAll, request } from '../support/clients.js';
+import { cloudflareProviderOn } from '../support/cloudflare-provider.js';
 
 let cluster: RedisNodes;
 let redis: RedisServer;
@@ -102,12 +102,7 @@ describe('a TURN credential shared by several nodes', () => {
           createIceSource(
             {
               stunUrls: [],
-              provider: createCloudflareProvider({
-                keyId: api.keyId,
-                apiToken: api.token,
-                apiUrl: api.url,
-                now: clock.now,
-              }),
+              provider: cloudflareProviderOn(api, { now: clock.now }),
               // Due for refresh after 5 s, unusable after 9 s.
               ttlSeconds: 10,
               minRemainingMs: 1_000,

@@ -5,7 +5,6 @@
  * expire, for a bounded number of sessions; joins still revoke theirs at leave and disconnect.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createCloudflareProvider } from '../../src/credentials/cloudflare.js';
 import { createIceSource, type IceSource } from '../../src/credentials/ice-source.js';
 import { iceSourceDefaults } from '../../src/credentials/ice-source-options.js';
 import type { TurnProvider } from '../../src/credentials/provider.js';
@@ -16,6 +15,7 @@ import { startCloudflareFake, type CloudflareFake } from '@icelane/testing';
 import { connect, disconnectAll, joined, request } from '../support/clients.js';
 import { closeAll, startTestServer } from '../support/server.js';
 import { bytesKeptPerCall } from '../support/heap.js';
+import { cloudflareProviderOn } from '../support/cloudflare-provider.js';
 
 const TTL_SECONDS = 60;
 const sources: IceSource[] = [];
@@ -108,11 +108,7 @@ describe('issue 14: per-session credentials live no longer than their session', 
     api = await startCloudflareFake();
     const server = await startTestServer({
       ice: {
-        provider: createCloudflareProvider({
-          keyId: api.keyId,
-          apiToken: api.token,
-          apiUrl: api.url,
-        }),
+        provider: cloudflareProviderOn(api),
         scope: 'per-session',
         ttlSeconds: TTL_SECONDS,
         minRemainingMs: 0,
