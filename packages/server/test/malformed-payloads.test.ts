@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SignalMessage } from '@icelane/protocol';
-import { connect, disconnectAll, joined, nextEvent, record, request } from './support/clients.js';
-import { closeAll, startTestServer, type TestServer } from './support/server.js';
+import {
+  connect,
+  disconnectAll,
+  expectStillServing,
+  joined,
+  nextEvent,
+  record,
+  request,
+} from './support/clients.js';
+import { closeAll, startTestServer } from './support/server.js';
 
 afterEach(async () => {
   disconnectAll();
@@ -63,18 +71,6 @@ const BAD: Record<string, Array<[string, unknown]>> = {
   ],
 };
 
-async function expectStillServing(server: TestServer): Promise<void> {
-  const alice = await joined(server.url, 'health-check');
-  const bob = await joined(server.url, 'health-check');
-  const received = nextEvent<SignalMessage>(bob.socket, 'signal');
-  await request(alice.socket, 'signal', {
-    to: bob.answer.peerId,
-    attempt: 1,
-    data: { type: 'offer' },
-  });
-  expect((await received).from).toBe(alice.answer.peerId);
-}
-
 describe('malformed payloads', () => {
   for (const [event, cases] of Object.entries(BAD)) {
     it(`answers invalid-payload to every malformed ${event} and counts it`, async () => {
@@ -96,7 +92,7 @@ describe('malformed payloads', () => {
         });
       }
       expect(await server.counter('icelane_invalid_payloads_total', { event })).toBe(cases.length);
-      await expectStillServing(server);
+      await expectStillServing(server.url);
     });
   }
 
@@ -141,7 +137,7 @@ describe('malformed payloads', () => {
     expect(await server.counter('icelane_invalid_payloads_total')).toBe(7);
     // ...and two events nobody listens to, dropped without an answer.
     expect(await server.counter('icelane_invalid_payloads_total', { event: 'unknown' })).toBe(2);
-    await expectStillServing(server);
+    await expectStillServing(server.url);
   });
 
   it('closes a connection that sends a message larger than the transport cap, and no other', async () => {
@@ -156,6 +152,6 @@ describe('malformed payloads', () => {
     });
     await gone;
     expect(bystander.socket.connected).toBe(true);
-    await expectStillServing(server);
+    await expectStillServing(server.url);
   });
 });

@@ -2,7 +2,8 @@
  * Real socket.io clients for the tests, each disconnected by {@link disconnectAll}.
  */
 import { io, type Socket } from 'socket.io-client';
-import type { Ack, JoinAnswer } from '@icelane/protocol';
+import { expect } from 'vitest';
+import type { Ack, JoinAnswer, SignalMessage } from '@icelane/protocol';
 
 /** Untyped on purpose: tests send what a hostile or buggy client would. */
 export type TestClient = Socket;
@@ -80,6 +81,19 @@ export function nextEvent<T = unknown>(
     };
     socket.once(event, onEvent);
   });
+}
+
+/** Two newcomers join `room` on the server at `url`, and a signal from one reaches the other. */
+export async function expectStillServing(url: string, room = 'health-check'): Promise<void> {
+  const alice = await joined(url, room);
+  const bob = await joined(url, room);
+  const received = nextEvent<SignalMessage>(bob.socket, 'signal');
+  await request(alice.socket, 'signal', {
+    to: bob.answer.peerId,
+    attempt: 1,
+    data: { type: 'offer' },
+  });
+  expect((await received).from).toBe(alice.answer.peerId);
 }
 
 /** Every `event` `socket` receives from now on, for asserting that nothing arrived. */
