@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { SignalData } from '@icelane/protocol';
-import { CONTROL_CHANNEL_ID } from './control-channel.js';
 import { useFakeTimersPerTest } from '../test/fakes/fake-timers.js';
 import { openLink, type LinkSetup } from '../test/fakes/link-harness.js';
+import { connectWithHeartbeat } from '../test/live-call-fixtures.js';
 import { chromeSrflx } from '../test/stats-fixtures.js';
 
 const OFFER: SignalData = { type: 'offer', sdp: 'v=0 offer' };
@@ -14,12 +14,7 @@ describe('the link healing a live call in place', () => {
   function connected(setup: LinkSetup) {
     const opened = openLink(setup);
     const peer = opened.peers.last();
-    peer._pc.stats = chromeSrflx;
-    peer.connect();
-    const control = peer._pc.channel(CONTROL_CHANNEL_ID)!;
-    control.open();
-    const heartbeat = () => control.deliver(JSON.stringify({ type: 'heartbeat' }));
-    heartbeat();
+    const heartbeat = connectWithHeartbeat(peer);
     return { ...opened, peer, heartbeat };
   }
 

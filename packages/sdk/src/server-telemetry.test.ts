@@ -7,6 +7,7 @@ import { useFakeTimersPerTest } from '../test/fakes/fake-timers.js';
 import { iceConfig } from '../test/fakes/ice.js';
 import { openRoom } from '../test/fakes/room-harness.js';
 import { receiverAt3s, receiverAt6s } from '../test/quality-fixtures.js';
+import { connectWithHeartbeat } from '../test/live-call-fixtures.js';
 import { chromeSrflx } from '../test/stats-fixtures.js';
 
 /** A room with a live call to peer `a` whose far side has sent one heartbeat, so silence counts. */
@@ -14,12 +15,7 @@ async function liveCall(options: Partial<JoinOptions> = {}) {
   const harness = openRoom({ peers: [{ peerId: 'a' }], options });
   await vi.advanceTimersByTimeAsync(0);
   const a = harness.peers.last();
-  a._pc.stats = chromeSrflx;
-  a.connect();
-  const control = a._pc.channel(CONTROL_CHANNEL_ID)!;
-  control.open();
-  const heartbeat = () => control.deliver(JSON.stringify({ type: 'heartbeat' }));
-  heartbeat();
+  const heartbeat = connectWithHeartbeat(a);
   return { ...harness, a, heartbeat };
 }
 
