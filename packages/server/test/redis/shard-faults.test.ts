@@ -28,6 +28,7 @@ import {
   roomOn,
   startScaledNode,
 } from './in-process-nodes.js';
+import { CLAIM_HOLD_MS, joinAsShardHangs, joinGate } from './held-joins.js';
 import { giveSlot } from './slot-moves.js';
 
 /** A node writes its peers again (its resync) at its first heartbeat after a failed write. */
@@ -38,8 +39,6 @@ const RESYNC_BOUND_MS = 40 * HEARTBEAT_MS;
 /** A hang long enough for a lookup to time out, with four seconds to spare for a loaded machine. */
 const HANG_MS = redisLinkDefaults.commandTimeoutMs + 4_000;
 const offer = { type: 'offer', sdp: 'v=0\r\n' };
-/** How long a shard holds a join's claim at most, while the node writes its peers again. */
-const CLAIM_HOLD_MS = 15_000;
 /**
  * A resync clears a peer it takes for gone with the commands queued behind the claim on the same
  * connection, and announces it once they are answered: a few heartbeats cover them.
@@ -74,54 +73,6 @@ function shardOtherThan(...excluded: number[]): number {
   const shard = primaries.find((port) => !excluded.includes(port));
   if (shard === undefined) throw new Error('no primary left to choose');
   return shard;
-}
-
-/**
- * Holds the next join on the node after its room count (in the authorize hook) until `release`:
- * the test can then make its room's shard hang just before the claim is sent.
- */
-function joinGate(): {
-  deps: Partial<IcelaneServerDeps>;
-  /** Holds the next join; resolves once it is held. */
-  holdNext: () => Promise<void>;
-  release: () => void;
-} {
-  let reach!: () => void;
-  const reached = new Promise<void>((resolve) => (reach = resolve));
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let holding = false;
-  const authorize = async () => {
-    if (holding) {
-      holding = false;
-      reach();
-      await released;
-    }
-    return true;
-  };
-  const holdNext = () => {
-    holding = true;
-    return reached;
-  };
-  return { deps: { authorize }, holdNext, release };
-}
-
-/**
- * Joins `room`, its join held before its claim until `shard` holds every write (for up to
- * `CLAIM_HOLD_MS`, or until `client unpause`): the claim then waits on the hung shard.
- */
-async function joinAsShardHangs(
-  gate: ReturnType<typeof joinGate>,
-  url: string,
-  room: string,
-  shard: number,
-): Promise<{ joining: ReturnType<typeof joined> }> {
-  const held = gate.holdNext();
-  const joining = joined(url, room);
-  await held;
-  await redisCli(shard, 'client', 'pause', String(CLAIM_HOLD_MS), 'write');
-  gate.release();
-  return { joining };
 }
 
 function startNode(
