@@ -28,6 +28,14 @@ import {
 import { linksOn, profilesFrom } from '../lib/profiles.js';
 import { ratingShares } from './rating-shares.js';
 import {
+  describeAlarms,
+  describeSilences,
+  recordSilences,
+  sampleLoad,
+  silencesWithin,
+  type SideRecord,
+} from './silence-record.js';
+import {
   figuresOf,
   printFigures,
   writeFigures,
@@ -88,7 +96,10 @@ for (const [id, profile] of BENCH_SCENARIOS.flatMap((id) =>
             `${sample.reconnects} reconnecting\n    a: ${sample.story[0]}\n    b: ${sample.story[1]}` +
             `\n    timelines from ${sample.zeroAt}` +
             `\n    a timeline: ${sample.timeline[0]}\n    b timeline: ${sample.timeline[1]}` +
-            `\n    a rated: ${sample.rated[0]}\n    b rated: ${sample.rated[1]}`
+            `\n    a rated: ${sample.rated[0]}\n    b rated: ${sample.rated[1]}` +
+            `\n    a silences: ${sample.silences.a.join('\n      ')}` +
+            `\n    b silences: ${sample.silences.b.join('\n      ')}` +
+            `\n    load ${sample.silences.load}`
           : `failed: ${sample.error}`;
         console.log(
           `${id}${profile === 'perfect' ? '' : `@${profile}`} ${mode} run ${i + 1}/${RUNS}: ${said}`,
@@ -132,9 +143,13 @@ async function oneRun(
   profile: LinkProfileName,
 ): Promise<RunSample> {
   let network: Awaited<ReturnType<LabFixtures['lab']>> | undefined;
+  const load = sampleLoad();
   try {
     network = await lab({ ...scenarioLabOptions(scenario, SDK_PAGE_DIR), ...linksOn(profile) });
     browserVersion = (await network.browser('a')).version();
+    const records: Record<'a' | 'b', SideRecord> = { a: { entries: [] }, b: { entries: [] } };
+    recordSilences(await network.browser('a'), records.a);
+    recordSilences(await network.browser('b'), records.b);
     const options = { strategy: STRATEGY, recovery };
     const plan = { ...planOf(scenario, network), afterMs: WATCH_MS };
     const call = await watchCall(network, { a: options, b: options }, plan);
@@ -155,6 +170,7 @@ async function oneRun(
       timeline: [timelineOf(call.a, zero), timelineOf(call.b, zero)],
       zeroAt: new Date(zero).toISOString(),
       rated: [ratingShares(call.a, call.endedAt), ratingShares(call.b, call.endedAt)],
+      silences: silencesOf(call, records, load.samples),
     };
   } catch (error) {
     return {
@@ -162,8 +178,44 @@ async function oneRun(
       error: error instanceof Error ? error.message.split('\n')[0]! : String(error),
     };
   } finally {
+    load.stop();
     await network?.close();
   }
+}
+
+/**
+ * Per side, its far side's silences over the hold (transport bytes, then data channel messages,
+ * then the page's own stalls) and each alarm beside the silence it fell in; `records` keeps the
+ * raw entries.
+ */
+function silencesOf(
+  call: Awaited<ReturnType<typeof watchCall>>,
+  records: Record<'a' | 'b', SideRecord>,
+  load: Array<[number, number]>,
+) {
+  const minutes = (call.endedAt - call.startedAt) / 60_000;
+  const ofSide = (name: 'a' | 'b') => {
+    const within = (kind: 'bytes' | 'messages' | 'stall') =>
+      silencesWithin(records[name], kind, call.startedAt, call.endedAt);
+    return [
+      `bytes ${describeSilences(within('bytes'), minutes)}`,
+      `messages ${describeSilences(within('messages'), minutes)}`,
+      `page stalls ${describeSilences(within('stall'), minutes)}`,
+      ...describeAlarms(call[name], records[name].entries, load),
+    ];
+  };
+  const loads = load.filter(([at]) => at >= call.startedAt && at <= call.endedAt).map(([, l]) => l);
+  return {
+    a: ofSide('a'),
+    b: ofSide('b'),
+    load: loads.length > 0 ? `${Math.min(...loads)}-${Math.max(...loads)}` : 'unknown',
+    records: {
+      a: records.a.entries.filter((e) => e.from >= call.startedAt && e.to <= call.endedAt),
+      b: records.b.entries.filter((e) => e.from >= call.startedAt && e.to <= call.endedAt),
+    },
+    startedAt: call.startedAt,
+    endedAt: call.endedAt,
+  };
 }
 
 /** `peer:state` `reconnecting` episodes of a side: in the control call, each is a false alarm. */

@@ -7,6 +7,7 @@ import type { LinkProfileName } from '@icelane/testing/nat-lab';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { summarize, type Summary } from '../lib/stats.js';
+import type { SilenceEntry } from './silence-record.js';
 
 export type Mode = 'recovery' | 'baseline';
 
@@ -34,6 +35,16 @@ export type RunSample =
       zeroAt: string;
       /** Each side's time under each quality rating (rating-shares.ts). */
       rated: [string, string];
+      /** Each side's far-side silences and alarms (silence-record.ts), with the raw record. */
+      silences: {
+        a: string[];
+        b: string[];
+        /** The 1-minute load over the hold, lowest-highest. */
+        load: string;
+        records: Record<'a' | 'b', SilenceEntry[]>;
+        startedAt: number;
+        endedAt: number;
+      };
     }
   | { ok: false; error: string };
 
