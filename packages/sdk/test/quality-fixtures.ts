@@ -5,6 +5,36 @@
  */
 import type { StatsEntry } from '../src/candidate-report.js';
 
+/** The receiving side's other pair, not selected: nothing on it, the same in both readings. */
+const receiverIdlePair: StatsEntry = {
+  id: 'CPeBTr4gk0_rVTIMG/D',
+  type: 'candidate-pair',
+  packetsReceived: 0,
+  bytesReceived: 0,
+  bytesSent: 0,
+  state: 'succeeded',
+  nominated: false,
+  currentRoundTripTime: 0.002,
+  localCandidateId: 'IeBTr4gk0',
+  remoteCandidateId: 'IrVTIMG/D',
+  transportId: 'T01',
+};
+
+/** The sending side's other pair, not selected: nothing on it, the same in both readings. */
+const senderIdlePair: StatsEntry = {
+  id: 'CP2QX5905i_rrwiguzO',
+  type: 'candidate-pair',
+  packetsReceived: 0,
+  bytesReceived: 0,
+  bytesSent: 0,
+  state: 'succeeded',
+  nominated: false,
+  currentRoundTripTime: 0.001,
+  localCandidateId: 'I2QX5905i',
+  remoteCandidateId: 'IrrwiguzO',
+  transportId: 'T01',
+};
+
 /** The receiving side, 3 s into the call. */
 export const receiverAt3s: StatsEntry[] = [
   {
@@ -20,19 +50,7 @@ export const receiverAt3s: StatsEntry[] = [
     remoteCandidateId: 'IWg1vlcel',
     transportId: 'T01',
   },
-  {
-    id: 'CPeBTr4gk0_rVTIMG/D',
-    type: 'candidate-pair',
-    packetsReceived: 0,
-    bytesReceived: 0,
-    bytesSent: 0,
-    state: 'succeeded',
-    nominated: false,
-    currentRoundTripTime: 0.002,
-    localCandidateId: 'IeBTr4gk0',
-    remoteCandidateId: 'IrVTIMG/D',
-    transportId: 'T01',
-  },
+  receiverIdlePair,
   {
     id: 'IT01A178570514',
     type: 'inbound-rtp',
@@ -80,19 +98,7 @@ export const receiverAt6s: StatsEntry[] = [
     remoteCandidateId: 'IWg1vlcel',
     transportId: 'T01',
   },
-  {
-    id: 'CPeBTr4gk0_rVTIMG/D',
-    type: 'candidate-pair',
-    packetsReceived: 0,
-    bytesReceived: 0,
-    bytesSent: 0,
-    state: 'succeeded',
-    nominated: false,
-    currentRoundTripTime: 0.002,
-    localCandidateId: 'IeBTr4gk0',
-    remoteCandidateId: 'IrVTIMG/D',
-    transportId: 'T01',
-  },
+  receiverIdlePair,
   {
     id: 'IT01A178570514',
     type: 'inbound-rtp',
@@ -127,19 +133,7 @@ export const receiverAt6s: StatsEntry[] = [
 
 /** The sending side, 3 s into the call. */
 export const senderAt3s: StatsEntry[] = [
-  {
-    id: 'CP2QX5905i_rrwiguzO',
-    type: 'candidate-pair',
-    packetsReceived: 0,
-    bytesReceived: 0,
-    bytesSent: 0,
-    state: 'succeeded',
-    nominated: false,
-    currentRoundTripTime: 0.001,
-    localCandidateId: 'I2QX5905i',
-    remoteCandidateId: 'IrrwiguzO',
-    transportId: 'T01',
-  },
+  senderIdlePair,
   {
     id: 'CPF3bKL9Ii_02z/HXvd',
     type: 'candidate-pair',
@@ -202,19 +196,7 @@ export const senderAt3s: StatsEntry[] = [
 
 /** The sending side, 6 s into the call. */
 export const senderAt6s: StatsEntry[] = [
-  {
-    id: 'CP2QX5905i_rrwiguzO',
-    type: 'candidate-pair',
-    packetsReceived: 0,
-    bytesReceived: 0,
-    bytesSent: 0,
-    state: 'succeeded',
-    nominated: false,
-    currentRoundTripTime: 0.001,
-    localCandidateId: 'I2QX5905i',
-    remoteCandidateId: 'IrrwiguzO',
-    transportId: 'T01',
-  },
+  senderIdlePair,
   {
     id: 'CPF3bKL9Ii_02z/HXvd',
     type: 'candidate-pair',
