@@ -197,18 +197,18 @@ export function createMetrics(options: Partial<MetricsOptions> = {}): Metrics {
     },
     connectionReports: new Counter({
       name: 'icelane_connections_total',
-      help: 'Peer connections reported by clients, by selected candidate types and relay protocol.',
+      help: 'Peer connections reported by clients, by selected candidate types and relay protocol: each side of a call reports its own, so a call between two peers counts twice.',
       labelNames: ['local_type', 'remote_type', 'relay_protocol', 'relayed'],
       registers,
     }),
     relayFallbacks: new Counter({
       name: 'icelane_relay_fallbacks_total',
-      help: 'Reported connections that connected on a retry after the first attempt failed.',
+      help: 'Reported connections that connected on a retry after the first attempt failed (counted per side, as icelane_connections_total).',
       registers,
     }),
     timeToConnectSeconds: new Histogram({
       name: 'icelane_time_to_connect_seconds',
-      help: 'Time from the start of the connection to connected, as reported by clients.',
+      help: 'Time from the start of the first attempt to connected, as each side of a call reports it.',
       labelNames: ['relayed'],
       buckets: [0.1, 0.25, 0.5, 1, 2, 4, 8, 16],
       registers,
