@@ -37,8 +37,11 @@ export const bundleBudgets = {
    * (prflx, its address hidden, its priority the relay's) is reported as a relay, not as a direct
    * path: the first report of such a call said direct and the server counted it so (+25 bytes:
    * 22,330 -> 22,355).
+   * 22,380 -> 22,385 bytes: on a call that stalled twice, the live watch counts a silence from
+   * the first reading of bytes that stood still, not from the last message, and no reading long
+   * after the one before as one (+5 bytes: 22,377 -> 22,382; the learnt limit it replaces is gone).
    */
-  ownCodeGzip: 22_380,
+  ownCodeGzip: 22_385,
   /** Everything an app ships for the SDK: every chunk, the lazy simple-peer chunk included. */
   totalGzip: 45_000,
 };

@@ -8,20 +8,22 @@
  * A silence is suspect from a heartbeat and a half on: `suspect` lets the room check its signaling
  * connection early, since healing will need it. On a call that receives media, a silence of
  * heartbeats and media alike is enough to call the path lost from half of `pathSilentMs` on
- * (except while an ICE restart moves the call to a new pair, which may pause media) — or, where
- * this call has been seen silent longer and still alive, from as long as such silences last
- * (their smoothed length plus four times its variation, as a round trip's timeout), up to all of
- * `pathSilentMs`. At 10 % loss each way the video sends little and the ordered control channel
- * holds heartbeats behind a resend: a call that was fine went 686 ms without a byte and was
- * restarted. The browser's `disconnected` is a loss only with a silence of two heartbeats: it
- * came once 86 ms after the far side was heard, at that loss. While the far side is silent,
- * heartbeats slow to one a second. Measured in the NAT lab: heartbeats at the full rate into a
- * dead path held the data channel back long after the path returned (a 3 s blackout: app data
- * back after 5.85 s instead of 3.30 s, every run), since SCTP, which carries them, retransmits
- * and backs off.
+ * (except while an ICE restart moves the call to a new pair, which may pause media). On a call
+ * that came through two suspect silences, that half counts from the first reading of bytes that
+ * stood still, not from the last message: at 10 % loss each way (NAT lab, 40 side-minutes) the
+ * ordered channels held heartbeats and app data behind SCTP's resends 15 times a minute for
+ * 0.5 s or more, up to 1.6 s, while the bytes (media, the resends) stood still for at most 351 ms
+ * except in a stall of the whole machine (0.6-0.8 s, the pages' readings as late). Judged from
+ * the last message, one reading without a byte in such a silence was enough, and calls that
+ * were fine were restarted (3 in a call-hour). A reading long after the one before (a stalled
+ * page) starts the bytes' silence anew. The browser's `disconnected` is a loss only with a
+ * silence of two heartbeats: it came once 86 ms after the far side was heard, at that loss. While
+ * the far side is silent, heartbeats slow to one a second. Measured in the NAT lab: heartbeats at
+ * the full rate into a dead path held the data channel back long after the path returned (a 3 s
+ * blackout: app data back after 5.85 s instead of 3.30 s, every run), since SCTP, which carries
+ * them, retransmits and backs off.
  */
 import type { StatsLike } from './candidate-report.js';
-import { retransmitTimeoutMs, roundTripEstimate } from './path-timing.js';
 
 /** How often a heartbeat goes out while the far side is silent (see above). */
 export const SILENT_HEARTBEAT_INTERVAL_MS = 1_000;
@@ -101,8 +103,10 @@ export function watchLiveCall(
   /** Until when a restart is on and media may pause without a lost path. */
   let restartingUntil = 0;
   /** The silences this call came through: suspect ones that ended with the far side heard. */
-  const survived = roundTripEstimate();
   let survivedCount = 0;
+  /** Since when the bytes are known to stand still: their first reading in this silence, or the
+   * last that saw them grow. */
+  let bytesSince = 0;
   let hintTimer: ReturnType<typeof setTimeout> | undefined;
 
   const trouble = (cause: TroubleCause) => {
@@ -118,10 +122,7 @@ export function watchLiveCall(
 
   const heard = () => {
     const silentMs = Date.now() - lastHeard;
-    if (armed && !troubled && silentMs >= suspectAfterMs) {
-      survived.add(silentMs);
-      survivedCount += 1;
-    }
+    if (armed && !troubled && silentMs >= suspectAfterMs) survivedCount += 1;
     lastHeard = Date.now();
     armed = true;
     suspected = false;
@@ -163,21 +164,31 @@ export function watchLiveCall(
     // took a little longer than the second.
     const tooSoon = at - bytesReadAt < options.heartbeatIntervalMs / 2;
     if (before !== undefined && now <= before && tooSoon) return;
+    // A reading long after the one before (a stalled page) says nothing of the time between.
+    if (before === undefined || at - bytesReadAt > options.heartbeatIntervalMs * 1.5) {
+      bytesSince = at;
+    }
     bytesReceived = now;
     bytesReadAt = at;
     if (before === undefined) return suspect();
-    if (now > before) lastHeard = at;
-    else if (at - lastHeard >= lostAfterMs()) trouble('path-lost');
+    if (now > before) lastHeard = bytesSince = at;
+    else if (at - lastHeard >= options.pathSilentMs() || at - silentSince() >= lostAfterMs()) {
+      trouble('path-lost');
+    }
   };
 
-  /** How long a silence calls the path lost, as this call has been heard so far. */
+  /**
+   * Where the silence judged by `lostAfterMs` began. One stall (a busy page) is no pattern; a call
+   * that came through two is on a lossy path, where heartbeats and app data wait behind resends
+   * for up to 1.6 s while media and resends still come: there a silence counts from the first
+   * reading of the bytes that stood still, not from the last message.
+   */
+  const silentSince = () => (survivedCount >= 2 ? Math.max(lastHeard, bytesSince) : lastHeard);
+
+  /** How long a silence calls the path lost. */
   const lostAfterMs = () => {
     const silentMs = options.pathSilentMs();
-    // One stall (a busy page) is no pattern; a lossy path makes them again and again.
-    const usual = survivedCount >= 2 ? survived.current() : undefined;
-    const usualMs = usual ? retransmitTimeoutMs(usual) : 0;
-    const mediaMs = Math.min(silentMs, Math.max(silentMs / 2, usualMs));
-    const ms = receivesMedia(pc) && Date.now() >= restartingUntil ? mediaMs : silentMs;
+    const ms = receivesMedia(pc) && Date.now() >= restartingUntil ? silentMs / 2 : silentMs;
     return pc.iceConnectionState === 'disconnected' ? Math.min(ms, disconnectedSilentMs) : ms;
   };
 
