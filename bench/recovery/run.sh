@@ -3,8 +3,10 @@
 # 100 ms) meet a NAT rebinding, a handover, a TURN restart or a 3 s blackout, or nothing (the
 # control run, for false alarms), with the SDK's `recovery: true` and `recovery: false` (the
 # baseline) side by side in the same run. Prints a table and writes bench/results/recovery.json.
-# It measures; it never fails on a time. Needs root (network namespaces), `ip`, `iptables`,
-# `conntrack`.
+# Each call's pages also record every silence of the far side (no transport byte, no data channel
+# message, 200 ms or longer, read every 50 ms), their own stalls and the load (silence-record.ts):
+# printed per run, the raw record in the results. It measures; it never fails on a time. Needs
+# root (network namespaces), `ip`, `iptables`, `conntrack`.
 #   BENCH_RECOVERY_RUNS=10           runs per scenario and mode
 #   BENCH_RECOVERY_STRATEGY=auto     the SDK strategy of every call (auto or relay)
 #   BENCH_RECOVERY_WATCH_MS=25000    how long each call is watched after the incident
