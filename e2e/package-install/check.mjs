@@ -2,7 +2,8 @@
 // every published package with pnpm, checks each tarball (publint, entry points, source maps,
 // no workspace: range), installs the tarballs with plain npm into a fresh app in a temporary
 // directory outside the workspace, typechecks it strictly under moduleResolution node16, bundler
-// and node10 with skipLibCheck false, builds its page with Vite, starts the installed
+// and node10 with skipLibCheck false and as a CommonJS app under nodenext, loads both packages
+// with import and with require, builds its page with Vite, starts the installed
 // `icelane-server` and runs a video call with data between two headless Chromium pages through
 // it. The packages must be built first. The temporary directory is removed however it ends.
 import { access, mkdtemp, rm } from 'node:fs/promises';
@@ -46,8 +47,10 @@ async function check(work) {
     );
     if (present) throw new Error(`npm installed ${name}, which no published package should need`);
   }
-  await Promise.all(RESOLUTIONS.map((resolution) => typecheck(app, resolution)));
-  say(`typechecked under ${RESOLUTIONS.join(', ')}`);
+  // The CommonJS check reads the declarations the three others check (skipLibCheck false), so
+  // it skips them: 2.5 s instead of 11 on this machine.
+  await Promise.all([...RESOLUTIONS, 'cjs'].map((resolution) => typecheck(app, resolution)));
+  say(`typechecked under ${RESOLUTIONS.join(', ')}, and as CommonJS under nodenext`);
   const warnings = await buildPage(app);
   if (warnings.length > 0) throw new Error(`vite build warned:\n${warnings.join('\n')}`);
   say('page built with Vite');
@@ -56,6 +59,10 @@ async function check(work) {
   // (no window at import time).
   const imports = "await import('@icelane/server'); await import('@icelane/sdk');";
   await run(process.execPath, ['--input-type=module', '-e', imports], { cwd: app });
+  // A CommonJS app requires them (Node 20.19 loads an ES module through require unless it has a
+  // top-level await).
+  const requires = "require('@icelane/server'); require('@icelane/sdk');";
+  await run(process.execPath, ['--input-type=commonjs', '-e', requires], { cwd: app });
   await refusesRedisWithoutClient(app);
 
   const server = await startServer(app);
