@@ -1,7 +1,7 @@
 /**
  * The operator view (`operator.html`) on the demo as `npm run demo` starts it: after a relayed and
- * a direct call, it shows the same relay share, candidate types, connect-time histogram and bytes
- * relayed as the server's `/metrics` says; and a view opened only after the calls draws them from
+ * a direct call, it shows the same joins, TURN answers, relay share, candidate types, connect-time
+ * histogram and bytes relayed as the server's `/metrics` says; and a view opened only after the calls draws them from
  * the server's `/history`, with the connect-time quantiles taken from the recorded times.
  */
 import { expect, type Page } from '@playwright/test';
@@ -17,6 +17,8 @@ interface Shown {
   received: number;
   histogramCount: number;
   pairs: string[];
+  joinsOk: number;
+  turnAnswers: number;
 }
 
 /** What the operator page holds right now (`window.__operator`). */
@@ -31,6 +33,8 @@ async function shown(page: Page): Promise<Shown | null> {
       received: f.relayBytes.received,
       histogramCount: f.connectTime.buckets.reduce((sum, b) => sum + b.count, 0),
       pairs: f.candidatePairs.map((p) => `${p.local} → ${p.remote}`),
+      joinsOk: f.signaling.joinsOk,
+      turnAnswers: f.signaling.turnAnswers.reduce((sum, a) => sum + a.answers, 0),
     };
   });
 }
@@ -87,6 +91,8 @@ test('the operator view shows the relay share, candidate types, connect times an
             total: counterSum(text, 'icelane_connections_total', {}),
             sent: counterSum(text, 'icelane_relay_bytes_total', { direction: 'sent' }),
             received: counterSum(text, 'icelane_relay_bytes_total', { direction: 'received' }),
+            joinsOk: counterSum(text, 'icelane_joins_total', { outcome: 'ok' }),
+            turnAnswers: counterSum(text, 'icelane_turn_answers_total', {}),
           };
           const page = await shown(operator);
           return (
@@ -99,6 +105,8 @@ test('the operator view shows the relay share, candidate types, connect times an
                   total: page.total,
                   sent: page.sent,
                   received: page.received,
+                  joinsOk: page.joinsOk,
+                  turnAnswers: page.turnAnswers,
                 }),
             }
           );
@@ -117,7 +125,18 @@ test('the operator view shows the relay share, candidate types, connect times an
     expect(figures.pairs).toContain('relay → relay');
     expect(figures.pairs.some((pair) => !pair.includes('relay'))).toBe(true);
 
+    // Four joins in this test, each answered with coturn's credentials.
+    expect(figures.joinsOk).toBeGreaterThanOrEqual(4);
+    expect(figures.turnAnswers).toBeGreaterThanOrEqual(4);
+
     // What is drawn says the same.
+    await expect(operator.locator('#rooms-now')).toHaveAttribute(
+      'data-joins-ok',
+      String(figures.joinsOk),
+    );
+    await expect(operator.locator('#rooms-detail')).toContainText(
+      `${figures.turnAnswers} from coturn`,
+    );
     const share = operator.locator('#relay-share');
     await expect(share).toHaveText(`${Math.round((figures.relayed / figures.total) * 100)} %`);
     await expect(

@@ -27,6 +27,28 @@ icelane_relayed_seconds_total{provider="coturn",relay_protocol="udp"} 12.5
 `;
 
 describe('readFigures', () => {
+  it('reads rooms and connections now, joins ok and refused, and ICE answers by provider', () => {
+    const f = readFigures(
+      parseMetricsText(`icelane_rooms 1
+icelane_connected_sockets 3
+icelane_joins_total{outcome="ok"} 4
+icelane_joins_total{outcome="room-full"} 1
+icelane_joins_total{outcome="rate-limited"} 0
+icelane_turn_answers_total{provider="coturn"} 3
+icelane_turn_answers_total{provider="cloudflare"} 0
+icelane_stun_only_answers_total 1
+`),
+    );
+    expect(f.signaling).toEqual({
+      rooms: 1,
+      sockets: 3,
+      joinsOk: 4,
+      joinsRefused: 1,
+      turnAnswers: [{ provider: 'coturn', answers: 3 }],
+      stunOnlyAnswers: 1,
+    });
+  });
+
   it('reads call time received by rating, the poor part by cause, and the sides at each now', () => {
     const f = readFigures(
       parseMetricsText(`icelane_call_quality_seconds_total{direction="receiving",rating="excellent",cause="none"} 120

@@ -1,7 +1,7 @@
 /**
  * The operator's figures, read from the server's own metrics (see the server README's metric
- * table): how many connections went through a relay, over which candidate types, how fast they
- * connected, how many bytes clients relayed, and how good the calls were.
+ * table): rooms and joins, how many connections went through a relay, over which candidate
+ * types, how fast they connected, how many bytes clients relayed, and how good the calls were.
  */
 import { QUALITY_RATINGS, sumBy, sumOf, type MetricSample } from '@icelane/protocol';
 
@@ -12,6 +12,17 @@ export interface Bucket {
 }
 
 export interface OperatorFigures {
+  /** Rooms and signaling connections on this node now; joins and ICE answers since the start. */
+  signaling: {
+    rooms: number;
+    sockets: number;
+    joinsOk: number;
+    joinsRefused: number;
+    /** Answers that carried TURN, by the provider whose credential they carry, most first. */
+    turnAnswers: Array<{ provider: string; answers: number }>;
+    /** Answers without TURN because no provider had a usable credential (fallbacks only). */
+    stunOnlyAnswers: number;
+  };
   connections: { total: number; relayed: number };
   /** Connections by the selected pair's local and remote candidate types, most first. */
   candidatePairs: Array<{ local: string; remote: string; count: number }>;
@@ -59,11 +70,27 @@ function readQuality(samples: readonly MetricSample[]): OperatorFigures['quality
   };
 }
 
+function readSignaling(samples: readonly MetricSample[]): OperatorFigures['signaling'] {
+  const joinsOk = sumOf(samples, 'icelane_joins_total', { outcome: 'ok' });
+  return {
+    rooms: sumOf(samples, 'icelane_rooms'),
+    sockets: sumOf(samples, 'icelane_connected_sockets'),
+    joinsOk,
+    joinsRefused: sumOf(samples, 'icelane_joins_total') - joinsOk,
+    turnAnswers: [...sumBy(samples, 'icelane_turn_answers_total', ['provider'])]
+      .map(([provider, answers]) => ({ provider, answers }))
+      .filter((entry) => entry.answers > 0)
+      .sort((a, b) => b.answers - a.answers),
+    stunOnlyAnswers: sumOf(samples, 'icelane_stun_only_answers_total'),
+  };
+}
+
 export function readFigures(samples: readonly MetricSample[]): OperatorFigures {
   const pairs = sumBy(samples, 'icelane_connections_total', ['local_type', 'remote_type']);
   const cumulative = cumulativeBuckets(samples, 'icelane_time_to_connect_seconds_bucket');
   const routes = sumBy(samples, 'icelane_relay_bytes_total', ['provider', 'relay_protocol']);
   return {
+    signaling: readSignaling(samples),
     connections: {
       total: sumOf(samples, 'icelane_connections_total'),
       relayed: sumOf(samples, 'icelane_connections_total', { relayed: 'true' }),

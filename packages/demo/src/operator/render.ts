@@ -29,6 +29,8 @@ export function createOperatorRender(): (state: OperatorState, pollMs: number) =
     const history = state.history;
     if (!f || !history) return;
 
+    renderSignaling(f);
+
     const { total, relayed } = f.connections;
     const share = byId('relay-share');
     share.dataset.relayed = String(relayed);
@@ -90,6 +92,23 @@ export function createOperatorRender(): (state: OperatorState, pollMs: number) =
       `${f.recoveries.failed} not healed`;
     renderQuality(f);
   };
+}
+
+function renderSignaling(f: OperatorFigures): void {
+  const s = f.signaling;
+  const rooms = byId('rooms-now');
+  rooms.dataset.rooms = String(s.rooms);
+  rooms.dataset.sockets = String(s.sockets);
+  rooms.dataset.joinsOk = String(s.joinsOk);
+  rooms.dataset.joinsRefused = String(s.joinsRefused);
+  rooms.dataset.stunOnly = String(s.stunOnlyAnswers);
+  rooms.textContent = `${s.rooms} ${s.rooms === 1 ? 'room' : 'rooms'}`;
+  const turn = s.turnAnswers.map((entry) => `${entry.answers} from ${entry.provider}`);
+  byId('rooms-detail').textContent =
+    `with a peer on this server now, ${s.sockets} signaling connections open · ` +
+    `${s.joinsOk} joins since the server started, ${s.joinsRefused} refused · ICE answers (joins ` +
+    `and GET /ice) with TURN: ${turn.length > 0 ? turn.join(', ') : 'none'}; without: ` +
+    `${s.stunOnlyAnswers}`;
 }
 
 function renderQuality(f: OperatorFigures): void {
