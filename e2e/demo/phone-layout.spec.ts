@@ -4,6 +4,7 @@
  * sits small in its corner, and the settings and the share link are out of the way.
  */
 import { expect } from '@playwright/test';
+import { joinDefaults } from '@icelane/sdk';
 import { test } from './demo-stack.js';
 import { docsPath, openAndJoin, remotePanel } from './call-page.js';
 
@@ -14,6 +15,11 @@ const PHONE = { width: 390, height: 844 };
  * wider font would overlap them; the bare bounds stand 15 px apart or more.
  */
 const LABEL_SPACE_PX = 4;
+/**
+ * The live watch calls a call silent after `pathSilentMs` (1 s) without a heartbeat; ten times
+ * that leaves room for a loaded machine and is still well before the heal gives up.
+ */
+const SILENCE_NOTICED_MS = joinDefaults.pathSilentMs * 10;
 
 test("on a phone, the far side's video is in the first screen and yours is small in its corner", async ({
   browser,
@@ -65,6 +71,14 @@ test("on a phone, the far side's video is in the first screen and yours is small
     await page.getByText('Share link and QR code').click();
     await expect(page.locator('#share-link')).toBeVisible();
     await expect(page.getByRole('button', { name: 'Leave' })).toBeVisible();
+
+    // The laptop's tab is closed: from the phone that is a call gone silent, and its tile says
+    // what that can mean rather than only "reconnecting" for the seconds until the peer goes.
+    await laptop.close();
+    await expect(remotePanel(page).locator('.log')).toContainText(
+      'a peer that closed its page stays here',
+      { timeout: SILENCE_NOTICED_MS },
+    );
   } finally {
     await phone.close();
     await laptop.close();

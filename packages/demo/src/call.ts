@@ -93,7 +93,10 @@ export async function startCall(
     v.state = peerState;
     v.attempt = attempt;
     v.policy = policy;
-    log(peerId, `${peerState} (attempt ${attempt}, policy ${policy})`);
+    log(
+      peerId,
+      `${peerState} (attempt ${attempt}, policy ${policy})${STATE_NOTES[peerState] ?? ''}`,
+    );
   });
   on('stream', ({ peerId, stream }) => {
     const v = known(peerId);
@@ -183,6 +186,16 @@ export async function startCall(
     },
   };
 }
+
+/**
+ * What a state means where the word alone misleads. A peer that closed its page is, seen from
+ * here, a call gone silent: its tile said `reconnecting` for about 15 s with nothing else, until the
+ * heal gave up and the peer left.
+ */
+const STATE_NOTES: Partial<Record<PeerView['state'], string>> = {
+  reconnecting:
+    ': nothing heard from the peer, healing the call (a peer that closed its page stays here until the heal gives up)',
+};
 
 /** A data channel that is still opening refuses to send; the next ping will do. */
 function trySend(room: Room, data: string, peerId: string): void {
