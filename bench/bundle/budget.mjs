@@ -40,8 +40,12 @@ export const bundleBudgets = {
    * 22,380 -> 22,385 bytes: on a call that stalled twice, the live watch counts a silence from
    * the first reading of bytes that stood still, not from the last message, and no reading long
    * after the one before as one (+5 bytes: 22,377 -> 22,382; the learnt limit it replaces is gone).
+   * 22,385 -> 22,410 bytes: on a call that stalled twice, the browser's `disconnected` is again a
+   * loss after two heartbeats of silence from the last message, not from the bytes' first
+   * reading; a reading of the bytes that fails no longer hides a silence past `pathSilentMs`
+   * (+23 bytes: 22,382 -> 22,405).
    */
-  ownCodeGzip: 22_385,
+  ownCodeGzip: 22_410,
   /** Everything an app ships for the SDK: every chunk, the lazy simple-peer chunk included. */
   totalGzip: 45_000,
 };

@@ -282,6 +282,41 @@ describe('the live watch', () => {
     expect(w.seen.at(-1)).toBe('trouble path-lost');
   });
 
+  it('on a lossy call, still calls a loss lost after all of pathSilentMs when every reading comes late', async () => {
+    const w = await lossyCall();
+    // A page so busy that each reading starts the bytes' silence anew: the silence of every word
+    // from the far side still ends the wait, after pathSilentMs and the reading's own delay.
+    w.pc.readDelayMs = 260;
+    await vi.advanceTimersByTimeAsync(999);
+    expect(w.seen).not.toContain('trouble path-lost');
+    await vi.advanceTimersByTimeAsync(500);
+    expect(w.seen.at(-1)).toBe('trouble path-lost');
+  });
+
+  it("on a lossy call, takes the browser's disconnected with two heartbeats of silence for a loss", async () => {
+    const w = await lossyCall();
+    await vi.advanceTimersByTimeAsync(100);
+    w.pc.setIceState('disconnected');
+    // Two heartbeats from the last word, as on a call that never stalled: the bytes' first
+    // reading (at 375-625 ms) does not start that wait anew.
+    await vi.advanceTimersByTimeAsync(400);
+    expect(w.seen).not.toContain('trouble path-lost');
+    await vi.advanceTimersByTimeAsync(250);
+    expect(w.seen.at(-1)).toBe('trouble path-lost');
+  });
+
+  it('calls a silence lost after pathSilentMs even when every reading of the bytes fails', async () => {
+    const w = watch();
+    current = w.live;
+    w.pc.media = true;
+    w.live.heard();
+    w.pc.getStats = () => Promise.reject(new Error('stats unavailable'));
+    await vi.advanceTimersByTimeAsync(999);
+    expect(w.seen).not.toContain('trouble path-lost');
+    await vi.advanceTimersByTimeAsync(250);
+    expect(w.seen).toEqual(['trouble path-lost']);
+  });
+
   // A busy machine: the first look at a silence (at 500 ms) gets its reading 240 ms late, 10 ms
   // before the next tick's.
   async function lateFirstReading() {
@@ -321,8 +356,8 @@ describe('the live watch', () => {
     w.pc.media = true;
     w.live.heard();
     await playSilences(w.live, [450]);
-    // Lost from half of pathSilentMs on, as on a call that never stalled: before all of it
-    // (a call that stalled twice waits that long, above).
+    // Lost from half of pathSilentMs on, as on a call that never stalled (a call that stalled
+    // twice counts that half from the bytes' first reading, above).
     await vi.advanceTimersByTimeAsync(999);
     expect(w.seen.at(-1)).toBe('trouble path-lost');
   });

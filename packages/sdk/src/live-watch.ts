@@ -145,7 +145,7 @@ export function watchLiveCall(
   // Looks at each tick of a silence. Media keeps a path busy even when a heartbeat is late (a
   // busy sender): bytes that grew since the last look mean the far side is there. Neither
   // heartbeat nor media for a whole tick is the sign on a call that receives media (the browser
-  // sends media whatever the page's timers do), once the silence is as long as `lostAfterMs`
+  // sends media whatever the page's timers do), once the silence is as long as `lost`
   // says; a call without media has only its heartbeats, and waits all of `pathSilentMs`.
   // The tick is timed between the two readings, not between the ticks that asked for them: on a
   // busy machine a reading may come late and the next soon after it (a late timer is followed
@@ -172,24 +172,31 @@ export function watchLiveCall(
     bytesReadAt = at;
     if (before === undefined) return suspect();
     if (now > before) lastHeard = bytesSince = at;
-    else if (at - lastHeard >= options.pathSilentMs() || at - silentSince() >= lostAfterMs()) {
-      trouble('path-lost');
-    }
+    else if (lost(at)) trouble('path-lost');
   };
 
   /**
-   * Where the silence judged by `lostAfterMs` began. One stall (a busy page) is no pattern; a call
+   * Where the media silence judged by `lost` began. One stall (a busy page) is no pattern; a call
    * that came through two is on a lossy path, where heartbeats and app data wait behind resends
    * for up to 1.6 s while media and resends still come: there a silence counts from the first
    * reading of the bytes that stood still, not from the last message.
    */
   const silentSince = () => (survivedCount >= 2 ? Math.max(lastHeard, bytesSince) : lastHeard);
 
-  /** How long a silence calls the path lost. */
-  const lostAfterMs = () => {
-    const silentMs = options.pathSilentMs();
-    const ms = receivesMedia(pc) && Date.now() >= restartingUntil ? silentMs / 2 : silentMs;
-    return pc.iceConnectionState === 'disconnected' ? Math.min(ms, disconnectedSilentMs) : ms;
+  /**
+   * Whether the silence, at `at`, calls the path lost: all of `pathSilentMs` without a word; two
+   * heartbeats while the browser says `disconnected`; on a call receiving media (no restart on),
+   * half of `pathSilentMs` of bytes standing still as well.
+   */
+  const lost = (at: number) => {
+    const silentMs = at - lastHeard;
+    const disconnected = pc.iceConnectionState === 'disconnected';
+    const media = receivesMedia(pc) && at >= restartingUntil;
+    return (
+      silentMs >= options.pathSilentMs() ||
+      (disconnected && silentMs >= disconnectedSilentMs) ||
+      (media && at - silentSince() >= options.pathSilentMs() / 2)
+    );
   };
 
   // While troubled, media arriving again (the path came back, or a restart found a new one)
@@ -229,7 +236,12 @@ export function watchLiveCall(
     checking = true;
     look()
       .catch(() => {
-        // Closed under us: the link ends the watch.
+        // Closed under us, and the link ends the watch; or a reading that fails on a live
+        // connection: without bytes to read, the silence is judged as on a call without media.
+        const silentMs = Date.now() - lastHeard;
+        if (pc.signalingState !== 'closed' && silentMs >= options.pathSilentMs()) {
+          trouble('path-lost');
+        }
       })
       .finally(() => {
         checking = false;
@@ -240,7 +252,7 @@ export function watchLiveCall(
     const state = pc.iceConnectionState;
     if (state === 'failed') return trouble('ice-failed');
     // Without heartbeats (an older SDK) the browser's word is all there is; with them, the looks
-    // at a silence take it (see lostAfterMs).
+    // at a silence take it (see `lost`).
     const silent = !armed || Date.now() - lastHeard >= disconnectedSilentMs;
     if (state === 'disconnected' && silent) trouble('path-lost');
   };
