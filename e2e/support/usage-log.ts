@@ -2,6 +2,9 @@
 
 /** The fields of a `connection usage` line that the tests and benches read. */
 export interface UsageLine {
+  /** This side, and the far side of the connection. */
+  peerId: string;
+  remotePeerId: string;
   sessionId: string;
   provider: string;
   relayProtocol: string | null;

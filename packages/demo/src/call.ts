@@ -188,13 +188,14 @@ export async function startCall(
 }
 
 /**
- * What a state means where the word alone misleads. A peer that closed its page is, seen from
- * here, a call gone silent: its tile said `reconnecting` for about 15 s with nothing else, until the
- * heal gave up and the peer left.
+ * What a state means where the word alone misleads. A peer that closed its page leaves as it
+ * closes (the SDK leaves on `pagehide`); one whose browser died or whose network went is, seen
+ * from here, a call gone silent: its tile says `reconnecting` for about 15 s, until the heal
+ * gives up and the peer leaves.
  */
 const STATE_NOTES: Partial<Record<PeerView['state'], string>> = {
   reconnecting:
-    ': nothing heard from the peer, healing the call (a peer that closed its page stays here until the heal gives up)',
+    ': nothing heard from the peer, healing the call (a peer whose browser or network went stays here until the heal gives up)',
 };
 
 /** A data channel that is still opening refuses to send; the next ping will do. */

@@ -354,7 +354,7 @@ export class AttemptConnection {
   }
 
   /** The meter of relay usage, once connected with `reportToServer`. */
-  get usage(): Pick<UsageMeter, 'flush' | 'rebase'> | undefined {
+  get usage(): Pick<UsageMeter, 'flush' | 'finishNow' | 'rebase'> | undefined {
     return this.meter;
   }
 

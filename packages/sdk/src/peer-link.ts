@@ -197,7 +197,10 @@ export class PeerLink extends PeerLinkConnection {
     this.dispatch({ type: 'close' });
   }
 
-  /** The live connection's relay usage: sent now (`flush`), or counted from zero (`rebase`). */
+  /**
+   * The live connection's relay usage: sent now (`flush`, or `finishNow` from the last reading),
+   * or counted from zero (`rebase`).
+   */
   get usage() {
     return this.connection?.usage;
   }

@@ -9,7 +9,7 @@
  * The base of `Room`, not a part it holds: these are the room's own steps, called from its
  * signaling events, and as a base they add no layer of calls to the SDK's size budget.
  */
-import type { PeerInfo } from '@icelane/protocol';
+import type { PeerInfo, SignalMessage } from '@icelane/protocol';
 import type { ControlMessage } from './control-channel.js';
 import type { PeerLink } from './peer-link.js';
 
@@ -21,6 +21,9 @@ const RENAME_GRACE_MS = 2_000;
 
 /** How many ids of peers that left a room remembers (see `RoomPeers.gone`). */
 const GONE_IDS_KEPT = 1_000;
+
+/** Signals held while a rejoin is answered: a peer's offer and candidates, many times over. */
+const HELD_SIGNALS = 256;
 
 export abstract class RoomPeers {
   /** Links by the id the app knows each peer by (see `PeerLink.peerId`). */
@@ -36,6 +39,8 @@ export abstract class RoomPeers {
   protected readonly gone = new Set<string>();
   /** Set when the room is left: nothing is connected any more. */
   protected left = false;
+  /** Signals from ids not known yet, while a rejoin waits for its answer (see `onSignal`). */
+  protected rejoinSignals: SignalMessage[] | undefined;
   /** The peers a join answer listed, until `connectTo` has made their links (see there). */
   protected offersDue = new Set<string>();
 
@@ -130,5 +135,34 @@ export abstract class RoomPeers {
   protected forget(peerId: string): void {
     this.gone.add(peerId);
     if (this.gone.size > GONE_IDS_KEPT) this.gone.delete(this.gone.values().next().value!);
+  }
+
+  /** Hands a signal to its link; a newcomer's offer makes one. */
+  protected onSignal(message: SignalMessage): void {
+    // A peer that learned this side's new id (its `peer:joined`) may signal before the rejoin's
+    // answer says who is who: the same packet of a long-polling response can carry both.
+    let link = this.linkAt(message.from);
+    if (!link && this.rejoinSignals) {
+      if (this.rejoinSignals.length < HELD_SIGNALS) this.rejoinSignals.push(message);
+      return;
+    }
+    // A newcomer's offer can overtake its `peer:joined`, or come while that is deferred: answer
+    // it all the same.
+    if (!link && this.gone.has(message.from)) return;
+    if (!link) {
+      const peer = this.deferred.get(message.from) ?? { peerId: message.from };
+      this.deferred.delete(message.from);
+      link = this.meet(peer, false);
+    }
+    link.receive(message.attempt, message.data);
+  }
+
+  /** Closes every link and forgets every peer: the room is left. */
+  protected closeLinks(): void {
+    for (const link of this.links.values()) link.close();
+    this.links.clear();
+    this.routes.clear();
+    this.deferred.clear();
+    this.gone.clear();
   }
 }

@@ -39,9 +39,6 @@ const LEAVE_ANSWER_MS = 1_000;
 /** Round trips measured at join: three narrow the first figure's variation (half of it) to 28 %. */
 const JOIN_SAMPLES = 3;
 
-/** Signals held while a rejoin is answered: a peer's offer and candidates, many times over. */
-const HELD_SIGNALS = 256;
-
 export class Room extends RoomPeers {
   /**
    * This peer's id, assigned by the server; it changes when the room is rejoined after a drop.
@@ -62,8 +59,6 @@ export class Room extends RoomPeers {
     (peerId) => this.routedId(peerId),
   );
   private reconnect: ReconnectWatch | undefined;
-  /** Signals from ids not known yet, while a rejoin waits for its answer (see `onSignal`). */
-  private rejoinSignals: SignalMessage[] | undefined;
   /**
    * This network's mapping behaviour for TURN on demand, checked at join and again at each rejoin
    * (a handover drops signaling, and the new network may map differently); else `null`.
@@ -73,6 +68,8 @@ export class Room extends RoomPeers {
   private paths: NetworkPaths | null = null;
   /** `leave()` began (the room counts as left once it has read the connections' stats). */
   private leaving = false;
+  /** The page is going away: leave before it is gone (see `leaveNow`). */
+  private readonly pageHidden = () => this.leaveNow();
 
   /** @internal Use `joinRoom`. */
   constructor(
@@ -104,6 +101,7 @@ export class Room extends RoomPeers {
     );
     this.listen();
     this.connectTo(answer.peers);
+    globalThis.addEventListener?.('pagehide', this.pageHidden);
   }
 
   /** The latest ICE configuration from the server. */
@@ -159,15 +157,15 @@ export class Room extends RoomPeers {
     }
   }
 
-  /** Leaves the room: closes every connection and the signaling connection. */
+  /**
+   * Leaves the room: closes every connection and the signaling connection. The room also leaves
+   * by itself, at once, when the page goes away (`pagehide`).
+   */
   async leave(): Promise<void> {
-    if (this.leaving) return;
-    this.leaving = true;
+    if (!this.beginLeaving()) return;
     // The server logs each connection's usage when this peer leaves: give it the totals to now.
     await Promise.all([...this.links.values()].map((link) => link.usage?.flush()));
-    this.left = true;
-    this.refresher.stop();
-    this.reconnect?.stop();
+    this.stopTalking();
     // The server first, so the others hear this peer left before its connections close, and do
     // not take the close for a failure to retry. Not for long: leaving must not hang.
     try {
@@ -181,12 +179,49 @@ export class Room extends RoomPeers {
     } catch {
       // Disconnecting below removes this peer from the room all the same.
     }
-    for (const link of this.links.values()) link.close();
-    this.links.clear();
-    this.routes.clear();
-    this.deferred.clear();
-    this.gone.clear();
+    this.closeCalls();
     this.socket.disconnect();
+  }
+
+  /**
+   * `leave()` without waiting, for a closing page: it runs no timer or stats reading reliably.
+   * engine.io-client writes the first packet to the WebSocket at once and the rest on a microtask
+   * queued before simple-peer's that closes the connections: the others show this peer gone at once.
+   */
+  private leaveNow(): void {
+    if (!this.beginLeaving()) return;
+    // The last reading's totals, as final: none will follow (a reading is at most 1 s old).
+    for (const link of this.links.values()) link.usage?.finishNow();
+    this.stopTalking();
+    // Disconnecting waits for the server's answer: socket.io handles an event a tick after reading
+    // it, and drops it if the socket disconnected meanwhile (a page that closes disconnects later).
+    const disconnect = () => {
+      clearTimeout(unanswered);
+      if (this.socket.active) this.socket.disconnect();
+    };
+    const unanswered = setTimeout(disconnect, LEAVE_ANSWER_MS);
+    if (this.socket.connected) this.socket.emit('room:leave', disconnect);
+    else disconnect();
+    this.closeCalls();
+  }
+
+  /** Whether leaving starts now (it was not under way). */
+  private beginLeaving(): boolean {
+    if (this.leaving) return false;
+    this.leaving = true;
+    globalThis.removeEventListener?.('pagehide', this.pageHidden);
+    return true;
+  }
+
+  /** The room counts as left: nothing more goes to the server but the leave itself. */
+  private stopTalking(): void {
+    this.left = true;
+    this.refresher.stop();
+    this.reconnect?.stop();
+  }
+
+  private closeCalls(): void {
+    this.closeLinks();
     this.emitter.clear();
   }
 
@@ -226,25 +261,6 @@ export class Room extends RoomPeers {
       },
       reconnected: () => void this.rejoin(),
     });
-  }
-
-  private onSignal(message: SignalMessage): void {
-    // A peer that learned this side's new id (its `peer:joined`) may signal before the rejoin's
-    // answer says who is who: the same packet of a long-polling response can carry both.
-    let link = this.linkAt(message.from);
-    if (!link && this.rejoinSignals) {
-      if (this.rejoinSignals.length < HELD_SIGNALS) this.rejoinSignals.push(message);
-      return;
-    }
-    // A newcomer's offer can overtake its `peer:joined`, or come while that is deferred: answer
-    // it all the same.
-    if (!link && this.gone.has(message.from)) return;
-    if (!link) {
-      const peer = this.deferred.get(message.from) ?? { peerId: message.from };
-      this.deferred.delete(message.from);
-      link = this.meet(peer, false);
-    }
-    link.receive(message.attempt, message.data);
   }
 
   /**

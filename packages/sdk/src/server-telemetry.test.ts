@@ -8,7 +8,7 @@ import { iceConfig } from '../test/fakes/ice.js';
 import { openRoom } from '../test/fakes/room-harness.js';
 import { receiverAt3s, receiverAt6s } from '../test/quality-fixtures.js';
 import { connectWithHeartbeat } from '../test/live-call-fixtures.js';
-import { chromeSrflx } from '../test/stats-fixtures.js';
+import { chromeSrflx, relayedStats } from '../test/stats-fixtures.js';
 
 /** A room with a live call to peer `a` whose far side has sent one heartbeat, so silence counts. */
 async function liveCall(options: Partial<JoinOptions> = {}) {
@@ -66,31 +66,6 @@ describe('telemetry the room sends the server', () => {
     expect(socket.emitted.map((e) => e.event)).not.toContain('connection:recovery');
   });
 });
-
-/** Chrome's stats of a call relayed through this side's allocation, with its pair's byte counters. */
-function relayedStats(bytesSent: number, bytesReceived: number): StatsEntry[] {
-  return [
-    { id: 'T01', type: 'transport', selectedCandidatePairId: 'CPr' },
-    {
-      id: 'CPr',
-      type: 'candidate-pair',
-      localCandidateId: 'Ir',
-      remoteCandidateId: 'Ip',
-      state: 'succeeded',
-      nominated: true,
-      bytesSent,
-      bytesReceived,
-    },
-    {
-      id: 'Ir',
-      type: 'local-candidate',
-      candidateType: 'relay',
-      protocol: 'udp',
-      relayProtocol: 'udp',
-    },
-    { id: 'Ip', type: 'remote-candidate', candidateType: 'prflx', protocol: 'udp' },
-  ];
-}
 
 describe('relay usage the room sends the server', () => {
   useFakeTimersPerTest(1_000_000);

@@ -88,6 +88,13 @@ export interface UsageMeter {
    */
   finish(): void;
   /**
+   * Stops and reports at once, as final, the totals of the last reading (taken at most
+   * `relayedSampleMs` ago while relayed), with the time relayed counted to now; the connection
+   * then closes without a last reading. For a page going away: it runs no reading or timer after
+   * `pagehide` (Firefox), or not reliably (Chromium).
+   */
+  finishNow(): void;
+  /**
    * The room was joined anew after a signaling drop: the server's new session counts from what
    * the old one was last told, so it never counts that again, and what was used since that last
    * report (up to `intervalMs` of it) is not lost but reported to the new session.
@@ -155,19 +162,30 @@ export function meterUsage(
   void sample();
   const reportTimer = setInterval(reportChanged, options.intervalMs);
 
+  /** Stops the timers; returns whether the meter was running. */
+  const stop = () => {
+    const wasStopped = stopped;
+    stopped = true;
+    clearTimeout(sampleTimer);
+    clearInterval(reportTimer);
+    return !wasStopped;
+  };
+  const reportFinal = () => {
+    // Time relayed up to now counts, had the last reading not come.
+    if (state.relayedSince !== undefined) state.totals.relayedMs += Date.now() - state.relayedSince;
+    report(snapshot(), true);
+  };
+
   return {
     flush: () => readNow().then(reportChanged),
     finish() {
-      if (stopped) return;
-      stopped = true;
-      clearTimeout(sampleTimer);
-      clearInterval(reportTimer);
-      void (closingReading ?? readNow()).then(() => {
-        // Time relayed up to now counts, had the last reading not come.
-        if (state.relayedSince !== undefined)
-          state.totals.relayedMs += Date.now() - state.relayedSince;
-        report(snapshot(), true);
-      });
+      if (stop()) void (closingReading ?? readNow()).then(reportFinal);
+    },
+    finishNow() {
+      if (!stop()) return;
+      pc.close = close;
+      if (closingReading) close.call(pc);
+      reportFinal();
     },
     rebase() {
       base = reported;

@@ -337,3 +337,28 @@ export const chromeChecksSilent: StatsEntry[] = [
   { id: 'R1', type: 'remote-candidate', candidateType: 'srflx', protocol: 'udp' },
   { id: 'R2', type: 'remote-candidate', candidateType: 'host', protocol: 'udp' },
 ];
+
+/** Chrome's stats of a call relayed through this side's allocation, with its pair's byte counters. */
+export function relayedStats(bytesSent: number, bytesReceived: number): StatsEntry[] {
+  return [
+    { id: 'T01', type: 'transport', selectedCandidatePairId: 'CPr' },
+    {
+      id: 'CPr',
+      type: 'candidate-pair',
+      localCandidateId: 'Ir',
+      remoteCandidateId: 'Ip',
+      state: 'succeeded',
+      nominated: true,
+      bytesSent,
+      bytesReceived,
+    },
+    {
+      id: 'Ir',
+      type: 'local-candidate',
+      candidateType: 'relay',
+      protocol: 'udp',
+      relayProtocol: 'udp',
+    },
+    { id: 'Ip', type: 'remote-candidate', candidateType: 'prflx', protocol: 'udp' },
+  ];
+}

@@ -1,0 +1,77 @@
+/**
+ * A tab closed mid-call: its room leaves on `pagehide`, so the far side shows the peer gone at
+ * once (not when its heal gives up, ~15 s later) and the server logs that side's relay usage.
+ * Each browser closes its own page while the far side stays in Chromium.
+ */
+import {
+  BROWSER_NAMES,
+  expect,
+  joinInPage,
+  test,
+  waitForEvents,
+  waitForReport,
+  type RoomPage,
+} from '@icelane/testing/browser-suite';
+import { startIcelaneStack } from '../support/icelane-stack.js';
+import { usageLog } from '../support/usage-log.js';
+
+/**
+ * How soon the far side must show the peer gone: `peer:left` is one hop through the server and the
+ * connection's close one through coturn, both milliseconds on loopback; the fallback this replaces
+ * is the heal giving up, ~15 s after the close. A loaded machine gets a wide margin below that.
+ */
+const PEER_GONE_MS = 5_000;
+
+for (const closing of BROWSER_NAMES) {
+  test(`a ${closing} tab closed mid-call leaves at once: the far side sees it gone, the server gets its usage`, async ({
+    browsers,
+  }) => {
+    const pages: RoomPage[] = [];
+    const stack = await startIcelaneStack({
+      env: (coturn) => ({ ICELANE_COTURN_URLS: coturn.udpUrl }),
+    });
+    try {
+      const stays = await joinInPage(await browsers('chromium'), stack.url, 'closing', {
+        strategy: 'relay',
+      });
+      pages.push(stays);
+      const closes = await joinInPage(await browsers(closing), stack.url, 'closing', {
+        strategy: 'relay',
+      });
+      pages.push(closes);
+      const report = await waitForReport(closes.page, stays.peerId, 30_000);
+      expect(report.relayed).toBe(true);
+      await waitForReport(stays.page, closes.peerId, 30_000);
+
+      // A real tab close runs the page's unload steps (`pagehide`); Playwright's `page.close()`
+      // runs them only with `runBeforeUnload`, and then does not wait for the page to go.
+      const closedAt = Date.now();
+      await Promise.all([
+        closes.page.waitForEvent('close'),
+        closes.page.close({ runBeforeUnload: true }),
+      ]);
+
+      await waitForEvents(stays.page, 'peer:left', 1, 20_000);
+      const goneAfterMs = await stays.page.evaluate(
+        (closedAt) => window.harness.events.find((e) => e.event === 'peer:left')!.at - closedAt,
+        closedAt,
+      );
+      console.log(`${closing} tab closed: the far side saw it gone after ${goneAfterMs} ms`);
+      expect(goneAfterMs).toBeLessThan(PEER_GONE_MS);
+
+      // Its usage came as the connection's final report (`closed`), not as the nothing a dropped
+      // socket leaves (`disconnected`, 0 bytes).
+      const line = () =>
+        usageLog(stack.server.logs).find(
+          (entry) => entry.peerId === closes.peerId && entry.remotePeerId === stays.peerId,
+        );
+      await expect.poll(line).toBeDefined();
+      expect(line()).toMatchObject({ relayed: true, end: 'closed', relayProtocol: 'udp' });
+      expect(line()!.bytesSent).toBeGreaterThan(0);
+      expect(line()!.bytesReceived).toBeGreaterThan(0);
+    } finally {
+      await Promise.all(pages.map((p) => p.close()));
+      await stack.stop();
+    }
+  });
+}

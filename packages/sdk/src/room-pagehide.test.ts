@@ -1,0 +1,112 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { UsageReport } from '@icelane/protocol';
+import { useFakeTimersPerTest } from '../test/fakes/fake-timers.js';
+import type { FakeSocket } from '../test/fakes/fake-socket.js';
+import { openRoom } from '../test/fakes/room-harness.js';
+import { relayedStats } from '../test/stats-fixtures.js';
+
+/** The page's `window`, as far as the room listens to it. */
+const page = new EventTarget();
+
+/** The page goes away: a tab closed (`persisted: false`) or put in the back/forward cache. */
+function hidePage(persisted: boolean): void {
+  page.dispatchEvent(Object.assign(new Event('pagehide'), { persisted }));
+}
+
+/** The server answers the `room:leave` the room sent without waiting. */
+function answerLeave(socket: FakeSocket): void {
+  const leave = socket.emitted.find((e) => e.event === 'room:leave');
+  (leave!.args[0] as (answer: unknown) => void)({ data: { left: true } });
+}
+
+/** A room in a call to peer `a` relayed through this side's allocation, read for 10 s. */
+async function relayedCall() {
+  const harness = openRoom({ peers: [{ peerId: 'a' }] });
+  await vi.advanceTimersByTimeAsync(0);
+  const a = harness.peers.last();
+  a._pc.stats = relayedStats(1_000, 2_000);
+  a.connect();
+  await vi.advanceTimersByTimeAsync(10_000);
+  a._pc.stats = relayedStats(5_000, 9_000);
+  // The meter reads a relayed call every second: this reading is the last one before the page goes.
+  await vi.advanceTimersByTimeAsync(1_000);
+  const sent = () => harness.socket.emitted.map(({ event }) => event);
+  const usage = () =>
+    harness.socket.emitted
+      .filter((e) => e.event === 'connection:usage')
+      .map((e) => e.args[0] as UsageReport);
+  return { ...harness, a, sent, usage };
+}
+
+describe('a room whose page goes away', () => {
+  useFakeTimersPerTest(1_000_000);
+  beforeEach(() => {
+    vi.stubGlobal('addEventListener', page.addEventListener.bind(page));
+    vi.stubGlobal('removeEventListener', page.removeEventListener.bind(page));
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it.each([false, true])(
+    'leaves before the handler returns (persisted: %s): the last usage read as final, room:leave, then the connections close',
+    async (persisted) => {
+      const { socket, a, sent, usage } = await relayedCall();
+      // A closing page answers no reading of the stats: the room must not wait for one.
+      a._pc.getStats = () => new Promise(() => {});
+      a._pc.stats = relayedStats(6_000, 9_500);
+      const before = sent().length;
+      let closedWhenLeaving: boolean | undefined;
+      socket.emit = ((event: string, ...args: unknown[]) => {
+        if (event === 'room:leave') closedWhenLeaving = a.destroying || a.destroyed;
+        socket.emitted.push({ event: event as 'room:leave', args });
+        return socket;
+      }) as typeof socket.emit;
+
+      hidePage(persisted);
+
+      expect(sent().slice(before)).toEqual(['connection:usage', 'room:leave']);
+      expect(usage().at(-1)).toEqual({
+        peerId: 'a',
+        attempt: 1,
+        bytesSent: 5_000,
+        bytesReceived: 9_000,
+        relayedMs: 11_000,
+        relayProtocol: 'udp',
+        final: true,
+      });
+      expect(closedWhenLeaving).toBe(false);
+      expect(a.destroyedBySdk).toBe(true);
+      expect(socket.requestCount('room:leave')).toBe(0);
+      // The server drops events of a socket that disconnected before it handled them.
+      expect(socket.disconnects).toBe(0);
+      answerLeave(socket);
+      expect(socket.disconnects).toBe(1);
+      // Nothing more once the page is back: the connection's end reports no second final.
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(sent().slice(before)).toEqual(['connection:usage', 'room:leave']);
+    },
+  );
+
+  it('disconnects within a second when the server does not answer the leave', async () => {
+    const { socket } = await relayedCall();
+    hidePage(false);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(socket.disconnects).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(socket.disconnects).toBe(1);
+    // A late answer changes nothing.
+    answerLeave(socket);
+    expect(socket.disconnects).toBe(1);
+  });
+
+  it('does nothing more when the app left first', async () => {
+    const { room, socket, sent } = await relayedCall();
+    await room.leave();
+    const after = sent().length;
+    hidePage(false);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(sent()).toHaveLength(after);
+    expect(socket.disconnects).toBe(1);
+  });
+});
