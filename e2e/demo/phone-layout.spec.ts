@@ -16,7 +16,7 @@ const PHONE = { width: 390, height: 844 };
 const LABEL_SPACE_PX = 4;
 /**
  * A closed tab leaves on `pagehide`: the far side hears `peer:left` and the connection's close in
- * milliseconds (under 150 ms in e2e/sdk/page-close.spec.ts). Five seconds leave room for a loaded
+ * milliseconds (50–150 ms in e2e/sdk/page-close.spec.ts). Five seconds leave room for a loaded
  * machine and are still far from the heal giving up (about 15 s), which showed it gone before.
  */
 const PEER_GONE_MS = 5_000;

@@ -4,6 +4,7 @@ import { useFakeTimersPerTest } from '../test/fakes/fake-timers.js';
 import type { FakeSocket } from '../test/fakes/fake-socket.js';
 import { openRoom } from '../test/fakes/room-harness.js';
 import { relayedStats } from '../test/stats-fixtures.js';
+import { FINAL_READING_MS } from './usage-meter.js';
 
 /** The page's `window`, as far as the room listens to it. */
 const page = new EventTarget();
@@ -97,6 +98,25 @@ describe('a room whose page goes away', () => {
     expect(socket.disconnects).toBe(1);
     // A late answer changes nothing.
     answerLeave(socket);
+    expect(socket.disconnects).toBe(1);
+  });
+
+  it("takes over the app's own leave() on pagehide, which a closing page leaves waiting for the stats", async () => {
+    const { room, socket, a, sent, usage } = await relayedCall();
+    a._pc.getStats = () => new Promise(() => {});
+    const before = sent().length;
+    let left = false;
+    void room.leave().then(() => (left = true));
+    hidePage(false);
+    expect(sent().slice(before)).toEqual(['connection:usage', 'room:leave']);
+    expect(usage().at(-1)).toMatchObject({ bytesSent: 5_000, bytesReceived: 9_000, final: true });
+    answerLeave(socket);
+    expect(socket.disconnects).toBe(1);
+    // Its reading given up, the app's leave() ends without a second leave or report.
+    await vi.advanceTimersByTimeAsync(FINAL_READING_MS);
+    expect(left).toBe(true);
+    expect(sent().slice(before)).toEqual(['connection:usage', 'room:leave']);
+    expect(socket.requestCount('room:leave')).toBe(0);
     expect(socket.disconnects).toBe(1);
   });
 

@@ -66,7 +66,10 @@ export class Room extends RoomPeers {
   private ownMapping: Promise<MappingBehaviour> | null = null;
   /** The paths remembered for this network (`rememberPaths`), from the same check; else `null`. */
   private paths: NetworkPaths | null = null;
-  /** `leave()` began (the room counts as left once it has read the connections' stats). */
+  /**
+   * `leave()` began (the room counts as left once it has read the connections' stats, or at once
+   * if the page goes away meanwhile).
+   */
   private leaving = false;
   /** The page is going away: leave before it is gone (see `leaveNow`). */
   private readonly pageHidden = () => this.leaveNow();
@@ -162,9 +165,12 @@ export class Room extends RoomPeers {
    * by itself, at once, when the page goes away (`pagehide`).
    */
   async leave(): Promise<void> {
-    if (!this.beginLeaving()) return;
+    if (this.leaving) return;
+    this.leaving = true;
     // The server logs each connection's usage when this peer leaves: give it the totals to now.
     await Promise.all([...this.links.values()].map((link) => link.usage?.flush()));
+    // Left meanwhile: the page went away (an app's own `pagehide` handler may call this).
+    if (this.left) return;
     this.stopTalking();
     // The server first, so the others hear this peer left before its connections close, and do
     // not take the close for a failure to retry. Not for long: leaving must not hang.
@@ -189,7 +195,8 @@ export class Room extends RoomPeers {
    * queued before simple-peer's that closes the connections: the others show this peer gone at once.
    */
   private leaveNow(): void {
-    if (!this.beginLeaving()) return;
+    if (this.left) return;
+    this.leaving = true;
     // The last reading's totals, as final: none will follow (a reading is at most 1 s old).
     for (const link of this.links.values()) link.usage?.finishNow();
     this.stopTalking();
@@ -205,17 +212,10 @@ export class Room extends RoomPeers {
     this.closeCalls();
   }
 
-  /** Whether leaving starts now (it was not under way). */
-  private beginLeaving(): boolean {
-    if (this.leaving) return false;
-    this.leaving = true;
-    globalThis.removeEventListener?.('pagehide', this.pageHidden);
-    return true;
-  }
-
   /** The room counts as left: nothing more goes to the server but the leave itself. */
   private stopTalking(): void {
     this.left = true;
+    globalThis.removeEventListener?.('pagehide', this.pageHidden);
     this.refresher.stop();
     this.reconnect?.stop();
   }
