@@ -135,4 +135,29 @@ describe('the usage meter at the end of a call', () => {
       { final: true, totals: expect.objectContaining({ bytesSent: 3_000 }) },
     ]);
   });
+
+  it('reports the last reading at once as final on finishNow, and closes without waiting for a reading', async () => {
+    vi.useFakeTimers();
+    let closed = false;
+    const pc = Object.assign(relayedConnection(), { close: () => void (closed = true) });
+    pc.bytes = 4_000;
+    const reports: Array<{ totals: UsageTotals; final: boolean }> = [];
+    const meter = meterUsage(pc as unknown as RTCPeerConnection, QUIET, (totals, final) =>
+      reports.push({ totals, final }),
+    );
+    await vi.advanceTimersByTimeAsync(0);
+    // A closing page: no reading answers any more, and a close is under way (simple-peer's).
+    pc.stalled = true;
+    pc.bytes = 9_000;
+    (pc as unknown as RTCPeerConnection).close();
+    expect(closed).toBe(false);
+    meter.finishNow();
+    expect(closed).toBe(true);
+    expect(reports).toEqual([
+      { final: true, totals: expect.objectContaining({ bytesSent: 4_000 }) },
+    ]);
+    meter.finish();
+    await vi.advanceTimersByTimeAsync(FINAL_READING_MS);
+    expect(reports).toHaveLength(1);
+  });
 });
