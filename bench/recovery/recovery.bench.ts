@@ -27,14 +27,8 @@ import {
 } from '@icelane/testing/nat-lab';
 import { linksOn, profilesFrom } from '../lib/profiles.js';
 import { ratingShares } from './rating-shares.js';
-import {
-  describeAlarms,
-  describeSilences,
-  recordSilences,
-  sampleLoad,
-  silencesWithin,
-  type SideRecord,
-} from './silence-record.js';
+import { recordSilences, type SideRecord } from './silence-record.js';
+import { sampleLoad, silencesOf } from './silence-report.js';
 import {
   figuresOf,
   printFigures,
@@ -181,41 +175,6 @@ async function oneRun(
     load.stop();
     await network?.close();
   }
-}
-
-/**
- * Per side, its far side's silences over the hold (transport bytes, then data channel messages,
- * then the page's own stalls) and each alarm beside the silence it fell in; `records` keeps the
- * raw entries.
- */
-function silencesOf(
-  call: Awaited<ReturnType<typeof watchCall>>,
-  records: Record<'a' | 'b', SideRecord>,
-  load: Array<[number, number]>,
-) {
-  const minutes = (call.endedAt - call.startedAt) / 60_000;
-  const ofSide = (name: 'a' | 'b') => {
-    const within = (kind: 'bytes' | 'messages' | 'stall') =>
-      silencesWithin(records[name], kind, call.startedAt, call.endedAt);
-    return [
-      `bytes ${describeSilences(within('bytes'), minutes)}`,
-      `messages ${describeSilences(within('messages'), minutes)}`,
-      `page stalls ${describeSilences(within('stall'), minutes)}`,
-      ...describeAlarms(call[name], records[name].entries, load),
-    ];
-  };
-  const loads = load.filter(([at]) => at >= call.startedAt && at <= call.endedAt).map(([, l]) => l);
-  return {
-    a: ofSide('a'),
-    b: ofSide('b'),
-    load: loads.length > 0 ? `${Math.min(...loads)}-${Math.max(...loads)}` : 'unknown',
-    records: {
-      a: records.a.entries.filter((e) => e.from >= call.startedAt && e.to <= call.endedAt),
-      b: records.b.entries.filter((e) => e.from >= call.startedAt && e.to <= call.endedAt),
-    },
-    startedAt: call.startedAt,
-    endedAt: call.endedAt,
-  };
 }
 
 /** `peer:state` `reconnecting` episodes of a side: in the control call, each is a false alarm. */

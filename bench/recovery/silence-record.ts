@@ -6,21 +6,25 @@
  * read as a lost path. The page's own stalls are recorded beside them: a read that comes long
  * after the one before says the page (or the machine) was late, not the path.
  */
-import { loadavg } from 'node:os';
 import type { Browser } from '@playwright/test';
-import type { HeldSide } from '@icelane/testing/nat-lab';
 
 /** How often the page reads the transport's bytes: the record's resolution. */
 export const READ_EVERY_MS = 50;
 /** Silences shorter than this are not recorded (heartbeats come every 250 ms). */
 export const RECORDED_FROM_MS = 200;
-/** The bounds a silence distribution counts over. */
-export const SILENCE_BOUNDS_MS = [250, 500, 750, 1_000, 1_500];
+/** The app's data comes every 100 ms: only its long waits are recorded. */
+export const APP_RECORDED_FROM_MS = 1_000;
+/** The SDK's own channel (control-channel.ts), whose heartbeats are not the app's data. */
+const CONTROL_CHANNEL_LABEL = 'icelane-control';
 
 /** One silence or page stall, timed with `Date.now()` in the page. */
 export interface SilenceEntry {
-  /** `bytes`: no transport byte; `messages`: no data channel message; `stall`: reads late. */
-  kind: 'bytes' | 'messages' | 'stall';
+  /**
+   * `bytes`: no transport byte; `messages`: no data channel message; `app`: no message on the
+   * app's channels (the SDK's control channel left out), from {@link APP_RECORDED_FROM_MS};
+   * `stall`: reads late.
+   */
+  kind: 'bytes' | 'messages' | 'app' | 'stall';
   from: number;
   to: number;
   /** The longest time between two reads during it: the page's lateness, not the path's. */
@@ -46,6 +50,8 @@ export function recordSilences(browser: Browser, record: SideRecord): void {
     await context.addInitScript(pageRecorder, {
       readEveryMs: READ_EVERY_MS,
       recordedFromMs: RECORDED_FROM_MS,
+      appRecordedFromMs: APP_RECORDED_FROM_MS,
+      controlLabel: CONTROL_CHANNEL_LABEL,
     });
     return context;
   };
@@ -55,9 +61,13 @@ export function recordSilences(browser: Browser, record: SideRecord): void {
 function pageRecorder({
   readEveryMs,
   recordedFromMs,
+  appRecordedFromMs,
+  controlLabel,
 }: {
   readEveryMs: number;
   recordedFromMs: number;
+  appRecordedFromMs: number;
+  controlLabel: string;
 }): void {
   const send = (entry: SilenceEntry) =>
     void (window as unknown as { __recordSilence(e: SilenceEntry): Promise<void> })
@@ -74,18 +84,28 @@ function pageRecorder({
     lastMessageAt = at;
     messageGapWorst = 0;
   };
+  let lastAppAt = 0;
+  const onAppMessage = () => {
+    const at = Date.now();
+    if (lastAppAt > 0 && at - lastAppAt >= appRecordedFromMs) {
+      send({ kind: 'app', from: lastAppAt, to: at });
+    }
+    lastAppAt = at;
+  };
+  const listen = (channel: RTCDataChannel) => {
+    channel.addEventListener('message', onMessage);
+    if (channel.label !== controlLabel) channel.addEventListener('message', onAppMessage);
+  };
   const Native = window.RTCPeerConnection;
   window.RTCPeerConnection = class extends Native {
     constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
       super(...args);
       connections.push(this);
-      this.addEventListener('datachannel', (event) =>
-        event.channel.addEventListener('message', onMessage),
-      );
+      this.addEventListener('datachannel', (event) => listen(event.channel));
     }
     override createDataChannel(...args: Parameters<RTCPeerConnection['createDataChannel']>) {
       const channel = super.createDataChannel(...args);
-      channel.addEventListener('message', onMessage);
+      listen(channel);
       return channel;
     }
   };
@@ -137,85 +157,4 @@ function pageRecorder({
         reading = false;
       });
   }, readEveryMs);
-}
-
-/** A side's silences of one kind within the hold. */
-export function silencesWithin(
-  record: SideRecord,
-  kind: SilenceEntry['kind'],
-  from: number,
-  to: number,
-): SilenceEntry[] {
-  return record.entries.filter((e) => e.kind === kind && e.from >= from && e.to <= to);
-}
-
-/**
- * A side's silences as one line: how many per call-minute lasted at least each bound, the longest
- * and the ones from the longest bound on (`≥250 4.1/min … longest 1234 (page 60)`).
- */
-export function describeSilences(entries: SilenceEntry[], minutes: number): string {
-  const perMinute = SILENCE_BOUNDS_MS.map((bound) => {
-    const count = entries.filter((e) => e.to - e.from >= bound).length;
-    return `≥${bound} ${count} (${(count / minutes).toFixed(2)}/min)`;
-  });
-  const longest = [...entries].sort((x, y) => y.to - y.from - (x.to - x.from)).slice(0, 5);
-  const shown = longest.map((e) => `${e.to - e.from} at ${e.from} (page ${e.worstReadGapMs})`);
-  return `${perMinute.join(', ')}; longest: ${shown.join(', ') || 'none'}`;
-}
-
-/** The 1-minute load average, read every {@link LOAD_EVERY_MS} while a call is held. */
-export const LOAD_EVERY_MS = 5_000;
-
-/** Samples the machine's 1-minute load until the returned function is called. */
-export function sampleLoad(): { samples: Array<[number, number]>; stop(): void } {
-  const samples: Array<[number, number]> = [];
-  const read = () => samples.push([Date.now(), Math.round(loadavg()[0]! * 100) / 100]);
-  read();
-  const timer = setInterval(read, LOAD_EVERY_MS);
-  return { samples, stop: () => clearInterval(timer) };
-}
-
-/** The load sampled nearest to `at`. */
-function loadAt(samples: Array<[number, number]>, at: number): number | undefined {
-  let best: [number, number] | undefined;
-  for (const sample of samples) {
-    if (!best || Math.abs(sample[0] - at) < Math.abs(best[0] - at)) best = sample;
-  }
-  return best?.[1];
-}
-
-/**
- * Each alarm of a side (a `recovery` event, a `reconnecting` state) beside what the record saw
- * then: the silence of bytes and of messages it fell in (so far / in all), the page's stalls
- * around it and the load (`+312034 recovery path-lost: bytes 812/1203, messages 990/1400, …`).
- */
-export function describeAlarms(
-  side: HeldSide,
-  entries: SilenceEntry[],
-  load: Array<[number, number]>,
-): string[] {
-  const alarms = side.events.filter(
-    (e) =>
-      e.event === 'recovery' ||
-      (e.event === 'peer:state' && (e.payload as { state: string }).state === 'reconnecting'),
-  );
-  return alarms.map((alarm) => {
-    const p = alarm.payload as Record<string, unknown>;
-    const what =
-      alarm.event === 'recovery' ? `recovery ${String(p.cause)}/${String(p.step)}` : 'reconnecting';
-    const around = (kind: SilenceEntry['kind']) => {
-      const hit = entries.find(
-        (e) => e.kind === kind && e.from <= alarm.at && e.to >= alarm.at - READ_EVERY_MS,
-      );
-      return hit ? `${alarm.at - hit.from}/${hit.to - hit.from}` : 'none';
-    };
-    const stalls = entries
-      .filter((e) => e.kind === 'stall' && e.to >= alarm.at - 2_000 && e.from <= alarm.at)
-      .map((e) => e.to - e.from);
-    return (
-      `+${alarm.at - side.startedAt} ${what}: bytes ${around('bytes')}, ` +
-      `messages ${around('messages')}, page stalls [${stalls.join(', ')}], ` +
-      `load ${loadAt(load, alarm.at)}`
-    );
-  });
 }
