@@ -13,7 +13,7 @@
  * stood still, not from the last message: at 10 % loss each way (NAT lab, 40 side-minutes) the
  * ordered channels held heartbeats and app data behind SCTP's resends 15 times a minute for
  * 0.5 s or more, up to 1.6 s, while the bytes (media, the resends) stood still for at most 351 ms
- * except in a stall of the whole machine (0.6-0.8 s, the pages' readings as late). Judged from
+ * except in stalls of the whole machine (0.6-0.8 s, both sides at once). Judged from
  * the last message, one reading without a byte in such a silence was enough, and calls that
  * were fine were restarted (3 in a call-hour). A reading long after the one before (a stalled
  * page) starts the bytes' silence anew. The browser's `disconnected` is a loss only with a
