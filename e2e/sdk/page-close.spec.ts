@@ -43,8 +43,9 @@ for (const closing of BROWSER_NAMES) {
       expect(report.relayed).toBe(true);
       await waitForReport(stays.page, closes.peerId, 30_000);
 
-      // A real tab close runs the page's unload steps (`pagehide`); Playwright's `page.close()`
-      // runs them only with `runBeforeUnload`, and then does not wait for the page to go.
+      // A real tab close runs the page's unload steps (`pagehide`), and so does Playwright's
+      // `page.close()`; with `runBeforeUnload` it returns before the page has gone, so its
+      // `close` event is awaited.
       const closedAt = Date.now();
       await Promise.all([
         closes.page.waitForEvent('close'),
@@ -61,11 +62,13 @@ for (const closing of BROWSER_NAMES) {
 
       // Its usage came as the connection's final report (`closed`), not as the nothing a dropped
       // socket leaves (`disconnected`, 0 bytes).
-      const line = () =>
-        usageLog(stack.server.logs).find(
+      const lines = () =>
+        usageLog(stack.server.logs).filter(
           (entry) => entry.peerId === closes.peerId && entry.remotePeerId === stays.peerId,
         );
+      const line = () => lines()[0];
       await expect.poll(line).toBeDefined();
+      expect(lines()).toHaveLength(1);
       expect(line()).toMatchObject({ relayed: true, end: 'closed', relayProtocol: 'udp' });
       expect(line()!.bytesSent).toBeGreaterThan(0);
       expect(line()!.bytesReceived).toBeGreaterThan(0);

@@ -66,6 +66,11 @@ form.element.addEventListener('submit', (event) => {
   void join();
 });
 form.leave.addEventListener('click', () => void leave());
+// The SDK leaves the room on `pagehide`; a page restored from the back/forward cache would show
+// that call still going: the page starts afresh instead (its URL keeps the room to join).
+addEventListener('pageshow', (event) => {
+  if (event.persisted && call) location.reload();
+});
 
 async function join(): Promise<void> {
   if (call || state.status === 'joining') return;

@@ -8,6 +8,8 @@ import { FINAL_READING_MS } from './usage-meter.js';
 
 /** The page's `window`, as far as the room listens to it. */
 const page = new EventTarget();
+/** The `pagehide` listeners added to the page and not removed. */
+const listening = new Set<unknown>();
 
 /** The page goes away: a tab closed (`persisted: false`) or put in the back/forward cache. */
 function hidePage(persisted: boolean): void {
@@ -42,8 +44,15 @@ async function relayedCall() {
 describe('a room whose page goes away', () => {
   useFakeTimersPerTest(1_000_000);
   beforeEach(() => {
-    vi.stubGlobal('addEventListener', page.addEventListener.bind(page));
-    vi.stubGlobal('removeEventListener', page.removeEventListener.bind(page));
+    listening.clear();
+    vi.stubGlobal('addEventListener', (type: string, listener: EventListener) => {
+      if (type === 'pagehide') listening.add(listener);
+      page.addEventListener(type, listener);
+    });
+    vi.stubGlobal('removeEventListener', (type: string, listener: EventListener) => {
+      if (type === 'pagehide') listening.delete(listener);
+      page.removeEventListener(type, listener);
+    });
   });
   afterEach(() => {
     vi.unstubAllGlobals();
@@ -56,6 +65,8 @@ describe('a room whose page goes away', () => {
       // A closing page answers no reading of the stats: the room must not wait for one.
       a._pc.getStats = () => new Promise(() => {});
       a._pc.stats = relayedStats(6_000, 9_500);
+      // Between two readings: the time relayed since the last one counts too.
+      await vi.advanceTimersByTimeAsync(600);
       const before = sent().length;
       let closedWhenLeaving: boolean | undefined;
       socket.emit = ((event: string, ...args: unknown[]) => {
@@ -72,7 +83,7 @@ describe('a room whose page goes away', () => {
         attempt: 1,
         bytesSent: 5_000,
         bytesReceived: 9_000,
-        relayedMs: 11_000,
+        relayedMs: 11_600,
         relayProtocol: 'udp',
         final: true,
       });
@@ -83,6 +94,7 @@ describe('a room whose page goes away', () => {
       expect(socket.disconnects).toBe(0);
       answerLeave(socket);
       expect(socket.disconnects).toBe(1);
+      expect(listening.size).toBe(0);
       // Nothing more once the page is back: the connection's end reports no second final.
       await vi.advanceTimersByTimeAsync(60_000);
       expect(sent().slice(before)).toEqual(['connection:usage', 'room:leave']);
@@ -115,6 +127,7 @@ describe('a room whose page goes away', () => {
     // Its reading given up, the app's leave() ends without a second leave or report.
     await vi.advanceTimersByTimeAsync(FINAL_READING_MS);
     expect(left).toBe(true);
+    expect(listening.size).toBe(0);
     expect(sent().slice(before)).toEqual(['connection:usage', 'room:leave']);
     expect(socket.requestCount('room:leave')).toBe(0);
     expect(socket.disconnects).toBe(1);
@@ -122,11 +135,23 @@ describe('a room whose page goes away', () => {
 
   it('does nothing more when the app left first', async () => {
     const { room, socket, sent } = await relayedCall();
+    expect(listening.size).toBe(1);
     await room.leave();
+    expect(listening.size).toBe(0);
     const after = sent().length;
     hidePage(false);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(sent()).toHaveLength(after);
     expect(socket.disconnects).toBe(1);
+  });
+
+  it('sends no usage and no leave while signaling is down, and disconnects at once', async () => {
+    const { socket, sent } = await relayedCall();
+    socket.drop();
+    const before = sent().length;
+    hidePage(false);
+    expect(sent().slice(before)).toEqual([]);
+    expect(socket.disconnects).toBe(1);
+    expect(listening.size).toBe(0);
   });
 });

@@ -192,7 +192,7 @@ export class Room extends RoomPeers {
   /**
    * `leave()` without waiting, for a closing page: it runs no timer or stats reading reliably.
    * engine.io-client writes the first packet to the WebSocket at once and the rest on a microtask
-   * queued before simple-peer's that closes the connections: the others show this peer gone at once.
+   * queued before simple-peer's that closes the connections (6.6; page-close.spec.ts guards it).
    */
   private leaveNow(): void {
     if (this.left) return;
