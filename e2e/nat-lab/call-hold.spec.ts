@@ -38,14 +38,26 @@ const RELAY_TO_PRIVATE = { relayRefusesPrivatePeers: false } satisfies Partial<L
 const LOSSY = { links: { a: 'lte-loss-10', b: 'lte-loss-10' } } satisfies Partial<LabOptions>;
 
 /**
- * The longest wait for a data message or a frame a lossy call may show without a heal: on
- * `lte-loss-10` the data channel's retransmissions, backed off when a resend is lost too, made
- * gaps of 1.2-2.4 s in 10-minute holds (docs/benchmarks.md, "Holds without incident"). A chunk
- * whose first three resends are all lost (one in a thousand at 10 %: about once in four such
- * calls) waits out a timer doubled three times, which dcSCTP caps at 3 s: the bound leaves room
- * for that, and still fails a call whose path was given up on.
+ * The longest a lossy call's video may stand still without a heal: on `lte-loss-10` frames stood
+ * still 1.0-1.8 s at most in 10-minute holds (docs/benchmarks.md, "Holds without incident"). The
+ * video is the path's witness: it crosses the same ICE path as the data, without waiting for a
+ * resend of anything lost before it.
  */
 const LOSSY_GAP_MS = 4_500;
+
+/**
+ * The longest a lossy call's app data may wait. An ordered channel delivers nothing behind a lost
+ * message until SCTP resends it, and each try lost again doubles the wait: with a retransmission
+ * timeout T the tries come at T, 3T, 7T, 15T (docs/benchmarks.md, "Then the data channel waits
+ * for its own next retransmission"). A relayed call's packets cross both sides' 10 % links (19 %
+ * lost); T was about 0.3 s on clean LTE, more here and on a loaded machine. Waits of 1.2-2.4 s
+ * come in every 10-minute hold; a message whose first three tries are lost waits 15T, 7 s at
+ * T = 0.47 s, and 7.0-7.2 s waits came in a bench hold (bytes and heartbeats flowing) and a CI
+ * hold (the video flowing). That is the channel's own wait, not a path the SDK should heal: the
+ * path is judged by {@link LOSSY_GAP_MS} on the video, the data by its count and by this bound,
+ * which leaves room for 15T and fails a channel that never resumes.
+ */
+const LOSSY_DATA_GAP_MS = 12_000;
 
 /** The share of a lossy call's rated time the rating must name `loss`: it is the cause there. */
 const LOSS_NAMED_SHARE = 0.75;
@@ -80,7 +92,7 @@ const scenarios = [
 
 type HeldCall = { name: string; lossy: boolean; call: Record<'a' | 'b', HeldSide> };
 
-test('video calls hold for two minutes with no fallback, no state change and no gap over 1 s (3 s at 10 % loss)', async ({
+test('video calls hold for two minutes with no fallback, no state change and no gap over 1 s (at 10 % loss: video 4.5 s, data 12 s)', async ({
   lab,
 }) => {
   test.setTimeout(HOLD_MS + 120_000);
@@ -113,10 +125,10 @@ test('video calls hold for two minutes with no fallback, no state change and no 
 });
 
 /** What every held call keeps: no event after connecting, data all along. */
-function checkHeldSide(name: string, side: HeldSide, maxGapMs: number) {
+function checkHeldSide(name: string, side: HeldSide, maxGapMs: number, maxDataGapMs = maxGapMs) {
   expect.soft(side.eventsAfterConnect, name).toEqual([]);
   expect.soft(side.firstReport.attempt, name).toBe(1);
-  expect.soft(side.dataGapMs, name).toBeLessThan(maxGapMs);
+  expect.soft(side.dataGapMs, name).toBeLessThan(maxDataGapMs);
   expect.soft(side.videoGapMs, name).toBeLessThan(maxGapMs);
   // About ten a second for the whole hold: none lost to a dead path.
   expect.soft(side.received, name).toBeGreaterThan((HOLD_MS / 100) * 0.9);
@@ -136,7 +148,7 @@ function checkClearSide(name: string, side: HeldSide) {
  * `peer:state` change), and the rating names the loss.
  */
 function checkLossySide(name: string, side: HeldSide) {
-  checkHeldSide(name, side, LOSSY_GAP_MS);
+  checkHeldSide(name, side, LOSSY_GAP_MS, LOSSY_DATA_GAP_MS);
   expect.soft(recoveriesOf(side), `${name}: healed without a break`).toEqual([]);
   const named = causeShare(ratingsOf(side), 'loss', side.startedAt + HOLD_MS);
   expect
@@ -166,7 +178,8 @@ function describe(side: HeldSide): string {
   return (
     `attempt ${attempt} ${local}->${remote}, ${side.received} messages, ` +
     `${signaling} signaling changes, healed ${healings(side)}, loss named ${Math.round(loss * 100)} % of the time, ` +
-    `longest data gap ${side.dataGapMs} ms, ${side.frames} frames, longest video gap ${side.videoGapMs} ms, ` +
+    `longest data gap ${side.dataGapMs} ms (from ${Math.round((side.dataGapFrom - side.startedAt) / 1000)} s, ` +
+    `${side.framesInDataGap} frames in it), ${side.frames} frames, longest video gap ${side.videoGapMs} ms, ` +
     `rated ${ratingsSummary(side)}`
   );
 }

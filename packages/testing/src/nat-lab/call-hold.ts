@@ -24,6 +24,13 @@ export interface HeldSide {
   received: number;
   /** The longest time between two data messages from the other side (and from the start/end). */
   dataGapMs: number;
+  /** When that longest wait for data began (`Date.now()`). */
+  dataGapFrom: number;
+  /**
+   * Frames decoded from the other side during that longest wait for data: the video shares the
+   * data's path, so frames then say the path carried while the data channel waited.
+   */
+  framesInDataGap: number;
   /** The longest time the other side's video showed no new frame. */
   videoGapMs: number;
   /** Frames decoded from the other side while held. */
@@ -180,6 +187,7 @@ async function heldSide(
   const report = (firstReportEvent.payload as { report: HeldReport }).report;
   const data = seen.events.filter((e) => e.event === 'data' && e.at >= startedAt).map((e) => e.at);
   const frames = seen.frames.filter((s) => s.at >= startedAt);
+  const dataGap = longestGapSpan([startedAt, ...data, endedAt]);
   return {
     firstReport: {
       attempt: report.attempt,
@@ -189,7 +197,9 @@ async function heldSide(
     },
     received: data.length,
     receivedInLast2s: data.filter((at) => at > endedAt - 2_000).length,
-    dataGapMs: longestGap([startedAt, ...data, endedAt]),
+    dataGapMs: dataGap.ms,
+    dataGapFrom: dataGap.from,
+    framesInDataGap: framesBetween(frames, dataGap.from, dataGap.from + dataGap.ms),
     videoGapMs: longestFrozen(frames),
     frames: frames.length > 0 ? frames.at(-1)!.frames - frames[0]!.frames : 0,
     eventsAfterConnect: afterConnect.filter(
@@ -210,9 +220,27 @@ interface HeldReport {
 
 /** The longest interval between consecutive times. */
 export function longestGap(times: number[]): number {
-  let longest = 0;
-  for (let i = 1; i < times.length; i++) longest = Math.max(longest, times[i]! - times[i - 1]!);
+  return longestGapSpan(times).ms;
+}
+
+/** The longest interval between consecutive times, and when it began. */
+export function longestGapSpan(times: number[]): { from: number; ms: number } {
+  let longest = { from: times[0] ?? 0, ms: 0 };
+  for (let i = 1; i < times.length; i++) {
+    const ms = times[i]! - times[i - 1]!;
+    if (ms > longest.ms) longest = { from: times[i - 1]!, ms };
+  }
   return longest;
+}
+
+/** Frames decoded between `from` and `to`, by the samples taken in that time. */
+export function framesBetween(
+  samples: Array<{ at: number; frames: number }>,
+  from: number,
+  to: number,
+): number {
+  const within = samples.filter((s) => s.at >= from && s.at <= to);
+  return within.length > 1 ? within.at(-1)!.frames - within[0]!.frames : 0;
 }
 
 /** The longest time the frame count stood still across samples. */
