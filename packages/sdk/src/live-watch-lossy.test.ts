@@ -2,18 +2,16 @@
  * The live watch on a lossy path (10 % loss each way): no false alarm while the ordered channels
  * wait behind SCTP's resends, and a real loss still found.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LiveWatch } from './live-watch.js';
+import { useFakeTimersPerTest } from '../test/fakes/fake-timers.js';
 import { watch, type Watched } from '../test/live-watch-fixtures.js';
 
 describe('the live watch on a lossy call', () => {
   let current: LiveWatch | undefined;
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
+  useFakeTimersPerTest();
   afterEach(() => {
     current?.stop();
-    vi.useRealTimers();
   });
 
   /**

@@ -1,15 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LiveWatch } from './live-watch.js';
+import { useFakeTimersPerTest } from '../test/fakes/fake-timers.js';
 import { watch } from '../test/live-watch-fixtures.js';
 
 describe('the live watch', () => {
   let current: LiveWatch | undefined;
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
+  useFakeTimersPerTest();
   afterEach(() => {
     current?.stop();
-    vi.useRealTimers();
   });
 
   it('sends a heartbeat every interval', async () => {
