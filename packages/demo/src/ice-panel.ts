@@ -3,6 +3,12 @@ import type { IceSummary } from './ice-servers.js';
 import { h } from './dom.js';
 
 /**
+ * What each panel shows now. The page renders on every call event (about three times a second
+ * in a call): a panel redrawn each time would drop a selection, a TURN URL being copied, at once.
+ */
+const shown = new WeakMap<HTMLElement, string>();
+
+/**
  * `strategy` is the page's: with Force relay the first attempt uses policy `relay` whatever the
  * server recommends, and the panel says what the calls use, as each peer's panel does.
  */
@@ -11,6 +17,9 @@ export function renderIcePanel(
   summary: IceSummary | null,
   strategy: 'auto' | 'relay',
 ): void {
+  const content = JSON.stringify([summary, strategy]);
+  if (shown.get(target) === content) return;
+  shown.set(target, content);
   if (!summary) {
     target.replaceChildren(h('p', { class: 'muted' }, 'Join a room to receive ICE servers.'));
     return;
