@@ -16,6 +16,25 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
+/**
+ * What each element redrawn by {@link redraw} shows now. The page renders on every call event
+ * (about three times a second in a call), and children redrawn each time drop a selection in
+ * them, an address or a log line being copied, at once.
+ */
+const drawn = new WeakMap<Element, string>();
+
+/** Replaces `element`'s children with `children()` only when `content`, a key of what they show, changed. */
+export function redraw(element: Element, content: string, children: () => Child[]): void {
+  if (drawn.get(element) === content) return;
+  drawn.set(element, content);
+  element.replaceChildren(...children().filter((child): child is Node | string => Boolean(child)));
+}
+
+/** Sets `element`'s text only when it changed, for the same reason as {@link redraw}. */
+export function setText(element: HTMLElement, text: string): void {
+  if (element.textContent !== text) element.textContent = text;
+}
+
 /** Finds an element the page's HTML declares; a missing one is a bug in the page, not user input. */
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const element = document.getElementById(id);

@@ -1,12 +1,6 @@
 /** The ICE servers this page received from the server, credentials masked, with their expiry. */
 import type { IceSummary } from './ice-servers.js';
-import { h } from './dom.js';
-
-/**
- * What each panel shows now. The page renders on every call event (about three times a second
- * in a call): a panel redrawn each time would drop a selection, a TURN URL being copied, at once.
- */
-const shown = new WeakMap<HTMLElement, string>();
+import { h, redraw } from './dom.js';
 
 /**
  * `strategy` is the page's: with Force relay the first attempt uses policy `relay` whatever the
@@ -17,15 +11,14 @@ export function renderIcePanel(
   summary: IceSummary | null,
   strategy: 'auto' | 'relay',
 ): void {
-  const content = JSON.stringify([summary, strategy]);
-  if (shown.get(target) === content) return;
-  shown.set(target, content);
   if (!summary) {
-    target.replaceChildren(h('p', { class: 'muted' }, 'Join a room to receive ICE servers.'));
+    redraw(target, 'none', () => [
+      h('p', { class: 'muted' }, 'Join a room to receive ICE servers.'),
+    ]);
     return;
   }
   target.dataset.turn = String(summary.turn);
-  target.replaceChildren(
+  redraw(target, JSON.stringify([summary, strategy]), () => [
     h(
       'p',
       {},
@@ -64,5 +57,5 @@ export function renderIcePanel(
         ),
       ),
     ),
-  );
+  ]);
 }

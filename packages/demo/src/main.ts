@@ -6,7 +6,7 @@ import { checkNetwork as sdkCheckNetwork } from '@icelane/sdk';
 import { startCall, type Call } from './call.js';
 import { createChat } from './chat.js';
 import { createDemoState, type DemoState, type PeerView } from './demo-state.js';
-import { byId } from './dom.js';
+import { byId, setText } from './dom.js';
 import { renderIcePanel } from './ice-panel.js';
 import { openLocalMedia } from './media.js';
 import { fetchIceConfig, gatherCandidates, renderVerdict } from './network-check.js';
@@ -161,10 +161,10 @@ function render(): void {
   document.body.dataset.status = state.status;
   const status = byId('status');
   status.dataset.status = state.status;
-  status.textContent = describeStatus(state);
+  setText(status, describeStatus(state));
   const error = byId('error');
   error.hidden = state.error === null;
-  error.textContent = state.error ?? '';
+  setText(error, state.error ?? '');
   if (state.errorCode) error.dataset.code = state.errorCode;
   else delete error.dataset.code;
 
@@ -173,10 +173,13 @@ function render(): void {
   for (const input of [form.room, form.name, form.useMedia, form.relay, form.onDemand]) {
     input.disabled = state.status === 'joining' || state.status === 'joined';
   }
-  byId('local-id').textContent = state.peerId ? `(${state.peerId.slice(0, 8)})` : '';
-  byId('local-info').textContent = state.peerId
-    ? `strategy ${state.strategy}${state.turnOnDemand ? ' · TURN on demand' : ''} · signaling ${state.signaling ?? 'connected'}`
-    : '';
+  setText(byId('local-id'), state.peerId ? `(${state.peerId.slice(0, 8)})` : '');
+  setText(
+    byId('local-info'),
+    state.peerId
+      ? `strategy ${state.strategy}${state.turnOnDemand ? ' · TURN on demand' : ''} · signaling ${state.signaling ?? 'connected'}`
+      : '',
+  );
 
   for (const [peerId, panel] of panels) {
     if (!state.peers[peerId]) {

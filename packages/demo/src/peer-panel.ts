@@ -6,7 +6,7 @@
 import type { CandidateSummary } from '@icelane/protocol';
 import type { CallQuality } from '@icelane/sdk';
 import type { PeerView } from './demo-state.js';
-import { formatDuration, h } from './dom.js';
+import { formatDuration, h, redraw, setText } from './dom.js';
 import { createSparkline } from './sparkline.js';
 
 export interface PeerPanel {
@@ -68,35 +68,44 @@ export function createPeerPanel(view: PeerView): PeerPanel {
       });
     },
     render(next, strategy) {
-      title.textContent = next.name ? `${next.name} (${short(next.peerId)})` : short(next.peerId);
+      setText(title, next.name ? `${next.name} (${short(next.peerId)})` : short(next.peerId));
       element.dataset.state = next.state;
       element.dataset.attempt = String(next.attempt);
       element.dataset.relayed = next.report ? String(next.report.relayed) : '';
-      stateBadge.textContent = next.state;
+      setText(stateBadge, next.state);
       stateBadge.className = `state state-${next.state}`;
       qualityBadge.hidden = next.quality === null;
       qualityBadge.dataset.quality = next.quality?.rating ?? '';
-      qualityBadge.textContent = next.quality ? describeQuality(next.quality) : '';
+      setText(qualityBadge, next.quality ? describeQuality(next.quality) : '');
       progress.hidden = !['connecting', 'retrying', 'reconnecting'].includes(next.state);
-      attempt.textContent = [
-        `attempt ${next.attempt}`,
-        `strategy ${strategy}`,
-        next.policy ? `policy ${next.policy}` : null,
-        next.report?.turnOnDemand ? 'TURN on demand' : null,
-      ]
-        .filter(Boolean)
-        .join(' · ');
-      pair.replaceChildren(...pairBadges(next));
-      connectTime.textContent = next.report ? formatDuration(next.report.timeToConnectMs) : '—';
+      setText(
+        attempt,
+        [
+          `attempt ${next.attempt}`,
+          `strategy ${strategy}`,
+          next.policy ? `policy ${next.policy}` : null,
+          next.report?.turnOnDemand ? 'TURN on demand' : null,
+        ]
+          .filter(Boolean)
+          .join(' · '),
+      );
+      const { report } = next;
+      const pairShown = report ? [report.local, report.remote, report.relayed] : null;
+      redraw(pair, JSON.stringify(pairShown), () => pairBadges(next));
+      setText(connectTime, next.report ? formatDuration(next.report.timeToConnectMs) : '—');
       const last = next.rttMs.at(-1);
-      rttValue.textContent = [
-        `RTT ${last === undefined ? '—' : `${Math.round(last)} ms`}`,
-        next.iceRttMs === null ? null : `ICE ${Math.round(next.iceRttMs)} ms`,
-      ]
-        .filter(Boolean)
-        .join(' · ');
+      setText(
+        rttValue,
+        [
+          `RTT ${last === undefined ? '—' : `${Math.round(last)} ms`}`,
+          next.iceRttMs === null ? null : `ICE ${Math.round(next.iceRttMs)} ms`,
+        ]
+          .filter(Boolean)
+          .join(' · '),
+      );
       sparkline.update(next.rttMs);
-      log.replaceChildren(...next.log.slice(-LOG_LINES_SHOWN).map((line) => h('li', {}, line)));
+      const lines = next.log.slice(-LOG_LINES_SHOWN);
+      redraw(log, JSON.stringify(lines), () => lines.map((line) => h('li', {}, line)));
     },
   };
 }
