@@ -2,7 +2,7 @@
  * Draws the operator view's state into operator.html: totals from `/metrics`, the charts and the
  * connect-time quantiles from `/history`.
  */
-import { byId, formatDuration } from '../dom.js';
+import { byId, formatDuration, setText } from '../dom.js';
 import { createLineChart, formatBytes, renderBars, renderColumns } from './charts.js';
 import { relayRateBins, relayShareBySide } from './history.js';
 import type { OperatorFigures } from './figures.js';
@@ -35,35 +35,43 @@ export function createOperatorRender(): (state: OperatorState, pollMs: number) =
     const share = byId('relay-share');
     share.dataset.relayed = String(relayed);
     share.dataset.total = String(total);
-    share.textContent = total > 0 ? `${Math.round((relayed / total) * 100)} %` : '—';
+    setText(share, total > 0 ? `${Math.round((relayed / total) * 100)} %` : '—');
     // Each side of a call reports its connection: a two-person call counts twice.
-    byId('relay-share-detail').textContent =
+    setText(
+      byId('relay-share-detail'),
       `${relayed} of ${total} call sides relayed since the server started (each side of a call ` +
-      `reports its own connection: a two-person call counts twice)`;
+        `reports its own connection: a two-person call counts twice)`,
+    );
     const sides = history.connections.slice(-chartDefaults.sides);
     shareChart.update(relayShareBySide(sides), 1);
-    byId('share-axis').textContent =
+    setText(
+      byId('share-axis'),
       sides.length === 0
         ? 'No call sides in the server’s history yet.'
         : `Up: 0–100 %, the share relayed of the sides up to each. Across: each call side as ` +
-          `it connected, ${sides.length} from ${clock(sides[0]!.at)}` +
-          (history.dropped.connections > 0 ? ` (the latest the server keeps)` : '') +
-          '.';
+            `it connected, ${sides.length} from ${clock(sides[0]!.at)}` +
+            (history.dropped.connections > 0 ? ` (the latest the server keeps)` : '') +
+            '.',
+    );
 
     const bytes = byId('relay-bytes');
     bytes.dataset.sent = String(f.relayBytes.sent);
     bytes.dataset.received = String(f.relayBytes.received);
-    bytes.textContent = formatBytes(f.relayBytes.sent + f.relayBytes.received);
-    byId('relay-bytes-detail').textContent =
+    setText(bytes, formatBytes(f.relayBytes.sent + f.relayBytes.received));
+    setText(
+      byId('relay-bytes-detail'),
       `${formatBytes(f.relayBytes.sent)} sent, ${formatBytes(f.relayBytes.received)} received · ` +
-      `${formatDuration(f.relayedSeconds * 1000)} relayed, summed over each side's own ` +
-      `allocation (a call relayed on both sides counts twice, as both are billed)`;
+        `${formatDuration(f.relayedSeconds * 1000)} relayed, summed over each side's own ` +
+        `allocation (a call relayed on both sides counts twice, as both are billed)`,
+    );
     const rates = relayRateBins(history, { bins: chartDefaults.rateBins });
     rateChart.update(rates.bytesPerSecond);
-    byId('rate-axis').textContent =
+    setText(
+      byId('rate-axis'),
       `Up: bytes relayed per second, 0 to ${formatBytes(Math.max(0, ...rates.bytesPerSecond))}/s. ` +
-      `Across: ${clock(rates.from)} to ${clock(history.now)}, ` +
-      `${formatDuration(rates.binMs)} a step; each report's bytes spread over the time it covers.`;
+        `Across: ${clock(rates.from)} to ${clock(history.now)}, ` +
+        `${formatDuration(rates.binMs)} a step; each report's bytes spread over the time it covers.`,
+    );
     renderBars(
       byId('relay-routes'),
       f.relayBytes.byRoute.map((route) => ({
@@ -87,9 +95,11 @@ export function createOperatorRender(): (state: OperatorState, pollMs: number) =
       })),
       'No connections reported yet.',
     );
-    byId('healing').textContent =
+    setText(
+      byId('healing'),
       `${f.fallbacks} fallbacks to relay · ${f.recoveries.recovered} calls healed · ` +
-      `${f.recoveries.failed} not healed`;
+        `${f.recoveries.failed} not healed`,
+    );
     renderQuality(f);
   };
 }
@@ -102,13 +112,15 @@ function renderSignaling(f: OperatorFigures): void {
   rooms.dataset.joinsOk = String(s.joinsOk);
   rooms.dataset.joinsRefused = String(s.joinsRefused);
   rooms.dataset.stunOnly = String(s.stunOnlyAnswers);
-  rooms.textContent = `${s.rooms} ${s.rooms === 1 ? 'room' : 'rooms'}`;
+  setText(rooms, `${s.rooms} ${s.rooms === 1 ? 'room' : 'rooms'}`);
   const turn = s.turnAnswers.map((entry) => `${entry.answers} from ${entry.provider}`);
-  byId('rooms-detail').textContent =
+  setText(
+    byId('rooms-detail'),
     `with a peer on this server now, ${s.sockets} signaling connections open · ` +
-    `${s.joinsOk} joins since the server started, ${s.joinsRefused} refused · ICE answers (joins ` +
-    `and GET /ice) with TURN: ${turn.length > 0 ? turn.join(', ') : 'none'}; without: ` +
-    `${s.stunOnlyAnswers}`;
+      `${s.joinsOk} joins since the server started, ${s.joinsRefused} refused · ICE answers (joins ` +
+      `and GET /ice) with TURN: ${turn.length > 0 ? turn.join(', ') : 'none'}; without: ` +
+      `${s.stunOnlyAnswers}`,
+  );
 }
 
 function renderQuality(f: OperatorFigures): void {
@@ -129,20 +141,25 @@ function renderQuality(f: OperatorFigures): void {
   for (const { rating, sidesNow } of byRating) now.dataset[rating] = String(sidesNow);
   const live = byRating.map((entry) => `${entry.sidesNow} ${entry.rating}`).join(', ');
   const causes = poorByCause.map((c) => `${c.cause} ${formatDuration(c.seconds * 1000)}`);
-  now.textContent =
+  setText(
+    now,
     `Call sides receiving now: ${live}.` +
-    (causes.length > 0 ? ` Poor or lost, by cause: ${causes.join(', ')}.` : '');
+      (causes.length > 0 ? ` Poor or lost, by cause: ${causes.join(', ')}.` : ''),
+  );
 }
 
 function renderStatus(state: OperatorState, pollMs: number): void {
   const status = byId('operator-status');
   status.dataset.polls = String(state.polls);
-  status.textContent = state.error
-    ? state.error
-    : state.lastPollAt
-      ? `From this server's /metrics and /history, read ${clock(state.lastPollAt)}, ` +
-        `every ${pollMs / 1000} s`
-      : 'Reading /metrics and /history…';
+  setText(
+    status,
+    state.error
+      ? state.error
+      : state.lastPollAt
+        ? `From this server's /metrics and /history, read ${clock(state.lastPollAt)}, ` +
+          `every ${pollMs / 1000} s`
+        : 'Reading /metrics and /history…',
+  );
   status.classList.toggle('error-text', state.error !== null);
 }
 
@@ -163,17 +180,20 @@ function renderConnectTime(state: OperatorState): void {
   quantiles.dataset.p95 = String(q?.p95Ms ?? '');
   quantiles.dataset.exact = String(q?.exact ?? false);
   if (!q || q.p50Ms === null) {
-    quantiles.textContent = 'No connections reported yet.';
+    setText(quantiles, 'No connections reported yet.');
     return;
   }
   const median = formatDuration(q.p50Ms);
   const p95 = formatDuration(q.p95Ms ?? 0);
   const dropped = (state.history?.dropped.connections ?? 0) > 0;
-  quantiles.textContent = q.exact
-    ? `median ${median} · p95 ${p95}, of the ${q.count} call sides' own times ` +
-      (dropped ? `(the latest the server keeps)` : `(each one a side's measurement)`)
-    : `median ≈ ${median} · p95 ≈ ${p95} (estimates from the buckets, as PromQL's ` +
-      `histogram_quantile) · ${q.count} call sides`;
+  setText(
+    quantiles,
+    q.exact
+      ? `median ${median} · p95 ${p95}, of the ${q.count} call sides' own times ` +
+          (dropped ? `(the latest the server keeps)` : `(each one a side's measurement)`)
+      : `median ≈ ${median} · p95 ≈ ${p95} (estimates from the buckets, as PromQL's ` +
+          `histogram_quantile) · ${q.count} call sides`,
+  );
 }
 
 function clock(at: number): string {
