@@ -8,12 +8,29 @@ import { FINAL_READING_MS } from './usage-meter.js';
 
 /** The page's `window`, as far as the room listens to it. */
 const page = new EventTarget();
-/** The `pagehide` listeners added to the page and not removed. */
-const listening = new Set<unknown>();
+/** The `pagehide` listeners added to the page and not removed, each with its phase. */
+let listening: Array<{ listener: EventListener; capture: boolean }> = [];
 
-/** The page goes away: a tab closed (`persisted: false`) or put in the back/forward cache. */
+const captureOf = (options?: boolean | AddEventListenerOptions) =>
+  typeof options === 'boolean' ? options : !!options?.capture;
+
+/** What Firefox throws into a script it cancels: nothing the script can catch. */
+const CANCELLED = new Error('script cancelled');
+
+/**
+ * The page goes away: a tab closed (`persisted: false`) or put in the back/forward cache. As a
+ * browser does, a listener removed by an earlier one is not called; a cancelled one ends there.
+ */
 function hidePage(persisted: boolean): void {
-  page.dispatchEvent(Object.assign(new Event('pagehide'), { persisted }));
+  const event = Object.assign(new Event('pagehide'), { persisted });
+  for (const entry of [...listening]) {
+    if (!listening.includes(entry)) continue;
+    try {
+      entry.listener(event);
+    } catch (error) {
+      if (error !== CANCELLED) throw error;
+    }
+  }
 }
 
 /** The server answers the `room:leave` the room sent without waiting. */
@@ -44,15 +61,24 @@ async function relayedCall() {
 describe('a room whose page goes away', () => {
   useFakeTimersPerTest(1_000_000);
   beforeEach(() => {
-    listening.clear();
-    vi.stubGlobal('addEventListener', (type: string, listener: EventListener) => {
-      if (type === 'pagehide') listening.add(listener);
-      page.addEventListener(type, listener);
-    });
-    vi.stubGlobal('removeEventListener', (type: string, listener: EventListener) => {
-      if (type === 'pagehide') listening.delete(listener);
-      page.removeEventListener(type, listener);
-    });
+    listening = [];
+    const same = (listener: EventListener, options?: boolean) => (entry: (typeof listening)[0]) =>
+      entry.listener === listener && entry.capture === captureOf(options);
+    vi.stubGlobal(
+      'addEventListener',
+      (type: string, listener: EventListener, options?: boolean) => {
+        if (type === 'pagehide' && !listening.some(same(listener, options))) {
+          listening.push({ listener, capture: captureOf(options) });
+        } else if (type !== 'pagehide') page.addEventListener(type, listener, options);
+      },
+    );
+    vi.stubGlobal(
+      'removeEventListener',
+      (type: string, listener: EventListener, options?: boolean) => {
+        if (type === 'pagehide') listening = listening.filter((e) => !same(listener, options)(e));
+        else page.removeEventListener(type, listener, options);
+      },
+    );
   });
   afterEach(() => {
     vi.unstubAllGlobals();
@@ -94,10 +120,47 @@ describe('a room whose page goes away', () => {
       expect(socket.disconnects).toBe(0);
       answerLeave(socket);
       expect(socket.disconnects).toBe(1);
-      expect(listening.size).toBe(0);
+      expect(listening).toEqual([]);
       // Nothing more once the page is back: the connection's end reports no second final.
       await vi.advanceTimersByTimeAsync(60_000);
       expect(sent().slice(before)).toEqual(['connection:usage', 'room:leave']);
+    },
+  );
+
+  // Firefox cancels the first script that runs once it shuts the closed tab's process down: in
+  // page-close.spec.ts, 1 close in 10 lost the usage and the leave when that was this listener.
+  // Cut right after a write, the second run may send the usage again: the server counts a
+  // connection's final report once (usage.ts), and both carry the same totals.
+  it.each([
+    ['before the usage is written', 'connection:usage', 'before', 1],
+    ['after the usage is written', 'connection:usage', 'after', 2],
+    ['before the leave is written', 'room:leave', 'before', 1],
+  ] as const)(
+    'sends the final usage and the leave when Firefox cancels its first run %s',
+    async (_, cutAt, when, usageReports) => {
+      const { socket, sent, usage } = await relayedCall();
+      const before = sent().length;
+      const emit = socket.emit.bind(socket);
+      let cut = false;
+      socket.emit = ((event: 'room:leave', ...args: []) => {
+        const cutNow = event === cutAt && !cut;
+        cut ||= cutNow;
+        if (cutNow && when === 'before') throw CANCELLED;
+        emit(event, ...args);
+        if (cutNow) throw CANCELLED;
+        return socket;
+      }) as typeof socket.emit;
+
+      hidePage(false);
+
+      expect(cut).toBe(true);
+      const reports = Array<string>(usageReports).fill('connection:usage');
+      expect(sent().slice(before)).toEqual([...reports, 'room:leave']);
+      const final = { bytesSent: 5_000, bytesReceived: 9_000, relayedMs: 11_000, final: true };
+      for (const report of usage().slice(-usageReports)) expect(report).toMatchObject(final);
+      answerLeave(socket);
+      expect(socket.disconnects).toBe(1);
+      expect(listening).toEqual([]);
     },
   );
 
@@ -127,7 +190,7 @@ describe('a room whose page goes away', () => {
     // Its reading given up, the app's leave() ends without a second leave or report.
     await vi.advanceTimersByTimeAsync(FINAL_READING_MS);
     expect(left).toBe(true);
-    expect(listening.size).toBe(0);
+    expect(listening).toEqual([]);
     expect(sent().slice(before)).toEqual(['connection:usage', 'room:leave']);
     expect(socket.requestCount('room:leave')).toBe(0);
     expect(socket.disconnects).toBe(1);
@@ -135,9 +198,9 @@ describe('a room whose page goes away', () => {
 
   it('does nothing more when the app left first', async () => {
     const { room, socket, sent } = await relayedCall();
-    expect(listening.size).toBe(1);
+    expect(listening).toHaveLength(2);
     await room.leave();
-    expect(listening.size).toBe(0);
+    expect(listening).toEqual([]);
     const after = sent().length;
     hidePage(false);
     await vi.advanceTimersByTimeAsync(60_000);
@@ -152,6 +215,6 @@ describe('a room whose page goes away', () => {
     hidePage(false);
     expect(sent().slice(before)).toEqual([]);
     expect(socket.disconnects).toBe(1);
-    expect(listening.size).toBe(0);
+    expect(listening).toEqual([]);
   });
 });

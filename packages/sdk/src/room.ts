@@ -18,6 +18,7 @@ import type { PeerSnapshot, RoomEvents } from './events.js';
 import { createIceRefresher, type IceRefresher } from './ice-refresher.js';
 import type { MappingBehaviour } from './network-check/classify.js';
 import { networkAtJoin } from './network-check/at-join.js';
+import { onPageHide } from './page-hide.js';
 import { networkPaths, type NetworkPaths } from './path-memory/network-paths.js';
 import { PathStore, browserStorage } from './path-memory/path-store.js';
 import { PeerLink } from './peer-link.js';
@@ -71,8 +72,8 @@ export class Room extends RoomPeers {
    * if the page goes away meanwhile).
    */
   private leaving = false;
-  /** The page is going away: leave before it is gone (see `leaveNow`). */
-  private readonly pageHidden = () => this.leaveNow();
+  /** Stops leaving when the page goes away (see `leaveNow`). */
+  private readonly unwatchPage: () => void;
 
   /** @internal Use `joinRoom`. */
   constructor(
@@ -104,7 +105,7 @@ export class Room extends RoomPeers {
     );
     this.listen();
     this.connectTo(answer.peers);
-    globalThis.addEventListener?.('pagehide', this.pageHidden);
+    this.unwatchPage = onPageHide(() => this.leaveNow());
   }
 
   /** The latest ICE configuration from the server. */
@@ -193,13 +194,13 @@ export class Room extends RoomPeers {
    * `leave()` without waiting, for a closing page: it runs no timer or stats reading reliably.
    * engine.io-client writes the first packet to the WebSocket at once and the rest on a microtask
    * queued before simple-peer's that closes the connections (6.6; page-close.spec.ts guards it).
+   * Cut short anywhere, it runs again (`onPageHide`): the room counts as left once the leave went.
    */
   private leaveNow(): void {
     if (this.left) return;
     this.leaving = true;
     // The last reading's totals, as final: none will follow (a reading is at most 1 s old).
     for (const link of this.links.values()) link.usage?.finishNow();
-    this.stopTalking();
     // Disconnecting waits for the server's answer: socket.io handles an event a tick after reading
     // it, and drops it if the socket disconnected meanwhile (a page that closes disconnects later).
     const disconnect = () => {
@@ -209,13 +210,14 @@ export class Room extends RoomPeers {
     const unanswered = setTimeout(disconnect, LEAVE_ANSWER_MS);
     if (this.socket.connected) this.socket.emit('room:leave', disconnect);
     else disconnect();
+    this.stopTalking();
     this.closeCalls();
   }
 
   /** The room counts as left: nothing more goes to the server but the leave itself. */
   private stopTalking(): void {
     this.left = true;
-    globalThis.removeEventListener?.('pagehide', this.pageHidden);
+    this.unwatchPage();
     this.refresher.stop();
     this.reconnect?.stop();
   }

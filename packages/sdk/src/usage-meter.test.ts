@@ -160,4 +160,29 @@ describe('the usage meter at the end of a call', () => {
     await vi.advanceTimersByTimeAsync(FINAL_READING_MS);
     expect(reports).toHaveLength(1);
   });
+
+  it('reports on finishNow run again only what did not go out: a cut-short page handler runs twice', async () => {
+    vi.useFakeTimers();
+    const pc = relayedConnection();
+    pc.bytes = 4_000;
+    const reports: Array<{ totals: UsageTotals; final: boolean }> = [];
+    let cancel = true;
+    const meter = meterUsage(pc as unknown as RTCPeerConnection, QUIET, (totals, final) => {
+      // The page's first run is cancelled before the report is written.
+      if (final && cancel) throw new Error('script cancelled');
+      reports.push({ totals, final });
+    });
+    await vi.advanceTimersByTimeAsync(1_000);
+    pc.stalled = true;
+    // The connection's close began first: its last reading will not come on a closing page.
+    meter.finish();
+    expect(() => meter.finishNow()).toThrow('script cancelled');
+    cancel = false;
+    meter.finishNow();
+    meter.finishNow();
+    await vi.advanceTimersByTimeAsync(FINAL_READING_MS);
+    expect(reports).toEqual([
+      { final: true, totals: expect.objectContaining({ bytesSent: 4_000, relayedMs: 1_000 }) },
+    ]);
+  });
 });

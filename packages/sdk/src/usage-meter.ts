@@ -91,7 +91,8 @@ export interface UsageMeter {
    * Stops and reports at once, as final, the totals of the last reading (taken at most
    * `relayedSampleMs` ago while relayed), with the time relayed counted to now; the connection
    * then closes without a last reading. For a page going away: it runs no reading or timer after
-   * `pagehide` (Firefox), or not reliably (Chromium).
+   * `pagehide` (Firefox), or not reliably (Chromium). Called again, it reports only if no final
+   * report went out: a page's handler may be cut short and run again (see `Room`).
    */
   finishNow(): void;
   /**
@@ -170,10 +171,15 @@ export function meterUsage(
     clearInterval(reportTimer);
     return !wasStopped;
   };
+  /** Whether the final report went out (set once `report` returned: the page may cut it short). */
+  let finalSent = false;
   const reportFinal = () => {
+    if (finalSent) return;
+    const totals = snapshot();
     // Time relayed up to now counts, had the last reading not come.
-    if (state.relayedSince !== undefined) state.totals.relayedMs += Date.now() - state.relayedSince;
-    report(snapshot(), true);
+    if (state.relayedSince !== undefined) totals.relayedMs += Date.now() - state.relayedSince;
+    report(totals, true);
+    finalSent = true;
   };
 
   return {
@@ -182,9 +188,10 @@ export function meterUsage(
       if (stop()) void (closingReading ?? readNow()).then(reportFinal);
     },
     finishNow() {
-      if (!stop()) return;
+      stop();
       pc.close = close;
       if (closingReading) close.call(pc);
+      // Also when `finish()` came first: its last reading will not come on a closing page.
       reportFinal();
     },
     rebase() {
