@@ -53,8 +53,8 @@ test("on a phone, the far side's video is in the first screen and yours is small
 
     // The ICE servers' headings and masked logins stay whole words ("userna|me" once).
     await expect(page.locator('#ice-panel tr[data-kind="turn"]').first()).toBeVisible();
-    // The page redraws this table on every event of the call (about 3 a second): the cells are
-    // found and measured in one evaluation. A locator's evaluateAll finds them in one round trip
+    // The page redraws this table when what it shows changes: the cells are found and measured in
+    // one evaluation. A locator's evaluateAll finds them in one round trip
     // and measures them in the next, and a redraw between the two leaves cells out of the page,
     // with no boxes: 0 lines (5 of 200 such reads with two busy cores beside the browsers).
     const lines = await page.locator('#ice-panel').evaluate((panel) =>

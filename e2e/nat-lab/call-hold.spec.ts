@@ -40,22 +40,23 @@ const LOSSY = { links: { a: 'lte-loss-10', b: 'lte-loss-10' } } satisfies Partia
 /**
  * The longest a lossy call's video may stand still without a heal: on `lte-loss-10` frames stood
  * still 1.0-1.8 s at most in 10-minute holds (docs/benchmarks.md, "Holds without incident"). The
- * video is the path's witness: it crosses the same ICE path as the data, without waiting for a
- * resend of anything lost before it.
+ * video is the path's witness: it crosses the same ICE path as the data, and a lost packet of it
+ * waits for a NACK's resend or a key frame, never behind SCTP's doubled timer.
  */
 const LOSSY_GAP_MS = 4_500;
 
 /**
  * The longest a lossy call's app data may wait. An ordered channel delivers nothing behind a lost
- * message until SCTP resends it, and each try lost again doubles the wait: with a retransmission
- * timeout T the tries come at T, 3T, 7T, 15T (docs/benchmarks.md, "Then the data channel waits
- * for its own next retransmission"). A relayed call's packets cross both sides' 10 % links (19 %
- * lost); T was about 0.3 s on clean LTE, more here and on a loaded machine. Waits of 1.2-2.4 s
- * come in every 10-minute hold; a message whose first three tries are lost waits 15T, 7 s at
- * T = 0.47 s, and 7.0-7.2 s waits came in a bench hold (bytes and heartbeats flowing) and a CI
- * hold (the video flowing). That is the channel's own wait, not a path the SDK should heal: the
- * path is judged by {@link LOSSY_GAP_MS} on the video, the data by its count and by this bound,
- * which leaves room for 15T and fails a channel that never resumes.
+ * message until SCTP resends it, and each try lost again doubles the wait up to 3 s: with a
+ * retransmission timeout T the tries come at T, 3T, 7T, 15T…, then every 3 s once a doubled
+ * timeout would pass 3 s (docs/benchmarks.md, "Then the data channel waits for its own next
+ * retransmission"). The call's packets cross both sides' 10 % links (19 % lost); T was about 0.3 s
+ * on clean LTE, more here and on a loaded machine. Waits of 1.2-2.4 s come in every 10-minute
+ * hold, and waits of 7.0-7.2 s came in a bench hold (bytes and heartbeats flowing) and a CI hold
+ * (the video flowing): a message whose tries were lost three or four times in a row (7T + 3 s at
+ * T ≈ 0.6 s, 15T + 3 s at T ≈ 0.3 s) fits them. That is the channel's own wait, not a path the
+ * SDK should heal: the path is judged by {@link LOSSY_GAP_MS} on the video, the data by its count
+ * and by this bound, which leaves room for one more lost try (3 s) and fails a channel that stops.
  */
 const LOSSY_DATA_GAP_MS = 12_000;
 

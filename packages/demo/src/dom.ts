@@ -26,8 +26,8 @@ const drawn = new WeakMap<Element, string>();
 /** Replaces `element`'s children with `children()` only when `content`, a key of what they show, changed. */
 export function redraw(element: Element, content: string, children: () => Child[]): void {
   if (drawn.get(element) === content) return;
-  drawn.set(element, content);
   element.replaceChildren(...children().filter((child): child is Node | string => Boolean(child)));
+  drawn.set(element, content);
 }
 
 /** Sets `element`'s text only when it changed, for the same reason as {@link redraw}. */

@@ -1,6 +1,6 @@
 /** The ICE servers this page received from the server, credentials masked, with their expiry. */
 import type { IceSummary } from './ice-servers.js';
-import { h, redraw } from './dom.js';
+import { h, redraw, setText } from './dom.js';
 
 /**
  * `strategy` is the page's: with Force relay the first attempt uses policy `relay` whatever the
@@ -18,13 +18,17 @@ export function renderIcePanel(
     return;
   }
   target.dataset.turn = String(summary.turn);
-  redraw(target, JSON.stringify([summary, strategy]), () => [
+  // The expiry's text changes as time passes (every second in its last minute): it is rewritten
+  // alone, and the table is redrawn only for new servers.
+  const { expiry, ...shown } = summary;
+  redraw(target, JSON.stringify([shown, strategy]), () => [
     h(
       'p',
       {},
       summary.turn ? 'STUN and TURN' : 'STUN only: the server has no TURN credentials to hand out',
       ` · first policy ${strategy === 'relay' ? 'relay (Force relay)' : summary.policy}`,
-      ` · credentials ${summary.expiry}`,
+      ' · credentials ',
+      h('span', { class: 'ice-expiry' }),
     ),
     ...(summary.ipv4LiteralsOnly
       ? [
@@ -58,4 +62,5 @@ export function renderIcePanel(
       ),
     ),
   ]);
+  setText(target.querySelector<HTMLElement>('.ice-expiry')!, expiry);
 }
