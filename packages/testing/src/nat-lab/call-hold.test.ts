@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { framesBetween, longestGap, longestGapSpan } from './call-hold.js';
+import { framesBetween, longestGap, longestGapSpan, ticksMissing } from './call-hold.js';
 
 describe('longestGapSpan', () => {
   it('finds the longest interval and when it began', () => {
@@ -33,5 +33,17 @@ describe('framesBetween', () => {
   it('is zero when the video stood still or the window holds one sample', () => {
     expect(framesBetween(samples, 100, 200)).toBe(0);
     expect(framesBetween(samples, 350, 450)).toBe(0);
+  });
+});
+
+describe('ticksMissing', () => {
+  it('counts the ticks skipped between the lowest and the highest received', () => {
+    expect(ticksMissing(['tick 3', 'tick 4', 'tick 7', 'tick 5'])).toBe(1);
+    expect(ticksMissing(['tick 0', 'tick 1', 'tick 2'])).toBe(0);
+  });
+
+  it('counts a tick received twice once, and ignores other messages', () => {
+    expect(ticksMissing(['tick 1', 'tick 1', 'hello', [1, 2], 'tick 2'])).toBe(0);
+    expect(ticksMissing([])).toBe(0);
   });
 });

@@ -22,6 +22,11 @@ export interface HeldSide {
   firstReport: { attempt: number; relayed: boolean; local: string; remote: string };
   /** Data messages received from the other side while held. */
   received: number;
+  /**
+   * Messages the other side sent between the first and the last one received that never came
+   * (`tick N` numbers skipped): an ordered, reliable channel delivers every one, however late.
+   */
+  ticksMissing: number;
   /** The longest time between two data messages from the other side (and from the start/end). */
   dataGapMs: number;
   /** When that longest wait for data began (`Date.now()`). */
@@ -185,7 +190,8 @@ async function heldSide(
     (e) => e.at > firstReportEvent.at && e.at <= endedAt && e.event !== 'data',
   );
   const report = (firstReportEvent.payload as { report: HeldReport }).report;
-  const data = seen.events.filter((e) => e.event === 'data' && e.at >= startedAt).map((e) => e.at);
+  const dataEvents = seen.events.filter((e) => e.event === 'data' && e.at >= startedAt);
+  const data = dataEvents.map((e) => e.at);
   const frames = seen.frames.filter((s) => s.at >= startedAt);
   const dataGap = longestGapSpan([startedAt, ...data, endedAt]);
   return {
@@ -196,6 +202,7 @@ async function heldSide(
       remote: report.remote.type,
     },
     received: data.length,
+    ticksMissing: ticksMissing(dataEvents.map((e) => (e.payload as { data: unknown }).data)),
     receivedInLast2s: data.filter((at) => at > endedAt - 2_000).length,
     dataGapMs: dataGap.ms,
     dataGapFrom: dataGap.from,
@@ -216,6 +223,17 @@ interface HeldReport {
   relayed: boolean;
   local: { type: string };
   remote: { type: string };
+}
+
+/** How many `tick N` numbers between the lowest and the highest received are absent. */
+export function ticksMissing(messages: unknown[]): number {
+  const ticks = new Set<number>();
+  for (const message of messages) {
+    const tick = typeof message === 'string' ? /^tick (\d+)$/.exec(message)?.[1] : undefined;
+    if (tick !== undefined) ticks.add(Number(tick));
+  }
+  if (ticks.size === 0) return 0;
+  return Math.max(...ticks) - Math.min(...ticks) + 1 - ticks.size;
 }
 
 /** The longest interval between consecutive times. */
