@@ -68,7 +68,7 @@ export async function openSdkPage(
   }
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
-  await page.goto(new URL('/', serverUrl).href);
+  await openPage(page, new URL('/', serverUrl).href);
   // Playwright waits without limit by default (no action timeout): a page whose script never
   // ran would hold a bench until its own much longer deadline, saying nothing.
   await page
@@ -222,4 +222,18 @@ export async function dropSignaling(page: Page): Promise<void> {
   await page.evaluate(() =>
     (window.harness.room as unknown as SignalingInternals).socket.io.engine?.close(),
   );
+}
+
+/**
+ * Opens `url`, once more if Chromium aborted the load because the network changed: a lab
+ * namespace's IPv6 addresses may still be settling when its browser starts (seen once in CI, the
+ * IPv6-only phone's first page), and what a test asserts starts only once its page is there.
+ */
+async function openPage(page: Page, url: string): Promise<void> {
+  try {
+    await page.goto(url);
+  } catch (error) {
+    if (!String(error).includes('net::ERR_NETWORK_CHANGED')) throw error;
+    await page.goto(url);
+  }
 }
