@@ -57,8 +57,25 @@ export interface RedisCluster {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts a cluster; one whose setup fails (a node that did not start, `redis-cli --cluster create`
+ * failing: seen once in a full suite run, not again in 72 starts with busy loops beside) is
+ * stopped and built once more on fresh nodes and ports, the first failure printed with what
+ * redis-cli said.
+ */
 export async function startRedisCluster(
   options: Partial<RedisClusterOptions> = {},
+): Promise<RedisCluster> {
+  try {
+    return await startRedisClusterOnce(options);
+  } catch (error) {
+    console.warn(`the redis cluster did not start, starting it again: ${(error as Error).message}`);
+    return startRedisClusterOnce(options);
+  }
+}
+
+async function startRedisClusterOnce(
+  options: Partial<RedisClusterOptions>,
 ): Promise<RedisCluster> {
   const o = { ...redisClusterDefaults, ...options };
   const group = await redisProcessGroup('redis-cluster');

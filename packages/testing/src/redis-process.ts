@@ -140,12 +140,25 @@ export async function replicasCaughtUp(
   );
 }
 
-/** Runs `redis-cli -p <port> <args>` and answers its output. */
+/**
+ * Runs `redis-cli -p <port> <args>` and answers its output. A failure's error carries the end of
+ * what redis-cli printed (it writes most of its errors to stdout) and says when it was stopped
+ * for taking 30 s.
+ */
 export async function redisCli(port: number, ...args: string[]): Promise<string> {
-  const { stdout } = await run(REDIS_CLI, ['-h', '127.0.0.1', '-p', String(port), ...args], {
-    timeout: 30_000,
-  });
-  return stdout;
+  try {
+    const { stdout } = await run(REDIS_CLI, ['-h', '127.0.0.1', '-p', String(port), ...args], {
+      timeout: 30_000,
+    });
+    return stdout;
+  } catch (error) {
+    const failed = error as Error & { stdout?: string; stderr?: string; killed?: boolean };
+    const printed = `${failed.stdout ?? ''}${failed.stderr ?? ''}`.trim().split('\n').slice(-20);
+    throw new Error(
+      `redis-cli ${args.join(' ')} on :${port} ${failed.killed ? 'took over 30 s' : 'failed'}` +
+        `\n${printed.join('\n')}`,
+    );
+  }
 }
 
 /** The `field:value` lines of an INFO answer (or of CLUSTER INFO) as an object. */
