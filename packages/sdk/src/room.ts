@@ -19,8 +19,7 @@ import { createIceRefresher, type IceRefresher } from './ice-refresher.js';
 import type { MappingBehaviour } from './network-check/classify.js';
 import { networkAtJoin } from './network-check/at-join.js';
 import { onPageHide } from './page-hide.js';
-import { networkPaths, type NetworkPaths } from './path-memory/network-paths.js';
-import { PathStore, browserStorage } from './path-memory/path-store.js';
+import { rememberedPaths, type NetworkPaths } from './path-memory/network-paths.js';
 import { PeerLink } from './peer-link.js';
 import { RoomPeers } from './room-peers.js';
 import { keepReconnecting, type ReconnectWatch } from './reconnect.js';
@@ -332,12 +331,7 @@ export class Room extends RoomPeers {
   private checkNetwork(ice: IceConfig): void {
     const network = networkAtJoin(ice, this.options);
     this.ownMapping = network.mapping;
-    this.paths = network.publicAddress
-      ? networkPaths(
-          network.publicAddress,
-          new PathStore(browserStorage(), this.options.rememberPathsForMs),
-        )
-      : null;
+    this.paths = rememberedPaths(network.publicAddress, this.options.rememberPathsForMs);
   }
 
   protected override meet(peer: PeerInfo, initiator: boolean): PeerLink {

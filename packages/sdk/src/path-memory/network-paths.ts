@@ -4,7 +4,7 @@
  */
 import type { FirstPath } from './first-path.js';
 import { networkKey } from './network-key.js';
-import type { PathStore } from './path-store.js';
+import { PathStore, browserStorage } from './path-store.js';
 
 export interface NetworkPaths {
   /**
@@ -42,4 +42,15 @@ export function networkPaths(
     remember: (path) => once((key) => store.remember(key, path)),
     forget: () => once((key) => store.forget(key)),
   };
+}
+
+/**
+ * The paths a room remembers in the browser's storage for the network at `publicAddress` (the
+ * network check's), kept `forMs`; `null` when the room remembers none.
+ */
+export function rememberedPaths(
+  publicAddress: Promise<string | null> | null,
+  forMs: number,
+): NetworkPaths | null {
+  return publicAddress ? networkPaths(publicAddress, new PathStore(browserStorage(), forMs)) : null;
 }
