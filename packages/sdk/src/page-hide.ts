@@ -10,7 +10,8 @@
  * (`dom.abort_script_on_child_shutdown`, in HangMonitorChild), at whatever point that script has
  * reached: in about 1 close in 10 (page-close.spec.ts) that was this listener, before it sent
  * anything. In those runs it cancelled one script per shutdown (the listeners after a cancelled
- * one ran in full), so a second listener, a script of its own, finishes what the first began.
+ * one ran in full), so a second listener, a script of its own, finishes what the first began
+ * (a first run cut inside the signaling write leaves that unwritable: see `writableAgain`).
  * Both are bubble-phase listeners, added one after the other: an app's own `pagehide` listeners
  * added before the room run before it, as with one listener.
  */

@@ -168,6 +168,45 @@ describe('a room whose page goes away', () => {
     },
   );
 
+  // Cut inside engine.io-client's WebSocket write, after it marked the transport unwritable and
+  // before it queued the microtask that marks it writable again, the transport stays unwritable
+  // and holds every later packet: the second run's usage and leave never went out, in 1 Firefox
+  // tab close in 30 under load (page-close.spec.ts).
+  it('sends the final usage and the leave when the first run was cut inside the signaling write', async () => {
+    const { socket, sent, usage } = await relayedCall();
+    const transport = { name: 'websocket', writable: true };
+    Object.assign(socket.io, { engine: { transport } });
+    const emit = socket.emit.bind(socket);
+    /** What engine.io holds while the transport is unwritable, sent with the next write. */
+    const held: Array<[string, unknown[]]> = [];
+    let cut = false;
+    socket.emit = ((event: 'room:leave', ...args: []) => {
+      held.push([event, args]);
+      if (!transport.writable) return socket;
+      if (!cut) {
+        cut = true;
+        transport.writable = false;
+        throw CANCELLED;
+      }
+      for (const [each, eachArgs] of held.splice(0))
+        emit(each as 'room:leave', ...(eachArgs as []));
+      return socket;
+    }) as typeof socket.emit;
+    const before = sent().length;
+
+    hidePage(false);
+
+    expect(cut).toBe(true);
+    // The cut write's usage goes again, before the second run's: the server counts one final.
+    expect(sent().slice(before)).toEqual(['connection:usage', 'connection:usage', 'room:leave']);
+    for (const report of usage().slice(-2)) {
+      expect(report).toMatchObject({ bytesSent: 5_000, bytesReceived: 9_000, final: true });
+    }
+    answerLeave(socket);
+    expect(socket.disconnects).toBe(1);
+    expect(listening).toEqual([]);
+  });
+
   it("runs after the app's own pagehide listeners added before it: they still find the call", async () => {
     let peersSeen: number | undefined;
     const call: Partial<Awaited<ReturnType<typeof relayedCall>>> = {};

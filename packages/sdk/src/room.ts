@@ -25,7 +25,7 @@ import { RoomPeers } from './room-peers.js';
 import { keepReconnecting, type ReconnectWatch } from './reconnect.js';
 import { QualityBook, recoveryReport } from './server-telemetry.js';
 import { joinError, refreshError } from './room-errors.js';
-import { joinAnswer, request, type SignalingSocket } from './signaling.js';
+import { joinAnswer, request, writableAgain, type SignalingSocket } from './signaling.js';
 import { signalingProbe, type SignalingProbe } from './signaling-probe.js';
 import { linkPath, roundTripEstimate } from './path-timing.js';
 import type { SimplePeerConstructor } from './simple-peer-loader.js';
@@ -198,6 +198,9 @@ export class Room extends RoomPeers {
   private leaveNow(): void {
     if (this.left) return;
     this.leaving = true;
+    // A script cut short inside a write (an earlier run of this one, or another script) may have
+    // left the signaling transport unwritable for good: what follows would wait behind it.
+    writableAgain(this.socket);
     // The last reading's totals, as final: none will follow (a reading is at most 1 s old).
     for (const link of this.links.values()) link.usage?.finishNow();
     // Disconnecting waits for the server's answer: socket.io handles an event a tick after reading

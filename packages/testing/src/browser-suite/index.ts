@@ -8,6 +8,7 @@ export { SDK_PAGE_DIR, buildSdkPackages, buildSdkTestPage } from './build-sdk-pa
 export {
   joinInPage,
   joinTwo,
+  cutFinalUsageWrite,
   dropSignaling,
   openSdkPage,
   rawStats,

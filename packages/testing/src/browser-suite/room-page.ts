@@ -205,9 +205,16 @@ export async function rawStats(page: Page): Promise<RawStats[][]> {
   });
 }
 
+/** engine.io-client's transport, as far as a test looks into it. */
+type TransportInternals = {
+  name: string;
+  writable: boolean;
+  write(packets: Array<{ data?: unknown }>): void;
+};
+
 /** The socket.io client inside the page's room, as far as a test looks into it. */
 type SignalingInternals = {
-  socket: { io: { engine?: { transport?: { name: string }; close(): void } } };
+  socket: { io: { engine?: { transport?: TransportInternals; close(): void } } };
 };
 
 /** The engine.io transport the page's signaling connection is on now (`websocket`, `polling`). */
@@ -222,6 +229,28 @@ export async function dropSignaling(page: Page): Promise<void> {
   await page.evaluate(() =>
     (window.harness.room as unknown as SignalingInternals).socket.io.engine?.close(),
   );
+}
+
+/**
+ * Cuts the page's write of a final usage report short where Firefox may cancel a closing page's
+ * script (see the SDK's page-hide.ts): inside engine.io-client's WebSocket write, once it has
+ * marked the transport unwritable and before it sends or queues the microtask that marks it
+ * writable again. The script that wrote ends there, as a cancelled one does. Only the first such
+ * write: the others go as they would.
+ */
+export async function cutFinalUsageWrite(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const internals = window.harness.room as unknown as SignalingInternals;
+    const transport = internals.socket.io.engine!.transport!;
+    const write = transport.write.bind(transport);
+    transport.write = (packets) => {
+      const final = packets.some((packet) => String(packet.data).includes('"final":true'));
+      if (!final) return write(packets);
+      transport.write = write;
+      transport.writable = false;
+      throw new Error('cut short, as Firefox cancels the script of a closing page');
+    };
+  });
 }
 
 /**
