@@ -74,9 +74,7 @@ export async function startRedisCluster(
   }
 }
 
-async function startRedisClusterOnce(
-  options: Partial<RedisClusterOptions>,
-): Promise<RedisCluster> {
+async function startRedisClusterOnce(options: Partial<RedisClusterOptions>): Promise<RedisCluster> {
   const o = { ...redisClusterDefaults, ...options };
   const group = await redisProcessGroup('redis-cluster');
   const nodes: RedisProcess[] = [];
