@@ -57,8 +57,11 @@ export const bundleBudgets = {
    * a first run cut inside engine.io-client's write left unwritable for good, the second run's
    * usage and leave held behind it; 1 Firefox tab close in 30 under load lost both so (+38 bytes:
    * 22,628 -> 22,666).
+   * 22,670 -> 22,736 bytes: the live watch times each reading of the bytes by when the browser
+   * counted them (the report's `timestamp`), not by when a busy page got the reading, which came
+   * as late as the page was busy (+66 bytes: 22,666 -> 22,732).
    */
-  ownCodeGzip: 22_670,
+  ownCodeGzip: 22_736,
   /** Everything an app ships for the SDK: every chunk, the lazy simple-peer chunk included. */
   totalGzip: 45_000,
 };

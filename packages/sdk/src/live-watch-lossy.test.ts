@@ -71,6 +71,23 @@ describe('the live watch on a lossy call', () => {
     expect(w.seen.filter((seen) => seen !== 'suspect')).toEqual([]);
   });
 
+  it('on a lossy call, takes a reading counted on time but got late (a busy page) as on time', async () => {
+    const w = await lossyCall();
+    w.pc.stamped = true;
+    await playHeldBack(w, 450, undefined, 125);
+    // The path dies. The bytes' first reading at 375 ms; the next, asked for (and counted) at
+    // 625 ms, reaches the page 200 ms late. Timed by its arrival it started the bytes' count anew,
+    // and the loss waited for all of pathSilentMs (1125 ms).
+    await vi.advanceTimersByTimeAsync(620);
+    w.pc.readDelayMs = 200;
+    await vi.advanceTimersByTimeAsync(10);
+    w.pc.readDelayMs = 0;
+    await vi.advanceTimersByTimeAsync(244);
+    expect(w.seen).not.toContain('trouble path-lost');
+    await vi.advanceTimersByTimeAsync(2);
+    expect(w.seen.at(-1)).toBe('trouble path-lost');
+  });
+
   it('on a lossy call, still calls a real loss lost within all of pathSilentMs', async () => {
     const w = await lossyCall();
     // The path dies: no heartbeat, no media byte. The bytes' first reading comes 375-625 ms into

@@ -15,8 +15,9 @@
  * 0.5 s or more, up to 1.6 s, while the bytes (media, the resends) stood still for at most 351 ms
  * except in stalls of the whole machine (0.6-0.8 s, both sides at once). Judged from
  * the last message, one reading without a byte in such a silence was enough, and calls that
- * were fine were restarted (3 in a call-hour). A reading long after the one before (a stalled
- * page) starts the bytes' silence anew. The browser's `disconnected` is a loss only with a
+ * were fine were restarted (3 in a call-hour). A reading counted long after the one before (a
+ * stalled page) starts the bytes' silence anew; each is timed by when its bytes were counted, not
+ * by when the page got it. The browser's `disconnected` is a loss only with a
  * silence of two heartbeats: it came once 86 ms after the far side was heard, at that loss. While
  * the far side is silent, heartbeats slow to one a second. Measured in the NAT lab: heartbeats at
  * the full rate into a dead path held the data channel back long after the path returned (a 3 s
@@ -93,7 +94,7 @@ export function watchLiveCall(
   let troubled = false;
   let stopped = false;
   let bytesReceived: number | undefined;
-  /** When `bytesReceived` was read. */
+  /** When `bytesReceived` was counted (see `transportReading`). */
   let bytesReadAt = 0;
   /** The transport's bytes when trouble began: more means the far side got through. */
   let troubledBytes: number | undefined;
@@ -132,8 +133,11 @@ export function watchLiveCall(
     }
   };
 
-  const readBytes = async () =>
-    transportBytesReceived((await pc.getStats()) as unknown as StatsLike);
+  /** The transport's bytes, and when they were counted: no sooner than a tick before asking. */
+  const readBytes = async () => {
+    const notBefore = Date.now() - options.heartbeatIntervalMs;
+    return transportReading((await pc.getStats()) as unknown as StatsLike, notBefore);
+  };
 
   /** The first look at a silence: signaling is checked now, since healing may soon need it. */
   const suspect = () => {
@@ -148,30 +152,33 @@ export function watchLiveCall(
   // sends media whatever the page's timers do), once the silence is as long as `lost`
   // says; a call without media has only its heartbeats, and waits all of `pathSilentMs`.
   // The tick is timed between the two readings, not between the ticks that asked for them: on a
-  // busy machine a reading may come late and the next soon after it (a late timer is followed
-  // by one on schedule), and a few milliseconds without a byte say nothing. A busy page also
+  // busy machine a reading may be asked for late and the next soon after it (a late timer is
+  // followed by one on schedule), and a few milliseconds without a byte say nothing. Each reading
+  // is timed by when the browser counted its bytes, not by when the page got it
+  // (`transportReading`): a page busy in between got it as late as it was busy. A busy page also
   // hears its heartbeats late, queued behind the work, so its silences look longer than they
   // were: the likely cause of three restarts of a clean call (satellite-leo) held 10 minutes on a
   // machine at load 14-38, after silences of 0.8-1.1 s (docs/benchmarks.md, "Holds without
   // incident").
   const look = async () => {
     const before = bytesReceived;
-    const now = await readBytes();
-    const at = Date.now();
+    const [now, at] = await readBytes();
     // Too soon to tell: the older reading stays, to be compared with the next. Readings a tick
     // apart come a tick apart give or take how long a reading takes, so half a tick tells them
     // from bunched ones; a whole tick would skip a look at a dead path whenever the first reading
     // took a little longer than the second.
     const tooSoon = at - bytesReadAt < options.heartbeatIntervalMs / 2;
     if (before !== undefined && now <= before && tooSoon) return;
-    // A reading long after the one before (a stalled page) says nothing of the time between.
+    // A reading counted long after the one before (asked for late by a stalled page) says
+    // nothing of the time between.
     if (before === undefined || at - bytesReadAt > options.heartbeatIntervalMs * 1.5) {
       bytesSince = at;
     }
     bytesReceived = now;
     bytesReadAt = at;
     if (before === undefined) return suspect();
-    if (now > before) lastHeard = bytesSince = at;
+    // The bytes grew: heard when they were counted, or since (a message while the reading came).
+    if (now > before) lastHeard = bytesSince = Math.max(lastHeard, at);
     else if (lost(at)) trouble('path-lost');
   };
 
@@ -203,7 +210,7 @@ export function watchLiveCall(
   // ends the trouble even before a heartbeat gets through: the data channel's retransmissions
   // back off during an outage, media does not.
   const lookWhileTroubled = async () => {
-    const now = await readBytes();
+    const [now] = await readBytes();
     if (troubledBytes === undefined) troubledBytes = now;
     else if (now > troubledBytes) heard();
   };
@@ -308,15 +315,27 @@ function receivesMedia(pc: RTCPeerConnection): boolean {
   });
 }
 
-/** The bytes received on every transport of the connection (one with BUNDLE). */
-export function transportBytesReceived(stats: StatsLike): number {
+/**
+ * The bytes received on every transport of the connection (one with BUNDLE), and when they were
+ * counted, on the page's clock (`Date.now()`): the transport's `timestamp`, which Chromium (156)
+ * and Firefox (153 ESR) take when the reading is asked for, on the clock of
+ * `performance.timeOrigin` (a report Chromium serves again from its cache, as it did for a reading
+ * asked for 20 ms after another, is older than the asking). A page busy for 500 ms between asking
+ * and getting the reading got it 500 ms after the count, in both. When the report has no usable timestamp (none, or one from before `notBefore` or after the
+ * reading's arrival: another clock), the time the page got it.
+ */
+export function transportReading(stats: StatsLike, notBefore: number): [number, number] {
+  const arrivedAt = Date.now();
   let total = 0;
+  let at = arrivedAt;
   stats.forEach((entry) => {
-    if (entry.type === 'transport' && typeof entry.bytesReceived === 'number') {
-      total += entry.bytesReceived;
+    if (entry.type !== 'transport') return;
+    if (typeof entry.bytesReceived === 'number') total += entry.bytesReceived;
+    if (typeof entry.timestamp === 'number') {
+      at = arrivedAt - (performance.timeOrigin + performance.now() - entry.timestamp);
     }
   });
-  return total;
+  return [total, at <= arrivedAt && at >= notBefore ? at : arrivedAt];
 }
 
 /**

@@ -28,9 +28,16 @@ export class FakeConnection extends EventTarget {
   }
   /** How long a reading takes to come (a busy machine). */
   readDelayMs = 0;
+  /**
+   * Whether a reading carries when its bytes were counted (`timestamp`), as Chromium and Firefox
+   * give it: when the reading was asked for, on the clock of `performance.timeOrigin`.
+   */
+  stamped = false;
   async getStats() {
+    const entry = { id: 't', type: 'transport', bytesReceived: this.bytesReceived };
+    const stamp = this.stamped ? { timestamp: performance.timeOrigin + performance.now() } : {};
     if (this.readDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.readDelayMs));
-    return new Map([['t', { id: 't', type: 'transport', bytesReceived: this.bytesReceived }]]);
+    return new Map([['t', { ...entry, ...stamp }]]);
   }
   setIceState(state: RTCIceConnectionState) {
     this.iceConnectionState = state;
