@@ -321,8 +321,9 @@ function receivesMedia(pc: RTCPeerConnection): boolean {
  * and Firefox (153 ESR) take when the reading is asked for, on the clock of
  * `performance.timeOrigin` (a report Chromium serves again from its cache, as it did for a reading
  * asked for 20 ms after another, is older than the asking). A page busy for 500 ms between asking
- * and getting the reading got it 500 ms after the count, in both. When the report has no usable timestamp (none, or one from before `notBefore` or after the
- * reading's arrival: another clock), the time the page got it.
+ * and getting the reading got it 500 ms after the count, in both. When the report has no usable
+ * timestamp (none, or one from before `notBefore` or after the reading's arrival: another clock),
+ * the time the page got it.
  */
 export function transportReading(stats: StatsLike, notBefore: number): [number, number] {
   const arrivedAt = Date.now();
