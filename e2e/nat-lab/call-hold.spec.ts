@@ -25,7 +25,9 @@ skipUnlessLabCanRun();
  * 3 s: 20 of them) and heartbeats (250 ms), ICE consent checks (every ~5 s; a path without consent
  * for 30 s is dropped: two such spans), the data channel's SCTP heartbeats (every 30 s: two) and
  * socket.io's pings (every 25 s: two). TURN's own refreshes (permissions at 4 minutes, the
- * allocation at 9) fell in neither. What a longer hold buys is exposure, not an assertion: a false
+ * allocation at 9) fell in neither. The SDK's usage report (every 60 s from the link going live)
+ * may now fall just after the hold: what it sends is checked by the usage tests, not by a hold.
+ * What a longer hold buys is exposure, not an assertion: a false
  * alarm rarer than one a minute is measured by bench:recovery's 10-minute control holds
  * (docs/benchmarks.md, "Holds without incident: false alarms"), not here.
  */
@@ -141,8 +143,9 @@ function checkHeldSide(name: string, side: HeldSide, maxGapMs: number, maxDataGa
   expect.soft(side.dataGapMs, name).toBeLessThan(maxDataGapMs);
   expect.soft(side.videoGapMs, name).toBeLessThan(maxGapMs);
   // About ten a second for the whole hold: none lost to a dead path, none skipped by the SDK (an
-  // ordered channel delivers each message, however late).
-  expect.soft(side.received, name).toBeGreaterThan((HOLD_MS / 100) * 0.9);
+  // ordered channel delivers each message, however late). The longest wait allowed may fall at
+  // the hold's end, its messages still on their way when it stops.
+  expect.soft(side.received, name).toBeGreaterThan(((HOLD_MS - maxDataGapMs) / 100) * 0.9);
   expect.soft(side.ticksMissing, `${name}: messages never delivered`).toBe(0);
 }
 
