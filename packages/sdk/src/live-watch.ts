@@ -211,7 +211,8 @@ export function watchLiveCall(
   // back off during an outage, media does not.
   const lookWhileTroubled = async () => {
     const [now] = await readBytes();
-    if (troubledBytes === undefined) troubledBytes = now;
+    // Fewer bytes than before: pairs counted then were discarded (Firefox): count from here.
+    if (troubledBytes === undefined || now < troubledBytes) troubledBytes = now;
     else if (now > troubledBytes) heard();
   };
 
@@ -316,8 +317,9 @@ function receivesMedia(pc: RTCPeerConnection): boolean {
 }
 
 /**
- * The bytes received on every transport of the connection (one with BUNDLE), and when they were
- * counted, on the page's clock (`Date.now()`): the transport's `timestamp`, which Chromium (156)
+ * The bytes received on every transport of the connection (one with BUNDLE; Firefox (153 ESR)
+ * counts them on its candidate pairs only: their sum, which drops if a pair is discarded), and
+ * when they were counted, on the page's clock (`Date.now()`): the transport's `timestamp`, which Chromium (156)
  * and Firefox (153 ESR) take when the reading is asked for, on the clock of
  * `performance.timeOrigin` (a report Chromium serves again from its cache, as it did for a reading
  * asked for 20 ms after another, is older than the asking). A page busy for 500 ms between asking
@@ -327,16 +329,19 @@ function receivesMedia(pc: RTCPeerConnection): boolean {
  */
 export function transportReading(stats: StatsLike, notBefore: number): [number, number] {
   const arrivedAt = Date.now();
-  let total = 0;
+  let total: number | undefined;
+  let pairsTotal = 0;
   let at = arrivedAt;
   stats.forEach((entry) => {
+    const bytes = typeof entry.bytesReceived === 'number' ? entry.bytesReceived : undefined;
+    if (entry.type === 'candidate-pair') pairsTotal += bytes ?? 0;
     if (entry.type !== 'transport') return;
-    if (typeof entry.bytesReceived === 'number') total += entry.bytesReceived;
+    if (bytes !== undefined) total = (total ?? 0) + bytes;
     if (typeof entry.timestamp === 'number') {
       at = arrivedAt - (performance.timeOrigin + performance.now() - entry.timestamp);
     }
   });
-  return [total, at <= arrivedAt && at >= notBefore ? at : arrivedAt];
+  return [total ?? pairsTotal, at <= arrivedAt && at >= notBefore ? at : arrivedAt];
 }
 
 /**

@@ -3,7 +3,13 @@ import { FakeSocket } from '../test/fakes/fake-socket.js';
 import { useFakeTimersPerTest } from '../test/fakes/fake-timers.js';
 import { iceConfig } from '../test/fakes/ice.js';
 import { IcelaneError } from './errors.js';
-import { ServerAnswerError, joinAnswer, signalingTarget } from './signaling.js';
+import {
+  ServerAnswerError,
+  joinAnswer,
+  signalingTarget,
+  writableAgain,
+  type SignalingSocket,
+} from './signaling.js';
 
 describe('signalingTarget', () => {
   it('takes the URL path as where the server is mounted, not as a socket.io namespace', () => {
@@ -74,5 +80,31 @@ describe('joinAnswer: the answer to the join sent in the handshake', () => {
     await vi.advanceTimersByTimeAsync(900);
     socket.serverEmit('room:joined', { data: ANSWER });
     await expect(answer).resolves.toEqual(ANSWER);
+  });
+});
+
+describe('writableAgain: the signaling WebSocket after a script was cut inside its write', () => {
+  const socketWith = (transport: { name: string; writable: boolean }, prevBufferLen = 0) => {
+    const socket = new FakeSocket();
+    Object.assign(socket.io, { engine: { transport, _prevBufferLen: prevBufferLen } });
+    return socket as unknown as SignalingSocket;
+  };
+
+  it('makes a WebSocket left unwritable by a cut write writable again', () => {
+    const transport = { name: 'websocket', writable: false };
+    writableAgain(socketWith(transport));
+    expect(transport.writable).toBe(true);
+  });
+
+  it('leaves a write whose drain is still to come to it: its packets go once', () => {
+    const transport = { name: 'websocket', writable: false };
+    writableAgain(socketWith(transport, 2));
+    expect(transport.writable).toBe(false);
+  });
+
+  it('leaves long-polling alone: unwritable while its request is out', () => {
+    const transport = { name: 'polling', writable: false };
+    writableAgain(socketWith(transport));
+    expect(transport.writable).toBe(false);
   });
 });

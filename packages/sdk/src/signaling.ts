@@ -205,12 +205,14 @@ export async function request<E extends AckEvent>(
  * engine.io-client's write. That write marks the transport unwritable, sends, and marks it
  * writable again on a microtask; cut between the two (Firefox cancels a closing page's script
  * wherever it has got to, see page-hide.ts), the transport stays unwritable and everything sent
- * after it waits in engine.io's buffer for good. Only for the start of an event listener, where
- * the microtasks of the scripts before it have run, so none that would do it is still pending.
- * The next write sends all that buffer holds, the cut write's packets again among them.
+ * after it waits in engine.io's buffer for good. The next write sends all that buffer holds, the
+ * cut write's packets again among them. A write that went through counts its packets
+ * (`_prevBufferLen`) until its microtask: one still to come (a `pagehide` dispatched inside
+ * another script, an iframe removed) is left to it, its packets not sent twice.
  */
 export function writableAgain(socket: SignalingSocket): void {
+  const engine = socket.io.engine as unknown as { _prevBufferLen?: number } | undefined;
   const transport = socket.io.engine?.transport;
   // Long-polling is rightly unwritable while a request is out, and answers it with its drain.
-  if (transport?.name === 'websocket') transport.writable = true;
+  if (transport?.name === 'websocket' && !engine?._prevBufferLen) transport.writable = true;
 }

@@ -33,11 +33,20 @@ export class FakeConnection extends EventTarget {
    * give it: when the reading was asked for, on the clock of `performance.timeOrigin`.
    */
   stamped = false;
+  /**
+   * The bytes on candidate pairs alone, each pair's count here, the transport's report without
+   * them: as Firefox (153 ESR) reports. `null`: on the transport, as Chromium reports.
+   */
+  pairs: Map<string, number> | null = null;
   async getStats() {
-    const entry = { id: 't', type: 'transport', bytesReceived: this.bytesReceived };
+    const bytes = this.pairs ? {} : { bytesReceived: this.bytesReceived };
+    const entry = { id: 't', type: 'transport', ...bytes };
     const stamp = this.stamped ? { timestamp: performance.timeOrigin + performance.now() } : {};
     if (this.readDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.readDelayMs));
-    return new Map([['t', { ...entry, ...stamp }]]);
+    const pairs = [...(this.pairs ?? [])].map(
+      ([id, bytesReceived]) => [id, { id, type: 'candidate-pair', bytesReceived }] as const,
+    );
+    return new Map<string, object>([['t', { ...entry, ...stamp }], ...pairs]);
   }
   setIceState(state: RTCIceConnectionState) {
     this.iceConnectionState = state;
